@@ -1,0 +1,264 @@
+//! The executor: a bounded-concurrency walk of one phase's dependency graph at a time. A failed
+//! change stops what depends on it; independent work finishes; the report says what was done,
+//! what failed and what never started.
+
+use crate::aws::{AwsError, Provider, ResolvedResource};
+use crate::live::{LiveResource, LiveState};
+use crate::plan::{Action, Change, Plan, resolve};
+use futures::stream::{FuturesUnordered, StreamExt};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How many changes may run at once.
+    pub parallelism: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { parallelism: 10 }
+    }
+}
+
+/// Progress, reported as it happens.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Started { address: String, step: Step },
+    Done { address: String, step: Step, id: Option<String>, elapsed: Duration },
+    Failed { address: String, step: Step, error: AwsError },
+}
+
+/// What is being done to a resource (a replacement is a destroy step then a create step).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Create,
+    Update,
+    Destroy,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Create => "create",
+            Step::Update => "update",
+            Step::Destroy => "destroy",
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub done: Vec<String>,
+    pub failed: Vec<(String, AwsError)>,
+    pub not_started: Vec<String>,
+    /// The account as it stands after the run (live state plus what was created or changed).
+    pub state: LiveState,
+}
+
+struct Task<'a> {
+    change: &'a Change,
+    step: Step,
+    after: Vec<String>,
+}
+
+/// Runs the plan. `on_event` is called from the executing task for every start, success and
+/// failure.
+pub async fn execute<P: Provider>(
+    provider: &P,
+    plan: &Plan,
+    live: LiveState,
+    opts: &Options,
+    on_event: &(dyn Fn(&Event) + Sync),
+) -> Report {
+    let state = Mutex::new(live);
+    let mut report = Report::default();
+    for phase in phases(plan) {
+        if !report.failed.is_empty() {
+            report.not_started.extend(phase.iter().map(|t| t.change.address.clone()));
+            continue;
+        }
+        run_phase(provider, &plan.cluster, phase, &state, opts, on_event, &mut report).await;
+    }
+    report.state = state.into_inner().expect("no task panicked holding the state");
+    report
+}
+
+/// Splits the plan into its three phases, each task knowing which tasks of its phase go first.
+fn phases(plan: &Plan) -> Vec<Vec<Task<'_>>> {
+    let of = |pred: &dyn Fn(&Change) -> bool| -> Vec<&Change> { plan.changes.iter().filter(|c| pred(c)).collect() };
+    let replaced = of(&|c| c.action == Action::Replace);
+    let build = of(&|c| matches!(c.action, Action::Create | Action::Update | Action::Replace));
+    let deletes = of(&|c| c.action == Action::Delete);
+
+    // Destroying replaced resources: whoever references a resource goes before it.
+    let replaced_set: BTreeSet<&str> = replaced.iter().map(|c| c.address.as_str()).collect();
+    let destroy_first: Vec<Task> = replaced
+        .iter()
+        .map(|c| Task {
+            change: c,
+            step: Step::Destroy,
+            after: replaced
+                .iter()
+                .filter(|o| o.depends_on.contains(&c.address) && replaced_set.contains(o.address.as_str()))
+                .map(|o| o.address.clone())
+                .collect(),
+        })
+        .collect();
+    let in_phase = |set: &[&Change], c: &Change| -> Vec<String> {
+        let names: BTreeSet<&str> = set.iter().map(|x| x.address.as_str()).collect();
+        c.depends_on.iter().filter(|d| names.contains(d.as_str())).cloned().collect()
+    };
+    let build_tasks = build
+        .iter()
+        .map(|c| Task {
+            change: c,
+            step: if c.action == Action::Update { Step::Update } else { Step::Create },
+            after: in_phase(&build, c),
+        })
+        .collect();
+    let delete_tasks = deletes
+        .iter()
+        .map(|c| Task { change: c, step: Step::Destroy, after: in_phase(&deletes, c) })
+        .collect();
+    vec![destroy_first, build_tasks, delete_tasks]
+}
+
+async fn run_phase<P: Provider>(
+    provider: &P,
+    cluster: &str,
+    tasks: Vec<Task<'_>>,
+    state: &Mutex<LiveState>,
+    opts: &Options,
+    on_event: &(dyn Fn(&Event) + Sync),
+    report: &mut Report,
+) {
+    let mut waiting: Vec<Task> = tasks;
+    let mut finished: BTreeSet<String> = BTreeSet::new();
+    let mut broken: BTreeSet<String> = BTreeSet::new();
+    let mut running = FuturesUnordered::new();
+    loop {
+        // Tasks whose prerequisites failed will never start.
+        let (blocked, keep): (Vec<Task>, Vec<Task>) =
+            waiting.into_iter().partition(|t| t.after.iter().any(|a| broken.contains(a)));
+        waiting = keep;
+        for t in blocked {
+            broken.insert(t.change.address.clone());
+            report.not_started.push(t.change.address.clone());
+        }
+        while running.len() < opts.parallelism.max(1) {
+            let Some(pos) = waiting.iter().position(|t| t.after.iter().all(|a| finished.contains(a))) else {
+                break;
+            };
+            let t = waiting.remove(pos);
+            running.push(run_task(provider, cluster, t, state, on_event));
+        }
+        let Some((address, result)) = running.next().await else {
+            break;
+        };
+        match result {
+            Ok(()) => {
+                finished.insert(address.clone());
+                report.done.push(address);
+            }
+            Err(e) => {
+                broken.insert(address.clone());
+                report.failed.push((address, e));
+            }
+        }
+    }
+    report.not_started.extend(waiting.into_iter().map(|t| t.change.address.clone()));
+}
+
+async fn run_task<P: Provider>(
+    provider: &P,
+    cluster: &str,
+    t: Task<'_>,
+    state: &Mutex<LiveState>,
+    on_event: &(dyn Fn(&Event) + Sync),
+) -> (String, Result<(), AwsError>) {
+    let address = t.change.address.clone();
+    on_event(&Event::Started { address: address.clone(), step: t.step });
+    let start = Instant::now();
+    let result = match t.step {
+        Step::Destroy => destroy(provider, t.change, state).await.map(|()| None),
+        Step::Create => create(provider, cluster, t.change, state).await.map(Some),
+        Step::Update => update(provider, t.change, state).await.map(Some),
+    };
+    match result {
+        Ok(id) => {
+            on_event(&Event::Done { address: address.clone(), step: t.step, id, elapsed: start.elapsed() });
+            (address, Ok(()))
+        }
+        Err(error) => {
+            on_event(&Event::Failed { address: address.clone(), step: t.step, error: error.clone() });
+            (address, Err(error))
+        }
+    }
+}
+
+fn resolved(change: &Change, state: &Mutex<LiveState>) -> Result<ResolvedResource, AwsError> {
+    let live = state.lock().expect("state lock");
+    let mut props = BTreeMap::new();
+    for (k, v) in &change.desired {
+        let value = resolve(v, &live, &BTreeSet::new()).ok_or_else(|| {
+            AwsError::local(
+                "eksform",
+                "resolve",
+                "UnresolvedReference",
+                format!("{}: field {k} refers to a resource that does not exist", change.address),
+            )
+        })?;
+        props.insert(k.clone(), value);
+    }
+    Ok(ResolvedResource { address: change.address.clone(), kind: change.kind, props })
+}
+
+async fn create<P: Provider>(provider: &P, cluster: &str, change: &Change, state: &Mutex<LiveState>) -> Result<String, AwsError> {
+    let r = resolved(change, state)?;
+    let created = provider.create(cluster, &r).await?;
+    let id = created.id.clone();
+    state.lock().expect("state lock").resources.insert(created.address.clone(), created);
+    Ok(id)
+}
+
+async fn update<P: Provider>(provider: &P, change: &Change, state: &Mutex<LiveState>) -> Result<String, AwsError> {
+    let r = resolved(change, state)?;
+    let live = find_live(change, state)?;
+    let mut fields: Vec<String> = change
+        .fields
+        .iter()
+        .map(|f| f.path.split('.').next().unwrap_or(&f.path).to_string())
+        .collect();
+    fields.dedup();
+    let updated = provider.update(&r, &live, &fields).await?;
+    let id = updated.id.clone();
+    state.lock().expect("state lock").resources.insert(updated.address.clone(), updated);
+    Ok(id)
+}
+
+async fn destroy<P: Provider>(provider: &P, change: &Change, state: &Mutex<LiveState>) -> Result<(), AwsError> {
+    let live = find_live(change, state)?;
+    provider.delete(&live).await?;
+    let mut s = state.lock().expect("state lock");
+    if s.resources.get(&change.address).is_some_and(|r| r.id == live.id) {
+        s.resources.remove(&change.address);
+    }
+    s.duplicates.retain(|d| d.id != live.id);
+    Ok(())
+}
+
+/// The live resource a change acts on (by address and, for duplicates, by id).
+fn find_live(change: &Change, state: &Mutex<LiveState>) -> Result<LiveResource, AwsError> {
+    let s = state.lock().expect("state lock");
+    let by_id = |r: &&LiveResource| change.id.as_deref().is_none_or(|id| r.id == id);
+    s.resources
+        .get(&change.address)
+        .filter(by_id)
+        .or_else(|| s.duplicates.iter().find(|r| r.address == change.address && by_id(r)))
+        .cloned()
+        .ok_or_else(|| {
+            AwsError::local("eksform", "apply", "NotFound", format!("{}: no longer in the account", change.address))
+        })
+}

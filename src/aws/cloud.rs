@@ -1,0 +1,144 @@
+//! `Cloud`: the SDK-backed `Provider`. Loads the standard AWS configuration once (credentials,
+//! `AWS_ENDPOINT_URL`, profiles), shares one client per service, reads all services
+//! concurrently and dispatches writes to the module that owns the kind.
+
+use super::asg::Asg;
+use super::ec2::Ec2;
+use super::eks::Eks;
+use super::elb::Elb;
+use super::iam::Iam;
+use super::launch_template::LaunchTemplates;
+use super::{AwsError, Provider, ResolvedResource};
+use crate::live::{LiveResource, LiveState};
+use crate::model::{External, Kind};
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region};
+
+pub struct Cloud {
+    account: super::Account,
+    ec2: Ec2,
+    lt: LaunchTemplates,
+    iam: Iam,
+    eks: Eks,
+    elb: Elb,
+    asg: Asg,
+}
+
+enum Service {
+    Ec2,
+    LaunchTemplate,
+    Iam,
+    Eks,
+    Elb,
+    Asg,
+}
+
+fn service_of(kind: Kind) -> Service {
+    match kind {
+        Kind::Vpc
+        | Kind::Subnet
+        | Kind::InternetGateway
+        | Kind::ElasticIp
+        | Kind::NatGateway
+        | Kind::RouteTable
+        | Kind::SecurityGroup
+        | Kind::SecurityGroupRule => Service::Ec2,
+        Kind::LaunchTemplate => Service::LaunchTemplate,
+        Kind::IamRole | Kind::InstanceProfile => Service::Iam,
+        Kind::Cluster => Service::Eks,
+        Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => Service::Elb,
+        Kind::AutoscalingGroup => Service::Asg,
+    }
+}
+
+impl Cloud {
+    /// Loads the standard AWS configuration chain; `region` (from `metadata.region`) wins over
+    /// the environment's region.
+    pub async fn connect(region: &str) -> Cloud {
+        let conf = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .retry_config(RetryConfig::standard().with_max_attempts(6))
+            .load()
+            .await;
+        Cloud::from_conf(&conf)
+    }
+
+    /// Zones and AMIs: the account facts a plan needs before the model is built.
+    pub fn account(&self) -> &super::Account {
+        &self.account
+    }
+
+    /// Builds the clients from an already loaded configuration.
+    pub fn from_conf(conf: &aws_config::SdkConfig) -> Cloud {
+        let conf = conf.clone();
+        Cloud {
+            account: super::Account::new(&conf),
+            ec2: Ec2::new(&conf),
+            lt: LaunchTemplates::new(&conf),
+            iam: Iam::new(&conf),
+            eks: Eks::new(&conf),
+            elb: Elb::new(&conf),
+            asg: Asg::new(&conf),
+        }
+    }
+}
+
+impl Provider for Cloud {
+    async fn read(&self, cluster: &str, external: &[External]) -> Result<LiveState, AwsError> {
+        let (ec2, lt, iam, eks, elb, asg) = tokio::try_join!(
+            self.ec2.read(cluster, external),
+            self.lt.read(cluster),
+            self.iam.read(cluster),
+            self.eks.read(cluster),
+            self.elb.read(cluster),
+            self.asg.read(cluster),
+        )?;
+        let (ec2_resources, external_status) = ec2;
+        let mut state = LiveState {
+            external: external_status,
+            ..LiveState::default()
+        };
+        for r in ec2_resources.into_iter().chain(lt).chain(iam).chain(eks).chain(elb).chain(asg) {
+            state.insert(r);
+        }
+        Ok(state)
+    }
+
+    async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+        match service_of(r.kind) {
+            Service::Ec2 => self.ec2.create(cluster, r).await,
+            Service::LaunchTemplate => self.lt.create(cluster, r).await,
+            Service::Iam => self.iam.create(cluster, r).await,
+            Service::Eks => self.eks.create(cluster, r).await,
+            Service::Elb => self.elb.create(cluster, r).await,
+            Service::Asg => self.asg.create(cluster, r).await,
+        }
+    }
+
+    async fn update(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+        fields: &[String],
+    ) -> Result<LiveResource, AwsError> {
+        match service_of(r.kind) {
+            Service::Ec2 => self.ec2.update(r, live, fields).await,
+            Service::LaunchTemplate => self.lt.update(r, live, fields).await,
+            Service::Iam => self.iam.update(r, live, fields).await,
+            Service::Eks => self.eks.update(r, live, fields).await,
+            Service::Elb => self.elb.update(r, live, fields).await,
+            Service::Asg => self.asg.update(r, live, fields).await,
+        }
+    }
+
+    async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
+        match service_of(live.kind) {
+            Service::Ec2 => self.ec2.delete(live).await,
+            Service::LaunchTemplate => self.lt.delete(live).await,
+            Service::Iam => self.iam.delete(live).await,
+            Service::Eks => self.eks.delete(live).await,
+            Service::Elb => self.elb.delete(live).await,
+            Service::Asg => self.asg.delete(live).await,
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! EC2 networking: VPC, subnets, internet and NAT gateways, Elastic IPs, route tables,
+//! security groups and their rules, read and written in the property vocabulary of
+//! `model::types`. This module only dispatches by kind and holds the shared plumbing (error
+//! conversion, retries, timeouts); each submodule owns the SDK calls for its kinds. Nothing
+//! here decides *whether* to change something: that is the plan's job.
+
+mod convert;
+mod network;
+mod props;
+mod read;
+mod routes;
+mod security;
+
+use super::{AwsError, ErrorKind, ResolvedResource};
+use crate::live::{ExternalStatus, LiveResource};
+use crate::model::{External, Kind};
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::result::SdkError;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+pub(crate) const SERVICE: &str = "EC2";
+
+/// How long to wait for AWS to settle before giving up with an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// A new VPC or subnet becoming available.
+    pub available: Duration,
+    /// A NAT gateway becoming available or deleted (minutes on AWS).
+    pub nat_gateway: Duration,
+    /// Retrying a delete refused with DependencyViolation while network interfaces drain.
+    pub in_use: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            available: Duration::from_secs(120),
+            nat_gateway: Duration::from_secs(600),
+            in_use: Duration::from_secs(600),
+        }
+    }
+}
+
+pub struct Ec2 {
+    client: aws_sdk_ec2::Client,
+    timeouts: Timeouts,
+}
+
+impl Ec2 {
+    pub fn new(conf: &aws_config::SdkConfig) -> Ec2 {
+        Ec2 {
+            client: aws_sdk_ec2::Client::new(conf),
+            timeouts: Timeouts::default(),
+        }
+    }
+
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Ec2 {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Reads every resource of this service tagged with the cluster.
+    /// Also reports whether the external resources named by the config exist.
+    pub async fn read(
+        &self,
+        cluster: &str,
+        external: &[External],
+    ) -> Result<(Vec<LiveResource>, Vec<ExternalStatus>), AwsError> {
+        tokio::try_join!(self.read_owned(cluster), self.read_external(external))
+    }
+
+    /// Creates one resource tagged at creation, waits until it is usable and returns it as read.
+    pub async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+        let id = match r.kind {
+            Kind::Vpc => self.create_vpc(r).await?,
+            Kind::Subnet => self.create_subnet(r).await?,
+            Kind::InternetGateway => self.create_internet_gateway(r).await?,
+            Kind::ElasticIp => self.create_elastic_ip(r).await?,
+            Kind::NatGateway => self.create_nat_gateway(cluster, r).await?,
+            Kind::RouteTable => self.create_route_table(cluster, r).await?,
+            Kind::SecurityGroup => self.create_security_group(r).await?,
+            Kind::SecurityGroupRule => self.create_rule(r).await?,
+            other => return Err(not_ec2(other, "create", &r.address)),
+        };
+        self.read_one(r.kind, &id, &r.address).await
+    }
+
+    /// Changes `fields` in place; a field EC2 cannot change in place is an error (the plan
+    /// replaces the resource instead).
+    pub async fn update(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+        fields: &[String],
+    ) -> Result<LiveResource, AwsError> {
+        if let Some(f) = fields.iter().find(|f| !updatable(r.kind, f)) {
+            return Err(AwsError::local(
+                SERVICE,
+                "Update",
+                "NotUpdatable",
+                format!("{}: \"{f}\" cannot change in place; the resource must be replaced", r.address),
+            ));
+        }
+        let has = |name: &str| fields.iter().any(|f| f == name);
+        if has("tags") {
+            self.update_tags(r, live).await?;
+        }
+        match r.kind {
+            Kind::Vpc => self.update_vpc(r, &has).await?,
+            Kind::Subnet if has("map_public_ip_on_launch") => self.update_subnet(r, live).await?,
+            Kind::InternetGateway if has("vpc_id") => self.update_internet_gateway(r, live).await?,
+            Kind::RouteTable => self.update_route_table(r, live, &has).await?,
+            _ => {}
+        }
+        self.read_one(r.kind, &live.id, &r.address).await
+    }
+
+    /// Deletes one resource and waits until it is gone; already gone counts as deleted.
+    pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
+        let result = match live.kind {
+            Kind::Vpc => self.delete_vpc(live).await,
+            Kind::Subnet => self.delete_subnet(live).await,
+            Kind::InternetGateway => self.delete_internet_gateway(live).await,
+            Kind::ElasticIp => self.delete_elastic_ip(live).await,
+            Kind::NatGateway => self.delete_nat_gateway(live).await,
+            Kind::RouteTable => self.delete_route_table(live).await,
+            Kind::SecurityGroup => self.delete_security_group(live).await,
+            Kind::SecurityGroupRule => self.delete_rule(live).await,
+            other => return Err(not_ec2(other, "delete", &live.address)),
+        };
+        gone_is_ok(result)
+    }
+
+    /// Runs a call again while AWS answers that something still uses the resource (ENIs of a
+    /// deleted NAT gateway or load balancer drain for minutes), with backoff, until the timeout.
+    async fn retry_in_use<F, Fut>(&self, mut call: F) -> Result<(), AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<(), AwsError>>,
+    {
+        let deadline = Instant::now() + self.timeouts.in_use;
+        let mut delay = Duration::from_secs(1);
+        loop {
+            match call().await {
+                Err(e) if e.kind == ErrorKind::InUse && Instant::now() + delay < deadline => {
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(20));
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// Converts an SDK error of operation `op`, keeping its code.
+fn sdk<E, R>(op: &'static str) -> impl FnOnce(SdkError<E, R>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    move |e| AwsError::from_sdk(SERVICE, op, e)
+}
+
+/// Deleting something already gone is what a delete wants.
+fn gone_is_ok(result: Result<(), AwsError>) -> Result<(), AwsError> {
+    match result {
+        Err(e) if e.is_not_found() => Ok(()),
+        other => other,
+    }
+}
+
+fn not_ec2(kind: Kind, op: &str, address: &str) -> AwsError {
+    AwsError::local(
+        SERVICE,
+        "Dispatch",
+        "WrongService",
+        format!("{address}: kind {} is not an EC2 networking kind ({op})", kind.as_str()),
+    )
+}
+
+/// Fields EC2 changes in place; everything else needs a new resource.
+fn updatable(kind: Kind, field: &str) -> bool {
+    if field == "tags" {
+        return true;
+    }
+    let fields: &[&str] = match kind {
+        Kind::Vpc => &["enable_dns_hostnames", "enable_dns_support"],
+        Kind::Subnet => &["map_public_ip_on_launch"],
+        Kind::InternetGateway => &["vpc_id"],
+        Kind::RouteTable => &["routes", "subnet_ids"],
+        _ => &[],
+    };
+    fields.contains(&field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_schema_updatable_fields_change_in_place() {
+        assert!(updatable(Kind::Vpc, "tags"));
+        assert!(updatable(Kind::Vpc, "enable_dns_hostnames"));
+        assert!(!updatable(Kind::Vpc, "cidr"));
+        assert!(updatable(Kind::RouteTable, "subnet_ids"));
+        assert!(!updatable(Kind::RouteTable, "vpc_id"));
+        assert!(!updatable(Kind::SecurityGroup, "name"));
+        assert!(!updatable(Kind::SecurityGroupRule, "from_port"));
+        assert!(!updatable(Kind::NatGateway, "subnet_id"));
+    }
+
+    #[test]
+    fn not_found_on_delete_is_success() {
+        let gone = AwsError::new(SERVICE, "DeleteVpc", "InvalidVpcID.NotFound", "gone");
+        assert!(gone_is_ok(Err(gone)).is_ok());
+        let busy = AwsError::new(SERVICE, "DeleteVpc", "DependencyViolation", "busy");
+        assert_eq!(gone_is_ok(Err(busy)).unwrap_err().kind, ErrorKind::InUse);
+    }
+}

@@ -1,0 +1,93 @@
+//! Terminal output shared by the commands: colour choice, warnings, progress lines, the final
+//! report and the outputs users need after an apply (load balancer DNS names, target groups).
+
+use crate::apply::{Event, Report};
+use crate::config::Diagnostic;
+use crate::live::LiveState;
+use crate::model::Kind;
+use crate::render::Style;
+use std::io::{BufRead, IsTerminal, Write};
+
+/// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org).
+pub fn style() -> Style {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if !no_color && std::io::stdout().is_terminal() { Style::Color } else { Style::Plain }
+}
+
+pub fn print_warnings(warnings: &[Diagnostic]) {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+}
+
+/// Errors as users see them, with every cause.
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut out = format!("error: {e}");
+    for cause in e.chain().skip(1) {
+        out.push_str(&format!("\n  caused by: {cause}"));
+    }
+    out
+}
+
+/// Asks for "yes" on the terminal; refuses when there is no terminal to ask on.
+pub fn confirm(what: &str) -> anyhow::Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!("refusing to {what} without --auto-approve: there is no terminal to confirm on");
+    }
+    print!("\nDo you want to {what} these changes? Only 'yes' will be accepted: ");
+    std::io::stdout().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim() == "yes")
+}
+
+pub fn print_event(e: &Event) {
+    match e {
+        Event::Started { address, step } => println!("{address}: {}...", step.as_str()),
+        Event::Done { address, step, id, elapsed } => {
+            let id = id.as_deref().map(|i| format!(" ({i})")).unwrap_or_default();
+            println!("{address}: {} done{id} [{:.1}s]", step.as_str(), elapsed.as_secs_f64());
+        }
+        Event::Failed { address, step, error } => println!("{address}: {} FAILED: {error}", step.as_str()),
+    }
+}
+
+pub fn print_report(r: &Report, what: &str) {
+    println!();
+    if r.failed.is_empty() && r.not_started.is_empty() {
+        println!("{what} complete: {} change(s) done.", r.done.len());
+        return;
+    }
+    println!(
+        "{what} incomplete: {} done, {} failed, {} not started.",
+        r.done.len(),
+        r.failed.len(),
+        r.not_started.len()
+    );
+    for (address, e) in &r.failed {
+        println!("  failed: {address}: {e}");
+    }
+    for address in &r.not_started {
+        println!("  not started: {address}");
+    }
+    println!("Run the same command again to resume: it plans from what exists now.");
+}
+
+/// What a user wires next: each load balancer's DNS name and each target group's ARN.
+pub fn print_outputs(state: &LiveState) {
+    let mut lines = Vec::new();
+    for r in state.resources.values() {
+        match r.kind {
+            Kind::LoadBalancer => {
+                let dns = r.attrs.get("dns_name").cloned().unwrap_or_default();
+                lines.push(format!("{}.dns_name = {dns}", r.address));
+            }
+            Kind::TargetGroup => lines.push(format!("{}.arn = {}", r.address, r.id)),
+            _ => {}
+        }
+    }
+    if !lines.is_empty() {
+        println!("\nOutputs:");
+        lines.iter().for_each(|l| println!("  {l}"));
+    }
+}

@@ -1,0 +1,22 @@
+//! `eksform plan -f FILE [--format text|markdown|json] [--detailed-exitcode]`
+
+use super::Format;
+use super::output::{print_warnings, style};
+use crate::{ops, render};
+use std::path::Path;
+
+pub async fn run(file: &Path, format: Format, detailed_exitcode: bool) -> anyhow::Result<i32> {
+    let prepared = ops::prepare(file).await?;
+    print_warnings(&prepared.warnings);
+    let plan = &prepared.plan;
+    let out = match format {
+        Format::Text => render::text(plan, style()),
+        Format::Markdown => render::markdown(plan),
+        Format::Json => render::json(plan),
+    };
+    print!("{out}");
+    if format == Format::Json {
+        println!();
+    }
+    Ok(if detailed_exitcode && plan.has_changes() { 2 } else { 0 })
+}

@@ -1,0 +1,183 @@
+//! The document root: apiVersion, kind and metadata, then each section's reader, then the
+//! checks that span sections. Builds the `ClusterSpec` only when no error was found.
+//!
+//! Readers never stop at the first problem: each reports what is wrong, substitutes the default
+//! and goes on, so that one run lists everything. This module must not talk to AWS.
+
+use super::loadbalancer::read_load_balancers;
+use super::network::{self, read_network};
+use super::nodegroup::{read_node_groups, unmanaged_names};
+use super::read::{Ctx, Spanned, missing, string, string_map};
+use super::schema::{Fields, fields};
+use super::spec::ClusterSpec;
+use super::yaml::{Node, Pos};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const API_VERSION: &str = "eksctl.io/v1alpha5";
+pub const DEFAULT_VERSION: &str = "1.34";
+
+const TOP: &[&str] = &["apiVersion", "kind", "metadata", "vpc", "availabilityZones", "nodeGroups", "loadBalancers"];
+const METADATA: &[&str] = &["name", "region", "version", "tags"];
+
+/// What `metadata` holds.
+pub struct Meta {
+    pub name: String,
+    pub region: Option<String>,
+    pub version: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
+    if root.as_map().is_none() {
+        let msg = format!("expected a ClusterConfig mapping at the top of the file, found {}", root.describe());
+        cx.error(root.pos, "", msg, Some(format!("start the file with apiVersion: {API_VERSION}")));
+        return None;
+    }
+    let top = fields(cx, root, "", root.pos, "ClusterConfig", TOP);
+    check_header(cx, &top);
+    let meta = read_metadata(cx, &top);
+    let vpc = read_network(cx, &top, meta.region.as_deref());
+    let lbs = read_load_balancers(cx, &top, &vpc);
+    let managed = unmanaged_names(root);
+    let node_groups = read_node_groups(cx, &top, &meta.name, &lbs, &managed, &vpc);
+    if cx.has_errors() {
+        return None;
+    }
+    Some(ClusterSpec {
+        source: source.to_path_buf(),
+        name: meta.name,
+        region: meta.region,
+        version: meta.version,
+        tags: meta.tags,
+        vpc,
+        node_groups,
+        load_balancers: lbs.into_iter().map(|l| l.value).collect(),
+    })
+}
+
+fn check_header(cx: &mut Ctx, top: &Fields) {
+    let hint = Some(format!("write apiVersion: {API_VERSION}"));
+    match top.get("apiVersion").and_then(|n| string(cx, n, "apiVersion")) {
+        None if top.value("apiVersion").is_none() => missing(cx, top.at, "", "apiVersion", hint),
+        None => {}
+        Some(v) if v.value == API_VERSION => {}
+        Some(v) => {
+            let msg = format!("no kind \"ClusterConfig\" is registered for version \"{}\"", v.value);
+            cx.error(v.pos, "apiVersion", msg, hint);
+        }
+    }
+    let hint = Some("write kind: ClusterConfig".to_string());
+    match top.get("kind").and_then(|n| string(cx, n, "kind")) {
+        None if top.value("kind").is_none() => missing(cx, top.at, "", "kind", hint),
+        None => {}
+        Some(k) if k.value == "ClusterConfig" => {}
+        Some(k) => cx.error(k.pos, "kind", format!("unknown kind \"{}\"; eksform reads ClusterConfig", k.value), hint),
+    }
+}
+
+fn read_metadata(cx: &mut Ctx, top: &Fields) -> Meta {
+    let mut meta = Meta { name: String::new(), region: None, version: DEFAULT_VERSION.into(), tags: BTreeMap::new() };
+    let Some(node) = top.get("metadata") else {
+        missing(cx, top.at, "", "metadata", Some("add metadata: {name: my-cluster}".into()));
+        return meta;
+    };
+    let at = top.key_pos("metadata").unwrap_or(node.pos);
+    let f = fields(cx, node, "metadata", at, "ClusterMeta", METADATA);
+    meta.name = read_name(cx, &f);
+    if let Some(r) = f.get("region").and_then(|n| string(cx, n, "metadata.region")) {
+        if network::is_region(&r.value) {
+            meta.region = Some(r.value);
+        } else {
+            let msg = format!("metadata.region: \"{}\" is not an AWS region", r.value);
+            cx.error(r.pos, &r.path, msg, Some("regions look like eu-north-1 or us-east-1".into()));
+        }
+    }
+    if let Some(v) = f.get("version").and_then(|n| read_version(cx, n)) {
+        meta.version = v;
+    }
+    if let Some(n) = f.get("tags") {
+        meta.tags = read_tags(cx, n, "metadata.tags");
+    }
+    meta
+}
+
+fn read_name(cx: &mut Ctx, f: &Fields) -> String {
+    let hint = "a name starts with a letter and holds letters, digits and hyphens, at most 100 characters";
+    let Some(name) = f.get("name").and_then(|n| string(cx, n, "metadata.name")) else {
+        if f.value("name").is_none() {
+            missing(cx, f.at, "metadata", "name", Some("add name: my-cluster".into()));
+        }
+        return String::new();
+    };
+    if !is_name(&name.value, 100) {
+        let msg = format!("metadata.name: \"{}\" is not a valid cluster name", name.value);
+        cx.error(name.pos, &name.path, msg, Some(hint.into()));
+    }
+    name.value
+}
+
+/// `[a-zA-Z][-a-zA-Z0-9]*`, at most `max` characters.
+pub fn is_name(s: &str, max: usize) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && s.len() <= max
+}
+
+fn read_version(cx: &mut Ctx, node: &Node) -> Option<String> {
+    use super::yaml::{Typed, Value};
+    let path = "metadata.version";
+    if let Value::Scalar(s) = &node.value
+        && let Typed::Float(_) | Typed::Int(_) = s.typed()
+    {
+        let number = s.text.parse::<f64>().map_or(s.text.clone(), |f| f.to_string());
+        let msg = format!("metadata.version is the number {number}; quote it: version: \"{}\"", s.text);
+        let hint = "YAML reads 1.30 as the number 1.3; a quoted version stays as written";
+        cx.error(node.pos, path, msg, Some(hint.into()));
+        return None;
+    }
+    let v = string(cx, node, path)?;
+    let minor = v.value.strip_prefix("1.").filter(|m| !m.is_empty() && m.len() <= 3 && m.chars().all(|c| c.is_ascii_digit()));
+    if minor.is_none() {
+        let msg = format!("metadata.version: \"{}\" is not a Kubernetes version", v.value);
+        cx.error(v.pos, path, msg, Some(format!("write it as \"1.xx\", e.g. \"{DEFAULT_VERSION}\"")));
+        return None;
+    }
+    Some(v.value)
+}
+
+/// Tags eksform writes onto AWS resources: AWS's limits, and no keys reserved by AWS or eksform.
+pub fn read_tags(cx: &mut Ctx, node: &Node, path: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (k, v) in string_map(cx, node, path) {
+        if let Some(problem) = tag_problem(&k, &v) {
+            cx.error(k.pos, &k.path, format!("{}: {problem}", k.path), None);
+            continue;
+        }
+        out.insert(k.value, v.value);
+    }
+    out
+}
+
+fn tag_problem(k: &Spanned<String>, v: &Spanned<String>) -> Option<String> {
+    let key = k.value.as_str();
+    if key.is_empty() || key.len() > 128 {
+        return Some("a tag key has 1 to 128 characters".into());
+    }
+    if v.value.len() > 256 {
+        return Some("a tag value has at most 256 characters".into());
+    }
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return Some(format!("tag key \"{key}\" uses the prefix aws:, reserved by AWS"));
+    }
+    if key.starts_with("eksform.io/") {
+        return Some(format!("tag key \"{key}\" uses the prefix eksform.io/, reserved for eksform's ownership tags"));
+    }
+    None
+}
+
+/// Position for problems about a whole list item: its `name` value, else the item.
+pub fn item_pos(f: &Fields, node: &Node) -> Pos {
+    f.get("name").map_or(node.pos, |n| n.pos)
+}

@@ -1,0 +1,171 @@
+//! Which keys an object may have, and what happens to the others.
+//!
+//! Every key of a mapping falls in one of three classes: one eksform reads (the caller's list),
+//! a real eksctl field eksform does not support yet (named in eksctl's schema, the generated
+//! `eksctl_fields` table), or an unknown key (a typo, answered with a did-you-mean). Nothing is
+//! ever ignored in silence: unsupported fields are errors, and their contents are still walked
+//! against eksctl's schema so typos inside them are found too. This module must not know what
+//! any supported field means; the readers of each section do.
+
+use super::eksctl_fields::OBJECTS;
+use super::read::{Ctx, child, item};
+use super::yaml::{Node, Pos, Value};
+
+/// The shape of a value in eksctl's schema.
+#[derive(Debug)]
+pub enum Shape {
+    /// A string, number or boolean.
+    Scalar,
+    /// Anything (free-form documents, ARNs, one-of objects).
+    Any,
+    /// An object of the named definition.
+    Object(&'static str),
+    List(&'static Shape),
+    /// Free keys, each value of this shape.
+    Map(&'static Shape),
+}
+
+/// One object of eksctl's schema.
+#[derive(Debug)]
+pub struct Object {
+    pub name: &'static str,
+    pub fields: &'static [(&'static str, Shape)],
+}
+
+pub fn object(name: &str) -> Option<&'static Object> {
+    OBJECTS.binary_search_by(|o| o.name.cmp(name)).ok().map(|i| &OBJECTS[i])
+}
+
+/// The keys eksform reads from one mapping, with their nodes.
+pub struct Fields<'n> {
+    pub path: String,
+    /// Where to report what is missing: the key naming the object, else the object itself.
+    pub at: Pos,
+    entries: Vec<(&'n str, &'n Node, &'n Node)>,
+}
+
+impl<'n> Fields<'n> {
+    pub fn get(&self, name: &str) -> Option<&'n Node> {
+        self.entries.iter().find(|(k, _, _)| *k == name).map(|(_, _, v)| *v)
+    }
+
+    /// The value of `name` unless absent or null.
+    pub fn value(&self, name: &str) -> Option<&'n Node> {
+        self.get(name).filter(|v| v.value != Value::Null)
+    }
+
+    /// Position of the key `name`.
+    pub fn key_pos(&self, name: &str) -> Option<Pos> {
+        self.entries.iter().find(|(k, _, _)| *k == name).map(|(_, k, _)| k.pos)
+    }
+
+    pub fn path_of(&self, name: &str) -> String {
+        child(&self.path, name)
+    }
+}
+
+/// Checks the keys of a mapping that is eksctl object `schema` (or an eksform-only object when
+/// `schema` is not in the table), of which eksform reads `accepted`. `at` is the position of the
+/// key that names the mapping. `null` reads as an empty mapping; anything else not a mapping is
+/// reported and read as empty too.
+pub fn fields<'n>(cx: &mut Ctx, node: &'n Node, path: &str, at: Pos, schema: &str, accepted: &[&str]) -> Fields<'n> {
+    let mut out = Fields { path: path.to_string(), at, entries: Vec::new() };
+    let entries = match &node.value {
+        Value::Map(entries) => entries,
+        Value::Null => return out,
+        _ => {
+            cx.wrong_type(node, path, "a mapping");
+            return out;
+        }
+    };
+    let eksctl = object(schema);
+    for (k, v) in entries {
+        let name = k.text().unwrap_or_default();
+        if accepted.contains(&name) {
+            out.entries.push((name, k, v));
+            continue;
+        }
+        match eksctl.and_then(|o| o.fields.iter().find(|(f, _)| *f == name)) {
+            Some((_, shape)) => {
+                unsupported(cx, k, path, name);
+                walk(cx, v, shape, &child(path, name));
+            }
+            None => unknown(cx, k, path, name, eksctl, accepted),
+        }
+    }
+    out
+}
+
+fn unsupported(cx: &mut Ctx, key: &Node, parent: &str, name: &str) {
+    let path = child(parent, name);
+    let msg = if parent.is_empty() {
+        format!("`{name}` is not supported yet by eksform")
+    } else {
+        format!("{parent}: `{name}` is not supported yet by eksform")
+    };
+    let hint = "it is a valid eksctl field, but eksform would not apply it; remove it (or manage this cluster with eksctl)";
+    cx.error(key.pos, &path, msg, Some(hint.into()));
+}
+
+fn unknown(cx: &mut Ctx, key: &Node, parent: &str, name: &str, eksctl: Option<&Object>, accepted: &[&str]) {
+    let path = child(parent, name);
+    let mut candidates: Vec<&str> = accepted.to_vec();
+    if let Some(o) = eksctl {
+        candidates.extend(o.fields.iter().map(|(f, _)| *f).filter(|f| !accepted.contains(f)));
+    }
+    let msg = if parent.is_empty() {
+        format!("unknown field `{name}`")
+    } else {
+        format!("{parent}: unknown field `{name}`")
+    };
+    let hint = match did_you_mean(name, &candidates) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if accepted.is_empty() => "remove it".to_string(),
+        None => format!("fields eksform reads here: {}", accepted.join(", ")),
+    };
+    cx.error(key.pos, &path, msg, Some(hint));
+}
+
+/// The closest candidate, when it is close enough to be the intended name.
+pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    let score = |c: &str| {
+        let c = c.to_ascii_lowercase();
+        if c == lower { 2.0 } else { strsim::jaro_winkler(&lower, &c) }
+    };
+    let (best, s) = candidates.iter().map(|c| (*c, score(c))).max_by(|a, b| a.1.total_cmp(&b.1))?;
+    (s >= 0.85).then_some(best)
+}
+
+/// Finds unknown keys and misplaced lists or mappings in a subtree eksform does not read.
+pub fn walk(cx: &mut Ctx, node: &Node, shape: &Shape, path: &str) {
+    match (shape, &node.value) {
+        (_, Value::Null) | (Shape::Any, _) => {}
+        (Shape::Scalar, Value::Scalar(_)) => {}
+        (Shape::Scalar, _) => cx.wrong_type(node, path, "a single value"),
+        (Shape::List(inner), Value::Seq(items)) => {
+            for (i, n) in items.iter().enumerate() {
+                walk(cx, n, inner, &item(path, i));
+            }
+        }
+        (Shape::List(_), _) => cx.wrong_type(node, path, "a list"),
+        (Shape::Map(inner), Value::Map(entries)) => {
+            for (k, v) in entries {
+                walk(cx, v, inner, &child(path, k.text().unwrap_or_default()));
+            }
+        }
+        (Shape::Object(name), Value::Map(entries)) => walk_object(cx, entries, name, path),
+        (Shape::Map(_) | Shape::Object(_), _) => cx.wrong_type(node, path, "a mapping"),
+    }
+}
+
+fn walk_object(cx: &mut Ctx, entries: &[(Node, Node)], name: &str, path: &str) {
+    let Some(obj) = object(name) else { return };
+    for (k, v) in entries {
+        let key = k.text().unwrap_or_default();
+        match obj.fields.iter().find(|(f, _)| *f == key) {
+            Some((_, shape)) => walk(cx, v, shape, &child(path, key)),
+            None => unknown(cx, k, path, key, Some(obj), &[]),
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The validated, defaulted cluster description that every later layer consumes.
+//!
+//! A `ClusterSpec` is only ever built by `config::load` after all diagnostics passed, so the
+//! fields here hold eksctl's defaults already applied and never need re-checking. It must not
+//! know about YAML, spans or AWS.
+
+use ipnet::Ipv4Net;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One cluster, as the file describes it after defaults.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterSpec {
+    /// Path of the file the spec came from (used in messages and saved plans).
+    pub source: PathBuf,
+    pub name: String,
+    /// `metadata.region`; `None` means the environment's region (resolved by the CLI).
+    pub region: Option<String>,
+    /// Kubernetes minor version, "1.xx".
+    pub version: String,
+    /// `metadata.tags`, copied onto every resource eksform creates.
+    pub tags: BTreeMap<String, String>,
+    pub vpc: VpcSpec,
+    pub node_groups: Vec<NodeGroupSpec>,
+    pub load_balancers: Vec<LoadBalancerSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VpcSpec {
+    /// `vpc.id`: an existing VPC used as is (never changed, never deleted).
+    pub existing_id: Option<String>,
+    /// `vpc.cidr`, default 192.168.0.0/16.
+    pub cidr: Ipv4Net,
+    pub nat: NatMode,
+    /// True when neither `availabilityZones` nor `vpc.subnets` named any zone: `public` and
+    /// `private` are then empty until `config::assign_zones` fills them with zones read from
+    /// the account.
+    pub zones_auto: bool,
+    /// One entry per AZ, in the order of `availabilityZones` (or of the subnet map keys).
+    pub public: Vec<SubnetSpec>,
+    pub private: Vec<SubnetSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubnetSpec {
+    pub az: String,
+    /// Always set for subnets eksform creates; may be unknown for an existing subnet given by id.
+    pub cidr: Option<Ipv4Net>,
+    /// An existing subnet, used as is.
+    pub existing_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum NatMode {
+    Single,
+    HighlyAvailable,
+    Disable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AmiFamily {
+    AmazonLinux2023,
+    AmazonLinux2,
+    Bottlerocket,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Taint {
+    pub key: String,
+    pub value: String,
+    /// NoSchedule | PreferNoSchedule | NoExecute
+    pub effect: String,
+}
+
+/// A self-managed node group (`nodeGroups[]`): launch template + Auto Scaling group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NodeGroupSpec {
+    pub name: String,
+    /// Default m5.large.
+    pub instance_type: String,
+    pub desired_capacity: u32,
+    pub min_size: u32,
+    pub max_size: u32,
+    /// GiB, default 80.
+    pub volume_size: u32,
+    /// User labels plus eksctl's `alpha.eksctl.io/cluster-name` and `alpha.eksctl.io/nodegroup-name`.
+    pub labels: BTreeMap<String, String>,
+    pub taints: Vec<Taint>,
+    pub tags: BTreeMap<String, String>,
+    /// `None`: the AMI decides.
+    pub max_pods_per_node: Option<u32>,
+    pub private_networking: bool,
+    pub attach_security_group_ids: Vec<String>,
+    pub target_group_arns: Vec<String>,
+    pub pre_bootstrap_commands: Vec<String>,
+    pub ami_family: AmiFamily,
+    /// Explicit AMI id; `None` means resolve at plan time.
+    pub ami: Option<String>,
+    /// Names of entries of `ClusterSpec::load_balancers` whose target group the instances join.
+    pub load_balancers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum LbType {
+    Application,
+    Network,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum LbScheme {
+    InternetFacing,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LoadBalancerSpec {
+    pub name: String,
+    pub kind: LbType,
+    pub scheme: LbScheme,
+    pub listeners: Vec<ListenerSpec>,
+    pub target_group: TargetGroupSpec,
+    /// CIDRs allowed to reach the listeners; default 0.0.0.0/0.
+    pub allow_from: Vec<Ipv4Net>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListenerSpec {
+    pub port: u16,
+    /// HTTP | HTTPS | TCP | TLS | UDP | TCP_UDP
+    pub protocol: String,
+    pub certificate_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetGroupSpec {
+    /// A NodePort, 30000-32767; default 30080.
+    pub port: u16,
+    /// Default HTTP for application, TCP for network.
+    pub protocol: String,
+    pub health_check: HealthCheckSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HealthCheckSpec {
+    /// HTTP(S) only; default "/".
+    pub path: Option<String>,
+    /// "traffic-port" or a port number as a string; default "traffic-port".
+    pub port: String,
+    /// Default: the target group protocol.
+    pub protocol: String,
+}
+
+impl AmiFamily {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AmiFamily::AmazonLinux2023 => "AmazonLinux2023",
+            AmiFamily::AmazonLinux2 => "AmazonLinux2",
+            AmiFamily::Bottlerocket => "Bottlerocket",
+        }
+    }
+}
+
+impl LbType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LbType::Application => "application",
+            LbType::Network => "network",
+        }
+    }
+}
+
+impl LbScheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LbScheme::InternetFacing => "internet-facing",
+            LbScheme::Internal => "internal",
+        }
+    }
+}

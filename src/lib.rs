@@ -1,0 +1,13 @@
+//! eksform: a declarative EKS provisioning engine. The binary in `main.rs` only parses
+//! arguments and maps errors to exit codes; everything else lives in these layers, each
+//! depending only on the ones above it in this list.
+
+pub mod config;
+pub mod model;
+pub mod live;
+pub mod plan;
+pub mod render;
+pub mod aws;
+pub mod apply;
+pub mod cli;
+pub mod ops;

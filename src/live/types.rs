@@ -1,0 +1,71 @@
+//! What the account holds for one cluster, in the same property vocabulary as `model::Resource`.
+//!
+//! Live readers (in `aws`) produce `LiveResource`s whose property values are physical ids, never
+//! references. This module only holds the data; it must not call AWS.
+
+use crate::model::{Kind, Props};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One resource found in the account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveResource {
+    /// The `eksform.io/id` tag (or, for security group rules, the canonical rule address).
+    pub address: String,
+    pub kind: Kind,
+    /// Physical id (see the table in `model::types`).
+    pub id: String,
+    /// Properties as read, same keys as the desired resource; ids where the model has references.
+    pub props: Props,
+    /// Attributes other resources may reference (arn, endpoint, dns_name, ...).
+    pub attrs: BTreeMap<String, String>,
+}
+
+/// An external resource named in the config, as found (or not) in the account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExternalStatus {
+    pub kind: Kind,
+    pub id: String,
+    pub found: bool,
+    /// e.g. the CIDR of an existing VPC or subnet, for the plan to show.
+    pub detail: Option<String>,
+}
+
+/// Everything read for one cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LiveState {
+    /// Owned resources by address. When two resources carry the same address (a create that was
+    /// retried after a crash), the extra ones are in `duplicates`.
+    pub resources: BTreeMap<String, LiveResource>,
+    pub duplicates: Vec<LiveResource>,
+    pub external: Vec<ExternalStatus>,
+}
+
+impl LiveState {
+    /// Adds a resource; a second one with the same address goes to `duplicates`.
+    pub fn insert(&mut self, r: LiveResource) {
+        if self.resources.contains_key(&r.address) {
+            self.duplicates.push(r);
+        } else {
+            self.resources.insert(r.address.clone(), r);
+        }
+    }
+
+    /// The physical id or attribute of a live resource.
+    pub fn attr(&self, address: &str, attr: &str) -> Option<String> {
+        let r = self.resources.get(address)?;
+        if attr == "id" {
+            Some(r.id.clone())
+        } else {
+            r.attrs.get(attr).cloned()
+        }
+    }
+
+    /// Maps a physical id back to the address of an owned resource.
+    pub fn address_of_id(&self, id: &str) -> Option<&str> {
+        self.resources
+            .values()
+            .find(|r| r.id == id)
+            .map(|r| r.address.as_str())
+    }
+}

@@ -1,0 +1,84 @@
+//! Addresses (logical ids) and AWS names. Both the model and the live readers build addresses
+//! here, so a resource read back from AWS lands on the same address the config gives it.
+
+use sha2::{Digest, Sha256};
+
+/// Where a security-group rule's traffic comes from (ingress) or goes to (egress).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleSource {
+    Cidr(String),
+    /// An address of an owned security group, or the id of one eksform does not own.
+    Group(String),
+}
+
+/// Canonical address of a security-group rule: the rule's content is its identity, so a rule
+/// that differs in any field is another rule.
+/// `security_group_rule.<group>/<direction>/<protocol>/<from>-<to>/<cidr:…|sg:…>` where `<group>`
+/// is the owning group's address without its `security_group.` prefix.
+pub fn rule_address(
+    group_address: &str,
+    direction: &str,
+    protocol: &str,
+    from_port: i64,
+    to_port: i64,
+    source: &RuleSource,
+) -> String {
+    let group = group_address
+        .strip_prefix("security_group.")
+        .unwrap_or(group_address);
+    let ports = if protocol == "-1" {
+        "all".to_string()
+    } else {
+        format!("{from_port}-{to_port}")
+    };
+    let src = match source {
+        RuleSource::Cidr(c) => format!("cidr:{c}"),
+        RuleSource::Group(g) => format!("sg:{}", g.strip_prefix("security_group.").unwrap_or(g)),
+    };
+    format!("security_group_rule.{group}/{direction}/{protocol}/{ports}/{src}")
+}
+
+/// Fits a name into `max` characters: names that are too long keep a prefix and get an 8-hex
+/// hash of the whole name, so two long names never collide.
+pub fn fit(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_string();
+    }
+    let digest = Sha256::digest(name.as_bytes());
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let keep = max.saturating_sub(hash.len() + 1);
+    let prefix = name[..keep].trim_end_matches('-');
+    format!("{prefix}-{hash}")
+}
+
+/// The IAM path under which eksform creates roles and instance profiles of a cluster.
+pub fn iam_path(cluster: &str) -> String {
+    format!("/eksform/{cluster}/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_addresses_are_canonical() {
+        assert_eq!(
+            rule_address("security_group.nodes", "ingress", "tcp", 30080, 30080, &RuleSource::Group("security_group.lb-ingress".into())),
+            "security_group_rule.nodes/ingress/tcp/30080-30080/sg:lb-ingress"
+        );
+        assert_eq!(
+            rule_address("security_group.lb-ingress", "egress", "-1", -1, -1, &RuleSource::Cidr("0.0.0.0/0".into())),
+            "security_group_rule.lb-ingress/egress/-1/all/cidr:0.0.0.0/0"
+        );
+    }
+
+    #[test]
+    fn long_names_are_hashed_to_fit() {
+        let long = "a-very-long-cluster-name-for-review-apps-ingress";
+        let f = fit(long, 32);
+        assert_eq!(f.len(), 32);
+        assert!(f.starts_with("a-very-long-cluster-name"));
+        assert_ne!(fit(&format!("{long}2"), 32), f);
+        assert_eq!(fit("short", 32), "short");
+    }
+}

@@ -1,0 +1,115 @@
+//! Operations the commands share: turning a config file into a plan against the account.
+//! Orchestration lives here so that CLI handlers only parse, call and print (cargo's `ops`).
+
+use crate::aws::{AwsError, Cloud, Provider};
+use crate::config::{self, ClusterSpec, Diagnostic, Diagnostics};
+use crate::live::LiveState;
+use crate::model::{self, Desired, ModelInputs};
+use crate::plan::{self, Plan};
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    #[error("{0}")]
+    Config(#[from] Diagnostics),
+    #[error("{0}")]
+    Aws(#[from] AwsError),
+    #[error("no AWS region: set metadata.region in {file} or AWS_REGION / a profile region")]
+    NoRegion { file: String },
+    #[error("nodegroup \"{nodegroup}\": cannot resolve the EKS-optimized AMI: {source}\n  hint: set nodeGroups[].ami to an AMI id, or check that the caller may read public SSM parameters")]
+    Ami { nodegroup: String, source: AwsError },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A config loaded, connected to its account, read and planned.
+pub struct Prepared {
+    pub spec: ClusterSpec,
+    pub warnings: Vec<Diagnostic>,
+    pub desired: Desired,
+    pub cloud: Cloud,
+    pub live: LiveState,
+    pub plan: Plan,
+}
+
+/// Validates a file; no AWS call.
+pub fn validate(path: &Path) -> Result<config::Loaded, Diagnostics> {
+    config::load(path)
+}
+
+/// Loads, connects (region from the file, else the environment) and fills what the account
+/// decides: zones when the file names none, AMIs for node groups without one.
+pub async fn connect(path: &Path) -> Result<(ClusterSpec, Vec<Diagnostic>, Cloud, ModelInputs), OpsError> {
+    let loaded = config::load(path)?;
+    let mut spec = loaded.spec;
+    let region = match spec.region.clone() {
+        Some(r) => r,
+        None => env_region().await.ok_or_else(|| OpsError::NoRegion { file: path.display().to_string() })?,
+    };
+    spec.region = Some(region.clone());
+    let cloud = Cloud::connect(&region).await;
+    if spec.vpc.zones_auto {
+        let zones = cloud.account().availability_zones().await?;
+        config::assign_zones(&mut spec, &zones);
+    }
+    let inputs = resolve_inputs(&spec, &cloud).await?;
+    Ok((spec, loaded.warnings, cloud, inputs))
+}
+
+async fn env_region() -> Option<String> {
+    aws_config::default_provider::region::DefaultRegionChain::builder()
+        .build()
+        .region()
+        .await
+        .map(|r| r.to_string())
+}
+
+async fn resolve_inputs(spec: &ClusterSpec, cloud: &Cloud) -> Result<ModelInputs, OpsError> {
+    let mut inputs = ModelInputs::default();
+    for ng in spec.node_groups.iter().filter(|ng| ng.ami.is_none()) {
+        let ami = cloud
+            .account()
+            .resolve_ami(ng.ami_family, &spec.version, &ng.instance_type)
+            .await
+            .map_err(|source| OpsError::Ami { nodegroup: ng.name.clone(), source })?;
+        inputs.amis.insert(ng.name.clone(), ami);
+    }
+    Ok(inputs)
+}
+
+/// The full plan for a config file.
+pub async fn prepare(path: &Path) -> Result<Prepared, OpsError> {
+    let (spec, warnings, cloud, inputs) = connect(path).await?;
+    let desired = model::desired(&spec, &inputs);
+    let live = cloud.read(&desired.cluster, &desired.external).await?;
+    check_external(&live)?;
+    let plan = plan::plan(&desired, &live);
+    Ok(Prepared { spec, warnings, desired, cloud, live, plan })
+}
+
+/// The plan deleting everything tagged with the config's cluster.
+pub async fn prepare_destroy(path: &Path) -> Result<Prepared, OpsError> {
+    let (spec, warnings, cloud, inputs) = connect(path).await?;
+    let desired = model::desired(&spec, &inputs);
+    let live = cloud.read(&desired.cluster, &[]).await?;
+    let plan = plan::plan_destroy(&desired.cluster, &desired.region, &live);
+    Ok(Prepared { spec, warnings, desired, cloud, live, plan })
+}
+
+/// Resources named by id must exist: creating around a missing VPC would fail half-way.
+fn check_external(live: &LiveState) -> Result<(), OpsError> {
+    let missing: Vec<String> = live
+        .external
+        .iter()
+        .filter(|e| !e.found)
+        .map(|e| format!("{} {}", e.kind.as_str(), e.id))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(OpsError::Other(format!(
+            "not found in the account: {} (named in the config; eksform uses them as is and never creates them)",
+            missing.join(", ")
+        )))
+    }
+}

@@ -1,0 +1,152 @@
+//! Plan: (desired, live) -> `Plan`, with field-level diffs, reasons and the order changes must
+//! run in. Pure: no AWS, no async.
+
+mod diff;
+mod resolve;
+mod types;
+
+pub use resolve::{KNOWN_AFTER_APPLY, normalize_set, resolve};
+pub use types::*;
+
+use crate::live::{LiveResource, LiveState};
+use crate::model::Desired;
+use diff::{delete_change, diff_resource};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Compares what the config wants with what the account holds.
+pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
+    let mut pending = BTreeSet::new();
+    let mut changes = Vec::new();
+    let wanted: BTreeSet<&str> = desired.resources.iter().map(|r| r.address.as_str()).collect();
+    for r in &desired.resources {
+        let mut change = diff_resource(r, live, &pending);
+        if matches!(change.action, Action::Create | Action::Replace) {
+            pending.insert(r.address.clone());
+        }
+        change.depends_on = r.depends_on();
+        changes.push(change);
+    }
+    let stale: Vec<(&LiveResource, Reason)> = live
+        .resources
+        .values()
+        .filter(|r| !wanted.contains(r.address.as_str()))
+        .map(|r| (r, Reason::NotInConfig))
+        .chain(live.duplicates.iter().map(|r| (r, Reason::Duplicate)))
+        .collect();
+    changes.extend(ordered_deletes(&stale));
+    finish(desired.cluster.clone(), desired.region.clone(), changes, desired)
+}
+
+/// A plan that deletes everything the account holds for the cluster.
+pub fn plan_destroy(cluster: &str, region: &str, live: &LiveState) -> Plan {
+    let all: Vec<(&LiveResource, Reason)> = live
+        .resources
+        .values()
+        .chain(live.duplicates.iter())
+        .map(|r| (r, Reason::NotInConfig))
+        .collect();
+    let changes = ordered_deletes(&all);
+    let empty = Desired {
+        cluster: cluster.to_string(),
+        region: region.to_string(),
+        resources: Vec::new(),
+        external: Vec::new(),
+    };
+    finish(cluster.to_string(), region.to_string(), changes, &empty)
+}
+
+fn finish(cluster: String, region: String, changes: Vec<Change>, desired: &Desired) -> Plan {
+    let mut summary = Summary::default();
+    for c in &changes {
+        match c.action {
+            Action::Create => summary.add += 1,
+            Action::Update => summary.change += 1,
+            Action::Replace => summary.replace += 1,
+            Action::Delete => summary.destroy += 1,
+            Action::NoOp => {}
+        }
+    }
+    let used_as_is = desired
+        .external
+        .iter()
+        .map(|e| UsedAsIs {
+            kind: e.kind,
+            id: e.id.clone(),
+            used_for: e.used_for.clone(),
+        })
+        .collect();
+    Plan {
+        format_version: FORMAT_VERSION,
+        cluster,
+        region,
+        summary,
+        changes,
+        used_as_is,
+    }
+}
+
+/// Deletes ordered so that a resource goes only after everything that references it; each
+/// change's `depends_on` lists the deletes that must finish first.
+fn ordered_deletes(stale: &[(&LiveResource, Reason)]) -> Vec<Change> {
+    // Any id or attribute value of a doomed resource, mapped back to its address.
+    let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+    for (r, _) in stale {
+        owner.insert(r.id.as_str(), r.address.as_str());
+        for v in r.attrs.values() {
+            owner.insert(v.as_str(), r.address.as_str());
+        }
+    }
+    // referenced_by[x] = doomed resources whose properties name x: they must go first.
+    let mut referenced_by: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (r, _) in stale {
+        let mut strings = Vec::new();
+        collect_strings(&Value::Object(r.props.clone().into_iter().collect()), &mut strings);
+        for s in strings {
+            if let Some(target) = owner.get(s.as_str()) {
+                if *target != r.address {
+                    referenced_by.entry(target).or_default().insert(r.address.clone());
+                }
+            }
+        }
+    }
+    let mut changes: Vec<Change> = stale
+        .iter()
+        .map(|(r, reason)| {
+            let mut c = delete_change(r, *reason);
+            c.depends_on = referenced_by
+                .get(r.address.as_str())
+                .map(|s| s.iter().cloned().collect())
+                .unwrap_or_default();
+            c
+        })
+        .collect();
+    topo_sort(&mut changes);
+    changes
+}
+
+fn collect_strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|x| collect_strings(x, out)),
+        Value::Object(m) => m.values().for_each(|x| collect_strings(x, out)),
+        _ => {}
+    }
+}
+
+/// Stable topological sort on `depends_on` (dependencies first); cycles keep their input order.
+fn topo_sort(changes: &mut Vec<Change>) {
+    let mut done: BTreeSet<String> = BTreeSet::new();
+    let mut rest: Vec<Change> = std::mem::take(changes);
+    let present: BTreeSet<String> = rest.iter().map(|c| c.address.clone()).collect();
+    while !rest.is_empty() {
+        let ready = rest.iter().position(|c| {
+            c.depends_on
+                .iter()
+                .all(|d| done.contains(d) || !present.contains(d))
+        });
+        let next = rest.remove(ready.unwrap_or(0));
+        done.insert(next.address.clone());
+        changes.push(next);
+    }
+}

@@ -1,0 +1,130 @@
+//! The plan as data: what would change, why, and field by field. Text, markdown and JSON are
+//! views of this value (see `render`); `apply` executes it. Pure: no AWS, no I/O.
+
+use crate::model::{Kind, Props};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Version of the JSON contract documented in the README. Bump on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Create,
+    Update,
+    Replace,
+    Delete,
+    NoOp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Not in the account yet.
+    Missing,
+    /// The config asks for a different value.
+    ConfigChanged,
+    /// A field that cannot change in place differs.
+    ForcesReplacement,
+    /// Replaced because a resource it depends on by an immutable field is replaced.
+    ReplacedDependency,
+    /// Tagged with the cluster but no longer in the config.
+    NotInConfig,
+    /// A second copy of a resource (left by an interrupted create).
+    Duplicate,
+    /// Nothing to do.
+    UpToDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldDiff {
+    pub path: String,
+    /// `null` for a create.
+    pub before: Value,
+    /// `null` for a delete; the string "(known after apply)" when it depends on something not
+    /// created yet.
+    pub after: Value,
+    pub forces_replacement: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub address: String,
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    pub action: Action,
+    pub reason: Reason,
+    /// Physical id of the live resource, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub id: Option<String>,
+    pub fields: Vec<FieldDiff>,
+    /// Addresses whose changes must finish before this one starts (for deletes: the resources
+    /// that reference this one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+    /// Desired properties (with references unresolved), for apply. Empty for deletes.
+    #[serde(skip_serializing, default)]
+    pub desired: Props,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub add: usize,
+    pub change: usize,
+    pub replace: usize,
+    pub destroy: usize,
+}
+
+/// Something used as is (never changed, never deleted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsedAsIs {
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    pub id: String,
+    pub used_for: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub format_version: u32,
+    pub cluster: String,
+    pub region: String,
+    pub summary: Summary,
+    /// In execution order: creates and updates after what they depend on, deletes after
+    /// everything that depends on them is gone.
+    pub changes: Vec<Change>,
+    pub used_as_is: Vec<UsedAsIs>,
+}
+
+impl Plan {
+    pub fn has_changes(&self) -> bool {
+        self.changes.iter().any(|c| c.action != Action::NoOp)
+    }
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Replace => "replace",
+            Action::Delete => "delete",
+            Action::NoOp => "no-op",
+        }
+    }
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Missing => "missing",
+            Reason::ConfigChanged => "config_changed",
+            Reason::ForcesReplacement => "forces_replacement",
+            Reason::ReplacedDependency => "replaced_dependency",
+            Reason::NotInConfig => "not_in_config",
+            Reason::Duplicate => "duplicate",
+            Reason::UpToDate => "up_to_date",
+        }
+    }
+}

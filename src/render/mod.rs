@@ -1,0 +1,47 @@
+//! Views of a plan: text for a terminal, markdown for a pull-request comment, JSON for
+//! machines. Pure: each returns a string and never prints or reads the environment (the caller
+//! says whether to use colour).
+
+mod json;
+mod markdown;
+mod text;
+
+pub use json::json;
+pub use markdown::markdown;
+pub use text::{Style, text};
+
+use crate::plan::{Action, Summary};
+use serde_json::Value;
+
+/// The symbol Terraform users know for each action.
+pub fn symbol(action: Action) -> &'static str {
+    match action {
+        Action::Create => "+",
+        Action::Update => "~",
+        Action::Replace => "-/+",
+        Action::Delete => "-",
+        Action::NoOp => " ",
+    }
+}
+
+/// The closing line of a plan.
+pub fn summary_line(s: &Summary) -> String {
+    if s.add + s.change + s.replace + s.destroy == 0 {
+        "No changes. Live state matches the config.".to_string()
+    } else {
+        format!(
+            "Plan: {} to add, {} to change, {} to replace, {} to destroy.",
+            s.add, s.change, s.replace, s.destroy
+        )
+    }
+}
+
+/// A field value on one line: strings quoted, multi-line strings summarised.
+pub fn inline(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_string(),
+        Value::String(s) if s == crate::plan::KNOWN_AFTER_APPLY => s.clone(),
+        Value::String(s) if s.contains('\n') => format!("<{} lines>", s.lines().count()),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,96 @@
+//! Test support: a moto server on a free loopback port, one per test, stopped on drop.
+//! moto comes from the project's venv (`scripts/setup-moto`), or `$EKSFORM_MOTO_SERVER`.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+}
+
+pub fn moto_server_path() -> PathBuf {
+    if let Ok(p) = std::env::var("EKSFORM_MOTO_SERVER") {
+        return PathBuf::from(p);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server")
+}
+
+impl Moto {
+    /// Starts moto and waits until it answers. Panics with the fix when moto is not installed.
+    pub fn start() -> Moto {
+        let bin = moto_server_path();
+        assert!(
+            bin.exists(),
+            "moto is not installed at {}: run scripts/setup-moto first",
+            bin.display()
+        );
+        let port = free_port();
+        let child = Command::new(&bin)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        let moto = Moto { child, port };
+        moto.wait_ready();
+        moto
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("moto did not start on port {}", self.port);
+    }
+
+    /// An SDK configuration pointing at this server with dummy static credentials, built the
+    /// same way the standard chain would from `AWS_ENDPOINT_URL` and `AWS_ACCESS_KEY_ID`.
+    pub async fn sdk_config(&self, region: &str) -> aws_config::SdkConfig {
+        let creds = aws_credential_types::Credentials::new("testing", "testing", None, None, "test");
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(region.to_string()))
+            .endpoint_url(self.endpoint())
+            .credentials_provider(creds)
+            .load()
+            .await
+    }
+
+    /// Environment for running the `eksform` binary against this server.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.endpoint()),
+            ("AWS_ACCESS_KEY_ID", "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+            ("NO_COLOR", "1".into()),
+        ]
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
