@@ -6,3 +6,6 @@
 mod executor;
 
 pub use executor::{Event, Options, Report, execute};
+
+#[cfg(test)]
+mod tests;

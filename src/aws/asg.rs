@@ -1,34 +1,245 @@
-//! Auto Scaling groups (skeleton: to be filled).
+//! Auto Scaling groups of self-managed node groups: created from the launch template's latest
+//! version, tagged (tags propagate to the instances) and registered in target groups; read with
+//! a tag filter; sizes, subnets, launch template, target groups and tags change in place. The
+//! desired capacity is only set when asked, since autoscalers own it after creation.
 
+use super::support::{self, Fields, not_found_ok};
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
+use crate::model::{Kind, Props, TAG_CLUSTER};
+use aws_sdk_autoscaling::Client;
+use aws_sdk_autoscaling::client::Waiters;
+use aws_sdk_autoscaling::types::{AutoScalingGroup, Filter, LaunchTemplateSpecification, Tag};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const SERVICE: &str = "AutoScaling";
+/// Force-deleting a group terminates its instances first, which takes a few minutes.
+const DELETE_TIMEOUT: Duration = Duration::from_secs(20 * 60);
+/// The version an instance launches from: the newest, so a launch template update reaches new
+/// instances without touching the group.
+const LAUNCH_TEMPLATE_VERSION: &str = "$Latest";
 
 pub struct Asg {
-    client: aws_sdk_autoscaling::Client,
+    client: Client,
 }
 
 impl Asg {
     pub fn new(conf: &aws_config::SdkConfig) -> Asg {
-        Asg {
-            client: aws_sdk_autoscaling::Client::new(conf),
+        Asg { client: Client::new(conf) }
+    }
+
+    /// Reads every group tagged with the cluster.
+    pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
+        let filter = Filter::builder().name(format!("tag:{TAG_CLUSTER}")).values(cluster).build();
+        let groups: Vec<AutoScalingGroup> = self
+            .client
+            .describe_auto_scaling_groups()
+            .filters(filter)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAutoScalingGroups", e))?;
+        Ok(groups.iter().filter_map(|g| live(cluster, g)).collect())
+    }
+
+    /// The group by name, whether owned or not; `None` when there is no such group.
+    async fn describe(&self, name: &str) -> Result<Option<AutoScalingGroup>, AwsError> {
+        let out = self
+            .client
+            .describe_auto_scaling_groups()
+            .auto_scaling_group_names(name)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAutoScalingGroups", e))?;
+        Ok(out.auto_scaling_groups.unwrap_or_default().into_iter().next())
+    }
+
+    async fn reread(&self, cluster: &str, name: &str, operation: &'static str) -> Result<LiveResource, AwsError> {
+        self.describe(name).await?.and_then(|g| live(cluster, &g)).ok_or_else(|| {
+            AwsError::local(SERVICE, operation, "NotFound", format!("auto scaling group {name:?}: not found after {operation}"))
+        })
+    }
+
+    pub async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+        let f = Fields::new(SERVICE, "CreateAutoScalingGroup", r);
+        let name = f.str("name")?;
+        let sent = self
+            .client
+            .create_auto_scaling_group()
+            .auto_scaling_group_name(name)
+            .launch_template(launch_template(f.str("launch_template_id")?))
+            .min_size(f.int32("min_size")?)
+            .max_size(f.int32("max_size")?)
+            .desired_capacity(f.int32("desired_capacity")?)
+            .vpc_zone_identifier(f.strings("subnet_ids")?.join(","))
+            .set_target_group_arns(Some(f.strings("target_group_arns")?))
+            .set_tags(Some(sdk_tags(name, &f.tags())))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateAutoScalingGroup", e));
+        if let Err(e) = sent {
+            // A retry after a crash finds the group it created itself: that is not an error.
+            let existing = self.describe(name).await?.and_then(|g| live(cluster, &g));
+            return match existing {
+                Some(l) if e.code == "AlreadyExists" && l.address == r.address => Ok(l),
+                _ => Err(e),
+            };
         }
+        self.reread(cluster, name, "CreateAutoScalingGroup").await
     }
 
-    /// Reads every resource of this service tagged with the cluster.
-    pub async fn read(&self, _cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-        let _ = &self.client;
-        Ok(Vec::new())
+    pub async fn update(&self, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+        let f = Fields::new(SERVICE, "UpdateAutoScalingGroup", r);
+        let name = live.id.as_str();
+        let has = |k: &str| fields.iter().any(|x| x == k);
+        for field in fields {
+            match field.as_str() {
+                "min_size" | "max_size" | "desired_capacity" | "subnet_ids" | "launch_template_id" => {}
+                "target_group_arns" => self.update_target_groups(name, &live.props, &f).await?,
+                "tags" => self.update_tags(name, &live.props, &r.props).await?,
+                other => return Err(support::immutable(SERVICE, "UpdateAutoScalingGroup", &r.address, other)),
+            }
+        }
+        let group_fields = ["min_size", "max_size", "desired_capacity", "subnet_ids", "launch_template_id"];
+        if group_fields.iter().any(|k| has(k)) {
+            // Min and max always go together so that a change of both never passes through an
+            // invalid range; the desired capacity only when the plan asks for it.
+            let mut req = self
+                .client
+                .update_auto_scaling_group()
+                .auto_scaling_group_name(name)
+                .min_size(f.int32("min_size")?)
+                .max_size(f.int32("max_size")?);
+            if has("desired_capacity") {
+                req = req.desired_capacity(f.int32("desired_capacity")?);
+            }
+            if has("subnet_ids") {
+                req = req.vpc_zone_identifier(f.strings("subnet_ids")?.join(","));
+            }
+            if has("launch_template_id") {
+                req = req.launch_template(launch_template(f.str("launch_template_id")?));
+            }
+            req.send().await.map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAutoScalingGroup", e))?;
+        }
+        self.reread(&support::owner(&r.props), name, "UpdateAutoScalingGroup").await
     }
 
-    pub async fn create(&self, _cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
-        Err(AwsError::local("Asg", "create", "NotImplemented", format!("{} is not built yet", r.address)))
+    async fn update_target_groups(&self, name: &str, live: &Props, f: &Fields<'_>) -> Result<(), AwsError> {
+        let have = support::live_strings(live, "target_group_arns");
+        let (add, remove) = support::set_diff(&have, &f.strings("target_group_arns")?);
+        if !add.is_empty() {
+            self.client
+                .attach_load_balancer_target_groups()
+                .auto_scaling_group_name(name)
+                .set_target_group_arns(Some(add))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "AttachLoadBalancerTargetGroups", e))?;
+        }
+        if !remove.is_empty() {
+            self.client
+                .detach_load_balancer_target_groups()
+                .auto_scaling_group_name(name)
+                .set_target_group_arns(Some(remove))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "DetachLoadBalancerTargetGroups", e))?;
+        }
+        Ok(())
     }
 
-    pub async fn update(&self, r: &ResolvedResource, _live: &LiveResource, _fields: &[String]) -> Result<LiveResource, AwsError> {
-        Err(AwsError::local("Asg", "update", "NotImplemented", format!("{} is not built yet", r.address)))
+    async fn update_tags(&self, name: &str, live: &Props, want: &Props) -> Result<(), AwsError> {
+        let (set, remove) = support::tag_diff(live, want);
+        if !set.is_empty() {
+            self.client
+                .create_or_update_tags()
+                .set_tags(Some(sdk_tags(name, &set)))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "CreateOrUpdateTags", e))?;
+        }
+        if !remove.is_empty() {
+            let keys = remove.into_iter().map(|k| group_tag(name, k).build()).collect();
+            self.client
+                .delete_tags()
+                .set_tags(Some(keys))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteTags", e))?;
+        }
+        Ok(())
     }
 
+    /// Force-deletes the group (terminating its instances) and waits until it is gone.
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        Err(AwsError::local("Asg", "delete", "NotImplemented", format!("{} is not built yet", live.address)))
+        let name = live.id.as_str();
+        let out = self
+            .client
+            .delete_auto_scaling_group()
+            .auto_scaling_group_name(name)
+            .force_delete(true)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteAutoScalingGroup", e));
+        // Auto Scaling reports a missing group as a generic ValidationError; whether it is
+        // gone is decided by looking, not by reading the message.
+        if let Err(e) = not_found_ok(out) {
+            if self.describe(name).await?.is_some() {
+                return Err(e);
+            }
+            return Ok(());
+        }
+        self.client
+            .wait_until_group_not_exists()
+            .auto_scaling_group_names(name)
+            .wait(DELETE_TIMEOUT)
+            .await
+            .map(|_| ())
+            .map_err(|e| support::waiter_error(SERVICE, "DescribeAutoScalingGroups", &live.address, e))
     }
+}
+
+fn launch_template(id: &str) -> LaunchTemplateSpecification {
+    LaunchTemplateSpecification::builder()
+        .launch_template_id(id)
+        .version(LAUNCH_TEMPLATE_VERSION)
+        .build()
+}
+
+fn group_tag(name: &str, key: String) -> aws_sdk_autoscaling::types::builders::TagBuilder {
+    Tag::builder()
+        .resource_id(name)
+        .resource_type("auto-scaling-group")
+        .key(key)
+}
+
+/// Tags that propagate at launch, so instances carry the ownership and Kubernetes tags too.
+fn sdk_tags(name: &str, tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| group_tag(name, k.clone()).value(v).propagate_at_launch(true).build())
+        .collect()
+}
+
+/// The group as a live resource, when it carries this cluster's ownership tags.
+fn live(cluster: &str, g: &AutoScalingGroup) -> Option<LiveResource> {
+    let tags = support::tags_value(g.tags().iter().filter_map(|t| Some((t.key()?, t.value().unwrap_or_default()))));
+    let address = support::owned_address(cluster, &tags)?;
+    let name = g.auto_scaling_group_name()?.to_string();
+    let int = |v: Option<i32>| v.map(Value::from).unwrap_or(Value::Null);
+    let subnets = g.vpc_zone_identifier().unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty());
+    let template = g.launch_template().and_then(|t| t.launch_template_id());
+    let mut props = Props::new();
+    props.insert("name".into(), Value::String(name.clone()));
+    props.insert("launch_template_id".into(), template.map(|t| Value::String(t.to_string())).unwrap_or(Value::Null));
+    props.insert("min_size".into(), int(g.min_size()));
+    props.insert("max_size".into(), int(g.max_size()));
+    props.insert("desired_capacity".into(), int(g.desired_capacity()));
+    props.insert("subnet_ids".into(), support::sorted_strings(subnets));
+    props.insert("target_group_arns".into(), support::sorted_strings(g.target_group_arns()));
+    props.insert("tags".into(), tags);
+    Some(LiveResource { address, kind: Kind::AutoscalingGroup, id: name, props, attrs: BTreeMap::new() })
 }

@@ -1,7 +1,25 @@
-//! The EKS cluster (skeleton: to be filled).
+//! The EKS control plane (kind `cluster`): create and wait until ACTIVE, read the clusters
+//! tagged for this eksform cluster, update version, endpoint access and tags in place, delete
+//! and wait until gone. Everything else about a cluster is immutable here (the plan replaces).
+//! Must not touch clusters that lack the ownership tags.
 
-use super::{AwsError, ResolvedResource};
+use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
+use super::{AwsError, ErrorKind, ResolvedResource};
 use crate::live::LiveResource;
+use crate::model::{Kind, Props};
+use aws_sdk_eks::client::Waiters;
+use aws_sdk_eks::types::{Cluster, KubernetesNetworkConfigRequest, UpdateStatus, VpcConfigRequest};
+use futures::{StreamExt, TryStreamExt, stream};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+const SERVICE: &str = "EKS";
+/// EKS takes 10-15 minutes to create a control plane; AWS's own tooling waits up to 30.
+const CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+const DELETE_TIMEOUT: Duration = Duration::from_secs(20 * 60);
+/// A version upgrade takes 20-40 minutes.
+const UPDATE_TIMEOUT: Duration = Duration::from_secs(60 * 60);
 
 pub struct Eks {
     client: aws_sdk_eks::Client,
@@ -14,21 +32,257 @@ impl Eks {
         }
     }
 
-    /// Reads every resource of this service tagged with the cluster.
-    pub async fn read(&self, _cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-        let _ = &self.client;
-        Ok(Vec::new())
+    /// Lists every cluster of the region and describes them concurrently: EKS has no tag
+    /// filter on ListClusters, so ownership is decided from the described tags.
+    pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
+        let names: Vec<String> = self
+            .client
+            .list_clusters()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "ListClusters", e))?;
+        let found: Vec<Option<Cluster>> = stream::iter(names)
+            .map(|n| async move { self.describe(&n).await })
+            .buffer_unordered(READ_CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok(found.into_iter().flatten().filter_map(|c| live(cluster, &c)).collect())
     }
 
-    pub async fn create(&self, _cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
-        Err(AwsError::local("Eks", "create", "NotImplemented", format!("{} is not built yet", r.address)))
+    /// The cluster, or `None` when it does not exist.
+    async fn describe(&self, name: &str) -> Result<Option<Cluster>, AwsError> {
+        let out = self
+            .client
+            .describe_cluster()
+            .name(name)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeCluster", e));
+        Ok(not_found_ok(out)?.and_then(|o| o.cluster))
     }
 
-    pub async fn update(&self, r: &ResolvedResource, _live: &LiveResource, _fields: &[String]) -> Result<LiveResource, AwsError> {
-        Err(AwsError::local("Eks", "update", "NotImplemented", format!("{} is not built yet", r.address)))
+    /// Reads one cluster back after a change; it must exist and be owned.
+    async fn reread(&self, cluster: &str, name: &str, operation: &'static str) -> Result<LiveResource, AwsError> {
+        self.describe(name)
+            .await?
+            .and_then(|c| live(cluster, &c))
+            .ok_or_else(|| AwsError::local(SERVICE, operation, "NotFound", format!("cluster {name:?}: not found after {operation}")))
+    }
+
+    pub async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+        let f = Fields::new(SERVICE, "CreateCluster", r);
+        let name = f.str("name")?;
+        let vpc = VpcConfigRequest::builder()
+            .set_subnet_ids(Some(f.strings("subnet_ids")?))
+            .set_security_group_ids(Some(f.strings("security_group_ids")?))
+            .endpoint_public_access(f.bool("endpoint_public_access")?)
+            .endpoint_private_access(f.bool("endpoint_private_access")?)
+            .build();
+        let network = f
+            .opt_str("service_ipv4_cidr")?
+            .map(|cidr| KubernetesNetworkConfigRequest::builder().service_ipv4_cidr(cidr).build());
+        let sent = self
+            .client
+            .create_cluster()
+            .name(name)
+            .set_version(f.opt_str("version")?.map(str::to_string))
+            .role_arn(f.str("role_arn")?)
+            .resources_vpc_config(vpc)
+            .set_kubernetes_network_config(network)
+            .set_tags(Some(f.tags().into_iter().collect::<HashMap<_, _>>()))
+            .client_request_token(support::client_token(cluster, &r.address, &r.props))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateCluster", e));
+        if let Err(e) = sent {
+            self.adopt_or_fail(cluster, r, name, e).await?;
+        }
+        self.client
+            .wait_until_cluster_active()
+            .name(name)
+            .wait(CREATE_TIMEOUT)
+            .await
+            .map_err(|e| support::waiter_error(SERVICE, "DescribeCluster", &format!("cluster {name:?}"), e))?;
+        self.reread(cluster, name, "CreateCluster").await
+    }
+
+    /// A create that failed because the cluster exists is fine when the existing cluster is
+    /// this very resource (an apply killed while waiting); then the wait simply resumes.
+    async fn adopt_or_fail(&self, cluster: &str, r: &ResolvedResource, name: &str, e: AwsError) -> Result<(), AwsError> {
+        if e.kind != ErrorKind::InUse {
+            return Err(e);
+        }
+        let ours = self
+            .describe(name)
+            .await?
+            .and_then(|c| live(cluster, &c))
+            .is_some_and(|l| l.address == r.address);
+        if ours { Ok(()) } else { Err(e) }
+    }
+
+    pub async fn update(&self, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+        let f = Fields::new(SERVICE, "UpdateCluster", r);
+        let name = live.id.as_str();
+        let mut endpoint_done = false;
+        for field in fields {
+            match field.as_str() {
+                "version" => self.update_version(name, f.str("version")?).await?,
+                "endpoint_public_access" | "endpoint_private_access" if !endpoint_done => {
+                    endpoint_done = true;
+                    self.update_endpoint(name, &f).await?;
+                }
+                "endpoint_public_access" | "endpoint_private_access" => {}
+                "tags" => self.update_tags(live, &r.props).await?,
+                other => return Err(support::immutable(SERVICE, "UpdateCluster", &r.address, other)),
+            }
+        }
+        let cluster = support::owner(&live.props);
+        self.reread(&cluster, name, "UpdateCluster").await
+    }
+
+    async fn update_version(&self, name: &str, version: &str) -> Result<(), AwsError> {
+        let out = self
+            .client
+            .update_cluster_version()
+            .name(name)
+            .version(version)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterVersion", e))?;
+        self.wait_update(name, out.update().and_then(|u| u.id())).await
+    }
+
+    /// Endpoint access only: EKS takes subnet and security group changes as another kind of
+    /// update, and those fields force a replacement in the plan anyway.
+    async fn update_endpoint(&self, name: &str, f: &Fields<'_>) -> Result<(), AwsError> {
+        let vpc = VpcConfigRequest::builder()
+            .endpoint_public_access(f.bool("endpoint_public_access")?)
+            .endpoint_private_access(f.bool("endpoint_private_access")?)
+            .build();
+        let out = self
+            .client
+            .update_cluster_config()
+            .name(name)
+            .resources_vpc_config(vpc)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterConfig", e))?;
+        self.wait_update(name, out.update().and_then(|u| u.id())).await
+    }
+
+    /// Waits until an update EKS accepted has finished; an update without an id (an endpoint
+    /// that applies changes at once) needs no wait.
+    async fn wait_update(&self, name: &str, id: Option<&str>) -> Result<(), AwsError> {
+        let Some(id) = id else { return Ok(()) };
+        let what = format!("cluster {name:?} update {id}");
+        support::poll(SERVICE, "DescribeUpdate", &what, UPDATE_TIMEOUT, || async {
+            let out = self
+                .client
+                .describe_update()
+                .name(name)
+                .update_id(id)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeUpdate", e))?;
+            let update = out.update();
+            match update.and_then(|u| u.status()) {
+                Some(UpdateStatus::Successful) => Ok(Some(())),
+                Some(UpdateStatus::Failed) | Some(UpdateStatus::Cancelled) => {
+                    let detail: Vec<String> = update
+                        .map(|u| u.errors().iter().filter_map(|e| e.error_message().map(str::to_string)).collect())
+                        .unwrap_or_default();
+                    Err(AwsError::local(SERVICE, "DescribeUpdate", "UpdateFailed", format!("{what}: {}", detail.join("; "))))
+                }
+                _ => Ok(None),
+            }
+        })
+        .await
+    }
+
+    async fn update_tags(&self, live: &LiveResource, want: &Props) -> Result<(), AwsError> {
+        let arn = live.attrs.get("arn").cloned().unwrap_or_default();
+        let (set, remove) = support::tag_diff(&live.props, want);
+        if !set.is_empty() {
+            self.client
+                .tag_resource()
+                .resource_arn(&arn)
+                .set_tags(Some(set.into_iter().collect()))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "TagResource", e))?;
+        }
+        if !remove.is_empty() {
+            self.client
+                .untag_resource()
+                .resource_arn(&arn)
+                .set_tag_keys(Some(remove))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "UntagResource", e))?;
+        }
+        Ok(())
     }
 
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        Err(AwsError::local("Eks", "delete", "NotImplemented", format!("{} is not built yet", live.address)))
+        let name = live.id.as_str();
+        let out = self
+            .client
+            .delete_cluster()
+            .name(name)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteCluster", e));
+        if not_found_ok(out)?.is_none() {
+            return Ok(());
+        }
+        self.client
+            .wait_until_cluster_deleted()
+            .name(name)
+            .wait(DELETE_TIMEOUT)
+            .await
+            .map(|_| ())
+            .map_err(|e| support::waiter_error(SERVICE, "DescribeCluster", &format!("cluster {name:?}"), e))
     }
+}
+
+/// The cluster as a live resource, when it carries this cluster's ownership tags.
+fn live(cluster: &str, c: &Cluster) -> Option<LiveResource> {
+    let tags = support::tags_value(c.tags().into_iter().flatten().map(|(k, v)| (k.as_str(), v.as_str())));
+    let address = support::owned_address(cluster, &tags)?;
+    let name = c.name()?.to_string();
+    let vpc = c.resources_vpc_config();
+    let opt = |v: Option<&str>| v.map(|s| Value::String(s.to_string())).unwrap_or(Value::Null);
+    let mut props = Props::new();
+    props.insert("name".into(), Value::String(name.clone()));
+    props.insert("version".into(), opt(c.version()));
+    props.insert("role_arn".into(), opt(c.role_arn()));
+    props.insert("subnet_ids".into(), support::sorted_strings(vpc.map(|v| v.subnet_ids()).unwrap_or_default()));
+    props.insert(
+        "security_group_ids".into(),
+        support::sorted_strings(vpc.map(|v| v.security_group_ids()).unwrap_or_default()),
+    );
+    props.insert("endpoint_public_access".into(), Value::Bool(vpc.is_some_and(|v| v.endpoint_public_access())));
+    props.insert("endpoint_private_access".into(), Value::Bool(vpc.is_some_and(|v| v.endpoint_private_access())));
+    props.insert(
+        "service_ipv4_cidr".into(),
+        opt(c.kubernetes_network_config().and_then(|n| n.service_ipv4_cidr())),
+    );
+    props.insert("tags".into(), tags);
+    Some(LiveResource { address, kind: Kind::Cluster, id: name, props, attrs: attrs(c) })
+}
+
+fn attrs(c: &Cluster) -> BTreeMap<String, String> {
+    let pairs = [
+        ("arn", c.arn()),
+        ("endpoint", c.endpoint()),
+        ("certificate_authority", c.certificate_authority().and_then(|a| a.data())),
+        ("status", c.status().map(|s| s.as_str())),
+    ];
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v.to_string())))
+        .collect()
 }

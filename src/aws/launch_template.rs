@@ -1,34 +1,350 @@
-//! EC2 launch templates of self-managed node groups (skeleton: to be filled).
+//! EC2 launch templates of self-managed node groups. The properties describe the template's
+//! default version; a change of any of them makes a new version and makes it the default (the
+//! Auto Scaling group launches `$Latest`). User data is base64 in the API and plain text in the
+//! properties. Must not touch templates without the ownership tags.
 
+use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
+use crate::model::{Kind, Props, TAG_CLUSTER};
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::{
+    Filter, InstanceType, LaunchTemplate, LaunchTemplateBlockDeviceMappingRequest, LaunchTemplateEbsBlockDeviceRequest,
+    LaunchTemplateHttpTokensState, LaunchTemplateIamInstanceProfileSpecificationRequest,
+    LaunchTemplateInstanceMetadataOptionsRequest, RequestLaunchTemplateData, ResourceType, ResponseLaunchTemplateData,
+    Tag, TagSpecification, VolumeType,
+};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use futures::{StreamExt, TryStreamExt, stream};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const SERVICE: &str = "EC2";
+/// The root device of the EKS-optimized AMIs (AL2, AL2023, Bottlerocket's OS volume).
+const ROOT_DEVICE: &str = "/dev/xvda";
+/// Two hops so that pods behind the node's network namespace can still reach IMDSv2.
+const METADATA_HOP_LIMIT: i32 = 2;
+/// Properties that live in the template's version data: a change to any makes a new version.
+const DATA_FIELDS: [&str; 8] = [
+    "image_id",
+    "instance_type",
+    "user_data",
+    "volume_size",
+    "volume_type",
+    "security_group_ids",
+    "instance_profile_arn",
+    "metadata_http_tokens",
+];
 
 pub struct LaunchTemplates {
-    client: aws_sdk_ec2::Client,
+    client: Client,
 }
 
 impl LaunchTemplates {
     pub fn new(conf: &aws_config::SdkConfig) -> LaunchTemplates {
-        LaunchTemplates {
-            client: aws_sdk_ec2::Client::new(conf),
+        LaunchTemplates { client: Client::new(conf) }
+    }
+
+    /// Lists the tagged templates, then fetches each default version concurrently.
+    pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
+        let filter = Filter::builder().name(format!("tag:{TAG_CLUSTER}")).values(cluster).build();
+        let templates: Vec<LaunchTemplate> = self
+            .client
+            .describe_launch_templates()
+            .filters(filter)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLaunchTemplates", e))?;
+        let found: Vec<Option<LiveResource>> = stream::iter(templates)
+            .map(|t| async move { self.read_template(cluster, t).await })
+            .buffer_unordered(READ_CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    async fn read_template(&self, cluster: &str, t: LaunchTemplate) -> Result<Option<LiveResource>, AwsError> {
+        let tags = tags_of(t.tags());
+        let Some(address) = support::owned_address(cluster, &tags) else {
+            return Ok(None);
+        };
+        let Some(id) = t.launch_template_id() else { return Ok(None) };
+        let Some(data) = self.default_data(id).await? else {
+            return Ok(None);
+        };
+        let mut props = data_props(&data);
+        props.insert("name".into(), opt(t.launch_template_name()));
+        props.insert("tags".into(), tags);
+        Ok(Some(live(address, id, props, t.latest_version_number())))
+    }
+
+    /// The data of a template's default version; `None` when the template vanished.
+    async fn default_data(&self, id: &str) -> Result<Option<ResponseLaunchTemplateData>, AwsError> {
+        let out = self
+            .client
+            .describe_launch_template_versions()
+            .launch_template_id(id)
+            .versions("$Default")
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLaunchTemplateVersions", e));
+        let Some(out) = not_found_ok(out)? else { return Ok(None) };
+        Ok(out
+            .launch_template_versions
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .and_then(|v| v.launch_template_data))
+    }
+
+    /// The template by name, when it exists and is owned by `cluster`.
+    async fn find_by_name(&self, cluster: &str, name: &str) -> Result<Option<LiveResource>, AwsError> {
+        let out = self
+            .client
+            .describe_launch_templates()
+            .launch_template_names(name)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLaunchTemplates", e));
+        let Some(out) = not_found_ok(out)? else { return Ok(None) };
+        match out.launch_templates.unwrap_or_default().into_iter().next() {
+            Some(t) => self.read_template(cluster, t).await,
+            None => Ok(None),
         }
     }
 
-    /// Reads every resource of this service tagged with the cluster.
-    pub async fn read(&self, _cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-        let _ = &self.client;
-        Ok(Vec::new())
+    pub async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+        let f = Fields::new(SERVICE, "CreateLaunchTemplate", r);
+        let name = f.str("name")?;
+        let tags = TagSpecification::builder()
+            .resource_type(ResourceType::LaunchTemplate)
+            .set_tags(Some(sdk_tags(&f.tags())))
+            .build();
+        let sent = self
+            .client
+            .create_launch_template()
+            .launch_template_name(name)
+            .client_token(support::client_token(cluster, &r.address, &r.props))
+            .tag_specifications(tags)
+            .launch_template_data(request_data(&f)?)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLaunchTemplate", e));
+        let out = match sent {
+            Ok(out) => out,
+            // The name is unique: a retry after a crash finds the template it made itself.
+            Err(e) => {
+                return match self.find_by_name(cluster, name).await? {
+                    Some(l) if e.code.contains("AlreadyExists") && l.address == r.address => Ok(l),
+                    _ => Err(e),
+                };
+            }
+        };
+        let t = out.launch_template().ok_or_else(|| {
+            AwsError::local(SERVICE, "CreateLaunchTemplate", "EmptyResponse", format!("{}: no template returned", r.address))
+        })?;
+        let id = t.launch_template_id().unwrap_or_default();
+        // Built from what was sent rather than read back: EC2 reads are eventually consistent
+        // right after a create.
+        Ok(live(r.address.clone(), id, as_read(&r.props), t.latest_version_number()))
     }
 
-    pub async fn create(&self, _cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
-        Err(AwsError::local("LaunchTemplates", "create", "NotImplemented", format!("{} is not built yet", r.address)))
+    pub async fn update(&self, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+        let f = Fields::new(SERVICE, "CreateLaunchTemplateVersion", r);
+        let id = live.id.as_str();
+        let mut out = support::updated(r, live, fields);
+        for field in fields {
+            if field != "tags" && !DATA_FIELDS.contains(&field.as_str()) {
+                return Err(support::immutable(SERVICE, "ModifyLaunchTemplate", &r.address, field));
+            }
+        }
+        if fields.iter().any(|x| x == "tags") {
+            self.update_tags(id, &live.props, &r.props).await?;
+        }
+        if fields.iter().any(|x| DATA_FIELDS.contains(&x.as_str())) {
+            let version = self.new_default_version(id, r, &f).await?;
+            out.attrs.insert("latest_version".into(), version.to_string());
+        }
+        out.props = as_read(&out.props);
+        Ok(out)
     }
 
-    pub async fn update(&self, r: &ResolvedResource, _live: &LiveResource, _fields: &[String]) -> Result<LiveResource, AwsError> {
-        Err(AwsError::local("LaunchTemplates", "update", "NotImplemented", format!("{} is not built yet", r.address)))
+    /// A new version holding all the desired data, made the default.
+    async fn new_default_version(&self, id: &str, r: &ResolvedResource, f: &Fields<'_>) -> Result<i64, AwsError> {
+        let created = self
+            .client
+            .create_launch_template_version()
+            .launch_template_id(id)
+            .client_token(support::client_token(id, &r.address, &r.props))
+            .launch_template_data(request_data(f)?)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLaunchTemplateVersion", e))?;
+        let version = created
+            .launch_template_version()
+            .and_then(|v| v.version_number())
+            .ok_or_else(|| AwsError::local(SERVICE, "CreateLaunchTemplateVersion", "EmptyResponse", format!("{}: no version returned", r.address)))?;
+        self.client
+            .modify_launch_template()
+            .launch_template_id(id)
+            .default_version(version.to_string())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "ModifyLaunchTemplate", e))?;
+        Ok(version)
+    }
+
+    async fn update_tags(&self, id: &str, live: &Props, want: &Props) -> Result<(), AwsError> {
+        let (set, remove) = support::tag_diff(live, want);
+        if !set.is_empty() {
+            self.client
+                .create_tags()
+                .resources(id)
+                .set_tags(Some(sdk_tags(&set)))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "CreateTags", e))?;
+        }
+        if !remove.is_empty() {
+            let keys = remove.into_iter().map(|k| Tag::builder().key(k).build()).collect();
+            self.client
+                .delete_tags()
+                .resources(id)
+                .set_tags(Some(keys))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteTags", e))?;
+        }
+        Ok(())
     }
 
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        Err(AwsError::local("LaunchTemplates", "delete", "NotImplemented", format!("{} is not built yet", live.address)))
+        let out = self
+            .client
+            .delete_launch_template()
+            .launch_template_id(&live.id)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteLaunchTemplate", e));
+        not_found_ok(out).map(|_| ())
+    }
+}
+
+fn live(address: String, id: &str, props: Props, latest: Option<i64>) -> LiveResource {
+    let attrs = latest.map(|v| ("latest_version".to_string(), v.to_string()));
+    LiveResource {
+        address,
+        kind: Kind::LaunchTemplate,
+        id: id.to_string(),
+        props,
+        attrs: attrs.into_iter().collect::<BTreeMap<_, _>>(),
+    }
+}
+
+/// The version data the properties ask for.
+fn request_data(f: &Fields<'_>) -> Result<RequestLaunchTemplateData, AwsError> {
+    let ebs = LaunchTemplateEbsBlockDeviceRequest::builder()
+        .set_volume_size(f.get("volume_size").map(|_| f.int32("volume_size")).transpose()?)
+        .set_volume_type(f.opt_str("volume_type")?.map(VolumeType::from))
+        .build();
+    let disk = LaunchTemplateBlockDeviceMappingRequest::builder().device_name(ROOT_DEVICE).ebs(ebs).build();
+    let profile = f
+        .opt_str("instance_profile_arn")?
+        .map(|arn| LaunchTemplateIamInstanceProfileSpecificationRequest::builder().arn(arn).build());
+    let metadata = LaunchTemplateInstanceMetadataOptionsRequest::builder()
+        .set_http_tokens(f.opt_str("metadata_http_tokens")?.map(LaunchTemplateHttpTokensState::from))
+        .http_put_response_hop_limit(METADATA_HOP_LIMIT)
+        .build();
+    Ok(RequestLaunchTemplateData::builder()
+        .set_image_id(f.opt_str("image_id")?.map(str::to_string))
+        .set_instance_type(f.opt_str("instance_type")?.map(InstanceType::from))
+        .set_user_data(f.opt_str("user_data")?.map(|u| BASE64.encode(u)))
+        .set_iam_instance_profile(profile)
+        .set_security_group_ids(Some(f.strings("security_group_ids")?))
+        .block_device_mappings(disk)
+        .metadata_options(metadata)
+        .build())
+}
+
+/// The properties of a default version's data.
+fn data_props(d: &ResponseLaunchTemplateData) -> Props {
+    let root = d
+        .block_device_mappings()
+        .iter()
+        .find(|m| m.device_name() == Some(ROOT_DEVICE))
+        .and_then(|m| m.ebs());
+    let int = |v: Option<i32>| v.map(Value::from).unwrap_or(Value::Null);
+    let mut props = Props::new();
+    props.insert("image_id".into(), opt(d.image_id()));
+    props.insert("instance_type".into(), opt(d.instance_type().map(|t| t.as_str())));
+    props.insert("user_data".into(), opt(d.user_data().map(decode_user_data).as_deref()));
+    props.insert("volume_size".into(), int(root.and_then(|e| e.volume_size())));
+    props.insert("volume_type".into(), opt(root.and_then(|e| e.volume_type()).map(|t| t.as_str())));
+    props.insert("security_group_ids".into(), support::sorted_strings(d.security_group_ids()));
+    props.insert("instance_profile_arn".into(), opt(d.iam_instance_profile().and_then(|p| p.arn())));
+    props.insert(
+        "metadata_http_tokens".into(),
+        opt(d.metadata_options().and_then(|m| m.http_tokens()).map(|t| t.as_str())),
+    );
+    props
+}
+
+/// Desired properties in the shape a read gives: every key present, sets sorted.
+fn as_read(props: &Props) -> Props {
+    let mut out = props.clone();
+    for key in DATA_FIELDS.iter().chain(&["name"]) {
+        out.entry((*key).to_string()).or_insert(Value::Null);
+    }
+    let groups = support::live_strings(props, "security_group_ids");
+    out.insert("security_group_ids".into(), support::sorted_strings(groups));
+    out
+}
+
+/// User data as text. Data that is not base64 of UTF-8 text is shown as it came, so a diff
+/// shows it instead of failing the read.
+fn decode_user_data(raw: &str) -> String {
+    BASE64
+        .decode(raw.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_else(|| raw.to_string())
+}
+
+fn opt(v: Option<&str>) -> Value {
+    v.map(|s| Value::String(s.to_string())).unwrap_or(Value::Null)
+}
+
+fn tags_of(tags: &[Tag]) -> Value {
+    support::tags_value(tags.iter().filter_map(|t| Some((t.key()?, t.value().unwrap_or_default()))))
+}
+
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_data_decodes_and_keeps_what_is_not_base64() {
+        assert_eq!(decode_user_data(&BASE64.encode("#!/bin/bash\necho hi\n")), "#!/bin/bash\necho hi\n");
+        assert_eq!(decode_user_data("not base64!"), "not base64!");
+    }
+
+    #[test]
+    fn created_props_take_the_read_shape() {
+        let props: Props = serde_json::from_value(serde_json::json!({
+            "name": "c-web", "security_group_ids": ["sg-b", "sg-a"], "tags": {}
+        }))
+        .unwrap();
+        let read = as_read(&props);
+        assert_eq!(read["security_group_ids"], serde_json::json!(["sg-a", "sg-b"]));
+        assert_eq!(read["user_data"], Value::Null);
+        assert_eq!(read.len(), 10);
     }
 }

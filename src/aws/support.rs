@@ -3,6 +3,7 @@
 //! idempotency tokens. Nothing here knows a service; it must not call AWS itself.
 
 use super::{AwsError, ResolvedResource};
+use crate::live::LiveResource;
 use crate::model::Props;
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::waiters::error::WaiterError;
@@ -145,6 +146,11 @@ pub fn owned_address(cluster: &str, tags: &Value) -> Option<String> {
     (owner == cluster).then(|| id.to_string())
 }
 
+/// The cluster named by a resource's ownership tag (empty when untagged).
+pub fn owner(props: &Props) -> String {
+    crate::model::tags_of(props).remove(crate::model::TAG_CLUSTER).unwrap_or_default()
+}
+
 /// A stable idempotency token for creating `address` from `props`: a retry of the same create
 /// after a crash sends the same token, a create with other properties a different one.
 pub fn client_token(cluster: &str, address: &str, props: &Props) -> String {
@@ -155,6 +161,44 @@ pub fn client_token(cluster: &str, address: &str, props: &Props) -> String {
     h.update([0]);
     h.update(serde_json::to_vec(props).unwrap_or_default());
     h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// `Ok(None)` when the error says the resource is already gone: deletes and reads of something
+/// that vanished in between are not failures.
+pub fn not_found_ok<T>(r: Result<T, AwsError>) -> Result<Option<T>, AwsError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The live resource after an in-place update of `fields`: those take the desired values, the
+/// rest stay as read.
+pub fn updated(r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> LiveResource {
+    let mut out = live.clone();
+    for f in fields {
+        match r.props.get(f) {
+            Some(v) => out.props.insert(f.clone(), v.clone()),
+            None => out.props.remove(f),
+        };
+    }
+    out
+}
+
+/// The error for a field this kind cannot change in place (the plan replaces those instead).
+pub fn immutable(service: &'static str, operation: &'static str, address: &str, field: &str) -> AwsError {
+    AwsError::local(
+        service,
+        operation,
+        "ImmutableField",
+        format!("{address}: field {field} cannot change in place; the plan must replace the resource"),
+    )
+}
+
+/// The error for a kind dispatched to a module that does not own it.
+pub fn wrong_kind(service: &'static str, address: &str) -> AwsError {
+    AwsError::local(service, "dispatch", "WrongKind", format!("{address}: not a kind this service manages"))
 }
 
 /// Converts a failed SDK waiter into our error, keeping the AWS code when a poll failed.

@@ -1,7 +1,7 @@
 //! `eksform plan -f FILE [--format text|markdown|json] [--detailed-exitcode]`
 
 use super::Format;
-use super::output::{print_warnings, style};
+use super::output::{print_outputs, print_warnings, style};
 use crate::{ops, render};
 use std::path::Path;
 
@@ -17,6 +17,9 @@ pub async fn run(file: &Path, format: Format, detailed_exitcode: bool) -> anyhow
     print!("{out}");
     if format == Format::Json {
         println!();
+    }
+    if format == Format::Text && !plan.has_changes() {
+        print_outputs(&prepared.live);
     }
     Ok(if detailed_exitcode && plan.has_changes() { 2 } else { 0 })
 }

@@ -6,7 +6,7 @@
 
 use super::loadbalancer::read_load_balancers;
 use super::network::{self, read_network};
-use super::nodegroup::{read_node_groups, unmanaged_names};
+use super::nodegroup::{read_node_groups, managed_names};
 use super::read::{Ctx, Spanned, missing, string, string_map};
 use super::schema::{Fields, fields};
 use super::spec::ClusterSpec;
@@ -39,7 +39,7 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
     let meta = read_metadata(cx, &top);
     let vpc = read_network(cx, &top, meta.region.as_deref());
     let lbs = read_load_balancers(cx, &top, &vpc);
-    let managed = unmanaged_names(root);
+    let managed = managed_names(root);
     let node_groups = read_node_groups(cx, &top, &meta.name, &lbs, &managed, &vpc);
     if cx.has_errors() {
         return None;

@@ -2,12 +2,17 @@
 //! parsed with spans, checked, defaulted and turned into a `ClusterSpec`. Every problem is
 //! reported at once with `file:line:col`. Pure: no AWS, no async; reading the file is the only I/O.
 
+mod cluster;
 mod diag;
 mod eksctl_fields;
+mod kube;
+mod loadbalancer;
+mod network;
+mod nodegroup;
 mod read;
 mod schema;
 mod spec;
-mod yaml;
+pub mod yaml;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use spec::*;
@@ -39,20 +44,49 @@ pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
 }
 
 /// Validates config text; `file` is the name used in diagnostics.
-pub fn load_bytes(file: &str, _bytes: &[u8]) -> Result<Loaded, Diagnostics> {
-    Err(Diagnostics(vec![Diagnostic {
-        file: file.to_string(),
-        line: 1,
-        col: 1,
-        severity: Severity::Error,
-        message: "config loading is not built yet".into(),
-        path: String::new(),
-        hint: None,
-    }]))
+pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
+    let mut cx = read::Ctx::new(file);
+    let spec = parse_and_read(&mut cx, file, bytes);
+    let diags = cx.finish();
+    match spec {
+        Some(spec) => Ok(Loaded { spec, warnings: diags }),
+        None => Err(Diagnostics(diags)),
+    }
+}
+
+fn parse_and_read(cx: &mut read::Ctx, file: &str, bytes: &[u8]) -> Option<ClusterSpec> {
+    let report = |cx: &mut read::Ctx, p: yaml::Problem| cx.error(p.pos, "", p.message, p.hint);
+    let parsed = yaml::decode(bytes).and_then(yaml::parse);
+    let (root, problems) = match parsed {
+        Ok(parsed) => parsed,
+        Err(p) => {
+            report(cx, p);
+            return None;
+        }
+    };
+    for p in problems {
+        report(cx, p);
+    }
+    cluster::read(cx, &root, Path::new(file))
 }
 
 /// Fills `spec.vpc.public`/`private` for a config that named no zones, from the zones the
 /// account offers (the CLI reads them), as eksctl does: the first three, in name order.
-pub fn assign_zones(spec: &mut ClusterSpec, _available: &[String]) {
+pub fn assign_zones(spec: &mut ClusterSpec, available: &[String]) {
+    if !spec.vpc.zones_auto {
+        return;
+    }
+    let mut zones: Vec<String> = available.to_vec();
+    zones.sort();
+    zones.dedup();
+    zones.truncate(3);
+    // Three zones always fit the split of a /16../24 VPC; fewer zones fit too.
+    if let Ok((public, private)) = network::split(spec.vpc.cidr, &zones) {
+        spec.vpc.public = public;
+        spec.vpc.private = private;
+    }
     spec.vpc.zones_auto = false;
 }
+
+#[cfg(test)]
+mod tests;

@@ -9,19 +9,36 @@ use super::diag::{Diagnostic, Severity};
 use super::yaml::{Node, Pos, Typed, Value};
 use ipnet::Ipv4Net;
 
+/// Errors reported per file; past this a file is not a config with mistakes but something else,
+/// and listing more only costs time.
+pub const MAX_ERRORS: usize = 100;
+
 /// The diagnostics of one file.
 pub struct Ctx {
     file: String,
     pub diags: Vec<Diagnostic>,
+    errors: usize,
 }
 
 impl Ctx {
     pub fn new(file: &str) -> Ctx {
-        Ctx { file: file.to_string(), diags: Vec::new() }
+        Ctx { file: file.to_string(), diags: Vec::new(), errors: 0 }
     }
 
     pub fn error(&mut self, at: Pos, path: &str, message: impl Into<String>, hint: Option<String>) {
-        self.push(Severity::Error, at, path, message.into(), hint);
+        self.errors += 1;
+        if self.errors == MAX_ERRORS + 1 {
+            let msg = format!("more than {MAX_ERRORS} errors; stopped reporting here");
+            self.push(Severity::Error, at, path, msg, Some("fix the ones above and run again".into()));
+        }
+        if self.errors <= MAX_ERRORS {
+            self.push(Severity::Error, at, path, message.into(), hint);
+        }
+    }
+
+    /// True once further errors would be dropped: callers may skip costly checks.
+    pub fn is_full(&self) -> bool {
+        self.errors > MAX_ERRORS
     }
 
     pub fn warn(&mut self, at: Pos, path: &str, message: impl Into<String>, hint: Option<String>) {
@@ -41,7 +58,7 @@ impl Ctx {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.diags.iter().any(|d| d.severity == Severity::Error)
+        self.errors > 0
     }
 
     /// Diagnostics in file order; the sort is stable so one spot's messages keep their order.
@@ -216,4 +233,16 @@ pub fn missing(cx: &mut Ctx, at: Pos, parent: &str, field: &str, hint: Option<St
         format!("{parent}: missing required field `{field}`")
     };
     cx.error(at, &path, msg, hint);
+}
+
+/// An AWS id such as `vpc-0abc…`: the prefix, then letters and digits.
+pub fn resource_id(cx: &mut Ctx, node: &Node, path: &str, prefix: &str) -> Option<String> {
+    let v = string(cx, node, path)?;
+    let ok = v.value.strip_prefix(prefix).is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric()));
+    if !ok {
+        let msg = format!("{path}: \"{}\" is not a {prefix}… id", v.value);
+        cx.error(v.pos, path, msg, Some(format!("ids look like {prefix}0123456789abcdef0")));
+        return None;
+    }
+    Some(v.value)
 }

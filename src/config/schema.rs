@@ -108,6 +108,9 @@ fn unsupported(cx: &mut Ctx, key: &Node, parent: &str, name: &str) {
 }
 
 fn unknown(cx: &mut Ctx, key: &Node, parent: &str, name: &str, eksctl: Option<&Object>, accepted: &[&str]) {
+    if cx.is_full() {
+        return;
+    }
     let path = child(parent, name);
     let mut candidates: Vec<&str> = accepted.to_vec();
     if let Some(o) = eksctl {
@@ -120,6 +123,7 @@ fn unknown(cx: &mut Ctx, key: &Node, parent: &str, name: &str, eksctl: Option<&O
     };
     let hint = match did_you_mean(name, &candidates) {
         Some(s) => format!("did you mean `{s}`?"),
+        None if accepted.is_empty() && candidates.len() <= 12 => format!("fields here: {}", candidates.join(", ")),
         None if accepted.is_empty() => "remove it".to_string(),
         None => format!("fields eksform reads here: {}", accepted.join(", ")),
     };
@@ -137,25 +141,23 @@ pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     (s >= 0.85).then_some(best)
 }
 
-/// Finds unknown keys and misplaced lists or mappings in a subtree eksform does not read.
+/// Finds unknown keys in a subtree eksform does not read. Values of the wrong shape are left
+/// alone: the field is already reported as unsupported, and eksctl's older forms (`ssh: true`)
+/// would only add noise.
 pub fn walk(cx: &mut Ctx, node: &Node, shape: &Shape, path: &str) {
     match (shape, &node.value) {
-        (_, Value::Null) | (Shape::Any, _) => {}
-        (Shape::Scalar, Value::Scalar(_)) => {}
-        (Shape::Scalar, _) => cx.wrong_type(node, path, "a single value"),
         (Shape::List(inner), Value::Seq(items)) => {
             for (i, n) in items.iter().enumerate() {
                 walk(cx, n, inner, &item(path, i));
             }
         }
-        (Shape::List(_), _) => cx.wrong_type(node, path, "a list"),
         (Shape::Map(inner), Value::Map(entries)) => {
             for (k, v) in entries {
                 walk(cx, v, inner, &child(path, k.text().unwrap_or_default()));
             }
         }
         (Shape::Object(name), Value::Map(entries)) => walk_object(cx, entries, name, path),
-        (Shape::Map(_) | Shape::Object(_), _) => cx.wrong_type(node, path, "a mapping"),
+        _ => {}
     }
 }
 

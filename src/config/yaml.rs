@@ -6,7 +6,7 @@
 //! and style; typing follows the YAML 1.2 core schema. This module knows nothing of
 //! ClusterConfig and must not: it only turns bytes into nodes or a located problem.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -234,7 +234,7 @@ fn pos(m: &Marker) -> Pos {
 
 enum Frame {
     Seq { items: Vec<Node>, pos: Pos, anchor: usize },
-    Map { entries: Vec<(Node, Node)>, key: Option<Node>, pos: Pos, anchor: usize },
+    Map { entries: Vec<(Node, Node)>, seen: HashMap<String, Pos>, key: Option<Node>, pos: Pos, anchor: usize },
 }
 
 #[derive(Default)]
@@ -264,7 +264,8 @@ impl Builder {
             }
             Event::SequenceStart(anchor, tag) => self.open(Frame::Seq { items: vec![], pos: at, anchor }, tag, at)?,
             Event::MappingStart(anchor, tag) => {
-                self.open(Frame::Map { entries: vec![], key: None, pos: at, anchor }, tag, at)?
+                let frame = Frame::Map { entries: vec![], seen: HashMap::new(), key: None, pos: at, anchor };
+                self.open(frame, tag, at)?
             }
             Event::SequenceEnd | Event::MappingEnd => self.close()?,
             Event::Alias(id) => self.alias(id, at)?,
@@ -327,10 +328,10 @@ impl Builder {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map { entries, seen, key, .. }) => match key.take() {
                 None => *key = Some(check_key(node)?),
                 Some(k) => {
-                    if let Some(p) = duplicate(entries, &k) {
+                    if let Some(p) = duplicate(seen, &k) {
                         self.problems.push(p);
                     } else {
                         entries.push((k, node));
@@ -348,6 +349,7 @@ impl Builder {
             return Ok(entries);
         }
         let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _)| is_merge(k));
+        let mut names: HashSet<String> = own.iter().filter_map(|(k, _)| k.text().map(str::to_string)).collect();
         for (_, source) in merges {
             let sources = match source.value {
                 Value::Seq(items) => items,
@@ -358,7 +360,7 @@ impl Builder {
                     return Err(Problem::new(src.pos, "a merge key (<<) needs a mapping or a list of mappings", None));
                 };
                 for (k, v) in extra {
-                    if !own.iter().any(|(o, _)| o.text() == k.text()) {
+                    if names.insert(k.text().unwrap_or_default().to_string()) {
                         own.push((k, v));
                     }
                 }
@@ -381,10 +383,14 @@ fn check_key(node: Node) -> Result<Node, Problem> {
     }
 }
 
-fn duplicate(entries: &[(Node, Node)], key: &Node) -> Option<Problem> {
+/// Reports `key` when the mapping has it already, else remembers it.
+fn duplicate(seen: &mut HashMap<String, Pos>, key: &Node) -> Option<Problem> {
     let name = key.text()?;
-    let (first, _) = entries.iter().find(|(k, _)| k.text() == Some(name))?;
-    let msg = format!("duplicate key `{name}` (first at {}:{})", first.pos.line, first.pos.col);
+    let Some(first) = seen.get(name) else {
+        seen.insert(name.to_string(), key.pos);
+        return None;
+    };
+    let msg = format!("duplicate key `{name}` (first at {}:{})", first.line, first.col);
     Some(Problem::new(key.pos, msg, Some("each key may appear once in a mapping; remove one")))
 }
 

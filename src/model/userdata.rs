@@ -81,17 +81,24 @@ fn al2023(cluster: &ClusterInfo, ng: &NodeGroupSpec) -> String {
     let mut parts: Vec<(&str, String)> = ng
         .pre_bootstrap_commands
         .iter()
-        .map(|cmd| ("text/x-shellscript; charset=\"us-ascii\"", format!("#!/bin/bash\n{cmd}\n")))
+        .map(|cmd| {
+            (
+                "text/x-shellscript; charset=\"us-ascii\"",
+                format!("#!/bin/bash\n{cmd}\n"),
+            )
+        })
         .collect();
     parts.push(("application/node.eks.aws", node_config(cluster, ng)));
     if let Some(n) = ng.max_pods_per_node {
         parts.push(("application/node.eks.aws", max_pods_node_config(n)));
     }
-    let mut out = format!(
-        "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"{BOUNDARY}\"\n\n"
-    );
+    let mut out =
+        format!("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"{BOUNDARY}\"\n\n");
     for (content_type, body) in parts {
-        let _ = write!(out, "--{BOUNDARY}\nContent-Type: {content_type}\n\n{body}\n");
+        let _ = write!(
+            out,
+            "--{BOUNDARY}\nContent-Type: {content_type}\n\n{body}\n"
+        );
     }
     let _ = writeln!(out, "--{BOUNDARY}--");
     out
@@ -103,7 +110,11 @@ fn node_config(cluster: &ClusterInfo, ng: &NodeGroupSpec) -> String {
     out.push_str("  cluster:\n");
     // Endpoint and CA come from AWS (URL, base64) and never need YAML quoting.
     let _ = writeln!(out, "    apiServerEndpoint: {}", cluster.endpoint);
-    let _ = writeln!(out, "    certificateAuthority: {}", cluster.certificate_authority);
+    let _ = writeln!(
+        out,
+        "    certificateAuthority: {}",
+        cluster.certificate_authority
+    );
     let _ = writeln!(out, "    cidr: {}", cluster.service_cidr);
     let _ = writeln!(out, "    name: {}", yaml_str(cluster.name));
     out.push_str("  kubelet:\n    config:\n      clusterDNS:\n");
@@ -152,7 +163,9 @@ fn yaml_str(s: &str) -> String {
 // AmazonLinux2: a shell script ending in the AMI's bootstrap.sh.
 
 fn al2(cluster: &ClusterInfo, ng: &NodeGroupSpec) -> String {
-    let mut out = String::from("#!/bin/bash\nset -o errexit -o nounset -o pipefail\n");
+    // No errexit: as in eksctl (and on AL2023, where each script is its own part), a failing
+    // pre-bootstrap command must not keep the node from joining. xtrace logs to cloud-init.
+    let mut out = String::from("#!/bin/bash\nset -o xtrace\n");
     for cmd in &ng.pre_bootstrap_commands {
         let _ = writeln!(out, "{cmd}");
     }
@@ -160,17 +173,35 @@ fn al2(cluster: &ClusterInfo, ng: &NodeGroupSpec) -> String {
     if let Some(n) = ng.max_pods_per_node {
         kubelet_args.push(format!("--max-pods={n}"));
     }
-    let _ = writeln!(out, "/etc/eks/bootstrap.sh {} \\", shell_quote(cluster.name));
-    let _ = writeln!(out, "  --apiserver-endpoint {} \\", shell_quote(cluster.endpoint));
-    let _ = writeln!(out, "  --b64-cluster-ca {} \\", shell_quote(cluster.certificate_authority));
-    let _ = write!(out, "  --dns-cluster-ip {}", cluster_dns_ip(cluster.service_cidr));
+    let _ = writeln!(
+        out,
+        "/etc/eks/bootstrap.sh {} \\",
+        shell_quote(cluster.name)
+    );
+    let _ = writeln!(
+        out,
+        "  --apiserver-endpoint {} \\",
+        shell_quote(cluster.endpoint)
+    );
+    let _ = writeln!(
+        out,
+        "  --b64-cluster-ca {} \\",
+        shell_quote(cluster.certificate_authority)
+    );
+    let _ = write!(
+        out,
+        "  --dns-cluster-ip {}",
+        cluster_dns_ip(cluster.service_cidr)
+    );
     if ng.max_pods_per_node.is_some() {
         // Without this bootstrap.sh writes its own ENI-derived maxPods into kubelet-config.json;
         // the flag below would still win, but the file would then disagree with the node.
         out.push_str(" \\\n  --use-max-pods false");
     }
     if !kubelet_args.is_empty() {
-        let _ = write!(out, " \\\n  --kubelet-extra-args {}", shell_quote(&kubelet_args.join(" ")));
+        // Always quoted, so the flags read as the single argument they are.
+        let args = kubelet_args.join(" ").replace('\'', r"'\''");
+        let _ = write!(out, " \\\n  --kubelet-extra-args '{args}'");
     }
     out.push('\n');
     out
@@ -196,7 +227,11 @@ fn bottlerocket(cluster: &ClusterInfo, ng: &NodeGroupSpec) -> String {
     let mut out = String::from("[settings.kubernetes]\n");
     let _ = writeln!(out, "cluster-name = {}", toml_str(cluster.name));
     let _ = writeln!(out, "api-server = {}", toml_str(cluster.endpoint));
-    let _ = writeln!(out, "cluster-certificate = {}", toml_str(cluster.certificate_authority));
+    let _ = writeln!(
+        out,
+        "cluster-certificate = {}",
+        toml_str(cluster.certificate_authority)
+    );
     let dns = cluster_dns_ip(cluster.service_cidr).to_string();
     let _ = writeln!(out, "cluster-dns-ip = {}", toml_str(&dns));
     if let Some(n) = ng.max_pods_per_node {

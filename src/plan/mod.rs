@@ -150,3 +150,6 @@ fn topo_sort(changes: &mut Vec<Change>) {
         changes.push(next);
     }
 }
+
+#[cfg(test)]
+mod tests;

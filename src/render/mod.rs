@@ -45,3 +45,6 @@ pub fn inline(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests;

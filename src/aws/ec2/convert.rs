@@ -141,22 +141,27 @@ pub(super) fn security_group(g: &SecurityGroup) -> Found {
 }
 
 /// Where a rule's traffic comes from or goes to, by physical id.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Peer {
     Cidr(String),
     Group(String),
 }
 
-/// A security group rule as read; `peer` and the fields in `props` make its address.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct RuleFound {
-    pub id: String,
+/// What makes a rule the rule it is (its description aside, as AWS's own duplicate check).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct RuleKey {
     pub group_id: String,
     pub direction: &'static str,
     pub protocol: String,
-    pub from_port: i64,
-    pub to_port: i64,
+    pub ports: (i64, i64),
     pub peer: Peer,
+}
+
+/// A security group rule as read; its key makes its address.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct RuleFound {
+    pub id: String,
+    pub key: RuleKey,
     pub props: Props,
 }
 
@@ -164,7 +169,7 @@ pub(super) struct RuleFound {
 /// created without tags reads back without the key.
 pub(super) fn rule(r: &SecurityGroupRule) -> RuleFound {
     let protocol = normalize_protocol(r.ip_protocol().unwrap_or("-1"));
-    let (from_port, to_port) = normalize_ports(&protocol, r.from_port(), r.to_port());
+    let ports = normalize_ports(&protocol, r.from_port(), r.to_port());
     let direction = if r.is_egress() == Some(true) { "egress" } else { "ingress" };
     let group_id = r.group_id().unwrap_or_default().to_string();
     let peer = match r.referenced_group_info().and_then(|g| g.group_id()) {
@@ -176,8 +181,8 @@ pub(super) fn rule(r: &SecurityGroupRule) -> RuleFound {
     props.insert("security_group_id".into(), json!(group_id));
     props.insert("direction".into(), json!(direction));
     props.insert("protocol".into(), json!(protocol));
-    props.insert("from_port".into(), json!(from_port));
-    props.insert("to_port".into(), json!(to_port));
+    props.insert("from_port".into(), json!(ports.0));
+    props.insert("to_port".into(), json!(ports.1));
     match &peer {
         Peer::Cidr(c) => props.insert("cidr".into(), json!(c)),
         Peer::Group(g) => props.insert("source_security_group_id".into(), json!(g)),
@@ -187,22 +192,49 @@ pub(super) fn rule(r: &SecurityGroupRule) -> RuleFound {
     if !tags.is_empty() {
         props.insert("tags".into(), tags_value(&tags));
     }
-    RuleFound {
-        id: r.security_group_rule_id().unwrap_or_default().to_string(),
-        group_id,
-        direction,
-        protocol,
-        from_port,
-        to_port,
-        peer,
-        props,
+    let key = RuleKey { group_id, direction, protocol, ports, peer };
+    RuleFound { id: r.security_group_rule_id().unwrap_or_default().to_string(), key, props }
+}
+
+/// Rule descriptions as the group's permissions list them. Some endpoints (moto) leave the
+/// description of group-referencing rules out of DescribeSecurityGroupRules while keeping it in
+/// DescribeSecurityGroups; this is the same fact from the other call.
+pub(super) fn permission_descriptions(g: &SecurityGroup) -> BTreeMap<RuleKey, String> {
+    let group_id = g.group_id().unwrap_or_default();
+    let mut out = BTreeMap::new();
+    for (direction, perms) in [("ingress", g.ip_permissions()), ("egress", g.ip_permissions_egress())] {
+        for p in perms {
+            let protocol = normalize_protocol(p.ip_protocol().unwrap_or("-1"));
+            let ports = normalize_ports(&protocol, p.from_port(), p.to_port());
+            let cidr = |c: Option<&str>| Peer::Cidr(c.unwrap_or_default().to_string());
+            let peers = p.ip_ranges().iter().map(|r| (cidr(r.cidr_ip()), r.description()));
+            let peers = peers.chain(p.ipv6_ranges().iter().map(|r| (cidr(r.cidr_ipv6()), r.description())));
+            let peers = peers.chain(p.prefix_list_ids().iter().map(|r| (cidr(r.prefix_list_id()), r.description())));
+            let groups = p.user_id_group_pairs().iter();
+            let peers = peers.chain(groups.map(|r| (Peer::Group(r.group_id().unwrap_or_default().to_string()), r.description())));
+            for (peer, description) in peers {
+                let Some(d) = description.filter(|d| !d.is_empty()) else { continue };
+                let key = RuleKey { group_id: group_id.to_string(), direction, protocol: protocol.clone(), ports, peer };
+                out.insert(key, d.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Fills a description the rule listing left out from the group's permissions.
+pub(super) fn fill_description(r: &mut RuleFound, descriptions: &BTreeMap<RuleKey, String>) {
+    if r.props.get("description") == Some(&json!("")) {
+        if let Some(d) = descriptions.get(&r.key) {
+            r.props.insert("description".into(), json!(d));
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_ec2::types::{ReferencedSecurityGroup, RouteTableAssociation, Tag};
+    use aws_sdk_ec2::types::{IpPermission, ReferencedSecurityGroup, RouteTableAssociation, Tag, UserIdGroupPair};
 
     #[test]
     fn route_tables_skip_local_routes_and_main_associations() {
@@ -242,15 +274,26 @@ mod tests {
             .ip_protocol("all")
             .referenced_group_info(ReferencedSecurityGroup::builder().group_id("sg-2").build())
             .build();
-        let f = rule(&r);
-        assert_eq!(f.peer, Peer::Group("sg-2".into()));
-        assert_eq!((f.from_port, f.to_port), (-1, -1));
+        let mut f = rule(&r);
+        assert_eq!(f.key.peer, Peer::Group("sg-2".into()));
+        assert_eq!(f.key.ports, (-1, -1));
         let want: Props = serde_json::from_value(json!({
             "security_group_id": "sg-1", "direction": "ingress", "protocol": "-1", "from_port": -1,
             "to_port": -1, "source_security_group_id": "sg-2", "description": ""
         }))
         .unwrap();
         assert_eq!(f.props, want);
+        let g = SecurityGroup::builder()
+            .group_id("sg-1")
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("-1")
+                    .user_id_group_pairs(UserIdGroupPair::builder().group_id("sg-2").description("node to node").build())
+                    .build(),
+            )
+            .build();
+        fill_description(&mut f, &permission_descriptions(&g));
+        assert_eq!(f.props["description"], json!("node to node"));
     }
 
     #[test]

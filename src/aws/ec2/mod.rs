@@ -16,6 +16,7 @@ use crate::live::{ExternalStatus, LiveResource};
 use crate::model::{External, Kind};
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::waiters::error::WaiterError;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -107,7 +108,7 @@ impl Ec2 {
             self.update_tags(r, live).await?;
         }
         match r.kind {
-            Kind::Vpc => self.update_vpc(r, &has).await?,
+            Kind::Vpc => self.update_vpc(r, live, &has).await?,
             Kind::Subnet if has("map_public_ip_on_launch") => self.update_subnet(r, live).await?,
             Kind::InternetGateway if has("vpc_id") => self.update_internet_gateway(r, live).await?,
             Kind::RouteTable => self.update_route_table(r, live, &has).await?,
@@ -160,6 +161,42 @@ where
     R: std::fmt::Debug + Send + Sync + 'static,
 {
     move |e| AwsError::from_sdk(SERVICE, op, e)
+}
+
+/// Converts a waiter's failure: a timeout or a failure state is ours to report, an API error
+/// keeps its code.
+fn waiter_error<O, E>(op: &'static str, address: &str, e: WaiterError<O, E>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    waiter_error_with(op, address, e, |_| None)
+}
+
+/// Like `waiter_error`, with `detail` saying why the final poll is a failure.
+fn waiter_error_with<O, E>(
+    op: &'static str,
+    address: &str,
+    e: WaiterError<O, E>,
+    detail: impl Fn(&O) -> Option<String>,
+) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match e {
+        WaiterError::ExceededMaxWait(w) => AwsError::local(
+            SERVICE,
+            op,
+            "WaiterTimeout",
+            format!("{address}: still not ready after {}s; run again to resume", w.max_wait().as_secs()),
+        ),
+        WaiterError::FailureState(f) => {
+            let why = f.final_poll().as_result().ok().and_then(detail);
+            let why = why.map(|w| format!(": {w}")).unwrap_or_default();
+            AwsError::local(SERVICE, op, "WaiterFailureState", format!("{address}: AWS reports it failed{why}"))
+        }
+        WaiterError::OperationFailed(f) => AwsError::from_sdk(SERVICE, op, f.into_error()),
+        _ => AwsError::local(SERVICE, op, "WaiterError", format!("{address}: could not wait for it")),
+    }
 }
 
 /// Deleting something already gone is what a delete wants.

@@ -113,7 +113,7 @@ pub(super) fn tag_spec(kind: ResourceType, props: &Props) -> Option<TagSpecifica
 /// first attempt made instead of a second one. `salt` changes it when the first one is spent.
 pub(super) fn client_token(cluster: &str, r: &ResolvedResource, salt: &str) -> String {
     let props = serde_json::to_string(&r.props).unwrap_or_default();
-    let digest = Sha256::digest(format!("{cluster}\n{}\n{props}\n{salt}").as_bytes());
+    let digest = Sha256::digest(format!("{cluster}\n{}\n{props}\n{salt}", r.address).as_bytes());
     // EC2 accepts at most 64 ASCII characters.
     digest.iter().take(24).map(|b| format!("{b:02x}")).collect()
 }

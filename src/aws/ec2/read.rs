@@ -4,7 +4,8 @@
 //! external VPC and subnets named by id. Ownership is re-checked on every item, since a
 //! server-side tag filter is not a guarantee. Must not write anything.
 
-use super::convert::{self, Found, Peer, RuleFound, VpcDns};
+use super::convert::{self, Found, Peer, RuleFound, RuleKey, VpcDns};
+use super::props::tag_map;
 use super::{Ec2, SERVICE, sdk};
 use crate::aws::AwsError;
 use crate::live::{ExternalStatus, LiveResource};
@@ -24,11 +25,11 @@ fn cluster_filter(cluster: &str) -> Filter {
 
 /// The address of a resource the cluster owns: its `eksform.io/id` tag, when the cluster tag
 /// names this cluster.
-fn owned_address(found: &Found, cluster: &str) -> Option<String> {
-    if found.tags.get(TAG_CLUSTER).map(String::as_str) != Some(cluster) {
+fn owned_address(tags: &BTreeMap<String, String>, cluster: &str) -> Option<String> {
+    if tags.get(TAG_CLUSTER).map(String::as_str) != Some(cluster) {
         return None;
     }
-    found.tags.get(TAG_ID).cloned()
+    tags.get(TAG_ID).cloned()
 }
 
 fn live(kind: Kind, address: String, f: Found) -> LiveResource {
@@ -45,6 +46,7 @@ fn live(kind: Kind, address: String, f: Found) -> LiveResource {
 struct Wave {
     vpcs: Vec<aws_sdk_ec2::types::Vpc>,
     others: Vec<(Kind, Found)>,
+    descriptions: BTreeMap<RuleKey, String>,
 }
 
 impl Ec2 {
@@ -53,7 +55,7 @@ impl Ec2 {
         let mut out = Vec::new();
         let mut groups = BTreeMap::new();
         for (kind, found) in wave.others {
-            let Some(address) = owned_address(&found, cluster) else { continue };
+            let Some(address) = owned_address(&found.tags, cluster) else { continue };
             if kind == Kind::SecurityGroup {
                 groups.insert(found.id.clone(), address.clone());
             }
@@ -62,7 +64,7 @@ impl Ec2 {
         let vpcs: Vec<(String, &aws_sdk_ec2::types::Vpc)> = wave
             .vpcs
             .iter()
-            .filter_map(|v| Some((owned_address(&convert::vpc(v, VpcDns::default()), cluster)?, v)))
+            .filter_map(|v| Some((owned_address(&tag_map(v.tags()), cluster)?, v)))
             .collect();
         let group_ids: Vec<String> = groups.keys().cloned().collect();
         let (dns, rules) = tokio::try_join!(
@@ -72,7 +74,11 @@ impl Ec2 {
         for ((address, v), dns) in vpcs.into_iter().zip(dns) {
             out.push(live(Kind::Vpc, address, convert::vpc(v, dns)));
         }
-        out.extend(rules.iter().filter_map(|r| rule_live(convert::rule(r), &groups)));
+        for r in &rules {
+            let mut rule = convert::rule(r);
+            convert::fill_description(&mut rule, &wave.descriptions);
+            out.extend(rule_live(rule, &groups));
+        }
         Ok(out)
     }
 
@@ -106,7 +112,8 @@ impl Ec2 {
         others.extend(nats.map(|n| (Kind::NatGateway, convert::nat_gateway(n))));
         others.extend(tables.iter().map(|t| (Kind::RouteTable, convert::route_table(t))));
         others.extend(groups.iter().map(|g| (Kind::SecurityGroup, convert::security_group(g))));
-        Ok(Wave { vpcs, others })
+        let descriptions = groups.iter().flat_map(convert::permission_descriptions).collect();
+        Ok(Wave { vpcs, others, descriptions })
     }
 
     pub(super) async fn vpc_dns(&self, vpc_id: &str) -> Result<VpcDns, AwsError> {
@@ -182,7 +189,7 @@ impl Ec2 {
                 let out = c.describe_security_groups().group_ids(id).send().await.map_err(sdk("DescribeSecurityGroups"))?;
                 out.security_groups().first().map(convert::security_group)
             }
-            Kind::SecurityGroupRule => self.rule_by_id(id).await?.map(|r| rule_found(convert::rule(&r))),
+            Kind::SecurityGroupRule => self.rule_one(id).await?,
             _ => None,
         })
     }
@@ -196,6 +203,18 @@ impl Ec2 {
             .await
             .map_err(sdk("DescribeSecurityGroupRules"))?;
         Ok(out.security_group_rules().first().cloned())
+    }
+
+    async fn rule_one(&self, id: &str) -> Result<Option<Found>, AwsError> {
+        let Some(r) = self.rule_by_id(id).await? else { return Ok(None) };
+        let mut rule = convert::rule(&r);
+        if rule.props.get("description") == Some(&serde_json::json!("")) {
+            let call = self.client.describe_security_groups().group_ids(&rule.key.group_id);
+            let out = call.send().await.map_err(sdk("DescribeSecurityGroups"))?;
+            let descriptions = out.security_groups().iter().flat_map(convert::permission_descriptions).collect();
+            convert::fill_description(&mut rule, &descriptions);
+        }
+        Ok(Some(rule_found(rule)))
     }
 
     /// Rules of one group (used to find a rule AWS says already exists).
@@ -261,12 +280,13 @@ fn rule_found(r: RuleFound) -> Found {
 /// A rule of an owned group, addressed by its content; a source group eksform owns is named by
 /// its address, any other by its id.
 fn rule_live(r: RuleFound, groups: &BTreeMap<String, String>) -> Option<LiveResource> {
-    let group_address = groups.get(&r.group_id)?;
-    let source = match &r.peer {
+    let k = &r.key;
+    let group_address = groups.get(&k.group_id)?;
+    let source = match &k.peer {
         Peer::Cidr(c) => RuleSource::Cidr(c.clone()),
         Peer::Group(g) => RuleSource::Group(groups.get(g).cloned().unwrap_or_else(|| g.clone())),
     };
-    let address = rule_address(group_address, r.direction, &r.protocol, r.from_port, r.to_port, &source);
+    let address = rule_address(group_address, k.direction, &k.protocol, k.ports.0, k.ports.1, &source);
     Some(live(Kind::SecurityGroupRule, address, rule_found(r)))
 }
 
@@ -304,15 +324,10 @@ mod tests {
 
     #[test]
     fn ownership_needs_this_cluster_and_an_id() {
-        let mut f = Found {
-            id: "vpc-1".into(),
-            props: Default::default(),
-            attrs: BTreeMap::new(),
-            tags: [(TAG_CLUSTER.to_string(), "demo".to_string())].into(),
-        };
-        assert_eq!(owned_address(&f, "demo"), None);
-        f.tags.insert(TAG_ID.into(), "vpc.main".into());
-        assert_eq!(owned_address(&f, "demo").as_deref(), Some("vpc.main"));
-        assert_eq!(owned_address(&f, "other"), None);
+        let mut tags: BTreeMap<String, String> = [(TAG_CLUSTER.to_string(), "demo".to_string())].into();
+        assert_eq!(owned_address(&tags, "demo"), None);
+        tags.insert(TAG_ID.into(), "vpc.main".into());
+        assert_eq!(owned_address(&tags, "demo").as_deref(), Some("vpc.main"));
+        assert_eq!(owned_address(&tags, "other"), None);
     }
 }

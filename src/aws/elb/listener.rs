@@ -1,0 +1,154 @@
+//! Listeners: a port and protocol on a load balancer whose default action forwards to one
+//! target group, with a certificate for TLS protocols. Everything but the load balancer changes
+//! in place through one ModifyListener call.
+
+use super::{SERVICE, found, opt, opt_int, owned, sdk_tags, update_tags};
+use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
+use crate::aws::{AwsError, ResolvedResource};
+use crate::live::LiveResource;
+use crate::model::{Kind, Props};
+use aws_sdk_elasticloadbalancingv2::Client;
+use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum, Certificate, Listener, ProtocolEnum};
+use futures::{StreamExt, TryStreamExt, stream};
+use serde_json::Value;
+
+/// Listeners of the given (owned) load balancers, listed concurrently, kept when tagged.
+pub async fn read_all(c: &Client, cluster: &str, lb_arns: &[String]) -> Result<Vec<LiveResource>, AwsError> {
+    let per_lb: Vec<Vec<Listener>> = stream::iter(lb_arns.iter().cloned())
+        .map(|arn| async move { list(c, &arn).await })
+        .buffer_unordered(READ_CONCURRENCY)
+        .try_collect()
+        .await?;
+    let all: Vec<Listener> = per_lb.into_iter().flatten().collect();
+    let owned = owned(c, cluster, all, |l| l.listener_arn()).await?;
+    Ok(owned.into_iter().map(|(l, address, tags)| live(&l, address, tags)).collect())
+}
+
+/// The listeners of one load balancer; none when it vanished in between.
+async fn list(c: &Client, lb_arn: &str) -> Result<Vec<Listener>, AwsError> {
+    let out = c
+        .describe_listeners()
+        .load_balancer_arn(lb_arn)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeListeners", e));
+    Ok(not_found_ok(out)?.unwrap_or_default())
+}
+
+async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
+    let out = c
+        .describe_listeners()
+        .listener_arns(arn)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeListeners", e));
+    let Some(out) = not_found_ok(out)? else { return Ok(None) };
+    let owned = owned(c, cluster, out.listeners.unwrap_or_default(), |l| l.listener_arn()).await?;
+    Ok(owned.into_iter().next().map(|(l, address, tags)| live(&l, address, tags)))
+}
+
+fn live(l: &Listener, address: String, tags: Value) -> LiveResource {
+    let certificate = l
+        .certificates()
+        .iter()
+        .find(|c| c.is_default() != Some(false))
+        .and_then(|c| c.certificate_arn());
+    let mut props = Props::new();
+    props.insert("load_balancer_arn".into(), opt(l.load_balancer_arn()));
+    props.insert("port".into(), opt_int(l.port()));
+    props.insert("protocol".into(), opt(l.protocol().map(|p| p.as_str())));
+    props.insert("certificate_arn".into(), opt(certificate));
+    props.insert("target_group_arn".into(), opt(forward_target(l.default_actions())));
+    props.insert("tags".into(), tags);
+    LiveResource {
+        address,
+        kind: Kind::Listener,
+        id: l.listener_arn().unwrap_or_default().to_string(),
+        props,
+        attrs: Default::default(),
+    }
+}
+
+/// The target group a forward action sends to. ELBv2 reports a simple forward both as
+/// `TargetGroupArn` and as a one-group `ForwardConfig`; either spelling is the same thing.
+fn forward_target(actions: &[Action]) -> Option<&str> {
+    let forward = actions.iter().find(|a| a.r#type() == Some(&ActionTypeEnum::Forward))?;
+    forward.target_group_arn().or_else(|| {
+        let groups = forward.forward_config()?.target_groups();
+        match groups {
+            [only] => only.target_group_arn(),
+            _ => None,
+        }
+    })
+}
+
+fn default_actions(f: &Fields<'_>) -> Result<Vec<Action>, AwsError> {
+    let tg = f.str("target_group_arn")?;
+    Ok(vec![Action::builder().r#type(ActionTypeEnum::Forward).target_group_arn(tg).build()])
+}
+
+fn certificates(f: &Fields<'_>) -> Result<Option<Vec<Certificate>>, AwsError> {
+    Ok(f.opt_str("certificate_arn")?
+        .map(|arn| vec![Certificate::builder().certificate_arn(arn).build()]))
+}
+
+pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+    let f = Fields::new(SERVICE, "CreateListener", r);
+    let out = c
+        .create_listener()
+        .load_balancer_arn(f.str("load_balancer_arn")?)
+        .port(f.int32("port")?)
+        .protocol(ProtocolEnum::from(f.str("protocol")?))
+        .set_certificates(certificates(&f)?)
+        .set_default_actions(Some(default_actions(&f)?))
+        .set_tags(Some(sdk_tags(&f.tags())))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateListener", e))?;
+    let arn = out
+        .listeners()
+        .first()
+        .and_then(|l| l.listener_arn())
+        .ok_or_else(|| AwsError::local(SERVICE, "CreateListener", "EmptyResponse", format!("{}: no ARN returned", r.address)))?
+        .to_string();
+    found(read_one(c, cluster, &arn).await?, "CreateListener", &arn)
+}
+
+pub async fn update(c: &Client, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+    let f = Fields::new(SERVICE, "ModifyListener", r);
+    let arn = live.id.as_str();
+    let mut modified = false;
+    for field in fields {
+        match field.as_str() {
+            "port" | "protocol" | "certificate_arn" | "target_group_arn" if !modified => {
+                modified = true;
+                c.modify_listener()
+                    .listener_arn(arn)
+                    .port(f.int32("port")?)
+                    .protocol(ProtocolEnum::from(f.str("protocol")?))
+                    .set_certificates(certificates(&f)?)
+                    .set_default_actions(Some(default_actions(&f)?))
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk(SERVICE, "ModifyListener", e))?;
+            }
+            "port" | "protocol" | "certificate_arn" | "target_group_arn" => {}
+            "tags" => update_tags(c, arn, &live.props, &r.props).await?,
+            other => return Err(support::immutable(SERVICE, "ModifyListener", &r.address, other)),
+        }
+    }
+    found(read_one(c, &support::owner(&r.props), arn).await?, "ModifyListener", arn)
+}
+
+pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
+    let out = c
+        .delete_listener()
+        .listener_arn(&live.id)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteListener", e));
+    not_found_ok(out).map(|_| ())
+}

@@ -1,0 +1,141 @@
+//! Application and network load balancers: created with subnets, security groups (when any),
+//! scheme, type and tags in one call, then waited on until active. Subnets and security groups
+//! change in place; name, type and scheme force a replacement.
+
+use super::{SERVICE, found, opt, owned, sdk_tags, update_tags};
+use crate::aws::support::{self, Fields, not_found_ok};
+use crate::aws::{AwsError, ResolvedResource};
+use crate::live::LiveResource;
+use crate::model::{Kind, Props};
+use aws_sdk_elasticloadbalancingv2::Client;
+use aws_sdk_elasticloadbalancingv2::client::Waiters;
+use aws_sdk_elasticloadbalancingv2::types::{LoadBalancer, LoadBalancerSchemeEnum, LoadBalancerTypeEnum};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Provisioning an ALB or NLB usually takes 2-5 minutes.
+const AVAILABLE_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+const DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
+    let lbs: Vec<LoadBalancer> = c
+        .describe_load_balancers()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e))?;
+    let owned = owned(c, cluster, lbs, |l| l.load_balancer_arn()).await?;
+    Ok(owned.into_iter().map(|(lb, address, tags)| live(&lb, address, tags)).collect())
+}
+
+async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
+    let out = c
+        .describe_load_balancers()
+        .load_balancer_arns(arn)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e));
+    let Some(out) = not_found_ok(out)? else { return Ok(None) };
+    let owned = owned(c, cluster, out.load_balancers.unwrap_or_default(), |l| l.load_balancer_arn()).await?;
+    Ok(owned.into_iter().next().map(|(lb, address, tags)| live(&lb, address, tags)))
+}
+
+fn live(lb: &LoadBalancer, address: String, tags: Value) -> LiveResource {
+    let subnets = lb.availability_zones().iter().filter_map(|z| z.subnet_id());
+    let mut props = Props::new();
+    props.insert("name".into(), opt(lb.load_balancer_name()));
+    props.insert("type".into(), opt(lb.r#type().map(|t| t.as_str())));
+    props.insert("scheme".into(), opt(lb.scheme().map(|s| s.as_str())));
+    props.insert("subnet_ids".into(), support::sorted_strings(subnets));
+    props.insert("security_group_ids".into(), support::sorted_strings(lb.security_groups()));
+    props.insert("tags".into(), tags);
+    let attrs = lb.dns_name().map(|d| ("dns_name".to_string(), d.to_string()));
+    LiveResource {
+        address,
+        kind: Kind::LoadBalancer,
+        id: lb.load_balancer_arn().unwrap_or_default().to_string(),
+        props,
+        attrs: attrs.into_iter().collect::<BTreeMap<_, _>>(),
+    }
+}
+
+pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+    let f = Fields::new(SERVICE, "CreateLoadBalancer", r);
+    let groups = f.strings("security_group_ids")?;
+    // A network load balancer takes security groups only when created with some; an empty
+    // list means none, which is what the model asks for.
+    let groups = (!groups.is_empty()).then_some(groups);
+    let out = c
+        .create_load_balancer()
+        .name(f.str("name")?)
+        .r#type(LoadBalancerTypeEnum::from(f.str("type")?))
+        .scheme(LoadBalancerSchemeEnum::from(f.str("scheme")?))
+        .set_subnets(Some(f.strings("subnet_ids")?))
+        .set_security_groups(groups)
+        .set_tags(Some(sdk_tags(&f.tags())))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLoadBalancer", e))?;
+    let arn = out
+        .load_balancers()
+        .first()
+        .and_then(|l| l.load_balancer_arn())
+        .ok_or_else(|| AwsError::local(SERVICE, "CreateLoadBalancer", "EmptyResponse", format!("{}: no ARN returned", r.address)))?
+        .to_string();
+    c.wait_until_load_balancer_available()
+        .load_balancer_arns(&arn)
+        .wait(AVAILABLE_TIMEOUT)
+        .await
+        .map_err(|e| support::waiter_error(SERVICE, "DescribeLoadBalancers", &r.address, e))?;
+    found(read_one(c, cluster, &arn).await?, "CreateLoadBalancer", &arn)
+}
+
+pub async fn update(c: &Client, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+    let f = Fields::new(SERVICE, "UpdateLoadBalancer", r);
+    let arn = live.id.as_str();
+    for field in fields {
+        match field.as_str() {
+            "subnet_ids" => {
+                c.set_subnets()
+                    .load_balancer_arn(arn)
+                    .set_subnets(Some(f.strings(field)?))
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk(SERVICE, "SetSubnets", e))?;
+            }
+            "security_group_ids" => {
+                c.set_security_groups()
+                    .load_balancer_arn(arn)
+                    .set_security_groups(Some(f.strings(field)?))
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk(SERVICE, "SetSecurityGroups", e))?;
+            }
+            "tags" => update_tags(c, arn, &live.props, &r.props).await?,
+            other => return Err(support::immutable(SERVICE, "UpdateLoadBalancer", &r.address, other)),
+        }
+    }
+    found(read_one(c, &support::owner(&r.props), arn).await?, "UpdateLoadBalancer", arn)
+}
+
+pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
+    let arn = live.id.as_str();
+    let out = c
+        .delete_load_balancer()
+        .load_balancer_arn(arn)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteLoadBalancer", e));
+    if not_found_ok(out)?.is_none() {
+        return Ok(());
+    }
+    c.wait_until_load_balancers_deleted()
+        .load_balancer_arns(arn)
+        .wait(DELETE_TIMEOUT)
+        .await
+        .map(|_| ())
+        .map_err(|e| support::waiter_error(SERVICE, "DescribeLoadBalancers", &live.address, e))
+}

@@ -1,0 +1,161 @@
+//! ELBv2: load balancers, target groups and listeners. ELBv2 has no tag filter on its Describe
+//! calls, so reads list everything, fetch tags in batches of 20 ARNs (the API's limit) and keep
+//! what carries this cluster's ownership tags. Must not change or delete anything untagged.
+
+mod listener;
+mod load_balancer;
+mod target_group;
+
+use super::support::{self, READ_CONCURRENCY};
+use super::{AwsError, ResolvedResource};
+use crate::live::LiveResource;
+use crate::model::{Kind, Props};
+use aws_sdk_elasticloadbalancingv2::Client;
+use aws_sdk_elasticloadbalancingv2::types::Tag;
+use futures::{StreamExt, TryStreamExt, stream};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+const SERVICE: &str = "ELBv2";
+/// DescribeTags takes at most 20 resource ARNs.
+const TAG_BATCH: usize = 20;
+
+pub struct Elb {
+    client: Client,
+}
+
+impl Elb {
+    pub fn new(conf: &aws_config::SdkConfig) -> Elb {
+        Elb { client: Client::new(conf) }
+    }
+
+    /// Load balancers and target groups concurrently, then the listeners of the owned load
+    /// balancers (listeners can only be listed per load balancer).
+    pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
+        let c = &self.client;
+        let (lbs, tgs) = tokio::try_join!(load_balancer::read_all(c, cluster), target_group::read_all(c, cluster))?;
+        let lb_arns: Vec<String> = lbs.iter().map(|l| l.id.clone()).collect();
+        let listeners = listener::read_all(c, cluster, &lb_arns).await?;
+        Ok(lbs.into_iter().chain(tgs).chain(listeners).collect())
+    }
+
+    pub async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+        let c = &self.client;
+        match r.kind {
+            Kind::LoadBalancer => load_balancer::create(c, cluster, r).await,
+            Kind::TargetGroup => target_group::create(c, cluster, r).await,
+            Kind::Listener => listener::create(c, cluster, r).await,
+            _ => Err(support::wrong_kind(SERVICE, &r.address)),
+        }
+    }
+
+    pub async fn update(&self, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+        let c = &self.client;
+        match r.kind {
+            Kind::LoadBalancer => load_balancer::update(c, r, live, fields).await,
+            Kind::TargetGroup => target_group::update(c, r, live, fields).await,
+            Kind::Listener => listener::update(c, r, live, fields).await,
+            _ => Err(support::wrong_kind(SERVICE, &r.address)),
+        }
+    }
+
+    pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
+        let c = &self.client;
+        match live.kind {
+            Kind::LoadBalancer => load_balancer::delete(c, live).await,
+            Kind::TargetGroup => target_group::delete(c, live).await,
+            Kind::Listener => listener::delete(c, live).await,
+            _ => Err(support::wrong_kind(SERVICE, &live.address)),
+        }
+    }
+}
+
+/// Tags of many resources, as `tags` property values by ARN. Batches run concurrently.
+async fn tags_by_arn(c: &Client, arns: Vec<String>) -> Result<HashMap<String, Value>, AwsError> {
+    let batches: Vec<Vec<String>> = arns.chunks(TAG_BATCH).map(<[String]>::to_vec).collect();
+    let results: Vec<Vec<(String, Value)>> = stream::iter(batches)
+        .map(|batch| async move {
+            let out = c
+                .describe_tags()
+                .set_resource_arns(Some(batch))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTags", e))?;
+            Ok::<_, AwsError>(
+                out.tag_descriptions()
+                    .iter()
+                    .filter_map(|d| Some((d.resource_arn()?.to_string(), tags_of(d.tags()))))
+                    .collect(),
+            )
+        })
+        .buffer_unordered(READ_CONCURRENCY)
+        .try_collect()
+        .await?;
+    Ok(results.into_iter().flatten().collect())
+}
+
+/// The owned subset of `items`: each with its address and tags.
+async fn owned<T>(
+    c: &Client,
+    cluster: &str,
+    items: Vec<T>,
+    arn: impl Fn(&T) -> Option<&str>,
+) -> Result<Vec<(T, String, Value)>, AwsError> {
+    let arns: Vec<String> = items.iter().filter_map(|i| arn(i).map(str::to_string)).collect();
+    if arns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tags = tags_by_arn(c, arns).await?;
+    Ok(items
+        .into_iter()
+        .filter_map(|i| {
+            let t = tags.remove(arn(&i)?)?;
+            let address = support::owned_address(cluster, &t)?;
+            Some((i, address, t))
+        })
+        .collect())
+}
+
+fn tags_of(tags: &[Tag]) -> Value {
+    support::tags_value(tags.iter().filter_map(|t| Some((t.key()?, t.value().unwrap_or_default()))))
+}
+
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
+}
+
+/// AddTags/RemoveTags for the difference between live and desired tags.
+async fn update_tags(c: &Client, arn: &str, live: &Props, want: &Props) -> Result<(), AwsError> {
+    let (set, remove) = support::tag_diff(live, want);
+    if !set.is_empty() {
+        c.add_tags()
+            .resource_arns(arn)
+            .set_tags(Some(sdk_tags(&set)))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "AddTags", e))?;
+    }
+    if !remove.is_empty() {
+        c.remove_tags()
+            .resource_arns(arn)
+            .set_tag_keys(Some(remove))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "RemoveTags", e))?;
+    }
+    Ok(())
+}
+
+/// A string or null.
+fn opt(v: Option<&str>) -> Value {
+    v.map(|s| Value::String(s.to_string())).unwrap_or(Value::Null)
+}
+
+fn opt_int(v: Option<i32>) -> Value {
+    v.map(Value::from).unwrap_or(Value::Null)
+}
+
+/// Reads one resource back after a change: it must exist and be owned.
+fn found(r: Option<LiveResource>, operation: &'static str, arn: &str) -> Result<LiveResource, AwsError> {
+    r.ok_or_else(|| AwsError::local(SERVICE, operation, "NotFound", format!("{arn}: not found after {operation}")))
+}

@@ -1,0 +1,175 @@
+//! The workload part of the model: per load balancer the ELB, its target group and listeners;
+//! per self-managed node group its launch template (with bootstrap user data) and Auto Scaling
+//! group, registered in the target groups of the load balancers it names.
+//!
+//! Load balancers come before node groups because an Auto Scaling group references target
+//! groups. It must not add security rules (see `security`) nor render user data itself (see
+//! `userdata`).
+
+use super::ModelInputs;
+use super::build::{Ctx, Out, literal, set};
+use super::control::service_cidr;
+use super::names::fit;
+use super::network::Network;
+use super::security::{NODES_SG, lb_group};
+use super::types::{Kind, Resource, ref_id, reference, template};
+use super::userdata::{self, ClusterInfo};
+use crate::config::{LbScheme, LbType, LoadBalancerSpec, NodeGroupSpec};
+use serde_json::Value;
+
+/// ELBv2 load balancer and target group names are at most 32 characters.
+const ELB_NAME_MAX: usize = 32;
+/// Launch template names are at most 128 characters.
+const LAUNCH_TEMPLATE_NAME_MAX: usize = 128;
+/// Auto Scaling group names are at most 255 characters.
+const ASG_NAME_MAX: usize = 255;
+/// Shown as the image of a node group whose AMI the caller did not resolve.
+pub const UNRESOLVED_AMI: &str = "(unresolved)";
+
+pub(super) fn build(ctx: &Ctx, net: &Network, inputs: &ModelInputs, out: &mut Out) {
+    for lb in &ctx.spec.load_balancers {
+        load_balancer(ctx, net, lb, out);
+    }
+    for ng in &ctx.spec.node_groups {
+        out.push(launch_template(ctx, ng, inputs));
+        out.push(autoscaling_group(ctx, net, ng));
+    }
+}
+
+fn no_extra() -> [(String, String); 0] {
+    []
+}
+
+fn load_balancer(ctx: &Ctx, net: &Network, lb: &LoadBalancerSpec, out: &mut Out) {
+    let lb_address = format!("load_balancer.{}", lb.name);
+    let tg_address = format!("target_group.{}", lb.name);
+    let subnets = match lb.scheme {
+        LbScheme::InternetFacing => &net.public,
+        LbScheme::Internal => &net.private,
+    };
+    let groups = match lb.kind {
+        LbType::Application => vec![ref_id(&lb_group(&lb.name))],
+        LbType::Network => Vec::new(),
+    };
+    let name = fit(&ctx.name(&lb.name), ELB_NAME_MAX);
+    out.push(
+        Resource::new(lb_address.clone(), Kind::LoadBalancer)
+            .with("name", name.clone())
+            .with("type", lb.kind.as_str())
+            .with("scheme", lb.scheme.as_str())
+            .with("subnet_ids", set(subnets.iter().cloned()))
+            .with("security_group_ids", set(groups))
+            .with("tags", ctx.tags(&lb_address, no_extra())),
+    );
+    out.push(target_group(ctx, net, lb, &tg_address, name));
+    for l in &lb.listeners {
+        let address = format!("listener.{}-{}", lb.name, l.port);
+        let certificate = l.certificate_arn.as_deref().map_or(Value::Null, literal);
+        out.push(
+            Resource::new(address.clone(), Kind::Listener)
+                .with("load_balancer_arn", ref_id(&lb_address))
+                .with("port", l.port)
+                .with("protocol", l.protocol.clone())
+                .with("certificate_arn", certificate)
+                .with("target_group_arn", ref_id(&tg_address))
+                .with("tags", ctx.tags(&address, no_extra())),
+        );
+    }
+}
+
+fn target_group(
+    ctx: &Ctx,
+    net: &Network,
+    lb: &LoadBalancerSpec,
+    address: &str,
+    name: String,
+) -> Resource {
+    let tg = &lb.target_group;
+    let hc = &tg.health_check;
+    // Only HTTP(S) checks have a path; ELBv2 reports none for TCP-family checks.
+    let path = match hc.protocol.as_str() {
+        "HTTP" | "HTTPS" => Value::String(hc.path.clone().unwrap_or_else(|| "/".into())),
+        _ => Value::Null,
+    };
+    Resource::new(address, Kind::TargetGroup)
+        .with("name", name)
+        .with("protocol", tg.protocol.clone())
+        .with("port", tg.port)
+        .with("vpc_id", net.vpc_id.clone())
+        .with("target_type", "instance")
+        .with("health_check_protocol", hc.protocol.clone())
+        .with("health_check_port", hc.port.clone())
+        .with("health_check_path", path)
+        .with("tags", ctx.tags(address, no_extra()))
+}
+
+fn launch_template(ctx: &Ctx, ng: &NodeGroupSpec, inputs: &ModelInputs) -> Resource {
+    let address = format!("launch_template.{}", ng.name);
+    let image = ng
+        .ami
+        .clone()
+        .or_else(|| inputs.amis.get(&ng.name).cloned())
+        .unwrap_or_else(|| UNRESOLVED_AMI.to_string());
+    let cluster = ClusterInfo {
+        name: ctx.cluster(),
+        endpoint: "${cluster.main.endpoint}",
+        certificate_authority: "${cluster.main.certificate_authority}",
+        service_cidr: service_cidr(ctx.spec.vpc.cidr),
+    };
+    let groups = std::iter::once(ref_id(NODES_SG))
+        .chain(ng.attach_security_group_ids.iter().map(|id| literal(id)));
+    Resource::new(address.clone(), Kind::LaunchTemplate)
+        .with("name", fit(&ctx.name(&ng.name), LAUNCH_TEMPLATE_NAME_MAX))
+        .with("image_id", image)
+        .with("instance_type", ng.instance_type.clone())
+        .with("user_data", template(userdata::render(&cluster, ng)))
+        .with("volume_size", ng.volume_size)
+        .with("volume_type", "gp3")
+        .with("security_group_ids", set(groups))
+        .with(
+            "instance_profile_arn",
+            reference("instance_profile.nodes", "arn"),
+        )
+        .with("metadata_http_tokens", "required")
+        .with("tags", ctx.tags(&address, ng.tags.clone()))
+}
+
+fn autoscaling_group(ctx: &Ctx, net: &Network, ng: &NodeGroupSpec) -> Resource {
+    let address = format!("autoscaling_group.{}", ng.name);
+    let subnets = if ng.private_networking {
+        &net.private
+    } else {
+        &net.public
+    };
+    let target_groups = ng
+        .load_balancers
+        .iter()
+        .filter(|name| ctx.spec.load_balancers.iter().any(|lb| &lb.name == *name))
+        .map(|name| ref_id(&format!("target_group.{name}")))
+        .chain(ng.target_group_arns.iter().map(|arn| literal(arn)));
+    let mut extra: Vec<(String, String)> = ng.tags.clone().into_iter().collect();
+    extra.extend([
+        ("Name".to_string(), ctx.name(&format!("{}-Node", ng.name))),
+        (ctx.k8s_cluster_tag(), "owned".to_string()),
+        (
+            "alpha.eksctl.io/nodegroup-name".to_string(),
+            ng.name.clone(),
+        ),
+        (
+            "alpha.eksctl.io/nodegroup-type".to_string(),
+            "unmanaged".to_string(),
+        ),
+    ]);
+    Resource::new(address.clone(), Kind::AutoscalingGroup)
+        .with("name", fit(&ctx.name(&ng.name), ASG_NAME_MAX))
+        .with(
+            "launch_template_id",
+            ref_id(&format!("launch_template.{}", ng.name)),
+        )
+        .with("min_size", ng.min_size)
+        .with("max_size", ng.max_size)
+        .with("desired_capacity", ng.desired_capacity)
+        .with("subnet_ids", set(subnets.iter().cloned()))
+        .with("target_group_arns", set(target_groups))
+        .with("tags", ctx.tags(&address, extra))
+}

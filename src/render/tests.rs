@@ -1,0 +1,76 @@
+//! Snapshot tests of every renderer on one plan that has every action.
+
+use super::*;
+use crate::live::{LiveResource, LiveState};
+use crate::model::{Desired, External, Kind, Resource, ref_id};
+use crate::plan::{Plan, plan};
+use serde_json::json;
+
+fn lr(address: &str, kind: Kind, id: &str, props: serde_json::Value) -> LiveResource {
+    LiveResource {
+        address: address.into(),
+        kind,
+        id: id.into(),
+        props: props.as_object().unwrap().clone().into_iter().collect(),
+        attrs: Default::default(),
+    }
+}
+
+fn sample() -> Plan {
+    let resources = vec![
+        Resource::new("vpc.main", Kind::Vpc).with("cidr", "10.0.0.0/16").with("tags", json!({"Team": "web"})),
+        Resource::new("subnet.public-a", Kind::Subnet).with("vpc_id", ref_id("vpc.main")).with("cidr", "10.0.1.0/24"),
+        Resource::new("security_group.lb-ingress", Kind::SecurityGroup)
+            .with("vpc_id", ref_id("vpc.main"))
+            .with("name", "c-lb-ingress"),
+        Resource::new("launch_template.web", Kind::LaunchTemplate)
+            .with("user_data", "#!/bin/bash\necho one\n--max-pods=110\n"),
+    ];
+    let mut live = LiveState::default();
+    for r in [
+        lr("vpc.main", Kind::Vpc, "vpc-1", json!({"cidr": "10.0.0.0/16", "tags": {"Team": "api"}})),
+        lr("security_group.lb-ingress", Kind::SecurityGroup, "sg-1", json!({"vpc_id": "vpc-1", "name": "c-lb-old"})),
+        lr("launch_template.web", Kind::LaunchTemplate, "lt-1", json!({"user_data": "#!/bin/bash\necho one\n--max-pods=17\n"})),
+        lr("subnet.private-b", Kind::Subnet, "subnet-9", json!({"vpc_id": "vpc-1"})),
+    ] {
+        live.insert(r);
+    }
+    let desired = Desired {
+        cluster: "review-apps".into(),
+        region: "us-east-1".into(),
+        resources,
+        external: vec![External { kind: Kind::Subnet, id: "subnet-ext".into(), used_for: "vpc.subnets.private.a.id".into() }],
+    };
+    plan(&desired, &live)
+}
+
+#[test]
+fn text_plan() {
+    insta::assert_snapshot!(text(&sample(), Style::Plain));
+}
+
+#[test]
+fn text_plan_colours_destructive_actions() {
+    let out = text(&sample(), Style::Color);
+    assert!(out.contains("\x1b[1;31m- subnet.private-b"), "{out}");
+    assert!(!text(&sample(), Style::Plain).contains('\x1b'));
+}
+
+#[test]
+fn markdown_plan() {
+    insta::assert_snapshot!(markdown(&sample()));
+}
+
+#[test]
+fn json_plan() {
+    insta::assert_snapshot!(json(&sample()));
+}
+
+#[test]
+fn empty_plan_says_no_changes() {
+    let p = plan(
+        &Desired { cluster: "c".into(), region: "r".into(), resources: vec![], external: vec![] },
+        &LiveState::default(),
+    );
+    assert_eq!(text(&p, Style::Plain), "No changes. Live state matches the config.\n");
+}
