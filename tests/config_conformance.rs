@@ -4,11 +4,20 @@
 use eksform::config::{self, Diagnostic, Severity};
 use std::path::{Path, PathBuf};
 
-const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/conformance/eksctl-examples");
-const LOADER_CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/conformance/eksctl-loader-cases");
+const EXAMPLES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/conformance/eksctl-examples"
+);
+const LOADER_CASES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/conformance/eksctl-loader-cases"
+);
 
 fn files(dir: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir).expect("the conformance corpus").map(|e| e.unwrap().path()).collect();
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("the conformance corpus")
+        .map(|e| e.unwrap().path())
+        .collect();
     out.sort();
     assert!(!out.is_empty(), "no files in {dir}");
     out
@@ -17,14 +26,20 @@ fn files(dir: &str) -> Vec<PathBuf> {
 fn errors_of(path: &Path) -> Vec<Diagnostic> {
     match config::load(path) {
         Ok(_) => vec![],
-        Err(d) => d.0.into_iter().filter(|d| d.severity == Severity::Error).collect(),
+        Err(d) => {
+            d.0.into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect()
+        }
     }
 }
 
 fn fails_naming(path: &Path, yaml_path: &str, words: &str) {
     let errors = errors_of(path);
     assert!(
-        errors.iter().any(|d| d.path == yaml_path && d.message.contains(words)),
+        errors
+            .iter()
+            .any(|d| d.path == yaml_path && d.message.contains(words)),
         "{}: no error at {yaml_path} saying {words:?}; got {errors:#?}",
         path.display()
     );
@@ -39,11 +54,17 @@ fn every_example_validates_or_fails_with_located_diagnostics() {
             let shown = d.to_string();
             assert_eq!(d.file, path.display().to_string());
             assert!(d.line >= 1 && d.line <= lines + 1 && d.col >= 1, "{shown}");
-            assert!(shown.starts_with(&format!("{}:{}:{}: error: ", d.file, d.line, d.col)), "{shown}");
+            assert!(
+                shown.starts_with(&format!("{}:{}:{}: error: ", d.file, d.line, d.col)),
+                "{shown}"
+            );
             if d.message.contains("not supported yet") {
                 let field = d.path.rsplit('.').next().unwrap();
                 let field = field.split('[').next().unwrap();
-                assert!(!d.path.is_empty() && d.message.contains(field), "unsupported field not named: {shown}");
+                assert!(
+                    !d.path.is_empty() && d.message.contains(field),
+                    "unsupported field not named: {shown}"
+                );
             }
         }
     }
@@ -52,31 +73,80 @@ fn every_example_validates_or_fails_with_located_diagnostics() {
 #[test]
 fn specific_examples() {
     let example = |name: &str| Path::new(EXAMPLES).join(name);
-    let spec = config::load(&example("04-existing-vpc.yaml")).expect("04-existing-vpc validates").spec;
-    assert_eq!(spec.vpc.existing_id.as_deref(), Some("vpc-0dd338ecf29863c55"));
+    let spec = config::load(&example("04-existing-vpc.yaml"))
+        .expect("04-existing-vpc validates")
+        .spec;
+    assert_eq!(
+        spec.vpc.existing_id.as_deref(),
+        Some("vpc-0dd338ecf29863c55")
+    );
     assert_eq!(spec.vpc.private.len(), 3);
     assert!(spec.node_groups[0].private_networking);
-    fails_naming(&example("01-simple-cluster.yaml"), "cloudWatch", "`cloudWatch` is not supported yet");
-    fails_naming(&example("14-windows-nodes.yaml"), "managedNodeGroups", "not supported yet");
-    fails_naming(&example("33-local-zones.yaml"), "nodeGroups[0].localZones", "not supported yet");
+    fails_naming(
+        &example("01-simple-cluster.yaml"),
+        "cloudWatch",
+        "`cloudWatch` is not supported yet",
+    );
+    fails_naming(
+        &example("14-windows-nodes.yaml"),
+        "managedNodeGroups",
+        "not supported yet",
+    );
+    fails_naming(
+        &example("33-local-zones.yaml"),
+        "nodeGroups[0].localZones",
+        "not supported yet",
+    );
 }
 
 #[test]
 fn eksctl_loader_cases() {
     let case = |name: &str| Path::new(LOADER_CASES).join(name);
-    fails_naming(&case("pkg-eks-testdata-bad-field-1.yaml"), "metadata.zone", "unknown field `zone`");
-    fails_naming(&case("pkg-eks-testdata-bad-field-1.json"), "nodeGroups[0].nodes", "unknown field `nodes`");
-    fails_naming(&case("pkg-eks-testdata-bad-field-2.yaml"), "nodeGroups[0].iam.withAddonPolicies.bar", "unknown field `bar`");
-    fails_naming(&case("pkg-eks-testdata-bad-field-2.yaml"), "nodeGroups[0].iam.withAddonPolicies.foo", "unknown field `foo`");
-    fails_naming(&case("pkg-eks-testdata-bad-type-1.yaml"), "metadata.version", "metadata.version is the number 1.1");
-    fails_naming(&case("pkg-eks-testdata-old-version.json"), "apiVersion", "eksctl.io/v1alpha3");
-    let spec = config::load(&case("pkg-eks-testdata-example.json")).expect("example.json validates").spec;
-    assert_eq!((spec.name.as_str(), spec.node_groups[0].desired_capacity), ("cluster-1", 10));
+    fails_naming(
+        &case("pkg-eks-testdata-bad-field-1.yaml"),
+        "metadata.zone",
+        "unknown field `zone`",
+    );
+    fails_naming(
+        &case("pkg-eks-testdata-bad-field-1.json"),
+        "nodeGroups[0].nodes",
+        "unknown field `nodes`",
+    );
+    fails_naming(
+        &case("pkg-eks-testdata-bad-field-2.yaml"),
+        "nodeGroups[0].iam.withAddonPolicies.bar",
+        "unknown field `bar`",
+    );
+    fails_naming(
+        &case("pkg-eks-testdata-bad-field-2.yaml"),
+        "nodeGroups[0].iam.withAddonPolicies.foo",
+        "unknown field `foo`",
+    );
+    fails_naming(
+        &case("pkg-eks-testdata-bad-type-1.yaml"),
+        "metadata.version",
+        "metadata.version is the number 1.1",
+    );
+    fails_naming(
+        &case("pkg-eks-testdata-old-version.json"),
+        "apiVersion",
+        "eksctl.io/v1alpha3",
+    );
+    let spec = config::load(&case("pkg-eks-testdata-example.json"))
+        .expect("example.json validates")
+        .spec;
+    assert_eq!(
+        (spec.name.as_str(), spec.node_groups[0].desired_capacity),
+        ("cluster-1", 10)
+    );
 }
 
 #[test]
 fn the_review_apps_spec_loads_cleanly() {
-    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/review-apps.yaml"));
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/specs/review-apps.yaml"
+    ));
     let loaded = config::load(path).expect("specs/review-apps.yaml validates");
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     assert_eq!(loaded.spec.node_groups[0].load_balancers, ["ingress"]);

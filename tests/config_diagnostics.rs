@@ -90,32 +90,58 @@ fn assert_fast(what: &str, text: &[u8]) -> String {
         Err(d) => d.0[0].message.clone(),
     };
     let took = start.elapsed();
-    assert!(took < Duration::from_secs(3), "{what}: took {took:?}");
+    eprintln!("{what}: {took:?}");
+    // Linear work on 1 MiB takes about a second in a debug build; quadratic work takes minutes.
+    assert!(took < Duration::from_secs(10), "{what}: took {took:?}");
     out
 }
 
 #[test]
 fn hostile_input_costs_little() {
     let head = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: a, region: us-east-1}\n";
-    let many_groups: String = format!("{head}nodeGroups:\n{}", "  - {name: a, minSize: 3, maxSize: 1}\n".repeat(25_000));
+    let many_groups: String = format!(
+        "{head}nodeGroups:\n{}",
+        "  - {name: a, minSize: 3, maxSize: 1}\n".repeat(25_000)
+    );
     assert_fast("many node groups", many_groups.as_bytes());
     let many_keys: String = (0..60_000).map(|i| format!("k{i}: 1\n")).collect();
     assert_fast("many unknown keys", format!("{head}{many_keys}").as_bytes());
     let dup_keys = format!("{head}tags:\n{}", "  a: b\n".repeat(100_000));
     assert_fast("duplicate keys", dup_keys.as_bytes());
-    let subnets: String = (0..20_000).map(|i| format!("      z{i}: {{cidr: 192.168.0.0/24}}\n")).collect();
+    let subnets: String = (0..20_000)
+        .map(|i| format!("      z{i}: {{cidr: 192.168.0.0/24}}\n"))
+        .collect();
     let many_subnets = format!("{head}vpc:\n  subnets:\n    public:\n{subnets}");
     assert_fast("many subnets", many_subnets.as_bytes());
     let long = format!("{head}x: {}\n", "a".repeat(1_000_000));
     assert_fast("a long scalar", long.as_bytes());
-    let zones = format!("{head}availabilityZones: [{}]\n", vec!["us-east-1a"; 90_000].join(","));
+    let zones = format!(
+        "{head}availabilityZones: [{}]\n",
+        vec!["us-east-1a"; 90_000].join(",")
+    );
     assert_fast("repeated zones", zones.as_bytes());
     let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
     for i in 1..10 {
-        bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", if i == 1 { String::new() } else { (i - 1).to_string() }); 10].join(",")));
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![
+                format!(
+                    "*a{}",
+                    if i == 1 {
+                        String::new()
+                    } else {
+                        (i - 1).to_string()
+                    }
+                );
+                10
+            ]
+            .join(",")
+        ));
     }
     let msg = assert_fast("an alias bomb", bomb.as_bytes());
     assert!(msg.starts_with("aliases expand to more than"), "{msg}");
-    let garbage: Vec<u8> = (0..1_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let garbage: Vec<u8> = (0..1_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     assert_fast("binary garbage", &garbage);
 }

@@ -27,12 +27,17 @@ pub struct Asg {
 
 impl Asg {
     pub fn new(conf: &aws_config::SdkConfig) -> Asg {
-        Asg { client: Client::new(conf) }
+        Asg {
+            client: Client::new(conf),
+        }
     }
 
     /// Reads every group tagged with the cluster.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-        let filter = Filter::builder().name(format!("tag:{TAG_CLUSTER}")).values(cluster).build();
+        let filter = Filter::builder()
+            .name(format!("tag:{TAG_CLUSTER}"))
+            .values(cluster)
+            .build();
         let groups: Vec<AutoScalingGroup> = self
             .client
             .describe_auto_scaling_groups()
@@ -55,16 +60,37 @@ impl Asg {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAutoScalingGroups", e))?;
-        Ok(out.auto_scaling_groups.unwrap_or_default().into_iter().next())
+        Ok(out
+            .auto_scaling_groups
+            .unwrap_or_default()
+            .into_iter()
+            .next())
     }
 
-    async fn reread(&self, cluster: &str, name: &str, operation: &'static str) -> Result<LiveResource, AwsError> {
-        self.describe(name).await?.and_then(|g| live(cluster, &g)).ok_or_else(|| {
-            AwsError::local(SERVICE, operation, "NotFound", format!("auto scaling group {name:?}: not found after {operation}"))
-        })
+    async fn reread(
+        &self,
+        cluster: &str,
+        name: &str,
+        operation: &'static str,
+    ) -> Result<LiveResource, AwsError> {
+        self.describe(name)
+            .await?
+            .and_then(|g| live(cluster, &g))
+            .ok_or_else(|| {
+                AwsError::local(
+                    SERVICE,
+                    operation,
+                    "NotFound",
+                    format!("auto scaling group {name:?}: not found after {operation}"),
+                )
+            })
     }
 
-    pub async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+    pub async fn create(
+        &self,
+        cluster: &str,
+        r: &ResolvedResource,
+    ) -> Result<LiveResource, AwsError> {
         let f = Fields::new(SERVICE, "CreateAutoScalingGroup", r);
         let name = f.str("name")?;
         let sent = self
@@ -92,19 +118,38 @@ impl Asg {
         self.reread(cluster, name, "CreateAutoScalingGroup").await
     }
 
-    pub async fn update(&self, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+    pub async fn update(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+        fields: &[String],
+    ) -> Result<LiveResource, AwsError> {
         let f = Fields::new(SERVICE, "UpdateAutoScalingGroup", r);
         let name = live.id.as_str();
         let has = |k: &str| fields.iter().any(|x| x == k);
         for field in fields {
             match field.as_str() {
-                "min_size" | "max_size" | "desired_capacity" | "subnet_ids" | "launch_template_id" => {}
+                "min_size" | "max_size" | "desired_capacity" | "subnet_ids"
+                | "launch_template_id" => {}
                 "target_group_arns" => self.update_target_groups(name, &live.props, &f).await?,
                 "tags" => self.update_tags(name, &live.props, &r.props).await?,
-                other => return Err(support::immutable(SERVICE, "UpdateAutoScalingGroup", &r.address, other)),
+                other => {
+                    return Err(support::immutable(
+                        SERVICE,
+                        "UpdateAutoScalingGroup",
+                        &r.address,
+                        other,
+                    ));
+                }
             }
         }
-        let group_fields = ["min_size", "max_size", "desired_capacity", "subnet_ids", "launch_template_id"];
+        let group_fields = [
+            "min_size",
+            "max_size",
+            "desired_capacity",
+            "subnet_ids",
+            "launch_template_id",
+        ];
         if group_fields.iter().any(|k| has(k)) {
             // Min and max always go together so that a change of both never passes through an
             // invalid range; the desired capacity only when the plan asks for it.
@@ -123,12 +168,20 @@ impl Asg {
             if has("launch_template_id") {
                 req = req.launch_template(launch_template(f.str("launch_template_id")?));
             }
-            req.send().await.map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAutoScalingGroup", e))?;
+            req.send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAutoScalingGroup", e))?;
         }
-        self.reread(&support::owner(&r.props), name, "UpdateAutoScalingGroup").await
+        self.reread(&support::owner(&r.props), name, "UpdateAutoScalingGroup")
+            .await
     }
 
-    async fn update_target_groups(&self, name: &str, live: &Props, f: &Fields<'_>) -> Result<(), AwsError> {
+    async fn update_target_groups(
+        &self,
+        name: &str,
+        live: &Props,
+        f: &Fields<'_>,
+    ) -> Result<(), AwsError> {
         let have = support::live_strings(live, "target_group_arns");
         let (add, remove) = support::set_diff(&have, &f.strings("target_group_arns")?);
         if !add.is_empty() {
@@ -163,7 +216,10 @@ impl Asg {
                 .map_err(|e| AwsError::from_sdk(SERVICE, "CreateOrUpdateTags", e))?;
         }
         if !remove.is_empty() {
-            let keys = remove.into_iter().map(|k| group_tag(name, k).build()).collect();
+            let keys = remove
+                .into_iter()
+                .map(|k| group_tag(name, k).build())
+                .collect();
             self.client
                 .delete_tags()
                 .set_tags(Some(keys))
@@ -199,7 +255,9 @@ impl Asg {
             .wait(DELETE_TIMEOUT)
             .await
             .map(|_| ())
-            .map_err(|e| support::waiter_error(SERVICE, "DescribeAutoScalingGroups", &live.address, e))
+            .map_err(|e| {
+                support::waiter_error(SERVICE, "DescribeAutoScalingGroups", &live.address, e)
+            })
     }
 }
 
@@ -220,26 +278,54 @@ fn group_tag(name: &str, key: String) -> aws_sdk_autoscaling::types::builders::T
 /// Tags that propagate at launch, so instances carry the ownership and Kubernetes tags too.
 fn sdk_tags(name: &str, tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter()
-        .map(|(k, v)| group_tag(name, k.clone()).value(v).propagate_at_launch(true).build())
+        .map(|(k, v)| {
+            group_tag(name, k.clone())
+                .value(v)
+                .propagate_at_launch(true)
+                .build()
+        })
         .collect()
 }
 
 /// The group as a live resource, when it carries this cluster's ownership tags.
 fn live(cluster: &str, g: &AutoScalingGroup) -> Option<LiveResource> {
-    let tags = support::tags_value(g.tags().iter().filter_map(|t| Some((t.key()?, t.value().unwrap_or_default()))));
+    let tags = support::tags_value(
+        g.tags()
+            .iter()
+            .filter_map(|t| Some((t.key()?, t.value().unwrap_or_default()))),
+    );
     let address = support::owned_address(cluster, &tags)?;
     let name = g.auto_scaling_group_name()?.to_string();
     let int = |v: Option<i32>| v.map(Value::from).unwrap_or(Value::Null);
-    let subnets = g.vpc_zone_identifier().unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty());
+    let subnets = g
+        .vpc_zone_identifier()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     let template = g.launch_template().and_then(|t| t.launch_template_id());
     let mut props = Props::new();
     props.insert("name".into(), Value::String(name.clone()));
-    props.insert("launch_template_id".into(), template.map(|t| Value::String(t.to_string())).unwrap_or(Value::Null));
+    props.insert(
+        "launch_template_id".into(),
+        template
+            .map(|t| Value::String(t.to_string()))
+            .unwrap_or(Value::Null),
+    );
     props.insert("min_size".into(), int(g.min_size()));
     props.insert("max_size".into(), int(g.max_size()));
     props.insert("desired_capacity".into(), int(g.desired_capacity()));
     props.insert("subnet_ids".into(), support::sorted_strings(subnets));
-    props.insert("target_group_arns".into(), support::sorted_strings(g.target_group_arns()));
+    props.insert(
+        "target_group_arns".into(),
+        support::sorted_strings(g.target_group_arns()),
+    );
     props.insert("tags".into(), tags);
-    Some(LiveResource { address, kind: Kind::AutoscalingGroup, id: name, props, attrs: BTreeMap::new() })
+    Some(LiveResource {
+        address,
+        kind: Kind::AutoscalingGroup,
+        id: name,
+        props,
+        attrs: BTreeMap::new(),
+    })
 }

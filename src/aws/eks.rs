@@ -49,7 +49,11 @@ impl Eks {
             .buffer_unordered(READ_CONCURRENCY)
             .try_collect()
             .await?;
-        Ok(found.into_iter().flatten().filter_map(|c| live(cluster, &c)).collect())
+        Ok(found
+            .into_iter()
+            .flatten()
+            .filter_map(|c| live(cluster, &c))
+            .collect())
     }
 
     /// The cluster, or `None` when it does not exist.
@@ -65,14 +69,30 @@ impl Eks {
     }
 
     /// Reads one cluster back after a change; it must exist and be owned.
-    async fn reread(&self, cluster: &str, name: &str, operation: &'static str) -> Result<LiveResource, AwsError> {
+    async fn reread(
+        &self,
+        cluster: &str,
+        name: &str,
+        operation: &'static str,
+    ) -> Result<LiveResource, AwsError> {
         self.describe(name)
             .await?
             .and_then(|c| live(cluster, &c))
-            .ok_or_else(|| AwsError::local(SERVICE, operation, "NotFound", format!("cluster {name:?}: not found after {operation}")))
+            .ok_or_else(|| {
+                AwsError::local(
+                    SERVICE,
+                    operation,
+                    "NotFound",
+                    format!("cluster {name:?}: not found after {operation}"),
+                )
+            })
     }
 
-    pub async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+    pub async fn create(
+        &self,
+        cluster: &str,
+        r: &ResolvedResource,
+    ) -> Result<LiveResource, AwsError> {
         let f = Fields::new(SERVICE, "CreateCluster", r);
         let name = f.str("name")?;
         let vpc = VpcConfigRequest::builder()
@@ -81,9 +101,11 @@ impl Eks {
             .endpoint_public_access(f.bool("endpoint_public_access")?)
             .endpoint_private_access(f.bool("endpoint_private_access")?)
             .build();
-        let network = f
-            .opt_str("service_ipv4_cidr")?
-            .map(|cidr| KubernetesNetworkConfigRequest::builder().service_ipv4_cidr(cidr).build());
+        let network = f.opt_str("service_ipv4_cidr")?.map(|cidr| {
+            KubernetesNetworkConfigRequest::builder()
+                .service_ipv4_cidr(cidr)
+                .build()
+        });
         let sent = self
             .client
             .create_cluster()
@@ -105,13 +127,21 @@ impl Eks {
             .name(name)
             .wait(CREATE_TIMEOUT)
             .await
-            .map_err(|e| support::waiter_error(SERVICE, "DescribeCluster", &format!("cluster {name:?}"), e))?;
+            .map_err(|e| {
+                support::waiter_error(SERVICE, "DescribeCluster", &format!("cluster {name:?}"), e)
+            })?;
         self.reread(cluster, name, "CreateCluster").await
     }
 
     /// A create that failed because the cluster exists is fine when the existing cluster is
     /// this very resource (an apply killed while waiting); then the wait simply resumes.
-    async fn adopt_or_fail(&self, cluster: &str, r: &ResolvedResource, name: &str, e: AwsError) -> Result<(), AwsError> {
+    async fn adopt_or_fail(
+        &self,
+        cluster: &str,
+        r: &ResolvedResource,
+        name: &str,
+        e: AwsError,
+    ) -> Result<(), AwsError> {
         if e.kind != ErrorKind::InUse {
             return Err(e);
         }
@@ -123,7 +153,12 @@ impl Eks {
         if ours { Ok(()) } else { Err(e) }
     }
 
-    pub async fn update(&self, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+    pub async fn update(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+        fields: &[String],
+    ) -> Result<LiveResource, AwsError> {
         let f = Fields::new(SERVICE, "UpdateCluster", r);
         let name = live.id.as_str();
         let mut endpoint_done = false;
@@ -136,7 +171,14 @@ impl Eks {
                 }
                 "endpoint_public_access" | "endpoint_private_access" => {}
                 "tags" => self.update_tags(live, &r.props).await?,
-                other => return Err(support::immutable(SERVICE, "UpdateCluster", &r.address, other)),
+                other => {
+                    return Err(support::immutable(
+                        SERVICE,
+                        "UpdateCluster",
+                        &r.address,
+                        other,
+                    ));
+                }
             }
         }
         let cluster = support::owner(&live.props);
@@ -152,7 +194,8 @@ impl Eks {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterVersion", e))?;
-        self.wait_update(name, out.update().and_then(|u| u.id())).await
+        self.wait_update(name, out.update().and_then(|u| u.id()))
+            .await
     }
 
     /// Endpoint access only: EKS takes subnet and security group changes as another kind of
@@ -170,7 +213,8 @@ impl Eks {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterConfig", e))?;
-        self.wait_update(name, out.update().and_then(|u| u.id())).await
+        self.wait_update(name, out.update().and_then(|u| u.id()))
+            .await
     }
 
     /// Waits until an update EKS accepted has finished; an update without an id (an endpoint
@@ -192,9 +236,19 @@ impl Eks {
                 Some(UpdateStatus::Successful) => Ok(Some(())),
                 Some(UpdateStatus::Failed) | Some(UpdateStatus::Cancelled) => {
                     let detail: Vec<String> = update
-                        .map(|u| u.errors().iter().filter_map(|e| e.error_message().map(str::to_string)).collect())
+                        .map(|u| {
+                            u.errors()
+                                .iter()
+                                .filter_map(|e| e.error_message().map(str::to_string))
+                                .collect()
+                        })
                         .unwrap_or_default();
-                    Err(AwsError::local(SERVICE, "DescribeUpdate", "UpdateFailed", format!("{what}: {}", detail.join("; "))))
+                    Err(AwsError::local(
+                        SERVICE,
+                        "DescribeUpdate",
+                        "UpdateFailed",
+                        format!("{what}: {}", detail.join("; ")),
+                    ))
                 }
                 _ => Ok(None),
             }
@@ -244,41 +298,71 @@ impl Eks {
             .wait(DELETE_TIMEOUT)
             .await
             .map(|_| ())
-            .map_err(|e| support::waiter_error(SERVICE, "DescribeCluster", &format!("cluster {name:?}"), e))
+            .map_err(|e| {
+                support::waiter_error(SERVICE, "DescribeCluster", &format!("cluster {name:?}"), e)
+            })
     }
 }
 
 /// The cluster as a live resource, when it carries this cluster's ownership tags.
 fn live(cluster: &str, c: &Cluster) -> Option<LiveResource> {
-    let tags = support::tags_value(c.tags().into_iter().flatten().map(|(k, v)| (k.as_str(), v.as_str())));
+    let tags = support::tags_value(
+        c.tags()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
     let address = support::owned_address(cluster, &tags)?;
     let name = c.name()?.to_string();
     let vpc = c.resources_vpc_config();
-    let opt = |v: Option<&str>| v.map(|s| Value::String(s.to_string())).unwrap_or(Value::Null);
+    let opt = |v: Option<&str>| {
+        v.map(|s| Value::String(s.to_string()))
+            .unwrap_or(Value::Null)
+    };
     let mut props = Props::new();
     props.insert("name".into(), Value::String(name.clone()));
     props.insert("version".into(), opt(c.version()));
     props.insert("role_arn".into(), opt(c.role_arn()));
-    props.insert("subnet_ids".into(), support::sorted_strings(vpc.map(|v| v.subnet_ids()).unwrap_or_default()));
+    props.insert(
+        "subnet_ids".into(),
+        support::sorted_strings(vpc.map(|v| v.subnet_ids()).unwrap_or_default()),
+    );
     props.insert(
         "security_group_ids".into(),
         support::sorted_strings(vpc.map(|v| v.security_group_ids()).unwrap_or_default()),
     );
-    props.insert("endpoint_public_access".into(), Value::Bool(vpc.is_some_and(|v| v.endpoint_public_access())));
-    props.insert("endpoint_private_access".into(), Value::Bool(vpc.is_some_and(|v| v.endpoint_private_access())));
+    props.insert(
+        "endpoint_public_access".into(),
+        Value::Bool(vpc.is_some_and(|v| v.endpoint_public_access())),
+    );
+    props.insert(
+        "endpoint_private_access".into(),
+        Value::Bool(vpc.is_some_and(|v| v.endpoint_private_access())),
+    );
     props.insert(
         "service_ipv4_cidr".into(),
-        opt(c.kubernetes_network_config().and_then(|n| n.service_ipv4_cidr())),
+        opt(c
+            .kubernetes_network_config()
+            .and_then(|n| n.service_ipv4_cidr())),
     );
     props.insert("tags".into(), tags);
-    Some(LiveResource { address, kind: Kind::Cluster, id: name, props, attrs: attrs(c) })
+    Some(LiveResource {
+        address,
+        kind: Kind::Cluster,
+        id: name,
+        props,
+        attrs: attrs(c),
+    })
 }
 
 fn attrs(c: &Cluster) -> BTreeMap<String, String> {
     let pairs = [
         ("arn", c.arn()),
         ("endpoint", c.endpoint()),
-        ("certificate_authority", c.certificate_authority().and_then(|a| a.data())),
+        (
+            "certificate_authority",
+            c.certificate_authority().and_then(|a| a.data()),
+        ),
         ("status", c.status().map(|s| s.as_str())),
     ];
     pairs

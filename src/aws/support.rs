@@ -24,8 +24,16 @@ pub struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    pub fn new(service: &'static str, operation: &'static str, r: &'a ResolvedResource) -> Fields<'a> {
-        Fields { service, operation, r }
+    pub fn new(
+        service: &'static str,
+        operation: &'static str,
+        r: &'a ResolvedResource,
+    ) -> Fields<'a> {
+        Fields {
+            service,
+            operation,
+            r,
+        }
     }
 
     fn bad(&self, key: &str, want: &str) -> AwsError {
@@ -55,7 +63,9 @@ impl<'a> Fields<'a> {
     }
 
     pub fn int(&self, key: &str) -> Result<i64, AwsError> {
-        self.get(key).and_then(Value::as_i64).ok_or_else(|| self.bad(key, "an integer"))
+        self.get(key)
+            .and_then(Value::as_i64)
+            .ok_or_else(|| self.bad(key, "an integer"))
     }
 
     pub fn int32(&self, key: &str) -> Result<i32, AwsError> {
@@ -63,7 +73,9 @@ impl<'a> Fields<'a> {
     }
 
     pub fn bool(&self, key: &str) -> Result<bool, AwsError> {
-        self.get(key).and_then(Value::as_bool).ok_or_else(|| self.bad(key, "true or false"))
+        self.get(key)
+            .and_then(Value::as_bool)
+            .ok_or_else(|| self.bad(key, "true or false"))
     }
 
     /// A list of strings; absent or null is the empty list.
@@ -72,7 +84,11 @@ impl<'a> Fields<'a> {
             None => Ok(Vec::new()),
             Some(Value::Array(items)) => items
                 .iter()
-                .map(|v| v.as_str().map(str::to_string).ok_or_else(|| self.bad(key, "a list of strings")))
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| self.bad(key, "a list of strings"))
+                })
                 .collect(),
             Some(_) => Err(self.bad(key, "a list of strings")),
         }
@@ -119,7 +135,11 @@ pub fn tag_diff(live: &Props, want: &Props) -> (BTreeMap<String, String>, Vec<St
         .filter(|(k, v)| have.get(*k) != Some(*v))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let remove = have.keys().filter(|k| !want.contains_key(*k)).cloned().collect();
+    let remove = have
+        .keys()
+        .filter(|k| !want.contains_key(*k))
+        .cloned()
+        .collect();
     (set, remove)
 }
 
@@ -135,7 +155,12 @@ pub fn live_strings(props: &Props, key: &str) -> Vec<String> {
     props
         .get(key)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -148,7 +173,9 @@ pub fn owned_address(cluster: &str, tags: &Value) -> Option<String> {
 
 /// The cluster named by a resource's ownership tag (empty when untagged).
 pub fn owner(props: &Props) -> String {
-    crate::model::tags_of(props).remove(crate::model::TAG_CLUSTER).unwrap_or_default()
+    crate::model::tags_of(props)
+        .remove(crate::model::TAG_CLUSTER)
+        .unwrap_or_default()
 }
 
 /// A stable idempotency token for creating `address` from `props`: a retry of the same create
@@ -160,7 +187,11 @@ pub fn client_token(cluster: &str, address: &str, props: &Props) -> String {
     h.update(address.as_bytes());
     h.update([0]);
     h.update(serde_json::to_vec(props).unwrap_or_default());
-    h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// `Ok(None)` when the error says the resource is already gone: deletes and reads of something
@@ -187,22 +218,39 @@ pub fn updated(r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> 
 }
 
 /// The error for a field this kind cannot change in place (the plan replaces those instead).
-pub fn immutable(service: &'static str, operation: &'static str, address: &str, field: &str) -> AwsError {
+pub fn immutable(
+    service: &'static str,
+    operation: &'static str,
+    address: &str,
+    field: &str,
+) -> AwsError {
     AwsError::local(
         service,
         operation,
         "ImmutableField",
-        format!("{address}: field {field} cannot change in place; the plan must replace the resource"),
+        format!(
+            "{address}: field {field} cannot change in place; the plan must replace the resource"
+        ),
     )
 }
 
 /// The error for a kind dispatched to a module that does not own it.
 pub fn wrong_kind(service: &'static str, address: &str) -> AwsError {
-    AwsError::local(service, "dispatch", "WrongKind", format!("{address}: not a kind this service manages"))
+    AwsError::local(
+        service,
+        "dispatch",
+        "WrongKind",
+        format!("{address}: not a kind this service manages"),
+    )
 }
 
 /// Converts a failed SDK waiter into our error, keeping the AWS code when a poll failed.
-pub fn waiter_error<O, E>(service: &'static str, operation: &'static str, what: &str, err: WaiterError<O, E>) -> AwsError
+pub fn waiter_error<O, E>(
+    service: &'static str,
+    operation: &'static str,
+    what: &str,
+    err: WaiterError<O, E>,
+) -> AwsError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
@@ -211,7 +259,10 @@ where
             service,
             operation,
             "WaiterTimeout",
-            format!("{what}: still not ready after {}s; run again to resume waiting", w.max_wait().as_secs()),
+            format!(
+                "{what}: still not ready after {}s; run again to resume waiting",
+                w.max_wait().as_secs()
+            ),
         ),
         WaiterError::FailureState(_) => AwsError::local(
             service,
@@ -224,7 +275,12 @@ where
             e.message = format!("{what}: {}", e.message);
             e
         }
-        other => AwsError::local(service, operation, "WaiterError", format!("{what}: {other}")),
+        other => AwsError::local(
+            service,
+            operation,
+            "WaiterError",
+            format!("{what}: {other}"),
+        ),
     }
 }
 
@@ -252,7 +308,10 @@ where
                 service,
                 operation,
                 "WaiterTimeout",
-                format!("{what}: still not done after {}s; run again to resume waiting", timeout.as_secs()),
+                format!(
+                    "{what}: still not done after {}s; run again to resume waiting",
+                    timeout.as_secs()
+                ),
             ));
         }
         tokio::time::sleep(delay).await;
@@ -274,7 +333,10 @@ mod tests {
         let live = props(json!({"tags": {"a": "1", "b": "2", "c": "3"}}));
         let want = props(json!({"tags": {"a": "1", "b": "20", "d": "4"}}));
         let (set, remove) = tag_diff(&live, &want);
-        assert_eq!(set, BTreeMap::from([("b".into(), "20".into()), ("d".into(), "4".into())]));
+        assert_eq!(
+            set,
+            BTreeMap::from([("b".into(), "20".into()), ("d".into(), "4".into())])
+        );
         assert_eq!(remove, vec!["c".to_string()]);
     }
 
@@ -282,9 +344,18 @@ mod tests {
     fn tokens_are_stable_and_depend_on_props() {
         let a = props(json!({"name": "x"}));
         let b = props(json!({"name": "y"}));
-        assert_eq!(client_token("c", "launch_template.web", &a), client_token("c", "launch_template.web", &a));
-        assert_ne!(client_token("c", "launch_template.web", &a), client_token("c", "launch_template.web", &b));
-        assert_ne!(client_token("c", "launch_template.web", &a), client_token("d", "launch_template.web", &a));
+        assert_eq!(
+            client_token("c", "launch_template.web", &a),
+            client_token("c", "launch_template.web", &a)
+        );
+        assert_ne!(
+            client_token("c", "launch_template.web", &a),
+            client_token("c", "launch_template.web", &b)
+        );
+        assert_ne!(
+            client_token("c", "launch_template.web", &a),
+            client_token("d", "launch_template.web", &a)
+        );
         assert_eq!(client_token("c", "x", &a).len(), 32);
     }
 
@@ -300,6 +371,9 @@ mod tests {
         let t = json!({"eksform.io/cluster": "c", "eksform.io/id": "vpc.main"});
         assert_eq!(owned_address("c", &t), Some("vpc.main".into()));
         assert_eq!(owned_address("other", &t), None);
-        assert_eq!(owned_address("c", &json!({"eksform.io/cluster": "c"})), None);
+        assert_eq!(
+            owned_address("c", &json!({"eksform.io/cluster": "c"})),
+            None
+        );
     }
 }

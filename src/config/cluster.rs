@@ -6,7 +6,7 @@
 
 use super::loadbalancer::read_load_balancers;
 use super::network::{self, read_network};
-use super::nodegroup::{read_node_groups, managed_names};
+use super::nodegroup::{managed_names, read_node_groups};
 use super::read::{Ctx, Spanned, missing, string, string_map};
 use super::schema::{Fields, fields};
 use super::spec::ClusterSpec;
@@ -17,8 +17,16 @@ use std::path::Path;
 pub const API_VERSION: &str = "eksctl.io/v1alpha5";
 pub const DEFAULT_VERSION: &str = "1.34";
 
-const TOP: &[&str] = &["apiVersion", "kind", "metadata", "vpc", "availabilityZones", "nodeGroups", "loadBalancers"];
-const METADATA: &[&str] = &["name", "region", "version", "tags"];
+pub(super) const TOP: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "metadata",
+    "vpc",
+    "availabilityZones",
+    "nodeGroups",
+    "loadBalancers",
+];
+pub(super) const METADATA: &[&str] = &["name", "region", "version", "tags"];
 
 /// What `metadata` holds.
 pub struct Meta {
@@ -30,8 +38,16 @@ pub struct Meta {
 
 pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
     if root.as_map().is_none() {
-        let msg = format!("expected a ClusterConfig mapping at the top of the file, found {}", root.describe());
-        cx.error(root.pos, "", msg, Some(format!("start the file with apiVersion: {API_VERSION}")));
+        let msg = format!(
+            "expected a ClusterConfig mapping at the top of the file, found {}",
+            root.describe()
+        );
+        cx.error(
+            root.pos,
+            "",
+            msg,
+            Some(format!("start the file with apiVersion: {API_VERSION}")),
+        );
         return None;
     }
     let top = fields(cx, root, "", root.pos, "ClusterConfig", TOP);
@@ -58,12 +74,18 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
 
 fn check_header(cx: &mut Ctx, top: &Fields) {
     let hint = Some(format!("write apiVersion: {API_VERSION}"));
-    match top.get("apiVersion").and_then(|n| string(cx, n, "apiVersion")) {
+    match top
+        .get("apiVersion")
+        .and_then(|n| string(cx, n, "apiVersion"))
+    {
         None if top.value("apiVersion").is_none() => missing(cx, top.at, "", "apiVersion", hint),
         None => {}
         Some(v) if v.value == API_VERSION => {}
         Some(v) => {
-            let msg = format!("no kind \"ClusterConfig\" is registered for version \"{}\"", v.value);
+            let msg = format!(
+                "no kind \"ClusterConfig\" is registered for version \"{}\"",
+                v.value
+            );
             cx.error(v.pos, "apiVersion", msg, hint);
         }
     }
@@ -72,25 +94,49 @@ fn check_header(cx: &mut Ctx, top: &Fields) {
         None if top.value("kind").is_none() => missing(cx, top.at, "", "kind", hint),
         None => {}
         Some(k) if k.value == "ClusterConfig" => {}
-        Some(k) => cx.error(k.pos, "kind", format!("unknown kind \"{}\"; eksform reads ClusterConfig", k.value), hint),
+        Some(k) => cx.error(
+            k.pos,
+            "kind",
+            format!("unknown kind \"{}\"; eksform reads ClusterConfig", k.value),
+            hint,
+        ),
     }
 }
 
 fn read_metadata(cx: &mut Ctx, top: &Fields) -> Meta {
-    let mut meta = Meta { name: String::new(), region: None, version: DEFAULT_VERSION.into(), tags: BTreeMap::new() };
+    let mut meta = Meta {
+        name: String::new(),
+        region: None,
+        version: DEFAULT_VERSION.into(),
+        tags: BTreeMap::new(),
+    };
     let Some(node) = top.get("metadata") else {
-        missing(cx, top.at, "", "metadata", Some("add metadata: {name: my-cluster}".into()));
+        missing(
+            cx,
+            top.at,
+            "",
+            "metadata",
+            Some("add metadata: {name: my-cluster}".into()),
+        );
         return meta;
     };
     let at = top.key_pos("metadata").unwrap_or(node.pos);
     let f = fields(cx, node, "metadata", at, "ClusterMeta", METADATA);
     meta.name = read_name(cx, &f);
-    if let Some(r) = f.get("region").and_then(|n| string(cx, n, "metadata.region")) {
+    if let Some(r) = f
+        .get("region")
+        .and_then(|n| string(cx, n, "metadata.region"))
+    {
         if network::is_region(&r.value) {
             meta.region = Some(r.value);
         } else {
             let msg = format!("metadata.region: \"{}\" is not an AWS region", r.value);
-            cx.error(r.pos, &r.path, msg, Some("regions look like eu-north-1 or us-east-1".into()));
+            cx.error(
+                r.pos,
+                &r.path,
+                msg,
+                Some("regions look like eu-north-1 or us-east-1".into()),
+            );
         }
     }
     if let Some(v) = f.get("version").and_then(|n| read_version(cx, n)) {
@@ -103,15 +149,25 @@ fn read_metadata(cx: &mut Ctx, top: &Fields) -> Meta {
 }
 
 fn read_name(cx: &mut Ctx, f: &Fields) -> String {
-    let hint = "a name starts with a letter and holds letters, digits and hyphens, at most 100 characters";
+    let hint =
+        "a name starts with a letter and holds letters, digits and hyphens, at most 100 characters";
     let Some(name) = f.get("name").and_then(|n| string(cx, n, "metadata.name")) else {
         if f.value("name").is_none() {
-            missing(cx, f.at, "metadata", "name", Some("add name: my-cluster".into()));
+            missing(
+                cx,
+                f.at,
+                "metadata",
+                "name",
+                Some("add name: my-cluster".into()),
+            );
         }
         return String::new();
     };
     if !is_name(&name.value, 100) {
-        let msg = format!("metadata.name: \"{}\" is not a valid cluster name", name.value);
+        let msg = format!(
+            "metadata.name: \"{}\" is not a valid cluster name",
+            name.value
+        );
         cx.error(name.pos, &name.path, msg, Some(hint.into()));
     }
     name.value
@@ -131,17 +187,34 @@ fn read_version(cx: &mut Ctx, node: &Node) -> Option<String> {
     if let Value::Scalar(s) = &node.value
         && let Typed::Float(_) | Typed::Int(_) = s.typed()
     {
-        let number = s.text.parse::<f64>().map_or(s.text.clone(), |f| f.to_string());
-        let msg = format!("metadata.version is the number {number}; quote it: version: \"{}\"", s.text);
+        let number = s
+            .text
+            .parse::<f64>()
+            .map_or(s.text.clone(), |f| f.to_string());
+        let msg = format!(
+            "metadata.version is the number {number}; quote it: version: \"{}\"",
+            s.text
+        );
         let hint = "YAML reads 1.30 as the number 1.3; a quoted version stays as written";
         cx.error(node.pos, path, msg, Some(hint.into()));
         return None;
     }
     let v = string(cx, node, path)?;
-    let minor = v.value.strip_prefix("1.").filter(|m| !m.is_empty() && m.len() <= 3 && m.chars().all(|c| c.is_ascii_digit()));
+    let minor = v
+        .value
+        .strip_prefix("1.")
+        .filter(|m| !m.is_empty() && m.len() <= 3 && m.chars().all(|c| c.is_ascii_digit()));
     if minor.is_none() {
-        let msg = format!("metadata.version: \"{}\" is not a Kubernetes version", v.value);
-        cx.error(v.pos, path, msg, Some(format!("write it as \"1.xx\", e.g. \"{DEFAULT_VERSION}\"")));
+        let msg = format!(
+            "metadata.version: \"{}\" is not a Kubernetes version",
+            v.value
+        );
+        cx.error(
+            v.pos,
+            path,
+            msg,
+            Some(format!("write it as \"1.xx\", e.g. \"{DEFAULT_VERSION}\"")),
+        );
         return None;
     }
     Some(v.value)
@@ -169,10 +242,14 @@ fn tag_problem(k: &Spanned<String>, v: &Spanned<String>) -> Option<String> {
         return Some("a tag value has at most 256 characters".into());
     }
     if key.to_ascii_lowercase().starts_with("aws:") {
-        return Some(format!("tag key \"{key}\" uses the prefix aws:, reserved by AWS"));
+        return Some(format!(
+            "tag key \"{key}\" uses the prefix aws:, reserved by AWS"
+        ));
     }
     if key.starts_with("eksform.io/") {
-        return Some(format!("tag key \"{key}\" uses the prefix eksform.io/, reserved for eksform's ownership tags"));
+        return Some(format!(
+            "tag key \"{key}\" uses the prefix eksform.io/, reserved for eksform's ownership tags"
+        ));
     }
     None
 }

@@ -12,7 +12,7 @@ mod nodegroup;
 mod read;
 mod schema;
 mod spec;
-pub mod yaml;
+mod yaml;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use spec::*;
@@ -49,7 +49,10 @@ pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     let spec = parse_and_read(&mut cx, file, bytes);
     let diags = cx.finish();
     match spec {
-        Some(spec) => Ok(Loaded { spec, warnings: diags }),
+        Some(spec) => Ok(Loaded {
+            spec,
+            warnings: diags,
+        }),
         None => Err(Diagnostics(diags)),
     }
 }

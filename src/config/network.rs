@@ -5,16 +5,16 @@
 //! once the account's zones are known. Pure: it must not ask AWS anything.
 
 use super::read::{Ctx, Spanned, child, cidr, item, list, resource_id, string};
-use super::schema::{Fields, fields};
+use super::schema::{Fields, fields, sub_fields};
 use super::spec::{NatMode, SubnetSpec, VpcSpec};
 use super::yaml::{Node, Pos, Value};
 use ipnet::Ipv4Net;
 use std::collections::HashSet;
 use std::net::Ipv4Addr;
 
-const VPC: &[&str] = &["id", "cidr", "subnets", "nat"];
-const SUBNETS: &[&str] = &["public", "private"];
-const SUBNET: &[&str] = &["id", "cidr", "az"];
+pub(super) const VPC: &[&str] = &["id", "cidr", "subnets", "nat"];
+pub(super) const SUBNETS: &[&str] = &["public", "private"];
+pub(super) const SUBNET: &[&str] = &["id", "cidr", "az"];
 
 pub fn default_cidr() -> Ipv4Net {
     Ipv4Net::new(Ipv4Addr::new(192, 168, 0, 0), 16).expect("a /16 prefix is valid")
@@ -25,7 +25,9 @@ pub fn is_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() >= 3
         && parts[0].len() == 2
-        && parts[..parts.len() - 1].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
         && parts[parts.len() - 1].parse::<u8>().is_ok()
 }
 
@@ -48,10 +50,13 @@ pub fn az_region(az: &str) -> Option<&str> {
     let zone_letter = |s: &str| s.len() == 1 && s.chars().all(|c| c.is_ascii_lowercase());
     let local = |s: &str| {
         let p: Vec<&str> = s.split('-').collect();
-        p.len() == 3 && p[0].is_empty() && !p[1].is_empty() && p[1].chars().all(|c| c.is_ascii_lowercase()) && {
-            let (num, letter) = p[2].split_at(p[2].len().saturating_sub(1));
-            !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) && zone_letter(letter)
-        }
+        p.len() == 3
+            && p[0].is_empty()
+            && !p[1].is_empty()
+            && p[1].chars().all(|c| c.is_ascii_lowercase())
+            && p[2]
+                .strip_suffix(|c: char| c.is_ascii_lowercase())
+                .is_some_and(|num| !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()))
     };
     (is_region(region) && (zone_letter(rest) || local(rest))).then_some(region)
 }
@@ -61,12 +66,22 @@ fn check_az(cx: &mut Ctx, az: &str, at: Pos, path: &str, region: Option<&str>) -
     match (az_region(az), region) {
         (None, _) => {
             let hint = "zones look like eu-north-1a (or a local zone like us-west-2-lax-1a)";
-            cx.error(at, path, format!("{path}: \"{az}\" is not an availability zone name"), Some(hint.into()));
+            cx.error(
+                at,
+                path,
+                format!("{path}: \"{az}\" is not an availability zone name"),
+                Some(hint.into()),
+            );
             false
         }
         (Some(r), Some(region)) if r != region => {
             let msg = format!("{path}: zone \"{az}\" is not in the region {region}");
-            cx.error(at, path, msg, Some(format!("use zones of {region}, e.g. {region}a")));
+            cx.error(
+                at,
+                path,
+                msg,
+                Some(format!("use zones of {region}, e.g. {region}a")),
+            );
             false
         }
         _ => true,
@@ -80,16 +95,36 @@ pub fn split(vpc: Ipv4Net, zones: &[String]) -> Result<(Vec<SubnetSpec>, Vec<Sub
     let extra = match 2 * n {
         0..=8 => 3,
         9..=16 => 4,
-        _ => return Err(format!("{n} zones need {} subnets; eksform splits a VPC into at most 16", 2 * n)),
+        _ => {
+            return Err(format!(
+                "{n} zones need {} subnets; eksform splits a VPC into at most 16",
+                2 * n
+            ));
+        }
     };
     let prefix = vpc.prefix_len() + extra;
     if prefix > 28 {
-        return Err(format!("{vpc} is too small for {} subnets of /{prefix}; subnets are at least /28", 2 * n));
+        return Err(format!(
+            "{vpc} is too small for {} subnets of /{prefix}; subnets are at least /28",
+            2 * n
+        ));
     }
     let blocks: Vec<Ipv4Net> = vpc.subnets(prefix).map_err(|e| e.to_string())?.collect();
-    let subnet = |i: usize, az: &String| SubnetSpec { az: az.clone(), cidr: Some(blocks[i]), existing_id: None };
-    let public = zones.iter().enumerate().map(|(i, az)| subnet(i, az)).collect();
-    let private = zones.iter().enumerate().map(|(i, az)| subnet(i + n, az)).collect();
+    let subnet = |i: usize, az: &String| SubnetSpec {
+        az: az.clone(),
+        cidr: Some(blocks[i]),
+        existing_id: None,
+    };
+    let public = zones
+        .iter()
+        .enumerate()
+        .map(|(i, az)| subnet(i, az))
+        .collect();
+    let private = zones
+        .iter()
+        .enumerate()
+        .map(|(i, az)| subnet(i + n, az))
+        .collect();
     Ok((public, private))
 }
 
@@ -112,17 +147,19 @@ pub fn read_network(cx: &mut Ctx, top: &Fields, region: Option<&str>) -> VpcSpec
         public: vec![],
         private: vec![],
     };
-    let empty = Node { value: Value::Null, pos: top.at };
-    let vpc_node = top.get("vpc").unwrap_or(&empty);
-    let f = fields(cx, vpc_node, "vpc", top.key_pos("vpc").unwrap_or(top.at), "ClusterVPC", VPC);
-    spec.existing_id = f.get("id").and_then(|n| resource_id(cx, n, "vpc.id", "vpc-"));
+    let f = sub_fields(cx, top, "vpc", "ClusterVPC", VPC);
+    spec.existing_id = f
+        .get("id")
+        .and_then(|n| resource_id(cx, n, "vpc.id", "vpc-"));
     let cidr_given = f.get("cidr").and_then(|n| vpc_cidr(cx, n));
     if let Some(c) = &cidr_given {
         spec.cidr = c.value;
     }
-    let nat = f.get("nat").and_then(|n| read_nat(cx, n, f.key_pos("nat").unwrap_or(n.pos)));
-    let subnets = f.get("subnets").map(|n| read_subnets(cx, n, f.key_pos("subnets").unwrap_or(n.pos), region));
-    let zones = top.get("availabilityZones").map(|n| read_zones(cx, n, region));
+    let nat = read_nat(cx, &f);
+    let subnets = f.get("subnets").map(|_| read_subnets(cx, &f, region));
+    let zones = top
+        .get("availabilityZones")
+        .map(|n| read_zones(cx, n, region));
     place_subnets(cx, &mut spec, top, &f, subnets, zones, cidr_given.is_some());
     decide_nat(cx, &mut spec, nat);
     spec
@@ -148,8 +185,16 @@ fn place_subnets(
         (Some(entries), None) => {
             check_subnets(cx, spec, &entries, cidr_given || spec.existing_id.is_none());
             for e in entries {
-                let s = SubnetSpec { az: e.az, cidr: e.cidr.map(|c| c.value), existing_id: e.id };
-                if e.public { spec.public.push(s) } else { spec.private.push(s) }
+                let s = SubnetSpec {
+                    az: e.az,
+                    cidr: e.cidr.map(|c| c.value),
+                    existing_id: e.id,
+                };
+                if e.public {
+                    spec.public.push(s)
+                } else {
+                    spec.private.push(s)
+                }
             }
         }
         (None, Some(_)) | (None, None) if spec.existing_id.is_some() => {
@@ -160,7 +205,12 @@ fn place_subnets(
         }
         (None, Some(zones)) => match split(spec.cidr, &zones) {
             Ok((public, private)) => (spec.public, spec.private) = (public, private),
-            Err(e) => cx.error(top.key_pos("availabilityZones").unwrap_or(top.at), "availabilityZones", e, None),
+            Err(e) => cx.error(
+                top.key_pos("availabilityZones").unwrap_or(top.at),
+                "availabilityZones",
+                e,
+                None,
+            ),
         },
         (None, None) => spec.zones_auto = true,
     }
@@ -169,15 +219,19 @@ fn place_subnets(
 fn vpc_cidr(cx: &mut Ctx, node: &Node) -> Option<Spanned<Ipv4Net>> {
     let c = cidr(cx, node, "vpc.cidr")?;
     if !(16..=24).contains(&c.value.prefix_len()) {
-        let msg = format!("vpc.cidr: {} has a /{} prefix; a VPC takes /16 to /24", c.value, c.value.prefix_len());
+        let msg = format!(
+            "vpc.cidr: {} has a /{} prefix; a VPC takes /16 to /24",
+            c.value,
+            c.value.prefix_len()
+        );
         cx.error(c.pos, "vpc.cidr", msg, Some("e.g. 10.0.0.0/16".into()));
         return None;
     }
     Some(c)
 }
 
-fn read_nat(cx: &mut Ctx, node: &Node, at: Pos) -> Option<Spanned<NatMode>> {
-    let f = fields(cx, node, "vpc.nat", at, "ClusterNAT", &["gateway"]);
+fn read_nat(cx: &mut Ctx, vpc: &Fields) -> Option<Spanned<NatMode>> {
+    let f = sub_fields(cx, vpc, "nat", "ClusterNAT", &["gateway"]);
     let g = string(cx, f.get("gateway")?, "vpc.nat.gateway")?;
     let mode = match g.value.as_str() {
         "Single" => NatMode::Single,
@@ -185,11 +239,20 @@ fn read_nat(cx: &mut Ctx, node: &Node, at: Pos) -> Option<Spanned<NatMode>> {
         "Disable" => NatMode::Disable,
         other => {
             let msg = format!("vpc.nat.gateway: \"{other}\" is not a NAT mode");
-            cx.error(g.pos, &g.path, msg, Some("use Single (default), HighlyAvailable or Disable".into()));
+            cx.error(
+                g.pos,
+                &g.path,
+                msg,
+                Some("use Single (default), HighlyAvailable or Disable".into()),
+            );
             return None;
         }
     };
-    Some(Spanned { value: mode, pos: g.pos, path: g.path })
+    Some(Spanned {
+        value: mode,
+        pos: g.pos,
+        path: g.path,
+    })
 }
 
 fn decide_nat(cx: &mut Ctx, spec: &mut VpcSpec, nat: Option<Spanned<NatMode>>) {
@@ -206,11 +269,21 @@ fn decide_nat(cx: &mut Ctx, spec: &mut VpcSpec, nat: Option<Spanned<NatMode>>) {
     if spec.zones_auto || wanted == NatMode::Disable {
         return;
     }
+    if nat.is_none() && spec.private.is_empty() {
+        // No private subnet needs a way out; a default NAT gateway would only cost money.
+        spec.nat = NatMode::Disable;
+        return;
+    }
     let public: HashSet<&str> = spec.public.iter().map(|p| p.az.as_str()).collect();
     let no_public = |az: &&str| !public.contains(az);
     let lacking: Vec<&str> = match wanted {
         _ if spec.public.is_empty() => vec!["any zone"],
-        NatMode::HighlyAvailable => spec.private.iter().map(|p| p.az.as_str()).filter(no_public).collect(),
+        NatMode::HighlyAvailable => spec
+            .private
+            .iter()
+            .map(|p| p.az.as_str())
+            .filter(no_public)
+            .collect(),
         _ => vec![],
     };
     if lacking.is_empty() {
@@ -218,8 +291,16 @@ fn decide_nat(cx: &mut Ctx, spec: &mut VpcSpec, nat: Option<Spanned<NatMode>>) {
     }
     match nat {
         Some(n) => {
-            let msg = format!("vpc.nat.gateway: a NAT gateway needs a public subnet in {}", lacking.join(", "));
-            cx.error(n.pos, &n.path, msg, Some("add the public subnets, or set gateway: Disable".into()));
+            let msg = format!(
+                "vpc.nat.gateway: a NAT gateway needs a public subnet in {}",
+                lacking.join(", ")
+            );
+            cx.error(
+                n.pos,
+                &n.path,
+                msg,
+                Some("add the public subnets, or set gateway: Disable".into()),
+            );
         }
         // Nothing to put a NAT gateway in, and the user did not ask for one.
         None => spec.nat = NatMode::Disable,
@@ -233,35 +314,53 @@ fn read_zones(cx: &mut Ctx, node: &Node, region: Option<&str>) -> Vec<String> {
     let items = list(cx, node, path);
     for (i, n) in items.iter().enumerate() {
         let p = item(path, i);
-        let Some(az) = string(cx, n, &p) else { continue };
+        let Some(az) = string(cx, n, &p) else {
+            continue;
+        };
         if !check_az(cx, &az.value, az.pos, &p, region) {
             continue;
         }
         if !seen.insert(az.value.clone()) {
-            cx.error(az.pos, &p, format!("{p}: zone \"{}\" is listed twice", az.value), None);
+            cx.error(
+                az.pos,
+                &p,
+                format!("{p}: zone \"{}\" is listed twice", az.value),
+                None,
+            );
             continue;
         }
         zones.push(az.value);
     }
     if items.len() < 2 && matches!(node.value, Value::Seq(_) | Value::Null) {
         let msg = "availabilityZones: EKS needs at least 2 zones";
-        cx.error(node.pos, path, msg, Some("list two or three zones of the region".into()));
+        cx.error(
+            node.pos,
+            path,
+            msg,
+            Some("list two or three zones of the region".into()),
+        );
     }
-    check_one_region(cx, &zones, node.pos, path);
+    if region.is_none() {
+        check_one_region(cx, &zones, node.pos, path);
+    }
     zones
 }
 
+/// Without metadata.region the zones cannot be checked against it, but must share one region.
 fn check_one_region(cx: &mut Ctx, zones: &[String], at: Pos, path: &str) {
     let mut regions: Vec<&str> = zones.iter().filter_map(|z| az_region(z)).collect();
     regions.dedup();
     if regions.len() > 1 {
-        let msg = format!("{path}: zones from different regions ({})", regions.join(", "));
+        let msg = format!(
+            "{path}: zones from different regions ({})",
+            regions.join(", ")
+        );
         cx.error(at, path, msg, Some("a cluster lives in one region".into()));
     }
 }
 
-fn read_subnets(cx: &mut Ctx, node: &Node, at: Pos, region: Option<&str>) -> Vec<SubnetEntry> {
-    let f = fields(cx, node, "vpc.subnets", at, "ClusterSubnets", SUBNETS);
+fn read_subnets(cx: &mut Ctx, vpc: &Fields, region: Option<&str>) -> Vec<SubnetEntry> {
+    let f = sub_fields(cx, vpc, "subnets", "ClusterSubnets", SUBNETS);
     let mut out = Vec::new();
     for (kind, public) in [("public", true), ("private", false)] {
         let Some(map) = f.get(kind) else { continue };
@@ -273,33 +372,63 @@ fn read_subnets(cx: &mut Ctx, node: &Node, at: Pos, region: Option<&str>) -> Vec
             continue;
         };
         for (k, v) in entries {
-            let key = k.text().unwrap_or_default();
-            let p = child(&path, key);
-            let sf = fields(cx, v, &p, k.pos, "AZSubnetSpec", SUBNET);
-            let az = sf.get("az").and_then(|n| string(cx, n, &sf.path_of("az")));
-            if az.is_none() && sf.value("az").is_none() && az_region(key).is_none() {
-                let msg = format!("{p}: \"{key}\" is not an availability zone, and the subnet names no az");
-                let hint = "key the subnet by its zone (eu-north-1a:), or add az: <zone>";
-                cx.error(k.pos, &p, msg, Some(hint.into()));
-            } else if let Some(a) = &az {
-                check_az(cx, &a.value, a.pos, &a.path, region);
-            } else {
-                check_az(cx, key, k.pos, &p, region);
-            }
-            let az = az.map_or_else(|| key.to_string(), |a| a.value);
-            let id = sf.get("id").and_then(|n| resource_id(cx, n, &sf.path_of("id"), "subnet-"));
-            let cidr = sf.get("cidr").and_then(|n| subnet_cidr(cx, n, &sf.path_of("cidr")));
-            out.push(SubnetEntry { public, az, cidr, id, pos: k.pos, path: p });
+            out.push(read_subnet(cx, k, v, &path, public, region));
         }
     }
-    check_one_region(cx, &out.iter().map(|e| e.az.clone()).collect::<Vec<_>>(), at, "vpc.subnets");
+    if region.is_none() {
+        let zones: Vec<String> = out.iter().map(|e| e.az.clone()).collect();
+        check_one_region(cx, &zones, f.at, "vpc.subnets");
+    }
     out
+}
+
+/// One `<zone or name>: {id, cidr, az}` entry; the key is the zone unless `az` names it.
+fn read_subnet(
+    cx: &mut Ctx,
+    k: &Node,
+    v: &Node,
+    parent: &str,
+    public: bool,
+    region: Option<&str>,
+) -> SubnetEntry {
+    let key = k.text().unwrap_or_default();
+    let path = child(parent, key);
+    let sf = fields(cx, v, &path, k.pos, "AZSubnetSpec", SUBNET);
+    let az = sf.read(cx, "az", string).flatten();
+    match &az {
+        Some(a) => _ = check_az(cx, &a.value, a.pos, &a.path, region),
+        None if sf.value("az").is_none() && az_region(key).is_none() => {
+            let msg = format!(
+                "{path}: \"{key}\" is not an availability zone, and the subnet names no az"
+            );
+            let hint = "key the subnet by its zone (eu-north-1a:), or add az: <zone>";
+            cx.error(k.pos, &path, msg, Some(hint.into()));
+        }
+        None => _ = check_az(cx, key, k.pos, &path, region),
+    }
+    let id = sf
+        .read(cx, "id", |cx, n, p| resource_id(cx, n, p, "subnet-"))
+        .flatten();
+    let cidr = sf.read(cx, "cidr", subnet_cidr).flatten();
+    let az = az.map_or_else(|| key.to_string(), |a| a.value);
+    SubnetEntry {
+        public,
+        az,
+        cidr,
+        id,
+        pos: k.pos,
+        path,
+    }
 }
 
 fn subnet_cidr(cx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<Ipv4Net>> {
     let c = cidr(cx, node, path)?;
     if !(16..=28).contains(&c.value.prefix_len()) {
-        let msg = format!("{path}: {} has a /{} prefix; a subnet takes /16 to /28", c.value, c.value.prefix_len());
+        let msg = format!(
+            "{path}: {} has a /{} prefix; a subnet takes /16 to /28",
+            c.value,
+            c.value.prefix_len()
+        );
         cx.error(c.pos, path, msg, None);
         return None;
     }
@@ -313,20 +442,41 @@ fn check_subnets(cx: &mut Ctx, spec: &VpcSpec, entries: &[SubnetEntry], vpc_cidr
         let kind = if e.public { "public" } else { "private" };
         if !seen.insert((e.public, e.az.as_str())) {
             let msg = format!("{}: a second {kind} subnet in zone {}", e.path, e.az);
-            cx.error(e.pos, &e.path, msg, Some(format!("eksform uses one {kind} subnet per zone")));
+            cx.error(
+                e.pos,
+                &e.path,
+                msg,
+                Some(format!("eksform uses one {kind} subnet per zone")),
+            );
         }
         match (&spec.existing_id, &e.id) {
             (Some(_), None) => {
-                let msg = format!("{}: vpc.id names an existing VPC, so this subnet needs the id of an existing subnet", e.path);
+                let msg = format!(
+                    "{}: vpc.id names an existing VPC, so this subnet needs the id of an existing subnet",
+                    e.path
+                );
                 cx.error(e.pos, &e.path, msg, Some("add id: subnet-…".into()));
             }
             (None, Some(_)) => {
-                let msg = format!("{}: an existing subnet (id) needs its existing VPC in vpc.id", e.path);
-                cx.error(e.pos, &e.path, msg, Some("add vpc.id, or replace the id by a cidr".into()));
+                let msg = format!(
+                    "{}: an existing subnet (id) needs its existing VPC in vpc.id",
+                    e.path
+                );
+                cx.error(
+                    e.pos,
+                    &e.path,
+                    msg,
+                    Some("add vpc.id, or replace the id by a cidr".into()),
+                );
             }
             (None, None) if e.cidr.is_none() => {
                 let msg = format!("{}: a subnet eksform creates needs a cidr", e.path);
-                cx.error(e.pos, &e.path, msg, Some(format!("add cidr: a block inside {}", spec.cidr)));
+                cx.error(
+                    e.pos,
+                    &e.path,
+                    msg,
+                    Some(format!("add cidr: a block inside {}", spec.cidr)),
+                );
             }
             _ => {}
         }
@@ -335,11 +485,17 @@ fn check_subnets(cx: &mut Ctx, spec: &VpcSpec, entries: &[SubnetEntry], vpc_cidr
 }
 
 fn check_cidrs(cx: &mut Ctx, vpc: Ipv4Net, entries: &[SubnetEntry], vpc_cidr_known: bool) {
-    let mut blocks: Vec<&Spanned<Ipv4Net>> = entries.iter().filter_map(|e| e.cidr.as_ref()).collect();
+    let mut blocks: Vec<&Spanned<Ipv4Net>> =
+        entries.iter().filter_map(|e| e.cidr.as_ref()).collect();
     if vpc_cidr_known {
         for b in blocks.iter().filter(|b| !vpc.contains(&b.value)) {
             let msg = format!("{}: subnet {} is outside the VPC's {vpc}", b.path, b.value);
-            cx.error(b.pos, &b.path, msg, Some(format!("pick a block inside {vpc}")));
+            cx.error(
+                b.pos,
+                &b.path,
+                msg,
+                Some(format!("pick a block inside {vpc}")),
+            );
         }
     }
     // Two CIDR blocks overlap only when one contains the other: sorted by address, a block
@@ -349,8 +505,16 @@ fn check_cidrs(cx: &mut Ctx, vpc: Ipv4Net, entries: &[SubnetEntry], vpc_cidr_kno
     for b in blocks {
         match widest {
             Some(w) if b.value.network() <= w.value.broadcast() => {
-                let msg = format!("{}: subnet {} overlaps {} ({})", b.path, b.value, w.value, w.path);
-                cx.error(b.pos, &b.path, msg, Some("subnets of a VPC must not overlap".into()));
+                let msg = format!(
+                    "{}: subnet {} overlaps {} ({})",
+                    b.path, b.value, w.value, w.path
+                );
+                cx.error(
+                    b.pos,
+                    &b.path,
+                    msg,
+                    Some("subnets of a VPC must not overlap".into()),
+                );
             }
             _ => {}
         }

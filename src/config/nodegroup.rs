@@ -5,13 +5,15 @@
 
 use super::cluster::{is_name, item_pos, read_tags};
 use super::kube::{read_labels, read_taints};
-use super::read::{Ctx, Spanned, boolean, int, int_in, item, list, missing, resource_id, string, string_list};
-use super::schema::{Fields, did_you_mean, fields};
+use super::read::{
+    Ctx, Spanned, boolean, int, int_in, item, list, missing, resource_id, string, string_list,
+};
+use super::schema::{Fields, did_you_mean, fields, sub_fields};
 use super::spec::{AmiFamily, LoadBalancerSpec, NodeGroupSpec, VpcSpec};
 use super::yaml::{Node, Pos};
 use std::collections::{HashMap, HashSet};
 
-const NODE_GROUP: &[&str] = &[
+pub(super) const NODE_GROUP: &[&str] = &[
     "name",
     "instanceType",
     "desiredCapacity",
@@ -67,11 +69,22 @@ pub struct Named {
 /// Names of `managedNodeGroups` entries: not supported, but their names may not clash.
 pub fn managed_names(root: &Node) -> Vec<Named> {
     let entries = root.as_map().unwrap_or_default();
-    let Some((_, list)) = entries.iter().find(|(k, _)| k.text() == Some("managedNodeGroups")) else { return vec![] };
-    let super::yaml::Value::Seq(items) = &list.value else { return vec![] };
+    let Some((_, list)) = entries
+        .iter()
+        .find(|(k, _)| k.text() == Some("managedNodeGroups"))
+    else {
+        return vec![];
+    };
+    let super::yaml::Value::Seq(items) = &list.value else {
+        return vec![];
+    };
     let name_of = |(i, n): (usize, &Node)| {
         let (_, v) = n.as_map()?.iter().find(|(k, _)| k.text() == Some("name"))?;
-        Some(Named { name: v.text()?.to_string(), pos: v.pos, path: format!("managedNodeGroups[{i}].name") })
+        Some(Named {
+            name: v.text()?.to_string(),
+            pos: v.pos,
+            path: format!("managedNodeGroups[{i}].name"),
+        })
     };
     items.iter().enumerate().filter_map(name_of).collect()
 }
@@ -97,7 +110,11 @@ pub fn read_node_groups(
         let at = item_pos(&f, n);
         check_subnets(cx, &ng, vpc, &f, at);
         if !ng.name.is_empty() {
-            names.push(Named { name: ng.name.clone(), pos: at, path: f.path_of("name") });
+            names.push(Named {
+                name: ng.name.clone(),
+                pos: at,
+                path: f.path_of("name"),
+            });
         }
         out.push(ng);
     }
@@ -111,7 +128,10 @@ fn check_unique(cx: &mut Ctx, managed: &[Named], own: &[Named]) {
     let mut firsts: HashMap<&str, &Named> = HashMap::new();
     for n in all {
         if let Some(first) = firsts.get(n.name.as_str()) {
-            let msg = format!("nodegroup \"{}\": the name is already used at {}:{} ({})", n.name, first.pos.line, first.pos.col, first.path);
+            let msg = format!(
+                "nodegroup \"{}\": the name is already used at {}:{} ({})",
+                n.name, first.pos.line, first.pos.col, first.path
+            );
             let hint = "node group names are unique across nodeGroups and managedNodeGroups";
             cx.error(n.pos, &n.path, msg, Some(hint.into()));
         } else {
@@ -120,28 +140,47 @@ fn check_unique(cx: &mut Ctx, managed: &[Named], own: &[Named]) {
     }
 }
 
-fn read_one(cx: &mut Ctx, f: &Fields, path: &str, cluster: &str, lbs: &[Spanned<LoadBalancerSpec>]) -> NodeGroupSpec {
+fn read_one(
+    cx: &mut Ctx,
+    f: &Fields,
+    path: &str,
+    cluster: &str,
+    lbs: &[Spanned<LoadBalancerSpec>],
+) -> NodeGroupSpec {
     let name = read_ng_name(cx, f, path);
-    let label = if name.is_empty() { path.to_string() } else { format!("nodegroup \"{name}\"") };
+    let label = if name.is_empty() {
+        path.to_string()
+    } else {
+        format!("nodegroup \"{name}\"")
+    };
     let (desired_capacity, min_size, max_size) = sizes(cx, f, &label);
-    let mut labels = f.get("labels").map(|n| read_labels(cx, n, &f.path_of("labels"))).unwrap_or_default();
+    let mut labels = f.read(cx, "labels", read_labels).unwrap_or_default();
     labels.insert("alpha.eksctl.io/cluster-name".into(), cluster.to_string());
     labels.insert("alpha.eksctl.io/nodegroup-name".into(), name.clone());
     let (ami_family, ami) = read_ami(cx, f);
+    let volume = f
+        .read(cx, "volumeSize", |cx, n, p| int_in(cx, n, p, 1, 16384))
+        .flatten();
+    let commands = f
+        .read(cx, "preBootstrapCommands", string_list)
+        .unwrap_or_default();
     NodeGroupSpec {
         instance_type: read_instance_type(cx, f),
         desired_capacity,
         min_size,
         max_size,
-        volume_size: f.get("volumeSize").and_then(|n| int_in(cx, n, &f.path_of("volumeSize"), 1, 16384)).map_or(DEFAULT_VOLUME_SIZE, |v| v.value as u32),
+        volume_size: volume.map_or(DEFAULT_VOLUME_SIZE, |v| v.value as u32),
         labels,
-        taints: f.get("taints").map(|n| read_taints(cx, n, &f.path_of("taints"))).unwrap_or_default(),
-        tags: f.get("tags").map(|n| read_tags(cx, n, &f.path_of("tags"))).unwrap_or_default(),
+        taints: f.read(cx, "taints", read_taints).unwrap_or_default(),
+        tags: f.read(cx, "tags", read_tags).unwrap_or_default(),
         max_pods_per_node: read_max_pods(cx, f),
-        private_networking: f.get("privateNetworking").and_then(|n| boolean(cx, n, &f.path_of("privateNetworking"))).is_some_and(|b| b.value),
+        private_networking: f
+            .read(cx, "privateNetworking", boolean)
+            .flatten()
+            .is_some_and(|b| b.value),
         attach_security_group_ids: read_security_groups(cx, f),
         target_group_arns: read_target_group_arns(cx, f),
-        pre_bootstrap_commands: f.get("preBootstrapCommands").map(|n| string_list(cx, n, &f.path_of("preBootstrapCommands")).into_iter().map(|s| s.value).collect()).unwrap_or_default(),
+        pre_bootstrap_commands: commands.into_iter().map(|s| s.value).collect(),
         ami_family,
         ami,
         load_balancers: read_lb_refs(cx, f, lbs, &label),
@@ -150,16 +189,25 @@ fn read_one(cx: &mut Ctx, f: &Fields, path: &str, cluster: &str, lbs: &[Spanned<
 }
 
 fn read_ng_name(cx: &mut Ctx, f: &Fields, path: &str) -> String {
-    let Some(name) = f.get("name").and_then(|n| string(cx, n, &f.path_of("name"))) else {
+    let Some(name) = f
+        .get("name")
+        .and_then(|n| string(cx, n, &f.path_of("name")))
+    else {
         if f.value("name").is_none() {
             missing(cx, f.at, path, "name", Some("add name: ng-1".into()));
         }
         return String::new();
     };
     // eksctl's own examples start node group names with digits ("1-gpu-spot-p3-2xlarge").
-    let relaxed = name.value.strip_prefix(|c: char| c.is_ascii_digit()).map(|rest| format!("n{rest}"));
+    let relaxed = name
+        .value
+        .strip_prefix(|c: char| c.is_ascii_digit())
+        .map(|rest| format!("n{rest}"));
     if !is_name(relaxed.as_deref().unwrap_or(&name.value), 63) {
-        let msg = format!("{}: \"{}\" is not a valid node group name", name.path, name.value);
+        let msg = format!(
+            "{}: \"{}\" is not a valid node group name",
+            name.path, name.value
+        );
         let hint = "a name starts with a letter or digit and holds letters, digits and hyphens, at most 63 characters";
         cx.error(name.pos, &name.path, msg, Some(hint.into()));
     }
@@ -167,16 +215,28 @@ fn read_ng_name(cx: &mut Ctx, f: &Fields, path: &str) -> String {
 }
 
 fn read_instance_type(cx: &mut Ctx, f: &Fields) -> String {
-    let Some(t) = f.get("instanceType").and_then(|n| string(cx, n, &f.path_of("instanceType"))) else {
+    let Some(t) = f
+        .get("instanceType")
+        .and_then(|n| string(cx, n, &f.path_of("instanceType")))
+    else {
         return DEFAULT_INSTANCE_TYPE.into();
     };
     let ok = t.value.split_once('.').is_some_and(|(family, size)| {
-        let part = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let part = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        };
         part(family) && part(size)
     });
     if !ok {
         let msg = format!("{}: \"{}\" is not an EC2 instance type", t.path, t.value);
-        cx.error(t.pos, &t.path, msg, Some("instance types look like m5.large or t3.medium".into()));
+        cx.error(
+            t.pos,
+            &t.path,
+            msg,
+            Some("instance types look like m5.large or t3.medium".into()),
+        );
     }
     t.value
 }
@@ -184,22 +244,48 @@ fn read_instance_type(cx: &mut Ctx, f: &Fields) -> String {
 /// eksctl's defaults: minSize is desiredCapacity or 2, maxSize is desiredCapacity or minSize,
 /// desiredCapacity is minSize; then minSize <= desiredCapacity <= maxSize.
 fn sizes(cx: &mut Ctx, f: &Fields, label: &str) -> (u32, u32, u32) {
-    let mut get = |key: &str| f.get(key).and_then(|n| int_in(cx, n, &f.path_of(key), 0, 100_000));
+    let mut get = |key: &str| {
+        f.get(key)
+            .and_then(|n| int_in(cx, n, &f.path_of(key), 0, 100_000))
+    };
     let (d, m, x) = (get("desiredCapacity"), get("minSize"), get("maxSize"));
     let v = |s: &Option<Spanned<i64>>| s.as_ref().map(|s| s.value);
     let min = v(&m).or(v(&d)).unwrap_or(DEFAULT_NODE_COUNT);
     let max = v(&x).or(v(&d)).unwrap_or(min);
     let desired = v(&d).unwrap_or(min);
     let problem = match (&d, &m, &x) {
-        (_, Some(m), Some(x)) if m.value > x.value => Some((m, format!("minSize {} is greater than maxSize {}", m.value, x.value))),
-        (Some(d), Some(m), _) if d.value < m.value => Some((d, format!("desiredCapacity {} is less than minSize {}", d.value, m.value))),
-        (Some(d), _, Some(x)) if d.value > x.value => Some((d, format!("desiredCapacity {} is greater than maxSize {}", d.value, x.value))),
-        (None, None, Some(x)) if x.value < min => Some((x, format!("maxSize {} is less than the default minSize {min}", x.value))),
+        (_, Some(m), Some(x)) if m.value > x.value => Some((
+            m,
+            format!("minSize {} is greater than maxSize {}", m.value, x.value),
+        )),
+        (Some(d), Some(m), _) if d.value < m.value => Some((
+            d,
+            format!(
+                "desiredCapacity {} is less than minSize {}",
+                d.value, m.value
+            ),
+        )),
+        (Some(d), _, Some(x)) if d.value > x.value => Some((
+            d,
+            format!(
+                "desiredCapacity {} is greater than maxSize {}",
+                d.value, x.value
+            ),
+        )),
+        (None, None, Some(x)) if x.value < min => Some((
+            x,
+            format!("maxSize {} is less than the default minSize {min}", x.value),
+        )),
         _ => None,
     };
     if let Some((at, msg)) = problem {
         let hint = "sizes must satisfy minSize <= desiredCapacity <= maxSize";
-        cx.error(at.pos, &at.path, format!("{label}: {msg}"), Some(hint.into()));
+        cx.error(
+            at.pos,
+            &at.path,
+            format!("{label}: {msg}"),
+            Some(hint.into()),
+        );
     }
     (desired as u32, min as u32, max.max(min) as u32)
 }
@@ -208,21 +294,31 @@ fn read_max_pods(cx: &mut Ctx, f: &Fields) -> Option<u32> {
     let v = int(cx, f.get("maxPodsPerNode")?, &f.path_of("maxPodsPerNode"))?;
     if v.value < 0 {
         let msg = format!("{}: {} is negative", v.path, v.value);
-        cx.error(v.pos, &v.path, msg, Some("give the pods per node, or 0 to keep the AMI's default".into()));
+        cx.error(
+            v.pos,
+            &v.path,
+            msg,
+            Some("give the pods per node, or 0 to keep the AMI's default".into()),
+        );
         return None;
     }
     if v.value > i64::from(u16::MAX) {
-        cx.error(v.pos, &v.path, format!("{}: {} is not a plausible pod count", v.path, v.value), None);
+        cx.error(
+            v.pos,
+            &v.path,
+            format!("{}: {} is not a plausible pod count", v.path, v.value),
+            None,
+        );
         return None;
     }
     (v.value > 0).then_some(v.value as u32)
 }
 
 fn read_security_groups(cx: &mut Ctx, f: &Fields) -> Vec<String> {
-    let Some(node) = f.get("securityGroups") else { return vec![] };
-    let at = f.key_pos("securityGroups").unwrap_or(node.pos);
-    let sf = fields(cx, node, &f.path_of("securityGroups"), at, "NodeGroupSGs", &["attachIDs"]);
-    let Some(ids) = sf.get("attachIDs") else { return vec![] };
+    let sf = sub_fields(cx, f, "securityGroups", "NodeGroupSGs", &["attachIDs"]);
+    let Some(ids) = sf.get("attachIDs") else {
+        return vec![];
+    };
     let path = sf.path_of("attachIDs");
     let mut out: Vec<String> = list(cx, ids, &path)
         .iter()
@@ -235,10 +331,15 @@ fn read_security_groups(cx: &mut Ctx, f: &Fields) -> Vec<String> {
 }
 
 fn read_target_group_arns(cx: &mut Ctx, f: &Fields) -> Vec<String> {
-    let Some(node) = f.get("targetGroupARNs") else { return vec![] };
+    let Some(node) = f.get("targetGroupARNs") else {
+        return vec![];
+    };
     let mut out = Vec::new();
     for s in string_list(cx, node, &f.path_of("targetGroupARNs")) {
-        if s.value.starts_with("arn:") && s.value.contains(":elasticloadbalancing:") && s.value.contains(":targetgroup/") {
+        if s.value.starts_with("arn:")
+            && s.value.contains(":elasticloadbalancing:")
+            && s.value.contains(":targetgroup/")
+        {
             out.push(s.value);
         } else {
             let msg = format!("{}: \"{}\" is not a target group ARN", s.path, s.value);
@@ -251,15 +352,27 @@ fn read_target_group_arns(cx: &mut Ctx, f: &Fields) -> Vec<String> {
 }
 
 fn read_ami(cx: &mut Ctx, f: &Fields) -> (AmiFamily, Option<String>) {
-    let family = f.get("amiFamily").and_then(|n| read_family(cx, n, &f.path_of("amiFamily")));
-    let ami = f.get("ami").and_then(|n| resource_id_or_auto(cx, n, &f.path_of("ami")));
+    let family = f
+        .get("amiFamily")
+        .and_then(|n| read_family(cx, n, &f.path_of("amiFamily")));
+    let ami = f
+        .get("ami")
+        .and_then(|n| resource_id_or_auto(cx, n, &f.path_of("ami")));
     if let Some(a) = &ami
         && f.value("amiFamily").is_none()
     {
         let msg = format!("{}: a custom AMI needs an explicit amiFamily", a.path);
-        cx.error(a.pos, &a.path, msg, Some("add amiFamily: AmazonLinux2023 (or the family the AMI was built from)".into()));
+        cx.error(
+            a.pos,
+            &a.path,
+            msg,
+            Some("add amiFamily: AmazonLinux2023 (or the family the AMI was built from)".into()),
+        );
     }
-    (family.unwrap_or(AmiFamily::AmazonLinux2023), ami.map(|a| a.value))
+    (
+        family.unwrap_or(AmiFamily::AmazonLinux2023),
+        ami.map(|a| a.value),
+    )
 }
 
 fn resource_id_or_auto(cx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<String>> {
@@ -267,12 +380,19 @@ fn resource_id_or_auto(cx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<
         return None;
     }
     let id = resource_id(cx, node, path, "ami-")?;
-    Some(Spanned { value: id, pos: node.pos, path: path.to_string() })
+    Some(Spanned {
+        value: id,
+        pos: node.pos,
+        path: path.to_string(),
+    })
 }
 
 fn read_family(cx: &mut Ctx, node: &Node, path: &str) -> Option<AmiFamily> {
     let v = string(cx, node, path)?;
-    let Some(known) = EKSCTL_FAMILIES.iter().find(|f| f.eq_ignore_ascii_case(&v.value)) else {
+    let Some(known) = EKSCTL_FAMILIES
+        .iter()
+        .find(|f| f.eq_ignore_ascii_case(&v.value))
+    else {
         let msg = format!("{path}: \"{}\" is not an AMI family", v.value);
         let hint = did_you_mean(&v.value, EKSCTL_FAMILIES).map_or_else(
             || "use AmazonLinux2023 (default), AmazonLinux2 or Bottlerocket".to_string(),
@@ -287,26 +407,48 @@ fn read_family(cx: &mut Ctx, node: &Node, path: &str) -> Option<AmiFamily> {
         "Bottlerocket" => Some(AmiFamily::Bottlerocket),
         other => {
             let msg = format!("{path}: the AMI family {other} is not supported yet by eksform");
-            cx.error(v.pos, path, msg, Some("use AmazonLinux2023 (default), AmazonLinux2 or Bottlerocket".into()));
+            cx.error(
+                v.pos,
+                path,
+                msg,
+                Some("use AmazonLinux2023 (default), AmazonLinux2 or Bottlerocket".into()),
+            );
             None
         }
     }
 }
 
-fn read_lb_refs(cx: &mut Ctx, f: &Fields, lbs: &[Spanned<LoadBalancerSpec>], label: &str) -> Vec<String> {
-    let Some(node) = f.get("loadBalancers") else { return vec![] };
+fn read_lb_refs(
+    cx: &mut Ctx,
+    f: &Fields,
+    lbs: &[Spanned<LoadBalancerSpec>],
+    label: &str,
+) -> Vec<String> {
+    let Some(node) = f.get("loadBalancers") else {
+        return vec![];
+    };
     let known: Vec<&str> = lbs.iter().map(|l| l.value.name.as_str()).collect();
     let known_set: HashSet<&str> = known.iter().copied().collect();
     let mut out: Vec<String> = Vec::new();
     let mut seen = HashSet::new();
     for s in string_list(cx, node, &f.path_of("loadBalancers")) {
         if !seen.insert(s.value.clone()) {
-            cx.error(s.pos, &s.path, format!("{label}: load balancer \"{}\" is listed twice", s.value), None);
+            cx.error(
+                s.pos,
+                &s.path,
+                format!("{label}: load balancer \"{}\" is listed twice", s.value),
+                None,
+            );
         } else if !known_set.contains(s.value.as_str()) {
-            let msg = format!("{label}: load balancer \"{}\" is not defined in loadBalancers", s.value);
+            let msg = format!(
+                "{label}: load balancer \"{}\" is not defined in loadBalancers",
+                s.value
+            );
             let hint = match did_you_mean(&s.value, &known) {
                 Some(k) => format!("did you mean \"{k}\"?"),
-                None if known.is_empty() => "define it under the top-level loadBalancers list".to_string(),
+                None if known.is_empty() => {
+                    "define it under the top-level loadBalancers list".to_string()
+                }
                 None => format!("defined load balancers: {}", known.join(", ")),
             };
             cx.error(s.pos, &s.path, msg, Some(hint));
@@ -322,11 +464,28 @@ fn check_subnets(cx: &mut Ctx, ng: &NodeGroupSpec, vpc: &VpcSpec, f: &Fields, at
     if vpc.zones_auto {
         return;
     }
-    let (kind, subnets) = if ng.private_networking { ("private", &vpc.private) } else { ("public", &vpc.public) };
+    let (kind, subnets) = if ng.private_networking {
+        ("private", &vpc.private)
+    } else {
+        ("public", &vpc.public)
+    };
     if subnets.is_empty() {
-        let label = if ng.name.is_empty() { f.path.clone() } else { format!("nodegroup \"{}\"", ng.name) };
+        let label = if ng.name.is_empty() {
+            f.path.clone()
+        } else {
+            format!("nodegroup \"{}\"", ng.name)
+        };
         let msg = format!("{label}: the config has no {kind} subnets to put the instances in");
-        let hint = if ng.private_networking { "add private subnets" } else { "add public subnets, or set privateNetworking: true" };
-        cx.error(f.key_pos("privateNetworking").unwrap_or(at), &f.path_of("privateNetworking"), msg, Some(hint.into()));
+        let hint = if ng.private_networking {
+            "add private subnets"
+        } else {
+            "add public subnets, or set privateNetworking: true"
+        };
+        cx.error(
+            f.key_pos("privateNetworking").unwrap_or(at),
+            &f.path_of("privateNetworking"),
+            msg,
+            Some(hint.into()),
+        );
     }
 }

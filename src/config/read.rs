@@ -22,14 +22,24 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(file: &str) -> Ctx {
-        Ctx { file: file.to_string(), diags: Vec::new(), errors: 0 }
+        Ctx {
+            file: file.to_string(),
+            diags: Vec::new(),
+            errors: 0,
+        }
     }
 
     pub fn error(&mut self, at: Pos, path: &str, message: impl Into<String>, hint: Option<String>) {
         self.errors += 1;
         if self.errors == MAX_ERRORS + 1 {
             let msg = format!("more than {MAX_ERRORS} errors; stopped reporting here");
-            self.push(Severity::Error, at, path, msg, Some("fix the ones above and run again".into()));
+            self.push(
+                Severity::Error,
+                at,
+                path,
+                msg,
+                Some("fix the ones above and run again".into()),
+            );
         }
         if self.errors <= MAX_ERRORS {
             self.push(Severity::Error, at, path, message.into(), hint);
@@ -45,7 +55,14 @@ impl Ctx {
         self.push(Severity::Warning, at, path, message.into(), hint);
     }
 
-    fn push(&mut self, severity: Severity, at: Pos, path: &str, message: String, hint: Option<String>) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        at: Pos,
+        path: &str,
+        message: String,
+        hint: Option<String>,
+    ) {
         self.diags.push(Diagnostic {
             file: self.file.clone(),
             line: at.line,
@@ -71,10 +88,17 @@ impl Ctx {
     pub fn wrong_type(&mut self, node: &Node, path: &str, expected: &str) {
         let found = node.describe();
         let hint = match (&node.value, expected) {
-            (Value::Scalar(_), "a string") => Some(format!("quote it: \"{}\"", node.text().unwrap_or_default())),
+            (Value::Scalar(_), "a string") => {
+                Some(format!("quote it: \"{}\"", node.text().unwrap_or_default()))
+            }
             _ => None,
         };
-        self.error(node.pos, path, format!("{path}: expected {expected}, found {found}"), hint);
+        self.error(
+            node.pos,
+            path,
+            format!("{path}: expected {expected}, found {found}"),
+            hint,
+        );
     }
 }
 
@@ -88,7 +112,11 @@ pub struct Spanned<T> {
 
 /// `parent.key`, or `key` at the root.
 pub fn child(parent: &str, key: &str) -> String {
-    if parent.is_empty() { key.to_string() } else { format!("{parent}.{key}") }
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
 }
 
 pub fn item(parent: &str, index: usize) -> String {
@@ -96,14 +124,20 @@ pub fn item(parent: &str, index: usize) -> String {
 }
 
 fn spanned<T>(value: T, node: &Node, path: &str) -> Spanned<T> {
-    Spanned { value, pos: node.pos, path: path.to_string() }
+    Spanned {
+        value,
+        pos: node.pos,
+        path: path.to_string(),
+    }
 }
 
 /// A string; `null` counts as absent.
 pub fn string(cx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<String>> {
     match &node.value {
         Value::Null => None,
-        Value::Scalar(s) if matches!(s.typed(), Typed::Str(_)) => Some(spanned(s.text.clone(), node, path)),
+        Value::Scalar(s) if matches!(s.typed(), Typed::Str(_)) => {
+            Some(spanned(s.text.clone(), node, path))
+        }
         _ => {
             cx.wrong_type(node, path, "a string");
             None
@@ -118,7 +152,12 @@ pub fn int(cx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<i64>> {
             Typed::Int(i) => Some(spanned(i, node, path)),
             Typed::Str(t) if t.trim().parse::<i64>().is_ok() => {
                 let msg = format!("{path}: expected a number, found the string \"{t}\"");
-                cx.error(node.pos, path, msg, Some(format!("remove the quotes: {}", t.trim())));
+                cx.error(
+                    node.pos,
+                    path,
+                    msg,
+                    Some(format!("remove the quotes: {}", t.trim())),
+                );
                 None
             }
             _ => {
@@ -137,7 +176,12 @@ pub fn int(cx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<i64>> {
 pub fn int_in(cx: &mut Ctx, node: &Node, path: &str, min: i64, max: i64) -> Option<Spanned<i64>> {
     let v = int(cx, node, path)?;
     if v.value < min || v.value > max {
-        cx.error(v.pos, path, format!("{path}: {} is outside {min}-{max}", v.value), None);
+        cx.error(
+            v.pos,
+            path,
+            format!("{path}: {} is outside {min}-{max}", v.value),
+            None,
+        );
         return None;
     }
     Some(v)
@@ -146,7 +190,9 @@ pub fn int_in(cx: &mut Ctx, node: &Node, path: &str, min: i64, max: i64) -> Opti
 pub fn boolean(cx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<bool>> {
     match &node.value {
         Value::Null => None,
-        Value::Scalar(s) if matches!(s.typed(), Typed::Bool(_)) => Some(spanned(s.text.starts_with(['t', 'T']), node, path)),
+        Value::Scalar(s) if matches!(s.typed(), Typed::Bool(_)) => {
+            Some(spanned(s.text.starts_with(['t', 'T']), node, path))
+        }
         _ => {
             cx.wrong_type(node, path, "true or false");
             None
@@ -168,7 +214,11 @@ pub fn list<'n>(cx: &mut Ctx, node: &'n Node, path: &str) -> &'n [Node] {
 
 pub fn string_list(cx: &mut Ctx, node: &Node, path: &str) -> Vec<Spanned<String>> {
     let items = list(cx, node, path);
-    items.iter().enumerate().filter_map(|(i, n)| string_item(cx, n, &item(path, i))).collect()
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| string_item(cx, n, &item(path, i)))
+        .collect()
 }
 
 /// A list item must be there: `- ` with nothing is a mistake, not an absent value.
@@ -181,7 +231,11 @@ fn string_item(cx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<String>>
 }
 
 /// A map of strings to strings (labels, tags). Numbers and booleans are refused as eksctl does.
-pub fn string_map(cx: &mut Ctx, node: &Node, path: &str) -> Vec<(Spanned<String>, Spanned<String>)> {
+pub fn string_map(
+    cx: &mut Ctx,
+    node: &Node,
+    path: &str,
+) -> Vec<(Spanned<String>, Spanned<String>)> {
     let entries = match &node.value {
         Value::Map(entries) => entries,
         Value::Null => return Vec::new(),
@@ -195,7 +249,12 @@ pub fn string_map(cx: &mut Ctx, node: &Node, path: &str) -> Vec<(Spanned<String>
         let key = k.text().unwrap_or_default().to_string();
         let at = child(path, &key);
         if v.value == Value::Null {
-            cx.error(v.pos, &at, format!("{at}: expected a string, found null"), Some("write \"\" for an empty value".into()));
+            cx.error(
+                v.pos,
+                &at,
+                format!("{at}: expected a string, found null"),
+                Some("write \"\" for an empty value".into()),
+            );
             continue;
         }
         if let Some(value) = string(cx, v, &at) {
@@ -212,16 +271,30 @@ pub fn cidr(cx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<Ipv4Net>> {
         Ok(n) => n,
         Err(_) => {
             let msg = format!("{path}: \"{}\" is not an IPv4 CIDR block", text.value);
-            cx.error(text.pos, path, msg, Some("write it as address/prefix, e.g. 10.0.0.0/16".into()));
+            cx.error(
+                text.pos,
+                path,
+                msg,
+                Some("write it as address/prefix, e.g. 10.0.0.0/16".into()),
+            );
             return None;
         }
     };
     if net.trunc() != net {
         let msg = format!("{path}: {net} has host bits set");
-        cx.error(text.pos, path, msg, Some(format!("did you mean {}?", net.trunc())));
+        cx.error(
+            text.pos,
+            path,
+            msg,
+            Some(format!("did you mean {}?", net.trunc())),
+        );
         return None;
     }
-    Some(Spanned { value: net, pos: text.pos, path: text.path })
+    Some(Spanned {
+        value: net,
+        pos: text.pos,
+        path: text.path,
+    })
 }
 
 /// Reports a missing required field at the object that lacks it.
@@ -238,10 +311,18 @@ pub fn missing(cx: &mut Ctx, at: Pos, parent: &str, field: &str, hint: Option<St
 /// An AWS id such as `vpc-0abc…`: the prefix, then letters and digits.
 pub fn resource_id(cx: &mut Ctx, node: &Node, path: &str, prefix: &str) -> Option<String> {
     let v = string(cx, node, path)?;
-    let ok = v.value.strip_prefix(prefix).is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric()));
+    let ok = v
+        .value
+        .strip_prefix(prefix)
+        .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric()));
     if !ok {
         let msg = format!("{path}: \"{}\" is not a {prefix}… id", v.value);
-        cx.error(v.pos, path, msg, Some(format!("ids look like {prefix}0123456789abcdef0")));
+        cx.error(
+            v.pos,
+            path,
+            msg,
+            Some(format!("ids look like {prefix}0123456789abcdef0")),
+        );
         return None;
     }
     Some(v.value)

@@ -33,7 +33,10 @@ pub struct Object {
 }
 
 pub fn object(name: &str) -> Option<&'static Object> {
-    OBJECTS.binary_search_by(|o| o.name.cmp(name)).ok().map(|i| &OBJECTS[i])
+    OBJECTS
+        .binary_search_by(|o| o.name.cmp(name))
+        .ok()
+        .map(|i| &OBJECTS[i])
 }
 
 /// The keys eksform reads from one mapping, with their nodes.
@@ -46,7 +49,10 @@ pub struct Fields<'n> {
 
 impl<'n> Fields<'n> {
     pub fn get(&self, name: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(k, _, _)| *k == name).map(|(_, _, v)| *v)
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == name)
+            .map(|(_, _, v)| *v)
     }
 
     /// The value of `name` unless absent or null.
@@ -56,11 +62,25 @@ impl<'n> Fields<'n> {
 
     /// Position of the key `name`.
     pub fn key_pos(&self, name: &str) -> Option<Pos> {
-        self.entries.iter().find(|(k, _, _)| *k == name).map(|(_, k, _)| k.pos)
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == name)
+            .map(|(_, k, _)| k.pos)
     }
 
     pub fn path_of(&self, name: &str) -> String {
         child(&self.path, name)
+    }
+
+    /// `read(cx, value, path)` of the field `name`, when it is present.
+    pub fn read<T>(
+        &self,
+        cx: &mut Ctx,
+        name: &str,
+        read: impl FnOnce(&mut Ctx, &Node, &str) -> T,
+    ) -> Option<T> {
+        let node = self.get(name)?;
+        Some(read(cx, node, &self.path_of(name)))
     }
 }
 
@@ -68,8 +88,19 @@ impl<'n> Fields<'n> {
 /// `schema` is not in the table), of which eksform reads `accepted`. `at` is the position of the
 /// key that names the mapping. `null` reads as an empty mapping; anything else not a mapping is
 /// reported and read as empty too.
-pub fn fields<'n>(cx: &mut Ctx, node: &'n Node, path: &str, at: Pos, schema: &str, accepted: &[&str]) -> Fields<'n> {
-    let mut out = Fields { path: path.to_string(), at, entries: Vec::new() };
+pub fn fields<'n>(
+    cx: &mut Ctx,
+    node: &'n Node,
+    path: &str,
+    at: Pos,
+    schema: &str,
+    accepted: &[&str],
+) -> Fields<'n> {
+    let mut out = Fields {
+        path: path.to_string(),
+        at,
+        entries: Vec::new(),
+    };
     let entries = match &node.value {
         Value::Map(entries) => entries,
         Value::Null => return out,
@@ -96,6 +127,32 @@ pub fn fields<'n>(cx: &mut Ctx, node: &'n Node, path: &str, at: Pos, schema: &st
     out
 }
 
+/// The fields of the mapping under `key` of `parent`; empty when the key is absent.
+pub fn sub_fields<'n>(
+    cx: &mut Ctx,
+    parent: &Fields<'n>,
+    key: &str,
+    schema: &str,
+    accepted: &[&str],
+) -> Fields<'n> {
+    let path = parent.path_of(key);
+    match parent.get(key) {
+        Some(node) => fields(
+            cx,
+            node,
+            &path,
+            parent.key_pos(key).unwrap_or(node.pos),
+            schema,
+            accepted,
+        ),
+        None => Fields {
+            path,
+            at: parent.at,
+            entries: Vec::new(),
+        },
+    }
+}
+
 fn unsupported(cx: &mut Ctx, key: &Node, parent: &str, name: &str) {
     let path = child(parent, name);
     let msg = if parent.is_empty() {
@@ -107,14 +164,26 @@ fn unsupported(cx: &mut Ctx, key: &Node, parent: &str, name: &str) {
     cx.error(key.pos, &path, msg, Some(hint.into()));
 }
 
-fn unknown(cx: &mut Ctx, key: &Node, parent: &str, name: &str, eksctl: Option<&Object>, accepted: &[&str]) {
+fn unknown(
+    cx: &mut Ctx,
+    key: &Node,
+    parent: &str,
+    name: &str,
+    eksctl: Option<&Object>,
+    accepted: &[&str],
+) {
     if cx.is_full() {
         return;
     }
     let path = child(parent, name);
     let mut candidates: Vec<&str> = accepted.to_vec();
     if let Some(o) = eksctl {
-        candidates.extend(o.fields.iter().map(|(f, _)| *f).filter(|f| !accepted.contains(f)));
+        candidates.extend(
+            o.fields
+                .iter()
+                .map(|(f, _)| *f)
+                .filter(|f| !accepted.contains(f)),
+        );
     }
     let msg = if parent.is_empty() {
         format!("unknown field `{name}`")
@@ -123,7 +192,9 @@ fn unknown(cx: &mut Ctx, key: &Node, parent: &str, name: &str, eksctl: Option<&O
     };
     let hint = match did_you_mean(name, &candidates) {
         Some(s) => format!("did you mean `{s}`?"),
-        None if accepted.is_empty() && candidates.len() <= 12 => format!("fields here: {}", candidates.join(", ")),
+        None if accepted.is_empty() && candidates.len() <= 12 => {
+            format!("fields here: {}", candidates.join(", "))
+        }
         None if accepted.is_empty() => "remove it".to_string(),
         None => format!("fields eksform reads here: {}", accepted.join(", ")),
     };
@@ -135,9 +206,16 @@ pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
     let score = |c: &str| {
         let c = c.to_ascii_lowercase();
-        if c == lower { 2.0 } else { strsim::jaro_winkler(&lower, &c) }
+        if c == lower {
+            2.0
+        } else {
+            strsim::jaro_winkler(&lower, &c)
+        }
     };
-    let (best, s) = candidates.iter().map(|c| (*c, score(c))).max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let (best, s) = candidates
+        .iter()
+        .map(|c| (*c, score(c)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
     (s >= 0.85).then_some(best)
 }
 

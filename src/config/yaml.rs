@@ -68,7 +68,11 @@ pub struct Problem {
 
 impl Problem {
     fn new(pos: Pos, message: impl Into<String>, hint: Option<&str>) -> Problem {
-        Problem { pos, message: message.into(), hint: hint.map(str::to_string) }
+        Problem {
+            pos,
+            message: message.into(),
+            hint: hint.map(str::to_string),
+        }
     }
 }
 
@@ -93,20 +97,38 @@ impl Scalar {
 fn core_int(t: &str) -> Option<i64> {
     let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
     if let Some(h) = t.strip_prefix("0x") {
-        return if digits(h, 16) { i64::from_str_radix(h, 16).ok() } else { None };
+        return if digits(h, 16) {
+            i64::from_str_radix(h, 16).ok()
+        } else {
+            None
+        };
     }
     if let Some(o) = t.strip_prefix("0o") {
-        return if digits(o, 8) { i64::from_str_radix(o, 8).ok() } else { None };
+        return if digits(o, 8) {
+            i64::from_str_radix(o, 8).ok()
+        } else {
+            None
+        };
     }
     let unsigned = t.strip_prefix(['-', '+']).unwrap_or(t);
-    if digits(unsigned, 10) { t.parse().ok() } else { None }
+    if digits(unsigned, 10) {
+        t.parse().ok()
+    } else {
+        None
+    }
 }
 
 fn core_float(t: &str) -> Option<f64> {
     let unsigned = t.strip_prefix(['-', '+']).unwrap_or(t);
     let negative = t.starts_with('-');
     match unsigned {
-        ".inf" | ".Inf" | ".INF" => return Some(if negative { f64::NEG_INFINITY } else { f64::INFINITY }),
+        ".inf" | ".Inf" | ".INF" => {
+            return Some(if negative {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            });
+        }
         ".nan" | ".NaN" | ".NAN" if unsigned.len() == t.len() => return Some(f64::NAN),
         _ => {}
     }
@@ -123,7 +145,11 @@ fn core_float(t: &str) -> Option<f64> {
     });
     // "1" is an int, "1." and ".5" are floats; a bare mantissa without '.' or exponent is not.
     let float_like = mantissa.contains('.') || exponent.is_some();
-    if mantissa_ok && exponent_ok && float_like { t.parse().ok() } else { None }
+    if mantissa_ok && exponent_ok && float_like {
+        t.parse().ok()
+    } else {
+        None
+    }
 }
 
 impl Node {
@@ -159,7 +185,12 @@ impl Node {
     fn size(&self) -> usize {
         match &self.value {
             Value::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
-            Value::Map(entries) => 1 + entries.iter().map(|(k, v)| k.size() + v.size()).sum::<usize>(),
+            Value::Map(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|(k, v)| k.size() + v.size())
+                    .sum::<usize>()
+            }
             _ => 1,
         }
     }
@@ -180,17 +211,27 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Problem> {
             let at = position_of(bytes, e.valid_up_to());
             let byte = bytes[e.valid_up_to()];
             let msg = format!("the file is not UTF-8 text: invalid byte 0x{byte:02x}");
-            return Err(Problem::new(at, msg, Some("is it a binary file? save the config as UTF-8")));
+            return Err(Problem::new(
+                at,
+                msg,
+                Some("is it a binary file? save the config as UTF-8"),
+            ));
         }
     };
-    let bad = text.char_indices().find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (*c as u32) < 0x80);
+    let bad = text
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r') && (*c as u32) < 0x80);
     if let Some((i, c)) = bad {
         let msg = if c == '\0' {
             "the file contains a NUL byte".to_string()
         } else {
             format!("the file contains the control character U+{:04X}", c as u32)
         };
-        return Err(Problem::new(position_of(bytes, i), msg, Some("is it a binary file?")));
+        return Err(Problem::new(
+            position_of(bytes, i),
+            msg,
+            Some("is it a binary file?"),
+        ));
     }
     Ok(text)
 }
@@ -211,7 +252,11 @@ pub fn parse(text: &str) -> Result<(Node, Vec<Problem>), Problem> {
     loop {
         let (event, mark) = parser.next_token().map_err(|e| {
             let msg = format!("invalid YAML: {}", e.info());
-            Problem::new(pos(e.marker()), msg, Some("check the indentation and quoting around here"))
+            Problem::new(
+                pos(e.marker()),
+                msg,
+                Some("check the indentation and quoting around here"),
+            )
         })?;
         if event == Event::StreamEnd {
             break;
@@ -223,18 +268,33 @@ pub fn parse(text: &str) -> Result<(Node, Vec<Problem>), Problem> {
         _ => Err(Problem::new(
             Pos { line: 1, col: 1 },
             "the file is empty",
-            Some("a ClusterConfig starts with apiVersion: eksctl.io/v1alpha5 and kind: ClusterConfig"),
+            Some(
+                "a ClusterConfig starts with apiVersion: eksctl.io/v1alpha5 and kind: ClusterConfig",
+            ),
         )),
     }
 }
 
 fn pos(m: &Marker) -> Pos {
-    Pos { line: m.line(), col: m.col() + 1 }
+    Pos {
+        line: m.line(),
+        col: m.col() + 1,
+    }
 }
 
 enum Frame {
-    Seq { items: Vec<Node>, pos: Pos, anchor: usize },
-    Map { entries: Vec<(Node, Node)>, seen: HashMap<String, Pos>, key: Option<Node>, pos: Pos, anchor: usize },
+    Seq {
+        items: Vec<Node>,
+        pos: Pos,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<(Node, Node)>,
+        seen: HashMap<String, Pos>,
+        key: Option<Node>,
+        pos: Pos,
+        anchor: usize,
+    },
 }
 
 #[derive(Default)]
@@ -255,16 +315,34 @@ impl Builder {
                 self.documents += 1;
                 if self.documents > 1 {
                     let msg = "the file holds more than one YAML document";
-                    return Err(Problem::new(at, msg, Some("eksform reads one ClusterConfig per file")));
+                    return Err(Problem::new(
+                        at,
+                        msg,
+                        Some("eksform reads one ClusterConfig per file"),
+                    ));
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let node = scalar(text, style, tag.as_ref(), at)?;
                 self.complete(node, anchor)?;
             }
-            Event::SequenceStart(anchor, tag) => self.open(Frame::Seq { items: vec![], pos: at, anchor }, tag, at)?,
+            Event::SequenceStart(anchor, tag) => self.open(
+                Frame::Seq {
+                    items: vec![],
+                    pos: at,
+                    anchor,
+                },
+                tag,
+                at,
+            )?,
             Event::MappingStart(anchor, tag) => {
-                let frame = Frame::Map { entries: vec![], seen: HashMap::new(), key: None, pos: at, anchor };
+                let frame = Frame::Map {
+                    entries: vec![],
+                    seen: HashMap::new(),
+                    key: None,
+                    pos: at,
+                    anchor,
+                };
                 self.open(frame, tag, at)?
             }
             Event::SequenceEnd | Event::MappingEnd => self.close()?,
@@ -280,20 +358,43 @@ impl Builder {
         }
         if self.stack.len() >= MAX_DEPTH {
             let msg = format!("the YAML nests deeper than {MAX_DEPTH} levels");
-            return Err(Problem::new(at, msg, Some("a ClusterConfig needs only a few levels")));
+            return Err(Problem::new(
+                at,
+                msg,
+                Some("a ClusterConfig needs only a few levels"),
+            ));
         }
         self.stack.push(frame);
         Ok(())
     }
 
     fn close(&mut self) -> Result<(), Problem> {
-        let Some(frame) = self.stack.pop() else { return Ok(()) };
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
         let (node, anchor) = match frame {
-            Frame::Seq { items, pos, anchor } => (Node { value: Value::Seq(items), pos: first_pos(pos, None) }, anchor),
-            Frame::Map { entries, pos, anchor, .. } => {
+            Frame::Seq { items, pos, anchor } => (
+                Node {
+                    value: Value::Seq(items),
+                    pos: first_pos(pos, None),
+                },
+                anchor,
+            ),
+            Frame::Map {
+                entries,
+                pos,
+                anchor,
+                ..
+            } => {
                 let at = first_pos(pos, entries.first().map(|(k, _)| k.pos));
                 let entries = self.merge(entries)?;
-                (Node { value: Value::Map(entries), pos: at }, anchor)
+                (
+                    Node {
+                        value: Value::Map(entries),
+                        pos: at,
+                    },
+                    anchor,
+                )
             }
         };
         self.complete(node, anchor)
@@ -302,14 +403,26 @@ impl Builder {
     fn alias(&mut self, id: usize, at: Pos) -> Result<(), Problem> {
         let Some((node, size)) = self.anchors.get(&id) else {
             let msg = "an alias refers to the node that contains it";
-            return Err(Problem::new(at, msg, Some("a recursive alias cannot be expanded")));
+            return Err(Problem::new(
+                at,
+                msg,
+                Some("a recursive alias cannot be expanded"),
+            ));
         };
         self.alias_nodes += size;
         if self.alias_nodes > MAX_ALIAS_NODES {
-            let msg = format!("aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)");
-            return Err(Problem::new(at, msg, Some("a ClusterConfig never needs this many; expand the aliases by hand")));
+            let msg =
+                format!("aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)");
+            return Err(Problem::new(
+                at,
+                msg,
+                Some("a ClusterConfig never needs this many; expand the aliases by hand"),
+            ));
         }
-        let node = Node { value: node.value.clone(), pos: node.pos };
+        let node = Node {
+            value: node.value.clone(),
+            pos: node.pos,
+        };
         self.complete(node, 0)
     }
 
@@ -328,7 +441,9 @@ impl Builder {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, seen, key, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries, seen, key, ..
+            }) => match key.take() {
                 None => *key = Some(check_key(node)?),
                 Some(k) => {
                     if let Some(p) = duplicate(seen, &k) {
@@ -348,8 +463,12 @@ impl Builder {
         if !entries.iter().any(|(k, _)| is_merge(k)) {
             return Ok(entries);
         }
-        let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _)| is_merge(k));
-        let mut names: HashSet<String> = own.iter().filter_map(|(k, _)| k.text().map(str::to_string)).collect();
+        let (merges, mut own): (Vec<_>, Vec<_>) =
+            entries.into_iter().partition(|(k, _)| is_merge(k));
+        let mut names: HashSet<String> = own
+            .iter()
+            .filter_map(|(k, _)| k.text().map(str::to_string))
+            .collect();
         for (_, source) in merges {
             let sources = match source.value {
                 Value::Seq(items) => items,
@@ -357,7 +476,11 @@ impl Builder {
             };
             for src in sources {
                 let Value::Map(extra) = src.value else {
-                    return Err(Problem::new(src.pos, "a merge key (<<) needs a mapping or a list of mappings", None));
+                    return Err(Problem::new(
+                        src.pos,
+                        "a merge key (<<) needs a mapping or a list of mappings",
+                        None,
+                    ));
                 };
                 for (k, v) in extra {
                     if names.insert(k.text().unwrap_or_default().to_string()) {
@@ -378,8 +501,16 @@ fn first_pos(start: Pos, first_key: Option<Pos>) -> Pos {
 fn check_key(node: Node) -> Result<Node, Problem> {
     match &node.value {
         Value::Scalar(_) => Ok(node),
-        Value::Null => Err(Problem::new(node.pos, "a mapping key is empty", Some("write `name: value`"))),
-        _ => Err(Problem::new(node.pos, "a mapping key must be a plain name, not a list or mapping", None)),
+        Value::Null => Err(Problem::new(
+            node.pos,
+            "a mapping key is empty",
+            Some("write `name: value`"),
+        )),
+        _ => Err(Problem::new(
+            node.pos,
+            "a mapping key must be a plain name, not a list or mapping",
+            None,
+        )),
     }
 }
 
@@ -390,8 +521,15 @@ fn duplicate(seen: &mut HashMap<String, Pos>, key: &Node) -> Option<Problem> {
         seen.insert(name.to_string(), key.pos);
         return None;
     };
-    let msg = format!("duplicate key `{name}` (first at {}:{})", first.line, first.col);
-    Some(Problem::new(key.pos, msg, Some("each key may appear once in a mapping; remove one")))
+    let msg = format!(
+        "duplicate key `{name}` (first at {}:{})",
+        first.line, first.col
+    );
+    Some(Problem::new(
+        key.pos,
+        msg,
+        Some("each key may appear once in a mapping; remove one"),
+    ))
 }
 
 fn scalar(text: String, style: TScalarStyle, tag: Option<&Tag>, at: Pos) -> Result<Node, Problem> {
@@ -412,8 +550,16 @@ fn scalar(text: String, style: TScalarStyle, tag: Option<&Tag>, at: Pos) -> Resu
 }
 
 fn unsupported_tag(t: &Tag, at: Pos) -> Problem {
-    let shown = if t.handle == "tag:yaml.org,2002:" { format!("!!{}", t.suffix) } else { format!("{}{}", t.handle, t.suffix) };
-    Problem::new(at, format!("unsupported YAML tag `{shown}`"), Some("remove the tag; only !!str is understood"))
+    let shown = if t.handle == "tag:yaml.org,2002:" {
+        format!("!!{}", t.suffix)
+    } else {
+        format!("{}{}", t.handle, t.suffix)
+    };
+    Problem::new(
+        at,
+        format!("unsupported YAML tag `{shown}`"),
+        Some("remove the tag; only !!str is understood"),
+    )
 }
 
 #[cfg(test)]

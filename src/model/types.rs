@@ -246,8 +246,14 @@ pub fn template_placeholders(t: &str) -> Vec<(String, String)> {
         let after = &rest[start + 2..];
         let Some(end) = after.find('}') else { break };
         let inner = &after[..end];
+        // Only `${<kind>.<name>.<attr>}` is a reference; anything else (shell's `${f%.*}` in
+        // a user's bootstrap command) is left as text.
         if let Some(dot) = inner.rfind('.') {
-            out.push((inner[..dot].to_string(), inner[dot + 1..].to_string()));
+            let address = &inner[..dot];
+            let kind = address.split('.').next().unwrap_or("");
+            if address.contains('.') && Kind::from_name(kind).is_some() {
+                out.push((address.to_string(), inner[dot + 1..].to_string()));
+            }
         }
         rest = &after[end + 1..];
     }
@@ -317,6 +323,15 @@ mod tests {
                 "security_group.nodes".to_string(),
                 "cluster.main".to_string()
             ]
+        );
+    }
+
+    #[test]
+    fn shell_expansions_are_not_references() {
+        let t = "for f in *.sh; do echo ${f%.*}; done; ${cluster.main.endpoint} ${HOME}";
+        assert_eq!(
+            template_placeholders(t),
+            vec![("cluster.main".to_string(), "endpoint".to_string())]
         );
     }
 

@@ -221,7 +221,7 @@ fn shell_quote(s: &str) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // Bottlerocket: TOML API settings. Bottlerocket runs no shell at boot, so preBootstrapCommands
-// have no place here (the config layer rejects them for this family, as eksctl does).
+// have no place here; the config layer must reject them for this family, as eksctl does.
 
 fn bottlerocket(cluster: &ClusterInfo, ng: &NodeGroupSpec) -> String {
     let mut out = String::from("[settings.kubernetes]\n");

@@ -101,7 +101,14 @@ fn ordered_deletes(stale: &[(&LiveResource, Reason)]) -> Vec<Change> {
     let mut referenced_by: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for (r, _) in stale {
         let mut strings = Vec::new();
-        collect_strings(&Value::Object(r.props.clone().into_iter().collect()), &mut strings);
+        for (key, value) in &r.props {
+            // Names, tags and free text may equal another resource's id by coincidence (a
+            // launch template and its Auto Scaling group share a name); only fields that hold
+            // ids or ARNs are references.
+            if !matches!(key.as_str(), "name" | "tags" | "description" | "user_data" | "path") {
+                collect_strings(value, &mut strings);
+            }
+        }
         for s in strings {
             if let Some(target) = owner.get(s.as_str()) {
                 if *target != r.address {

@@ -181,3 +181,17 @@ fn json_contract_uses_documented_names() {
     assert!(v["changes"][0].get("desired").is_none());
     assert_eq!(serde_json::to_value(Action::NoOp).unwrap(), "no-op");
 }
+
+#[test]
+fn names_and_tags_that_equal_an_id_are_not_references() {
+    let l = live(vec![
+        lr("autoscaling_group.web", Kind::AutoscalingGroup, "c-web", json!({"name": "c-web", "launch_template_id": "lt-1"})),
+        lr("launch_template.web", Kind::LaunchTemplate, "lt-1", json!({"name": "c-web", "tags": {"eksform.io/cluster": "c"}})),
+        lr("cluster.main", Kind::Cluster, "c", json!({"name": "c"})),
+    ]);
+    let p = plan_destroy("c", "us-east-1", &l);
+    let lt = change(&p, "launch_template.web");
+    assert_eq!(lt.depends_on, vec!["autoscaling_group.web".to_string()]);
+    assert!(change(&p, "autoscaling_group.web").depends_on.is_empty());
+    assert!(change(&p, "cluster.main").depends_on.is_empty());
+}

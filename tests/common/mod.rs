@@ -59,7 +59,8 @@ impl Moto {
     /// An SDK configuration pointing at this server with dummy static credentials, built the
     /// same way the standard chain would from `AWS_ENDPOINT_URL` and `AWS_ACCESS_KEY_ID`.
     pub async fn sdk_config(&self, region: &str) -> aws_config::SdkConfig {
-        let creds = aws_credential_types::Credentials::new("testing", "testing", None, None, "test");
+        let creds =
+            aws_credential_types::Credentials::new("testing", "testing", None, None, "test");
         aws_config::defaults(aws_config::BehaviorVersion::latest())
             .region(aws_config::Region::new(region.to_string()))
             .endpoint_url(self.endpoint())

@@ -5,7 +5,8 @@
 use super::props::{normalize_ports, normalize_protocol, tag_map, tags_value};
 use crate::model::Props;
 use aws_sdk_ec2::types::{
-    Address, InternetGateway, NatGateway, Route, RouteOrigin, RouteTable, SecurityGroup, SecurityGroupRule, Subnet, Vpc,
+    Address, InternetGateway, NatGateway, Route, RouteOrigin, RouteTable, SecurityGroup,
+    SecurityGroupRule, Subnet, Vpc,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -60,7 +61,10 @@ pub(super) fn subnet(s: &Subnet) -> Found {
         .with("vpc_id", opt(s.vpc_id()))
         .with("cidr", opt(s.cidr_block()))
         .with("availability_zone", opt(s.availability_zone()))
-        .with("map_public_ip_on_launch", s.map_public_ip_on_launch().unwrap_or(false))
+        .with(
+            "map_public_ip_on_launch",
+            s.map_public_ip_on_launch().unwrap_or(false),
+        )
 }
 
 /// `vpc_id` is the attached VPC, null when detached.
@@ -78,7 +82,10 @@ pub(super) fn elastic_ip(a: &Address) -> Found {
 }
 
 pub(super) fn nat_gateway(n: &NatGateway) -> Found {
-    let allocation = n.nat_gateway_addresses().iter().find_map(|a| a.allocation_id());
+    let allocation = n
+        .nat_gateway_addresses()
+        .iter()
+        .find_map(|a| a.allocation_id());
     Found::new(n.nat_gateway_id(), tag_map(n.tags()))
         .with("subnet_id", opt(n.subnet_id()))
         .with("allocation_id", opt(allocation))
@@ -110,7 +117,10 @@ pub(super) fn route_table(t: &RouteTable) -> Found {
 
 fn route(r: &Route) -> Option<(String, String)> {
     if r.gateway_id() == Some("local")
-        || matches!(r.origin(), Some(RouteOrigin::CreateRouteTable | RouteOrigin::EnableVgwRoutePropagation))
+        || matches!(
+            r.origin(),
+            Some(RouteOrigin::CreateRouteTable | RouteOrigin::EnableVgwRoutePropagation)
+        )
     {
         return None;
     }
@@ -170,12 +180,22 @@ pub(super) struct RuleFound {
 pub(super) fn rule(r: &SecurityGroupRule) -> RuleFound {
     let protocol = normalize_protocol(r.ip_protocol().unwrap_or("-1"));
     let ports = normalize_ports(&protocol, r.from_port(), r.to_port());
-    let direction = if r.is_egress() == Some(true) { "egress" } else { "ingress" };
+    let direction = if r.is_egress() == Some(true) {
+        "egress"
+    } else {
+        "ingress"
+    };
     let group_id = r.group_id().unwrap_or_default().to_string();
     let peer = match r.referenced_group_info().and_then(|g| g.group_id()) {
         Some(g) => Peer::Group(g.to_string()),
         // A prefix list is kept as the rule's cidr so the rule still has one distinct address.
-        None => Peer::Cidr(r.cidr_ipv4().or(r.cidr_ipv6()).or(r.prefix_list_id()).unwrap_or_default().to_string()),
+        None => Peer::Cidr(
+            r.cidr_ipv4()
+                .or(r.cidr_ipv6())
+                .or(r.prefix_list_id())
+                .unwrap_or_default()
+                .to_string(),
+        ),
     };
     let mut props = Props::new();
     props.insert("security_group_id".into(), json!(group_id));
@@ -192,8 +212,18 @@ pub(super) fn rule(r: &SecurityGroupRule) -> RuleFound {
     if !tags.is_empty() {
         props.insert("tags".into(), tags_value(&tags));
     }
-    let key = RuleKey { group_id, direction, protocol, ports, peer };
-    RuleFound { id: r.security_group_rule_id().unwrap_or_default().to_string(), key, props }
+    let key = RuleKey {
+        group_id,
+        direction,
+        protocol,
+        ports,
+        peer,
+    };
+    RuleFound {
+        id: r.security_group_rule_id().unwrap_or_default().to_string(),
+        key,
+        props,
+    }
 }
 
 /// Rule descriptions as the group's permissions list them. Some endpoints (moto) leave the
@@ -202,19 +232,46 @@ pub(super) fn rule(r: &SecurityGroupRule) -> RuleFound {
 pub(super) fn permission_descriptions(g: &SecurityGroup) -> BTreeMap<RuleKey, String> {
     let group_id = g.group_id().unwrap_or_default();
     let mut out = BTreeMap::new();
-    for (direction, perms) in [("ingress", g.ip_permissions()), ("egress", g.ip_permissions_egress())] {
+    for (direction, perms) in [
+        ("ingress", g.ip_permissions()),
+        ("egress", g.ip_permissions_egress()),
+    ] {
         for p in perms {
             let protocol = normalize_protocol(p.ip_protocol().unwrap_or("-1"));
             let ports = normalize_ports(&protocol, p.from_port(), p.to_port());
             let cidr = |c: Option<&str>| Peer::Cidr(c.unwrap_or_default().to_string());
-            let peers = p.ip_ranges().iter().map(|r| (cidr(r.cidr_ip()), r.description()));
-            let peers = peers.chain(p.ipv6_ranges().iter().map(|r| (cidr(r.cidr_ipv6()), r.description())));
-            let peers = peers.chain(p.prefix_list_ids().iter().map(|r| (cidr(r.prefix_list_id()), r.description())));
+            let peers = p
+                .ip_ranges()
+                .iter()
+                .map(|r| (cidr(r.cidr_ip()), r.description()));
+            let peers = peers.chain(
+                p.ipv6_ranges()
+                    .iter()
+                    .map(|r| (cidr(r.cidr_ipv6()), r.description())),
+            );
+            let peers = peers.chain(
+                p.prefix_list_ids()
+                    .iter()
+                    .map(|r| (cidr(r.prefix_list_id()), r.description())),
+            );
             let groups = p.user_id_group_pairs().iter();
-            let peers = peers.chain(groups.map(|r| (Peer::Group(r.group_id().unwrap_or_default().to_string()), r.description())));
+            let peers = peers.chain(groups.map(|r| {
+                (
+                    Peer::Group(r.group_id().unwrap_or_default().to_string()),
+                    r.description(),
+                )
+            }));
             for (peer, description) in peers {
-                let Some(d) = description.filter(|d| !d.is_empty()) else { continue };
-                let key = RuleKey { group_id: group_id.to_string(), direction, protocol: protocol.clone(), ports, peer };
+                let Some(d) = description.filter(|d| !d.is_empty()) else {
+                    continue;
+                };
+                let key = RuleKey {
+                    group_id: group_id.to_string(),
+                    direction,
+                    protocol: protocol.clone(),
+                    ports,
+                    peer,
+                };
                 out.insert(key, d.to_string());
             }
         }
@@ -224,25 +281,37 @@ pub(super) fn permission_descriptions(g: &SecurityGroup) -> BTreeMap<RuleKey, St
 
 /// Fills a description the rule listing left out from the group's permissions.
 pub(super) fn fill_description(r: &mut RuleFound, descriptions: &BTreeMap<RuleKey, String>) {
-    if r.props.get("description") == Some(&json!("")) {
-        if let Some(d) = descriptions.get(&r.key) {
-            r.props.insert("description".into(), json!(d));
-        }
+    if r.props.get("description") == Some(&json!(""))
+        && let Some(d) = descriptions.get(&r.key)
+    {
+        r.props.insert("description".into(), json!(d));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_ec2::types::{IpPermission, ReferencedSecurityGroup, RouteTableAssociation, Tag, UserIdGroupPair};
+    use aws_sdk_ec2::types::{
+        IpPermission, ReferencedSecurityGroup, RouteTableAssociation, Tag, UserIdGroupPair,
+    };
 
     #[test]
     fn route_tables_skip_local_routes_and_main_associations() {
         let t = RouteTable::builder()
             .route_table_id("rtb-1")
             .vpc_id("vpc-1")
-            .routes(Route::builder().destination_cidr_block("10.0.0.0/16").gateway_id("local").build())
-            .routes(Route::builder().destination_cidr_block("0.0.0.0/0").nat_gateway_id("nat-1").build())
+            .routes(
+                Route::builder()
+                    .destination_cidr_block("10.0.0.0/16")
+                    .gateway_id("local")
+                    .build(),
+            )
+            .routes(
+                Route::builder()
+                    .destination_cidr_block("0.0.0.0/0")
+                    .nat_gateway_id("nat-1")
+                    .build(),
+            )
             .routes(
                 Route::builder()
                     .destination_cidr_block("10.9.0.0/16")
@@ -251,8 +320,18 @@ mod tests {
                     .build(),
             )
             .associations(RouteTableAssociation::builder().main(true).build())
-            .associations(RouteTableAssociation::builder().main(false).subnet_id("subnet-b").build())
-            .associations(RouteTableAssociation::builder().main(false).subnet_id("subnet-a").build())
+            .associations(
+                RouteTableAssociation::builder()
+                    .main(false)
+                    .subnet_id("subnet-b")
+                    .build(),
+            )
+            .associations(
+                RouteTableAssociation::builder()
+                    .main(false)
+                    .subnet_id("subnet-a")
+                    .build(),
+            )
             .tags(Tag::builder().key("k").value("v").build())
             .build();
         let f = route_table(&t);
@@ -288,7 +367,12 @@ mod tests {
             .ip_permissions(
                 IpPermission::builder()
                     .ip_protocol("-1")
-                    .user_id_group_pairs(UserIdGroupPair::builder().group_id("sg-2").description("node to node").build())
+                    .user_id_group_pairs(
+                        UserIdGroupPair::builder()
+                            .group_id("sg-2")
+                            .description("node to node")
+                            .build(),
+                    )
                     .build(),
             )
             .build();
@@ -298,7 +382,9 @@ mod tests {
 
     #[test]
     fn detached_gateways_read_a_null_vpc() {
-        let g = InternetGateway::builder().internet_gateway_id("igw-1").build();
+        let g = InternetGateway::builder()
+            .internet_gateway_id("igw-1")
+            .build();
         assert_eq!(internet_gateway(&g).props["vpc_id"], Value::Null);
     }
 }

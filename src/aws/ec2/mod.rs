@@ -5,6 +5,7 @@
 //! here decides *whether* to change something: that is the plan's job.
 
 mod convert;
+mod external;
 mod network;
 mod props;
 mod read;
@@ -72,7 +73,11 @@ impl Ec2 {
     }
 
     /// Creates one resource tagged at creation, waits until it is usable and returns it as read.
-    pub async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+    pub async fn create(
+        &self,
+        cluster: &str,
+        r: &ResolvedResource,
+    ) -> Result<LiveResource, AwsError> {
         let id = match r.kind {
             Kind::Vpc => self.create_vpc(r).await?,
             Kind::Subnet => self.create_subnet(r).await?,
@@ -100,7 +105,10 @@ impl Ec2 {
                 SERVICE,
                 "Update",
                 "NotUpdatable",
-                format!("{}: \"{f}\" cannot change in place; the resource must be replaced", r.address),
+                format!(
+                    "{}: \"{f}\" cannot change in place; the resource must be replaced",
+                    r.address
+                ),
             ));
         }
         let has = |name: &str| fields.iter().any(|f| f == name);
@@ -187,15 +195,28 @@ where
             SERVICE,
             op,
             "WaiterTimeout",
-            format!("{address}: still not ready after {}s; run again to resume", w.max_wait().as_secs()),
+            format!(
+                "{address}: still not ready after {}s; run again to resume",
+                w.max_wait().as_secs()
+            ),
         ),
         WaiterError::FailureState(f) => {
             let why = f.final_poll().as_result().ok().and_then(detail);
             let why = why.map(|w| format!(": {w}")).unwrap_or_default();
-            AwsError::local(SERVICE, op, "WaiterFailureState", format!("{address}: AWS reports it failed{why}"))
+            AwsError::local(
+                SERVICE,
+                op,
+                "WaiterFailureState",
+                format!("{address}: AWS reports it failed{why}"),
+            )
         }
         WaiterError::OperationFailed(f) => AwsError::from_sdk(SERVICE, op, f.into_error()),
-        _ => AwsError::local(SERVICE, op, "WaiterError", format!("{address}: could not wait for it")),
+        _ => AwsError::local(
+            SERVICE,
+            op,
+            "WaiterError",
+            format!("{address}: could not wait for it"),
+        ),
     }
 }
 
@@ -212,7 +233,10 @@ fn not_ec2(kind: Kind, op: &str, address: &str) -> AwsError {
         SERVICE,
         "Dispatch",
         "WrongService",
-        format!("{address}: kind {} is not an EC2 networking kind ({op})", kind.as_str()),
+        format!(
+            "{address}: kind {} is not an EC2 networking kind ({op})",
+            kind.as_str()
+        ),
     )
 }
 

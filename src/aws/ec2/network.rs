@@ -7,7 +7,7 @@ use super::props::{client_token, prop_bool, prop_opt_str, prop_str, sdk_tags, ta
 use super::{Ec2, SERVICE, sdk, waiter_error, waiter_error_with};
 use crate::aws::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
-use crate::model::tags_of;
+use crate::model::{Kind, tags_of};
 use aws_sdk_ec2::client::Waiters;
 use aws_sdk_ec2::types::{AttributeBooleanValue, DomainType, NatGatewayState, ResourceType, Tag};
 
@@ -17,7 +17,12 @@ fn flag(value: bool) -> AttributeBooleanValue {
 
 /// A create call that answered without the new id: nothing sensible can follow.
 pub(super) fn missing_id(op: &'static str, address: &str) -> AwsError {
-    AwsError::local(SERVICE, op, "MissingId", format!("{address}: {op} returned no id"))
+    AwsError::local(
+        SERVICE,
+        op,
+        "MissingId",
+        format!("{address}: {op} returned no id"),
+    )
 }
 
 impl Ec2 {
@@ -30,26 +35,46 @@ impl Ec2 {
             .send()
             .await
             .map_err(sdk("CreateVpc"))?;
-        let id = out.vpc().and_then(|v| v.vpc_id()).ok_or_else(|| missing_id("CreateVpc", &r.address))?;
+        let id = out
+            .vpc()
+            .and_then(|v| v.vpc_id())
+            .ok_or_else(|| missing_id("CreateVpc", &r.address))?;
         self.client
             .wait_until_vpc_available()
             .vpc_ids(id)
             .wait(self.timeouts.available)
             .await
             .map_err(|e| waiter_error("DescribeVpcs", &r.address, e))?;
-        self.set_vpc_dns(id, Some(prop_bool(r, "enable_dns_support")?), Some(prop_bool(r, "enable_dns_hostnames")?))
-            .await?;
+        self.set_vpc_dns(
+            id,
+            Some(prop_bool(r, "enable_dns_support")?),
+            Some(prop_bool(r, "enable_dns_hostnames")?),
+        )
+        .await?;
         Ok(id.to_string())
     }
 
     /// One attribute per call, as EC2 requires; DNS support first, since hostnames need it.
-    async fn set_vpc_dns(&self, id: &str, support: Option<bool>, hostnames: Option<bool>) -> Result<(), AwsError> {
+    async fn set_vpc_dns(
+        &self,
+        id: &str,
+        support: Option<bool>,
+        hostnames: Option<bool>,
+    ) -> Result<(), AwsError> {
         if let Some(v) = support {
-            let call = self.client.modify_vpc_attribute().vpc_id(id).enable_dns_support(flag(v));
+            let call = self
+                .client
+                .modify_vpc_attribute()
+                .vpc_id(id)
+                .enable_dns_support(flag(v));
             call.send().await.map_err(sdk("ModifyVpcAttribute"))?;
         }
         if let Some(v) = hostnames {
-            let call = self.client.modify_vpc_attribute().vpc_id(id).enable_dns_hostnames(flag(v));
+            let call = self
+                .client
+                .modify_vpc_attribute()
+                .vpc_id(id)
+                .enable_dns_hostnames(flag(v));
             call.send().await.map_err(sdk("ModifyVpcAttribute"))?;
         }
         Ok(())
@@ -61,8 +86,16 @@ impl Ec2 {
         live: &LiveResource,
         has: &(dyn Fn(&str) -> bool + Sync),
     ) -> Result<(), AwsError> {
-        let support = if has("enable_dns_support") { Some(prop_bool(r, "enable_dns_support")?) } else { None };
-        let hostnames = if has("enable_dns_hostnames") { Some(prop_bool(r, "enable_dns_hostnames")?) } else { None };
+        let support = if has("enable_dns_support") {
+            Some(prop_bool(r, "enable_dns_support")?)
+        } else {
+            None
+        };
+        let hostnames = if has("enable_dns_hostnames") {
+            Some(prop_bool(r, "enable_dns_hostnames")?)
+        } else {
+            None
+        };
         self.set_vpc_dns(&live.id, support, hostnames).await
     }
 
@@ -77,7 +110,10 @@ impl Ec2 {
             .send()
             .await
             .map_err(sdk("CreateSubnet"))?;
-        let id = out.subnet().and_then(|s| s.subnet_id()).ok_or_else(|| missing_id("CreateSubnet", &r.address))?;
+        let id = out
+            .subnet()
+            .and_then(|s| s.subnet_id())
+            .ok_or_else(|| missing_id("CreateSubnet", &r.address))?;
         self.client
             .wait_until_subnet_available()
             .subnet_ids(id)
@@ -91,22 +127,36 @@ impl Ec2 {
     }
 
     async fn set_map_public_ip(&self, id: &str, value: bool) -> Result<(), AwsError> {
-        let call = self.client.modify_subnet_attribute().subnet_id(id).map_public_ip_on_launch(flag(value));
+        let call = self
+            .client
+            .modify_subnet_attribute()
+            .subnet_id(id)
+            .map_public_ip_on_launch(flag(value));
         call.send().await.map_err(sdk("ModifySubnetAttribute"))?;
         Ok(())
     }
 
-    pub(super) async fn update_subnet(&self, r: &ResolvedResource, live: &LiveResource) -> Result<(), AwsError> {
-        self.set_map_public_ip(&live.id, prop_bool(r, "map_public_ip_on_launch")?).await
+    pub(super) async fn update_subnet(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+    ) -> Result<(), AwsError> {
+        self.set_map_public_ip(&live.id, prop_bool(r, "map_public_ip_on_launch")?)
+            .await
     }
 
     /// Create, then attach. A crash between the two leaves a tagged, detached gateway whose
     /// `vpc_id` reads null, which the next plan turns into an update that attaches it.
-    pub(super) async fn create_internet_gateway(&self, r: &ResolvedResource) -> Result<String, AwsError> {
+    pub(super) async fn create_internet_gateway(
+        &self,
+        r: &ResolvedResource,
+    ) -> Result<String, AwsError> {
         let out = self
             .client
             .create_internet_gateway()
-            .set_tag_specifications(tag_spec(ResourceType::InternetGateway, &r.props).map(|t| vec![t]))
+            .set_tag_specifications(
+                tag_spec(ResourceType::InternetGateway, &r.props).map(|t| vec![t]),
+            )
             .send()
             .await
             .map_err(sdk("CreateInternetGateway"))?;
@@ -121,28 +171,43 @@ impl Ec2 {
     }
 
     async fn attach_internet_gateway(&self, id: &str, vpc: &str) -> Result<(), AwsError> {
-        let call = self.client.attach_internet_gateway().internet_gateway_id(id).vpc_id(vpc);
+        let call = self
+            .client
+            .attach_internet_gateway()
+            .internet_gateway_id(id)
+            .vpc_id(vpc);
         call.send().await.map_err(sdk("AttachInternetGateway"))?;
         Ok(())
     }
 
     /// Detaching from a VPC the gateway is no longer attached to is already done.
     async fn detach_internet_gateway(&self, id: &str, vpc: &str) -> Result<(), AwsError> {
-        let call = self.client.detach_internet_gateway().internet_gateway_id(id).vpc_id(vpc);
+        let call = self
+            .client
+            .detach_internet_gateway()
+            .internet_gateway_id(id)
+            .vpc_id(vpc);
         match call.send().await.map_err(sdk("DetachInternetGateway")) {
             Err(e) if e.is_not_found() || e.code == "Gateway.NotAttached" => Ok(()),
             other => other.map(|_| ()),
         }
     }
 
-    pub(super) async fn update_internet_gateway(&self, r: &ResolvedResource, live: &LiveResource) -> Result<(), AwsError> {
+    pub(super) async fn update_internet_gateway(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+    ) -> Result<(), AwsError> {
         let want = prop_opt_str(r, "vpc_id")?;
-        let have = live.props.get("vpc_id").and_then(|v| v.as_str());
+        let current = self.describe_one(Kind::InternetGateway, &live.id).await?;
+        let current = current.map(|f| f.props).unwrap_or_default();
+        let have = current.get("vpc_id").and_then(|v| v.as_str());
         if want == have {
             return Ok(());
         }
         if let Some(old) = have {
-            self.retry_in_use(|| self.detach_internet_gateway(&live.id, old)).await?;
+            self.retry_in_use(|| self.detach_internet_gateway(&live.id, old))
+                .await?;
         }
         match want {
             Some(vpc) => self.attach_internet_gateway(&live.id, vpc).await,
@@ -150,14 +215,29 @@ impl Ec2 {
         }
     }
 
-    pub(super) async fn delete_internet_gateway(&self, live: &LiveResource) -> Result<(), AwsError> {
-        if let Some(vpc) = live.props.get("vpc_id").and_then(|v| v.as_str()) {
+    /// Detaches from the VPC it is attached to now (read fresh: the planned state may be stale),
+    /// then deletes.
+    pub(super) async fn delete_internet_gateway(
+        &self,
+        live: &LiveResource,
+    ) -> Result<(), AwsError> {
+        let Some(current) = self.describe_one(Kind::InternetGateway, &live.id).await? else {
+            return Ok(());
+        };
+        if let Some(vpc) = current.props.get("vpc_id").and_then(|v| v.as_str()) {
             // Public IPs still mapped in the VPC block the detach until they are released.
-            self.retry_in_use(|| self.detach_internet_gateway(&live.id, vpc)).await?;
+            self.retry_in_use(|| self.detach_internet_gateway(&live.id, vpc))
+                .await?;
         }
         self.retry_in_use(|| async {
-            let call = self.client.delete_internet_gateway().internet_gateway_id(&live.id);
-            call.send().await.map_err(sdk("DeleteInternetGateway")).map(|_| ())
+            let call = self
+                .client
+                .delete_internet_gateway()
+                .internet_gateway_id(&live.id);
+            call.send()
+                .await
+                .map_err(sdk("DeleteInternetGateway"))
+                .map(|_| ())
         })
         .await
     }
@@ -171,7 +251,9 @@ impl Ec2 {
             .send()
             .await
             .map_err(sdk("AllocateAddress"))?;
-        out.allocation_id().map(str::to_string).ok_or_else(|| missing_id("AllocateAddress", &r.address))
+        out.allocation_id()
+            .map(str::to_string)
+            .ok_or_else(|| missing_id("AllocateAddress", &r.address))
     }
 
     /// Retried while in use: the NAT gateway holding the address lets go only once deleted.
@@ -186,7 +268,11 @@ impl Ec2 {
     /// With a ClientToken, so a create retried after a crash returns the first NAT gateway
     /// rather than paying for two. A token whose NAT gateway has since been deleted is spent:
     /// the create is made again with the dead one's id as salt (still stable across retries).
-    pub(super) async fn create_nat_gateway(&self, cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
+    pub(super) async fn create_nat_gateway(
+        &self,
+        cluster: &str,
+        r: &ResolvedResource,
+    ) -> Result<String, AwsError> {
         let mut id = self.request_nat_gateway(cluster, r, "").await?;
         if self.nat_state(&id).await?.is_some_and(|s| is_gone(&s)) {
             let dead = id.clone();
@@ -201,7 +287,12 @@ impl Ec2 {
         Ok(id)
     }
 
-    async fn request_nat_gateway(&self, cluster: &str, r: &ResolvedResource, salt: &str) -> Result<String, AwsError> {
+    async fn request_nat_gateway(
+        &self,
+        cluster: &str,
+        r: &ResolvedResource,
+        salt: &str,
+    ) -> Result<String, AwsError> {
         let out = self
             .client
             .create_nat_gateway()
@@ -213,11 +304,17 @@ impl Ec2 {
             .await
             .map_err(sdk("CreateNatGateway"))?;
         let nat = out.nat_gateway().and_then(|n| n.nat_gateway_id());
-        nat.map(str::to_string).ok_or_else(|| missing_id("CreateNatGateway", &r.address))
+        nat.map(str::to_string)
+            .ok_or_else(|| missing_id("CreateNatGateway", &r.address))
     }
 
     async fn nat_state(&self, id: &str) -> Result<Option<NatGatewayState>, AwsError> {
-        let out = self.client.describe_nat_gateways().nat_gateway_ids(id).send().await;
+        let out = self
+            .client
+            .describe_nat_gateways()
+            .nat_gateway_ids(id)
+            .send()
+            .await;
         let out = out.map_err(sdk("DescribeNatGateways"))?;
         Ok(out.nat_gateways().first().and_then(|n| n.state()).cloned())
     }
@@ -237,7 +334,13 @@ impl Ec2 {
 
     pub(super) async fn delete_vpc(&self, live: &LiveResource) -> Result<(), AwsError> {
         self.retry_in_use(|| async {
-            self.client.delete_vpc().vpc_id(&live.id).send().await.map_err(sdk("DeleteVpc")).map(|_| ())
+            self.client
+                .delete_vpc()
+                .vpc_id(&live.id)
+                .send()
+                .await
+                .map_err(sdk("DeleteVpc"))
+                .map(|_| ())
         })
         .await
     }
@@ -252,18 +355,37 @@ impl Ec2 {
 
     /// Makes the live tags equal the desired ones: changed and new keys in one CreateTags,
     /// removed keys in one DeleteTags.
-    pub(super) async fn update_tags(&self, r: &ResolvedResource, live: &LiveResource) -> Result<(), AwsError> {
+    pub(super) async fn update_tags(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+    ) -> Result<(), AwsError> {
         let want = tags_of(&r.props);
         let have = tags_of(&live.props);
-        let set: std::collections::BTreeMap<String, String> =
-            want.iter().filter(|(k, v)| have.get(*k) != Some(v)).map(|(k, v)| (k.clone(), v.clone())).collect();
-        let removed: Vec<Tag> = have.keys().filter(|k| !want.contains_key(*k)).map(|k| Tag::builder().key(k).build()).collect();
+        let set: std::collections::BTreeMap<String, String> = want
+            .iter()
+            .filter(|(k, v)| have.get(*k) != Some(v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let removed: Vec<Tag> = have
+            .keys()
+            .filter(|k| !want.contains_key(*k))
+            .map(|k| Tag::builder().key(k).build())
+            .collect();
         if !set.is_empty() {
-            let call = self.client.create_tags().resources(&live.id).set_tags(Some(sdk_tags(&set)));
+            let call = self
+                .client
+                .create_tags()
+                .resources(&live.id)
+                .set_tags(Some(sdk_tags(&set)));
             call.send().await.map_err(sdk("CreateTags"))?;
         }
         if !removed.is_empty() {
-            let call = self.client.delete_tags().resources(&live.id).set_tags(Some(removed));
+            let call = self
+                .client
+                .delete_tags()
+                .resources(&live.id)
+                .set_tags(Some(removed));
             call.send().await.map_err(sdk("DeleteTags"))?;
         }
         Ok(())
@@ -271,9 +393,15 @@ impl Ec2 {
 }
 
 /// Why a NAT gateway failed, as AWS says (a subnet without an internet gateway, an address in use).
-fn nat_failure(out: &aws_sdk_ec2::operation::describe_nat_gateways::DescribeNatGatewaysOutput) -> Option<String> {
+fn nat_failure(
+    out: &aws_sdk_ec2::operation::describe_nat_gateways::DescribeNatGatewaysOutput,
+) -> Option<String> {
     let n = out.nat_gateways().first()?;
-    Some(format!("{}: {}", n.failure_code()?, n.failure_message().unwrap_or("")))
+    Some(format!(
+        "{}: {}",
+        n.failure_code()?,
+        n.failure_message().unwrap_or("")
+    ))
 }
 
 fn is_gone(state: &NatGatewayState) -> bool {

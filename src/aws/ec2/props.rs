@@ -28,7 +28,10 @@ pub(super) fn prop_str<'a>(r: &'a ResolvedResource, key: &str) -> Result<&'a str
 }
 
 /// A string property that may be absent or null.
-pub(super) fn prop_opt_str<'a>(r: &'a ResolvedResource, key: &str) -> Result<Option<&'a str>, AwsError> {
+pub(super) fn prop_opt_str<'a>(
+    r: &'a ResolvedResource,
+    key: &str,
+) -> Result<Option<&'a str>, AwsError> {
     match r.props.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -92,11 +95,17 @@ pub(super) fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
 }
 
 pub(super) fn tags_value(tags: &BTreeMap<String, String>) -> Value {
-    Value::Object(tags.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+    Value::Object(
+        tags.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }
 
 pub(super) fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
 }
 
 /// The tag specification for a create call, or `None` when the resource has no tags.
@@ -105,7 +114,12 @@ pub(super) fn tag_spec(kind: ResourceType, props: &Props) -> Option<TagSpecifica
     if tags.is_empty() {
         return None;
     }
-    Some(TagSpecification::builder().resource_type(kind).set_tags(Some(sdk_tags(&tags))).build())
+    Some(
+        TagSpecification::builder()
+            .resource_type(kind)
+            .set_tags(Some(sdk_tags(&tags)))
+            .build(),
+    )
 }
 
 /// An EC2 ClientToken for creating `r`: the same request (same cluster, address and
@@ -175,12 +189,20 @@ mod tests {
 
     #[test]
     fn typed_props_name_the_resource_when_wrong() {
-        let r = res(json!({"routes": [{"destination": "0.0.0.0/0", "target": "igw-1"}], "subnet_ids": null}));
-        assert_eq!(prop_routes(&r).unwrap(), vec![("0.0.0.0/0".to_string(), "igw-1".to_string())]);
+        let r = res(
+            json!({"routes": [{"destination": "0.0.0.0/0", "target": "igw-1"}], "subnet_ids": null}),
+        );
+        assert_eq!(
+            prop_routes(&r).unwrap(),
+            vec![("0.0.0.0/0".to_string(), "igw-1".to_string())]
+        );
         assert!(prop_str_list(&r, "subnet_ids").unwrap().is_empty());
         let err = prop_str(&r, "vpc_id").unwrap_err();
         assert_eq!(err.code, "InvalidProperty");
-        assert!(err.message.starts_with("route_table.public: property \"vpc_id\""));
+        assert!(
+            err.message
+                .starts_with("route_table.public: property \"vpc_id\"")
+        );
         let bad = res(json!({"routes": [{"destination": 1}]}));
         assert!(prop_routes(&bad).is_err());
     }
@@ -188,7 +210,10 @@ mod tests {
     #[test]
     fn aws_reserved_tags_are_not_read_and_empty_tags_need_no_spec() {
         let tags = vec![
-            Tag::builder().key("aws:cloudformation:stack-name").value("x").build(),
+            Tag::builder()
+                .key("aws:cloudformation:stack-name")
+                .value("x")
+                .build(),
             Tag::builder().key("Name").value("demo").build(),
         ];
         let m = tag_map(&tags);

@@ -1,8 +1,7 @@
 //! Reading EC2 networking: one concurrent wave of tag-filtered, paginated Describe calls, then
 //! one more for what those calls do not return (VPC DNS attributes, rules of the owned groups).
-//! Also single-resource reads (a resource as it stands after a write) and the status of the
-//! external VPC and subnets named by id. Ownership is re-checked on every item, since a
-//! server-side tag filter is not a guarantee. Must not write anything.
+//! Also single-resource reads (a resource as it stands after a write). Ownership is re-checked
+//! on every item, since a server-side tag filter is not a guarantee. Must not write anything.
 
 use super::convert::{self, Found, Peer, RuleFound, RuleKey, VpcDns};
 use super::props::tag_map;
@@ -20,7 +19,10 @@ use std::time::{Duration, Instant};
 const FILTER_VALUES: usize = 200;
 
 fn cluster_filter(cluster: &str) -> Filter {
-    Filter::builder().name(format!("tag:{TAG_CLUSTER}")).values(cluster).build()
+    Filter::builder()
+        .name(format!("tag:{TAG_CLUSTER}"))
+        .values(cluster)
+        .build()
 }
 
 /// The address of a resource the cluster owns: its `eksform.io/id` tag, when the cluster tag
@@ -55,7 +57,9 @@ impl Ec2 {
         let mut out = Vec::new();
         let mut groups = BTreeMap::new();
         for (kind, found) in wave.others {
-            let Some(address) = owned_address(&found.tags, cluster) else { continue };
+            let Some(address) = owned_address(&found.tags, cluster) else {
+                continue;
+            };
             if kind == Kind::SecurityGroup {
                 groups.insert(found.id.clone(), address.clone());
             }
@@ -68,7 +72,10 @@ impl Ec2 {
             .collect();
         let group_ids: Vec<String> = groups.keys().cloned().collect();
         let (dns, rules) = tokio::try_join!(
-            try_join_all(vpcs.iter().map(|(_, v)| self.vpc_dns(v.vpc_id().unwrap_or_default()))),
+            try_join_all(
+                vpcs.iter()
+                    .map(|(_, v)| self.vpc_dns(v.vpc_id().unwrap_or_default()))
+            ),
             self.rules_of_groups(&group_ids),
         )?;
         for ((address, v), dns) in vpcs.into_iter().zip(dns) {
@@ -86,67 +93,180 @@ impl Ec2 {
         let c = &self.client;
         let f = || cluster_filter(cluster);
         let (vpcs, subnets, igws, addresses, nats, tables, groups) = tokio::try_join!(
-            async { c.describe_vpcs().filters(f()).into_paginator().items().send().try_collect().await.map_err(sdk("DescribeVpcs")) },
-            async { c.describe_subnets().filters(f()).into_paginator().items().send().try_collect().await.map_err(sdk("DescribeSubnets")) },
+            async {
+                c.describe_vpcs()
+                    .filters(f())
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await
+                    .map_err(sdk("DescribeVpcs"))
+            },
+            async {
+                c.describe_subnets()
+                    .filters(f())
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await
+                    .map_err(sdk("DescribeSubnets"))
+            },
             async {
                 let p = c.describe_internet_gateways().filters(f()).into_paginator();
-                p.items().send().try_collect().await.map_err(sdk("DescribeInternetGateways"))
+                p.items()
+                    .send()
+                    .try_collect()
+                    .await
+                    .map_err(sdk("DescribeInternetGateways"))
             },
             // DescribeAddresses is not paginated: it returns every address at once.
-            async { c.describe_addresses().filters(f()).send().await.map_err(sdk("DescribeAddresses")) },
+            async {
+                c.describe_addresses()
+                    .filters(f())
+                    .send()
+                    .await
+                    .map_err(sdk("DescribeAddresses"))
+            },
             async {
                 let p = c.describe_nat_gateways().filter(f()).into_paginator();
-                p.items().send().try_collect().await.map_err(sdk("DescribeNatGateways"))
+                p.items()
+                    .send()
+                    .try_collect()
+                    .await
+                    .map_err(sdk("DescribeNatGateways"))
             },
-            async { c.describe_route_tables().filters(f()).into_paginator().items().send().try_collect().await.map_err(sdk("DescribeRouteTables")) },
+            async {
+                c.describe_route_tables()
+                    .filters(f())
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await
+                    .map_err(sdk("DescribeRouteTables"))
+            },
             async {
                 let p = c.describe_security_groups().filters(f()).into_paginator();
-                p.items().send().try_collect().await.map_err(sdk("DescribeSecurityGroups"))
+                p.items()
+                    .send()
+                    .try_collect()
+                    .await
+                    .map_err(sdk("DescribeSecurityGroups"))
             },
         )?;
         let mut others: Vec<(Kind, Found)> = Vec::new();
         others.extend(subnets.iter().map(|s| (Kind::Subnet, convert::subnet(s))));
-        others.extend(igws.iter().map(|g| (Kind::InternetGateway, convert::internet_gateway(g))));
-        others.extend(addresses.addresses().iter().map(|a| (Kind::ElasticIp, convert::elastic_ip(a))));
-        let nats = nats.iter().filter(|n| n.state() != Some(&NatGatewayState::Deleted));
+        others.extend(
+            igws.iter()
+                .map(|g| (Kind::InternetGateway, convert::internet_gateway(g))),
+        );
+        others.extend(
+            addresses
+                .addresses()
+                .iter()
+                .map(|a| (Kind::ElasticIp, convert::elastic_ip(a))),
+        );
+        let nats = nats
+            .iter()
+            .filter(|n| n.state() != Some(&NatGatewayState::Deleted));
         others.extend(nats.map(|n| (Kind::NatGateway, convert::nat_gateway(n))));
-        others.extend(tables.iter().map(|t| (Kind::RouteTable, convert::route_table(t))));
-        others.extend(groups.iter().map(|g| (Kind::SecurityGroup, convert::security_group(g))));
-        let descriptions = groups.iter().flat_map(convert::permission_descriptions).collect();
-        Ok(Wave { vpcs, others, descriptions })
+        others.extend(
+            tables
+                .iter()
+                .map(|t| (Kind::RouteTable, convert::route_table(t))),
+        );
+        others.extend(
+            groups
+                .iter()
+                .map(|g| (Kind::SecurityGroup, convert::security_group(g))),
+        );
+        let descriptions = groups
+            .iter()
+            .flat_map(convert::permission_descriptions)
+            .collect();
+        Ok(Wave {
+            vpcs,
+            others,
+            descriptions,
+        })
     }
 
     pub(super) async fn vpc_dns(&self, vpc_id: &str) -> Result<VpcDns, AwsError> {
-        let ask = |attr: VpcAttributeName| self.client.describe_vpc_attribute().vpc_id(vpc_id).attribute(attr).send();
+        let ask = |attr: VpcAttributeName| {
+            self.client
+                .describe_vpc_attribute()
+                .vpc_id(vpc_id)
+                .attribute(attr)
+                .send()
+        };
         let (hostnames, support) = tokio::try_join!(
-            async { ask(VpcAttributeName::EnableDnsHostnames).await.map_err(sdk("DescribeVpcAttribute")) },
-            async { ask(VpcAttributeName::EnableDnsSupport).await.map_err(sdk("DescribeVpcAttribute")) },
+            async {
+                ask(VpcAttributeName::EnableDnsHostnames)
+                    .await
+                    .map_err(sdk("DescribeVpcAttribute"))
+            },
+            async {
+                ask(VpcAttributeName::EnableDnsSupport)
+                    .await
+                    .map_err(sdk("DescribeVpcAttribute"))
+            },
         )?;
         Ok(VpcDns {
-            hostnames: hostnames.enable_dns_hostnames().and_then(|a| a.value()).unwrap_or(false),
-            support: support.enable_dns_support().and_then(|a| a.value()).unwrap_or(true),
+            hostnames: hostnames
+                .enable_dns_hostnames()
+                .and_then(|a| a.value())
+                .unwrap_or(false),
+            support: support
+                .enable_dns_support()
+                .and_then(|a| a.value())
+                .unwrap_or(true),
         })
     }
 
     /// Rules of the given groups, in batches of the filter's value limit, run concurrently.
-    async fn rules_of_groups(&self, group_ids: &[String]) -> Result<Vec<SecurityGroupRule>, AwsError> {
+    async fn rules_of_groups(
+        &self,
+        group_ids: &[String],
+    ) -> Result<Vec<SecurityGroupRule>, AwsError> {
         let batches = group_ids.chunks(FILTER_VALUES).map(|ids| {
-            let filter = Filter::builder().name("group-id").set_values(Some(ids.to_vec())).build();
-            let p = self.client.describe_security_group_rules().filters(filter).into_paginator();
-            async move { p.items().send().try_collect().await.map_err(sdk("DescribeSecurityGroupRules")) }
+            let filter = Filter::builder()
+                .name("group-id")
+                .set_values(Some(ids.to_vec()))
+                .build();
+            let p = self
+                .client
+                .describe_security_group_rules()
+                .filters(filter)
+                .into_paginator();
+            async move {
+                p.items()
+                    .send()
+                    .try_collect()
+                    .await
+                    .map_err(sdk("DescribeSecurityGroupRules"))
+            }
         });
         Ok(try_join_all(batches).await?.into_iter().flatten().collect())
     }
 
     /// One resource by id, as read. EC2 is eventually consistent: a resource just created may
     /// briefly be unknown to Describe, so NotFound is retried for a short while.
-    pub(super) async fn read_one(&self, kind: Kind, id: &str, address: &str) -> Result<LiveResource, AwsError> {
+    pub(super) async fn read_one(
+        &self,
+        kind: Kind,
+        id: &str,
+        address: &str,
+    ) -> Result<LiveResource, AwsError> {
         let deadline = Instant::now() + self.timeouts.available.min(Duration::from_secs(30));
         let mut delay = Duration::from_millis(250);
         loop {
             match self.describe_one(kind, id).await {
                 Ok(Some(found)) => return Ok(live(kind, address.to_string(), found)),
-                Ok(None) if Instant::now() + delay >= deadline => return Err(not_found(kind, id, address)),
+                Ok(None) if Instant::now() + delay >= deadline => {
+                    return Err(not_found(kind, id, address));
+                }
                 Err(e) if !e.is_not_found() || Instant::now() + delay >= deadline => return Err(e),
                 _ => {}
             }
@@ -155,38 +275,79 @@ impl Ec2 {
         }
     }
 
-    async fn describe_one(&self, kind: Kind, id: &str) -> Result<Option<Found>, AwsError> {
+    pub(super) async fn describe_one(
+        &self,
+        kind: Kind,
+        id: &str,
+    ) -> Result<Option<Found>, AwsError> {
         let c = &self.client;
         Ok(match kind {
             Kind::Vpc => {
-                let out = c.describe_vpcs().vpc_ids(id).send().await.map_err(sdk("DescribeVpcs"))?;
+                let out = c
+                    .describe_vpcs()
+                    .vpc_ids(id)
+                    .send()
+                    .await
+                    .map_err(sdk("DescribeVpcs"))?;
                 match out.vpcs().first() {
                     Some(v) => Some(convert::vpc(v, self.vpc_dns(id).await?)),
                     None => None,
                 }
             }
             Kind::Subnet => {
-                let out = c.describe_subnets().subnet_ids(id).send().await.map_err(sdk("DescribeSubnets"))?;
+                let out = c
+                    .describe_subnets()
+                    .subnet_ids(id)
+                    .send()
+                    .await
+                    .map_err(sdk("DescribeSubnets"))?;
                 out.subnets().first().map(convert::subnet)
             }
             Kind::InternetGateway => {
-                let out = c.describe_internet_gateways().internet_gateway_ids(id).send().await;
-                out.map_err(sdk("DescribeInternetGateways"))?.internet_gateways().first().map(convert::internet_gateway)
+                let out = c
+                    .describe_internet_gateways()
+                    .internet_gateway_ids(id)
+                    .send()
+                    .await;
+                out.map_err(sdk("DescribeInternetGateways"))?
+                    .internet_gateways()
+                    .first()
+                    .map(convert::internet_gateway)
             }
             Kind::ElasticIp => {
-                let out = c.describe_addresses().allocation_ids(id).send().await.map_err(sdk("DescribeAddresses"))?;
+                let out = c
+                    .describe_addresses()
+                    .allocation_ids(id)
+                    .send()
+                    .await
+                    .map_err(sdk("DescribeAddresses"))?;
                 out.addresses().first().map(convert::elastic_ip)
             }
             Kind::NatGateway => {
-                let out = c.describe_nat_gateways().nat_gateway_ids(id).send().await.map_err(sdk("DescribeNatGateways"))?;
+                let out = c
+                    .describe_nat_gateways()
+                    .nat_gateway_ids(id)
+                    .send()
+                    .await
+                    .map_err(sdk("DescribeNatGateways"))?;
                 out.nat_gateways().first().map(convert::nat_gateway)
             }
             Kind::RouteTable => {
-                let out = c.describe_route_tables().route_table_ids(id).send().await.map_err(sdk("DescribeRouteTables"))?;
+                let out = c
+                    .describe_route_tables()
+                    .route_table_ids(id)
+                    .send()
+                    .await
+                    .map_err(sdk("DescribeRouteTables"))?;
                 out.route_tables().first().map(convert::route_table)
             }
             Kind::SecurityGroup => {
-                let out = c.describe_security_groups().group_ids(id).send().await.map_err(sdk("DescribeSecurityGroups"))?;
+                let out = c
+                    .describe_security_groups()
+                    .group_ids(id)
+                    .send()
+                    .await
+                    .map_err(sdk("DescribeSecurityGroups"))?;
                 out.security_groups().first().map(convert::security_group)
             }
             Kind::SecurityGroupRule => self.rule_one(id).await?,
@@ -206,56 +367,32 @@ impl Ec2 {
     }
 
     async fn rule_one(&self, id: &str) -> Result<Option<Found>, AwsError> {
-        let Some(r) = self.rule_by_id(id).await? else { return Ok(None) };
+        let Some(r) = self.rule_by_id(id).await? else {
+            return Ok(None);
+        };
         let mut rule = convert::rule(&r);
         if rule.props.get("description") == Some(&serde_json::json!("")) {
-            let call = self.client.describe_security_groups().group_ids(&rule.key.group_id);
+            let call = self
+                .client
+                .describe_security_groups()
+                .group_ids(&rule.key.group_id);
             let out = call.send().await.map_err(sdk("DescribeSecurityGroups"))?;
-            let descriptions = out.security_groups().iter().flat_map(convert::permission_descriptions).collect();
+            let descriptions = out
+                .security_groups()
+                .iter()
+                .flat_map(convert::permission_descriptions)
+                .collect();
             convert::fill_description(&mut rule, &descriptions);
         }
         Ok(Some(rule_found(rule)))
     }
 
     /// Rules of one group (used to find a rule AWS says already exists).
-    pub(super) async fn rules_of_group(&self, group_id: &str) -> Result<Vec<SecurityGroupRule>, AwsError> {
+    pub(super) async fn rules_of_group(
+        &self,
+        group_id: &str,
+    ) -> Result<Vec<SecurityGroupRule>, AwsError> {
         self.rules_of_groups(&[group_id.to_string()]).await
-    }
-
-    /// Whether each external VPC, subnet or security group exists, one concurrent Describe by
-    /// id each (a batched call fails whole when one id is unknown).
-    pub(super) async fn read_external(&self, external: &[External]) -> Result<Vec<ExternalStatus>, AwsError> {
-        let mut seen = std::collections::BTreeSet::new();
-        let distinct = external.iter().filter(|e| seen.insert((e.kind, e.id.clone())));
-        try_join_all(distinct.map(|e| self.external_status(e.kind, &e.id))).await.map(|v| v.into_iter().flatten().collect())
-    }
-
-    async fn external_status(&self, kind: Kind, id: &str) -> Result<Option<ExternalStatus>, AwsError> {
-        let c = &self.client;
-        let detail = match kind {
-            Kind::Vpc => c.describe_vpcs().vpc_ids(id).send().await.map_err(sdk("DescribeVpcs")).map(|o| {
-                o.vpcs().first().map(|v| v.cidr_block().unwrap_or_default().to_string())
-            }),
-            Kind::Subnet => c.describe_subnets().subnet_ids(id).send().await.map_err(sdk("DescribeSubnets")).map(|o| {
-                o.subnets().first().map(|s| s.cidr_block().unwrap_or_default().to_string())
-            }),
-            Kind::SecurityGroup => c.describe_security_groups().group_ids(id).send().await.map_err(sdk("DescribeSecurityGroups")).map(|o| {
-                o.security_groups().first().map(|g| g.group_name().unwrap_or_default().to_string())
-            }),
-            // Only networking resources are named by id in the config.
-            _ => return Ok(None),
-        };
-        let detail = match detail {
-            Ok(d) => d,
-            Err(e) if e.is_not_found() || e.code.ends_with(".Malformed") => None,
-            Err(e) => return Err(e),
-        };
-        Ok(Some(ExternalStatus {
-            kind,
-            id: id.to_string(),
-            found: detail.is_some(),
-            detail,
-        }))
     }
 }
 
@@ -286,7 +423,14 @@ fn rule_live(r: RuleFound, groups: &BTreeMap<String, String>) -> Option<LiveReso
         Peer::Cidr(c) => RuleSource::Cidr(c.clone()),
         Peer::Group(g) => RuleSource::Group(groups.get(g).cloned().unwrap_or_else(|| g.clone())),
     };
-    let address = rule_address(group_address, k.direction, &k.protocol, k.ports.0, k.ports.1, &source);
+    let address = rule_address(
+        group_address,
+        k.direction,
+        &k.protocol,
+        k.ports.0,
+        k.ports.1,
+        &source,
+    );
     Some(live(Kind::SecurityGroupRule, address, rule_found(r)))
 }
 
@@ -314,17 +458,27 @@ mod tests {
                 .build()
         };
         let owned = rule_live(convert::rule(&from("sg-lb")), &groups).unwrap();
-        assert_eq!(owned.address, "security_group_rule.nodes/ingress/tcp/30080-30080/sg:lb-ingress");
+        assert_eq!(
+            owned.address,
+            "security_group_rule.nodes/ingress/tcp/30080-30080/sg:lb-ingress"
+        );
         assert_eq!(owned.props["source_security_group_id"], "sg-lb");
         let foreign = rule_live(convert::rule(&from("sg-other")), &groups).unwrap();
-        assert_eq!(foreign.address, "security_group_rule.nodes/ingress/tcp/30080-30080/sg:sg-other");
-        let unowned = SecurityGroupRule::builder().group_id("sg-x").ip_protocol("-1").build();
+        assert_eq!(
+            foreign.address,
+            "security_group_rule.nodes/ingress/tcp/30080-30080/sg:sg-other"
+        );
+        let unowned = SecurityGroupRule::builder()
+            .group_id("sg-x")
+            .ip_protocol("-1")
+            .build();
         assert!(rule_live(convert::rule(&unowned), &groups).is_none());
     }
 
     #[test]
     fn ownership_needs_this_cluster_and_an_id() {
-        let mut tags: BTreeMap<String, String> = [(TAG_CLUSTER.to_string(), "demo".to_string())].into();
+        let mut tags: BTreeMap<String, String> =
+            [(TAG_CLUSTER.to_string(), "demo".to_string())].into();
         assert_eq!(owned_address(&tags, "demo"), None);
         tags.insert(TAG_ID.into(), "vpc.main".into());
         assert_eq!(owned_address(&tags, "demo").as_deref(), Some("vpc.main"));

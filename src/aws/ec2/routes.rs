@@ -41,26 +41,49 @@ fn associations(t: &RouteTable) -> BTreeMap<String, String> {
     t.associations()
         .iter()
         .filter(|a| a.main() != Some(true))
-        .filter_map(|a| Some((a.subnet_id()?.to_string(), a.route_table_association_id()?.to_string())))
+        .filter_map(|a| {
+            Some((
+                a.subnet_id()?.to_string(),
+                a.route_table_association_id()?.to_string(),
+            ))
+        })
         .collect()
 }
 
 fn routes_of(t: &RouteTable) -> BTreeMap<String, String> {
     let props = convert::route_table(t).props;
-    let routes = props.get("routes").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+    let routes = props
+        .get("routes")
+        .and_then(|v| v.as_array())
+        .cloned()
+        .unwrap_or_default();
     routes
         .iter()
-        .filter_map(|r| Some((r["destination"].as_str()?.to_string(), r["target"].as_str()?.to_string())))
+        .filter_map(|r| {
+            Some((
+                r["destination"].as_str()?.to_string(),
+                r["target"].as_str()?.to_string(),
+            ))
+        })
         .collect()
 }
 
 /// A table that is not there (deleted behind our back): NotFound, so a delete counts it done.
 fn gone(id: &str) -> AwsError {
-    AwsError::local(SERVICE, "DescribeRouteTables", "InvalidRouteTableID.NotFound", format!("route table {id} does not exist"))
+    AwsError::local(
+        SERVICE,
+        "DescribeRouteTables",
+        "InvalidRouteTableID.NotFound",
+        format!("route table {id} does not exist"),
+    )
 }
 
 impl Ec2 {
-    pub(super) async fn create_route_table(&self, cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
+    pub(super) async fn create_route_table(
+        &self,
+        cluster: &str,
+        r: &ResolvedResource,
+    ) -> Result<String, AwsError> {
         let out = self
             .client
             .create_route_table()
@@ -70,11 +93,19 @@ impl Ec2 {
             .send()
             .await
             .map_err(sdk("CreateRouteTable"))?;
-        let table = out.route_table().ok_or_else(|| super::network::missing_id("CreateRouteTable", &r.address))?;
+        let table = out
+            .route_table()
+            .ok_or_else(|| super::network::missing_id("CreateRouteTable", &r.address))?;
         let id = table.route_table_id().unwrap_or_default().to_string();
         // With a reused token the table may already hold some routes and subnets.
-        self.set_routes(&id, &prop_routes(r)?.into_iter().collect(), &routes_of(table)).await?;
-        self.set_associations(&id, &prop_str_list(r, "subnet_ids")?, &associations(table)).await?;
+        self.set_routes(
+            &id,
+            &prop_routes(r)?.into_iter().collect(),
+            &routes_of(table),
+        )
+        .await?;
+        self.set_associations(&id, &prop_str_list(r, "subnet_ids")?, &associations(table))
+            .await?;
         Ok(id)
     }
 
@@ -86,16 +117,31 @@ impl Ec2 {
     ) -> Result<(), AwsError> {
         let table = self.route_table(&live.id).await?;
         if has("routes") {
-            self.set_routes(&live.id, &prop_routes(r)?.into_iter().collect(), &routes_of(&table)).await?;
+            self.set_routes(
+                &live.id,
+                &prop_routes(r)?.into_iter().collect(),
+                &routes_of(&table),
+            )
+            .await?;
         }
         if has("subnet_ids") {
-            self.set_associations(&live.id, &prop_str_list(r, "subnet_ids")?, &associations(&table)).await?;
+            self.set_associations(
+                &live.id,
+                &prop_str_list(r, "subnet_ids")?,
+                &associations(&table),
+            )
+            .await?;
         }
         Ok(())
     }
 
     async fn route_table(&self, id: &str) -> Result<RouteTable, AwsError> {
-        let out = self.client.describe_route_tables().route_table_ids(id).send().await;
+        let out = self
+            .client
+            .describe_route_tables()
+            .route_table_ids(id)
+            .send()
+            .await;
         let out = out.map_err(sdk("DescribeRouteTables"))?;
         out.route_tables().first().cloned().ok_or_else(|| gone(id))
     }
@@ -122,15 +168,25 @@ impl Ec2 {
 
     /// A route that already exists (an apply retried after a crash) is repointed instead.
     async fn create_route(&self, table: &str, dest: &str, target: &str) -> Result<(), AwsError> {
-        let call = route_call!(self.client.create_route().route_table_id(table), dest, target);
+        let call = route_call!(
+            self.client.create_route().route_table_id(table),
+            dest,
+            target
+        );
         match call.send().await.map_err(sdk("CreateRoute")) {
-            Err(e) if e.code == "RouteAlreadyExists" => self.replace_route(table, dest, target).await,
+            Err(e) if e.code == "RouteAlreadyExists" => {
+                self.replace_route(table, dest, target).await
+            }
             other => other.map(|_| ()),
         }
     }
 
     async fn replace_route(&self, table: &str, dest: &str, target: &str) -> Result<(), AwsError> {
-        let call = route_call!(self.client.replace_route().route_table_id(table), dest, target);
+        let call = route_call!(
+            self.client.replace_route().route_table_id(table),
+            dest,
+            target
+        );
         call.send().await.map_err(sdk("ReplaceRoute"))?;
         Ok(())
     }
@@ -149,36 +205,74 @@ impl Ec2 {
 
     /// Subnets explicitly routed by another table are moved to this one (the config says which
     /// table routes them); the others are associated.
-    async fn set_associations(&self, table: &str, want: &[String], have: &BTreeMap<String, String>) -> Result<(), AwsError> {
-        let missing: Vec<String> = want.iter().filter(|s| !have.contains_key(*s)).cloned().collect();
+    async fn set_associations(
+        &self,
+        table: &str,
+        want: &[String],
+        have: &BTreeMap<String, String>,
+    ) -> Result<(), AwsError> {
+        let missing: Vec<String> = want
+            .iter()
+            .filter(|s| !have.contains_key(*s))
+            .cloned()
+            .collect();
         let elsewhere = self.explicit_associations(&missing).await?;
         for subnet in &missing {
             match elsewhere.get(subnet) {
                 Some((t, _)) if t == table => {}
                 Some((_, association)) => {
-                    let call = self.client.replace_route_table_association().association_id(association).route_table_id(table);
-                    call.send().await.map_err(sdk("ReplaceRouteTableAssociation"))?;
+                    let call = self
+                        .client
+                        .replace_route_table_association()
+                        .association_id(association)
+                        .route_table_id(table);
+                    call.send()
+                        .await
+                        .map_err(sdk("ReplaceRouteTableAssociation"))?;
                 }
                 None => {
-                    let call = self.client.associate_route_table().route_table_id(table).subnet_id(subnet);
+                    let call = self
+                        .client
+                        .associate_route_table()
+                        .route_table_id(table)
+                        .subnet_id(subnet);
                     call.send().await.map_err(sdk("AssociateRouteTable"))?;
                 }
             }
         }
-        for association in have.iter().filter(|(s, _)| !want.contains(s)).map(|(_, a)| a) {
+        for association in have
+            .iter()
+            .filter(|(s, _)| !want.contains(s))
+            .map(|(_, a)| a)
+        {
             self.disassociate(association).await?;
         }
         Ok(())
     }
 
     /// The table and association currently routing each subnet explicitly.
-    async fn explicit_associations(&self, subnets: &[String]) -> Result<BTreeMap<String, (String, String)>, AwsError> {
+    async fn explicit_associations(
+        &self,
+        subnets: &[String],
+    ) -> Result<BTreeMap<String, (String, String)>, AwsError> {
         if subnets.is_empty() {
             return Ok(BTreeMap::new());
         }
-        let filter = Filter::builder().name("association.subnet-id").set_values(Some(subnets.to_vec())).build();
-        let pages = self.client.describe_route_tables().filters(filter).into_paginator().items().send();
-        let tables: Vec<RouteTable> = pages.try_collect().await.map_err(sdk("DescribeRouteTables"))?;
+        let filter = Filter::builder()
+            .name("association.subnet-id")
+            .set_values(Some(subnets.to_vec()))
+            .build();
+        let pages = self
+            .client
+            .describe_route_tables()
+            .filters(filter)
+            .into_paginator()
+            .items()
+            .send();
+        let tables: Vec<RouteTable> = pages
+            .try_collect()
+            .await
+            .map_err(sdk("DescribeRouteTables"))?;
         let mut out = BTreeMap::new();
         for t in &tables {
             let id = t.route_table_id().unwrap_or_default();
@@ -190,8 +284,16 @@ impl Ec2 {
     }
 
     async fn disassociate(&self, association: &str) -> Result<(), AwsError> {
-        let call = self.client.disassociate_route_table().association_id(association);
-        super::gone_is_ok(call.send().await.map_err(sdk("DisassociateRouteTable")).map(|_| ()))
+        let call = self
+            .client
+            .disassociate_route_table()
+            .association_id(association);
+        super::gone_is_ok(
+            call.send()
+                .await
+                .map_err(sdk("DisassociateRouteTable"))
+                .map(|_| ()),
+        )
     }
 
     /// Lets go of every subnet first: EC2 refuses to delete a table that still routes one.
@@ -202,7 +304,10 @@ impl Ec2 {
         }
         self.retry_in_use(|| async {
             let call = self.client.delete_route_table().route_table_id(&live.id);
-            call.send().await.map_err(sdk("DeleteRouteTable")).map(|_| ())
+            call.send()
+                .await
+                .map_err(sdk("DeleteRouteTable"))
+                .map(|_| ())
         })
         .await
     }

@@ -3,58 +3,113 @@
 //! a crash) finds and returns the existing rule, so rule creation is idempotent.
 
 use super::convert::{self, Peer, RuleKey};
-use super::props::{normalize_ports, normalize_protocol, prop_i32, prop_opt_str, prop_str, tag_map, tag_spec};
+use super::props::{
+    normalize_ports, normalize_protocol, prop_i32, prop_opt_str, prop_str, tag_map, tag_spec,
+};
 use super::{Ec2, SERVICE, sdk};
 use crate::aws::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::TAG_ID;
-use aws_sdk_ec2::types::{Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType, UserIdGroupPair};
+use aws_sdk_ec2::types::{
+    Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType, UserIdGroupPair,
+};
 
 fn bad_rule(r: &ResolvedResource, what: &str) -> AwsError {
-    AwsError::local(SERVICE, "Input", "InvalidProperty", format!("{}: {what}", r.address))
+    AwsError::local(
+        SERVICE,
+        "Input",
+        "InvalidProperty",
+        format!("{}: {what}", r.address),
+    )
 }
 
 /// The rule's content in the form AWS reports it, to recognise an existing rule.
 fn wanted_rule(r: &ResolvedResource) -> Result<RuleKey, AwsError> {
     let protocol = normalize_protocol(prop_str(r, "protocol")?);
-    let ports = normalize_ports(&protocol, Some(prop_i32(r, "from_port")?), Some(prop_i32(r, "to_port")?));
-    let peer = match (prop_opt_str(r, "cidr")?, prop_opt_str(r, "source_security_group_id")?) {
+    let ports = normalize_ports(
+        &protocol,
+        Some(prop_i32(r, "from_port")?),
+        Some(prop_i32(r, "to_port")?),
+    );
+    let peer = match (
+        prop_opt_str(r, "cidr")?,
+        prop_opt_str(r, "source_security_group_id")?,
+    ) {
         (Some(c), None) => Peer::Cidr(c.to_string()),
         (None, Some(g)) => Peer::Group(g.to_string()),
-        _ => return Err(bad_rule(r, "a rule needs exactly one of cidr and source_security_group_id")),
+        _ => {
+            return Err(bad_rule(
+                r,
+                "a rule needs exactly one of cidr and source_security_group_id",
+            ));
+        }
     };
     let direction = match prop_str(r, "direction")? {
         "ingress" => "ingress",
         "egress" => "egress",
-        other => return Err(bad_rule(r, &format!("direction must be ingress or egress, not \"{other}\""))),
+        other => {
+            return Err(bad_rule(
+                r,
+                &format!("direction must be ingress or egress, not \"{other}\""),
+            ));
+        }
     };
     let group_id = prop_str(r, "security_group_id")?.to_string();
-    Ok(RuleKey { group_id, direction, protocol, ports, peer })
+    Ok(RuleKey {
+        group_id,
+        direction,
+        protocol,
+        ports,
+        peer,
+    })
 }
 
 /// One IpPermission for the rule; all-traffic rules carry no ports. An empty description is
 /// left out (AWS stores none, and reads back as "").
 fn permission(r: &ResolvedResource) -> Result<IpPermission, AwsError> {
-    let RuleKey { protocol, ports: (from, to), peer, .. } = wanted_rule(r)?;
+    let RuleKey {
+        protocol,
+        ports: (from, to),
+        peer,
+        ..
+    } = wanted_rule(r)?;
     let mut p = IpPermission::builder().ip_protocol(&protocol);
     if protocol != "-1" {
         let port = |n: i64| i32::try_from(n).map_err(|_| bad_rule(r, "ports must fit in 32 bits"));
         p = p.from_port(port(from)?).to_port(port(to)?);
     }
-    let desc = prop_opt_str(r, "description")?.filter(|d| !d.is_empty()).map(str::to_string);
+    let desc = prop_opt_str(r, "description")?
+        .filter(|d| !d.is_empty())
+        .map(str::to_string);
     let p = match peer {
-        Peer::Group(g) => p.user_id_group_pairs(UserIdGroupPair::builder().group_id(g).set_description(desc).build()),
-        Peer::Cidr(c) if c.starts_with("pl-") => {
-            p.prefix_list_ids(PrefixListId::builder().prefix_list_id(c).set_description(desc).build())
-        }
-        Peer::Cidr(c) if c.contains(':') => p.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(c).set_description(desc).build()),
+        Peer::Group(g) => p.user_id_group_pairs(
+            UserIdGroupPair::builder()
+                .group_id(g)
+                .set_description(desc)
+                .build(),
+        ),
+        Peer::Cidr(c) if c.starts_with("pl-") => p.prefix_list_ids(
+            PrefixListId::builder()
+                .prefix_list_id(c)
+                .set_description(desc)
+                .build(),
+        ),
+        Peer::Cidr(c) if c.contains(':') => p.ipv6_ranges(
+            Ipv6Range::builder()
+                .cidr_ipv6(c)
+                .set_description(desc)
+                .build(),
+        ),
         Peer::Cidr(c) => p.ip_ranges(IpRange::builder().cidr_ip(c).set_description(desc).build()),
     };
     Ok(p.build())
 }
 
 impl Ec2 {
-    pub(super) async fn create_security_group(&self, r: &ResolvedResource) -> Result<String, AwsError> {
+    pub(super) async fn create_security_group(
+        &self,
+        r: &ResolvedResource,
+    ) -> Result<String, AwsError> {
         let (name, vpc) = (prop_str(r, "name")?, prop_str(r, "vpc_id")?);
         let out = self
             .client
@@ -62,34 +117,57 @@ impl Ec2 {
             .group_name(name)
             .description(prop_str(r, "description")?)
             .vpc_id(vpc)
-            .set_tag_specifications(tag_spec(ResourceType::SecurityGroup, &r.props).map(|t| vec![t]))
+            .set_tag_specifications(
+                tag_spec(ResourceType::SecurityGroup, &r.props).map(|t| vec![t]),
+            )
             .send()
             .await
             .map_err(sdk("CreateSecurityGroup"));
         match out {
-            Ok(o) => o.group_id().map(str::to_string).ok_or_else(|| super::network::missing_id("CreateSecurityGroup", &r.address)),
-            Err(e) if e.code == "InvalidGroup.Duplicate" => self.own_group_named(r, vpc, name).await?.ok_or(e),
+            Ok(o) => o
+                .group_id()
+                .map(str::to_string)
+                .ok_or_else(|| super::network::missing_id("CreateSecurityGroup", &r.address)),
+            Err(e) if e.code == "InvalidGroup.Duplicate" => {
+                self.own_group_named(r, vpc, name).await?.ok_or(e)
+            }
             Err(e) => Err(e),
         }
     }
 
     /// A group of that name made by an earlier attempt at this same resource (its id tag says
     /// so); a group someone else made is left alone and the create fails.
-    async fn own_group_named(&self, r: &ResolvedResource, vpc: &str, name: &str) -> Result<Option<String>, AwsError> {
+    async fn own_group_named(
+        &self,
+        r: &ResolvedResource,
+        vpc: &str,
+        name: &str,
+    ) -> Result<Option<String>, AwsError> {
         let filters = [
             Filter::builder().name("vpc-id").values(vpc).build(),
             Filter::builder().name("group-name").values(name).build(),
         ];
-        let out = self.client.describe_security_groups().set_filters(Some(filters.to_vec())).send().await;
+        let out = self
+            .client
+            .describe_security_groups()
+            .set_filters(Some(filters.to_vec()))
+            .send()
+            .await;
         let out = out.map_err(sdk("DescribeSecurityGroups"))?;
-        let own = out.security_groups().iter().find(|g| tag_map(g.tags()).get(TAG_ID) == Some(&r.address));
+        let own = out
+            .security_groups()
+            .iter()
+            .find(|g| tag_map(g.tags()).get(TAG_ID) == Some(&r.address));
         Ok(own.and_then(|g| g.group_id()).map(str::to_string))
     }
 
     pub(super) async fn delete_security_group(&self, live: &LiveResource) -> Result<(), AwsError> {
         self.retry_in_use(|| async {
             let call = self.client.delete_security_group().group_id(&live.id);
-            call.send().await.map_err(sdk("DeleteSecurityGroup")).map(|_| ())
+            call.send()
+                .await
+                .map_err(sdk("DeleteSecurityGroup"))
+                .map(|_| ())
         })
         .await
     }
@@ -100,14 +178,40 @@ impl Ec2 {
         let tags = tag_spec(ResourceType::SecurityGroupRule, &r.props).map(|t| vec![t]);
         let created = match key.direction {
             "ingress" => {
-                let call = self.client.authorize_security_group_ingress().group_id(group).ip_permissions(permission(r)?);
-                let out = call.set_tag_specifications(tags).send().await.map_err(sdk("AuthorizeSecurityGroupIngress"));
-                out.map(|o| o.security_group_rules().first().and_then(|x| x.security_group_rule_id()).map(str::to_string))
+                let call = self
+                    .client
+                    .authorize_security_group_ingress()
+                    .group_id(group)
+                    .ip_permissions(permission(r)?);
+                let out = call
+                    .set_tag_specifications(tags)
+                    .send()
+                    .await
+                    .map_err(sdk("AuthorizeSecurityGroupIngress"));
+                out.map(|o| {
+                    o.security_group_rules()
+                        .first()
+                        .and_then(|x| x.security_group_rule_id())
+                        .map(str::to_string)
+                })
             }
             _ => {
-                let call = self.client.authorize_security_group_egress().group_id(group).ip_permissions(permission(r)?);
-                let out = call.set_tag_specifications(tags).send().await.map_err(sdk("AuthorizeSecurityGroupEgress"));
-                out.map(|o| o.security_group_rules().first().and_then(|x| x.security_group_rule_id()).map(str::to_string))
+                let call = self
+                    .client
+                    .authorize_security_group_egress()
+                    .group_id(group)
+                    .ip_permissions(permission(r)?);
+                let out = call
+                    .set_tag_specifications(tags)
+                    .send()
+                    .await
+                    .map_err(sdk("AuthorizeSecurityGroupEgress"));
+                out.map(|o| {
+                    o.security_group_rules()
+                        .first()
+                        .and_then(|x| x.security_group_rule_id())
+                        .map(str::to_string)
+                })
             }
         };
         match created {
@@ -115,10 +219,14 @@ impl Ec2 {
             // An answer without the rule id (older API versions): the rule exists, look it up.
             Ok(None) => {
                 let found = self.existing_rule(&key).await?;
-                found.ok_or_else(|| super::network::missing_id("AuthorizeSecurityGroupRule", &r.address))
+                found.ok_or_else(|| {
+                    super::network::missing_id("AuthorizeSecurityGroupRule", &r.address)
+                })
             }
             // AWS's default egress rule, or a create retried after a crash.
-            Err(e) if e.code == "InvalidPermission.Duplicate" => self.existing_rule(&key).await?.ok_or(e),
+            Err(e) if e.code == "InvalidPermission.Duplicate" => {
+                self.existing_rule(&key).await?.ok_or(e)
+            }
             Err(e) => Err(e),
         }
     }
@@ -126,18 +234,38 @@ impl Ec2 {
     /// The id of the group's rule with the same key.
     async fn existing_rule(&self, key: &RuleKey) -> Result<Option<String>, AwsError> {
         let rules = self.rules_of_group(&key.group_id).await?;
-        Ok(rules.iter().map(convert::rule).find(|x| x.key == *key).map(|x| x.id))
+        Ok(rules
+            .iter()
+            .map(convert::rule)
+            .find(|x| x.key == *key)
+            .map(|x| x.id))
     }
 
     pub(super) async fn delete_rule(&self, live: &LiveResource) -> Result<(), AwsError> {
-        let group = live.props.get("security_group_id").and_then(|v| v.as_str()).unwrap_or_default();
+        let group = live
+            .props
+            .get("security_group_id")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
         let egress = live.props.get("direction").and_then(|v| v.as_str()) == Some("egress");
         if egress {
-            let call = self.client.revoke_security_group_egress().group_id(group).security_group_rule_ids(&live.id);
-            call.send().await.map_err(sdk("RevokeSecurityGroupEgress"))?;
+            let call = self
+                .client
+                .revoke_security_group_egress()
+                .group_id(group)
+                .security_group_rule_ids(&live.id);
+            call.send()
+                .await
+                .map_err(sdk("RevokeSecurityGroupEgress"))?;
         } else {
-            let call = self.client.revoke_security_group_ingress().group_id(group).security_group_rule_ids(&live.id);
-            call.send().await.map_err(sdk("RevokeSecurityGroupIngress"))?;
+            let call = self
+                .client
+                .revoke_security_group_ingress()
+                .group_id(group)
+                .security_group_rule_ids(&live.id);
+            call.send()
+                .await
+                .map_err(sdk("RevokeSecurityGroupIngress"))?;
         }
         Ok(())
     }

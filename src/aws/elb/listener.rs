@@ -8,12 +8,18 @@ use crate::aws::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props};
 use aws_sdk_elasticloadbalancingv2::Client;
-use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum, Certificate, Listener, ProtocolEnum};
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, ActionTypeEnum, Certificate, Listener, ProtocolEnum,
+};
 use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::Value;
 
 /// Listeners of the given (owned) load balancers, listed concurrently, kept when tagged.
-pub async fn read_all(c: &Client, cluster: &str, lb_arns: &[String]) -> Result<Vec<LiveResource>, AwsError> {
+pub async fn read_all(
+    c: &Client,
+    cluster: &str,
+    lb_arns: &[String],
+) -> Result<Vec<LiveResource>, AwsError> {
     let per_lb: Vec<Vec<Listener>> = stream::iter(lb_arns.iter().cloned())
         .map(|arn| async move { list(c, &arn).await })
         .buffer_unordered(READ_CONCURRENCY)
@@ -21,7 +27,10 @@ pub async fn read_all(c: &Client, cluster: &str, lb_arns: &[String]) -> Result<V
         .await?;
     let all: Vec<Listener> = per_lb.into_iter().flatten().collect();
     let owned = owned(c, cluster, all, |l| l.listener_arn()).await?;
-    Ok(owned.into_iter().map(|(l, address, tags)| live(&l, address, tags)).collect())
+    Ok(owned
+        .into_iter()
+        .map(|(l, address, tags)| live(&l, address, tags))
+        .collect())
 }
 
 /// The listeners of one load balancer; none when it vanished in between.
@@ -45,9 +54,17 @@ async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveRes
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeListeners", e));
-    let Some(out) = not_found_ok(out)? else { return Ok(None) };
-    let owned = owned(c, cluster, out.listeners.unwrap_or_default(), |l| l.listener_arn()).await?;
-    Ok(owned.into_iter().next().map(|(l, address, tags)| live(&l, address, tags)))
+    let Some(out) = not_found_ok(out)? else {
+        return Ok(None);
+    };
+    let owned = owned(c, cluster, out.listeners.unwrap_or_default(), |l| {
+        l.listener_arn()
+    })
+    .await?;
+    Ok(owned
+        .into_iter()
+        .next()
+        .map(|(l, address, tags)| live(&l, address, tags)))
 }
 
 fn live(l: &Listener, address: String, tags: Value) -> LiveResource {
@@ -61,7 +78,10 @@ fn live(l: &Listener, address: String, tags: Value) -> LiveResource {
     props.insert("port".into(), opt_int(l.port()));
     props.insert("protocol".into(), opt(l.protocol().map(|p| p.as_str())));
     props.insert("certificate_arn".into(), opt(certificate));
-    props.insert("target_group_arn".into(), opt(forward_target(l.default_actions())));
+    props.insert(
+        "target_group_arn".into(),
+        opt(forward_target(l.default_actions())),
+    );
     props.insert("tags".into(), tags);
     LiveResource {
         address,
@@ -75,7 +95,9 @@ fn live(l: &Listener, address: String, tags: Value) -> LiveResource {
 /// The target group a forward action sends to. ELBv2 reports a simple forward both as
 /// `TargetGroupArn` and as a one-group `ForwardConfig`; either spelling is the same thing.
 fn forward_target(actions: &[Action]) -> Option<&str> {
-    let forward = actions.iter().find(|a| a.r#type() == Some(&ActionTypeEnum::Forward))?;
+    let forward = actions
+        .iter()
+        .find(|a| a.r#type() == Some(&ActionTypeEnum::Forward))?;
     forward.target_group_arn().or_else(|| {
         let groups = forward.forward_config()?.target_groups();
         match groups {
@@ -87,7 +109,12 @@ fn forward_target(actions: &[Action]) -> Option<&str> {
 
 fn default_actions(f: &Fields<'_>) -> Result<Vec<Action>, AwsError> {
     let tg = f.str("target_group_arn")?;
-    Ok(vec![Action::builder().r#type(ActionTypeEnum::Forward).target_group_arn(tg).build()])
+    Ok(vec![
+        Action::builder()
+            .r#type(ActionTypeEnum::Forward)
+            .target_group_arn(tg)
+            .build(),
+    ])
 }
 
 fn certificates(f: &Fields<'_>) -> Result<Option<Vec<Certificate>>, AwsError> {
@@ -95,7 +122,11 @@ fn certificates(f: &Fields<'_>) -> Result<Option<Vec<Certificate>>, AwsError> {
         .map(|arn| vec![Certificate::builder().certificate_arn(arn).build()]))
 }
 
-pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+pub async fn create(
+    c: &Client,
+    cluster: &str,
+    r: &ResolvedResource,
+) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "CreateListener", r);
     let out = c
         .create_listener()
@@ -112,12 +143,24 @@ pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<L
         .listeners()
         .first()
         .and_then(|l| l.listener_arn())
-        .ok_or_else(|| AwsError::local(SERVICE, "CreateListener", "EmptyResponse", format!("{}: no ARN returned", r.address)))?
+        .ok_or_else(|| {
+            AwsError::local(
+                SERVICE,
+                "CreateListener",
+                "EmptyResponse",
+                format!("{}: no ARN returned", r.address),
+            )
+        })?
         .to_string();
     found(read_one(c, cluster, &arn).await?, "CreateListener", &arn)
 }
 
-pub async fn update(c: &Client, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+pub async fn update(
+    c: &Client,
+    r: &ResolvedResource,
+    live: &LiveResource,
+    fields: &[String],
+) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "ModifyListener", r);
     let arn = live.id.as_str();
     let mut modified = false;
@@ -137,10 +180,21 @@ pub async fn update(c: &Client, r: &ResolvedResource, live: &LiveResource, field
             }
             "port" | "protocol" | "certificate_arn" | "target_group_arn" => {}
             "tags" => update_tags(c, arn, &live.props, &r.props).await?,
-            other => return Err(support::immutable(SERVICE, "ModifyListener", &r.address, other)),
+            other => {
+                return Err(support::immutable(
+                    SERVICE,
+                    "ModifyListener",
+                    &r.address,
+                    other,
+                ));
+            }
         }
     }
-    found(read_one(c, &support::owner(&r.props), arn).await?, "ModifyListener", arn)
+    found(
+        read_one(c, &support::owner(&r.props), arn).await?,
+        "ModifyListener",
+        arn,
+    )
 }
 
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {

@@ -9,7 +9,9 @@ use crate::live::LiveResource;
 use crate::model::{Kind, Props};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::client::Waiters;
-use aws_sdk_elasticloadbalancingv2::types::{LoadBalancer, LoadBalancerSchemeEnum, LoadBalancerTypeEnum};
+use aws_sdk_elasticloadbalancingv2::types::{
+    LoadBalancer, LoadBalancerSchemeEnum, LoadBalancerTypeEnum,
+};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -28,7 +30,10 @@ pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, Aw
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e))?;
     let owned = owned(c, cluster, lbs, |l| l.load_balancer_arn()).await?;
-    Ok(owned.into_iter().map(|(lb, address, tags)| live(&lb, address, tags)).collect())
+    Ok(owned
+        .into_iter()
+        .map(|(lb, address, tags)| live(&lb, address, tags))
+        .collect())
 }
 
 async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
@@ -38,9 +43,17 @@ async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveRes
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e));
-    let Some(out) = not_found_ok(out)? else { return Ok(None) };
-    let owned = owned(c, cluster, out.load_balancers.unwrap_or_default(), |l| l.load_balancer_arn()).await?;
-    Ok(owned.into_iter().next().map(|(lb, address, tags)| live(&lb, address, tags)))
+    let Some(out) = not_found_ok(out)? else {
+        return Ok(None);
+    };
+    let owned = owned(c, cluster, out.load_balancers.unwrap_or_default(), |l| {
+        l.load_balancer_arn()
+    })
+    .await?;
+    Ok(owned
+        .into_iter()
+        .next()
+        .map(|(lb, address, tags)| live(&lb, address, tags)))
 }
 
 fn live(lb: &LoadBalancer, address: String, tags: Value) -> LiveResource {
@@ -50,9 +63,14 @@ fn live(lb: &LoadBalancer, address: String, tags: Value) -> LiveResource {
     props.insert("type".into(), opt(lb.r#type().map(|t| t.as_str())));
     props.insert("scheme".into(), opt(lb.scheme().map(|s| s.as_str())));
     props.insert("subnet_ids".into(), support::sorted_strings(subnets));
-    props.insert("security_group_ids".into(), support::sorted_strings(lb.security_groups()));
+    props.insert(
+        "security_group_ids".into(),
+        support::sorted_strings(lb.security_groups()),
+    );
     props.insert("tags".into(), tags);
-    let attrs = lb.dns_name().map(|d| ("dns_name".to_string(), d.to_string()));
+    let attrs = lb
+        .dns_name()
+        .map(|d| ("dns_name".to_string(), d.to_string()));
     LiveResource {
         address,
         kind: Kind::LoadBalancer,
@@ -62,7 +80,11 @@ fn live(lb: &LoadBalancer, address: String, tags: Value) -> LiveResource {
     }
 }
 
-pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+pub async fn create(
+    c: &Client,
+    cluster: &str,
+    r: &ResolvedResource,
+) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "CreateLoadBalancer", r);
     let groups = f.strings("security_group_ids")?;
     // A network load balancer takes security groups only when created with some; an empty
@@ -83,17 +105,33 @@ pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<L
         .load_balancers()
         .first()
         .and_then(|l| l.load_balancer_arn())
-        .ok_or_else(|| AwsError::local(SERVICE, "CreateLoadBalancer", "EmptyResponse", format!("{}: no ARN returned", r.address)))?
+        .ok_or_else(|| {
+            AwsError::local(
+                SERVICE,
+                "CreateLoadBalancer",
+                "EmptyResponse",
+                format!("{}: no ARN returned", r.address),
+            )
+        })?
         .to_string();
     c.wait_until_load_balancer_available()
         .load_balancer_arns(&arn)
         .wait(AVAILABLE_TIMEOUT)
         .await
         .map_err(|e| support::waiter_error(SERVICE, "DescribeLoadBalancers", &r.address, e))?;
-    found(read_one(c, cluster, &arn).await?, "CreateLoadBalancer", &arn)
+    found(
+        read_one(c, cluster, &arn).await?,
+        "CreateLoadBalancer",
+        &arn,
+    )
 }
 
-pub async fn update(c: &Client, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+pub async fn update(
+    c: &Client,
+    r: &ResolvedResource,
+    live: &LiveResource,
+    fields: &[String],
+) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "UpdateLoadBalancer", r);
     let arn = live.id.as_str();
     for field in fields {
@@ -115,10 +153,21 @@ pub async fn update(c: &Client, r: &ResolvedResource, live: &LiveResource, field
                     .map_err(|e| AwsError::from_sdk(SERVICE, "SetSecurityGroups", e))?;
             }
             "tags" => update_tags(c, arn, &live.props, &r.props).await?,
-            other => return Err(support::immutable(SERVICE, "UpdateLoadBalancer", &r.address, other)),
+            other => {
+                return Err(support::immutable(
+                    SERVICE,
+                    "UpdateLoadBalancer",
+                    &r.address,
+                    other,
+                ));
+            }
         }
     }
-    found(read_one(c, &support::owner(&r.props), arn).await?, "UpdateLoadBalancer", arn)
+    found(
+        read_one(c, &support::owner(&r.props), arn).await?,
+        "UpdateLoadBalancer",
+        arn,
+    )
 }
 
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {

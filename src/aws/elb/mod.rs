@@ -26,20 +26,29 @@ pub struct Elb {
 
 impl Elb {
     pub fn new(conf: &aws_config::SdkConfig) -> Elb {
-        Elb { client: Client::new(conf) }
+        Elb {
+            client: Client::new(conf),
+        }
     }
 
     /// Load balancers and target groups concurrently, then the listeners of the owned load
     /// balancers (listeners can only be listed per load balancer).
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
         let c = &self.client;
-        let (lbs, tgs) = tokio::try_join!(load_balancer::read_all(c, cluster), target_group::read_all(c, cluster))?;
+        let (lbs, tgs) = tokio::try_join!(
+            load_balancer::read_all(c, cluster),
+            target_group::read_all(c, cluster)
+        )?;
         let lb_arns: Vec<String> = lbs.iter().map(|l| l.id.clone()).collect();
         let listeners = listener::read_all(c, cluster, &lb_arns).await?;
         Ok(lbs.into_iter().chain(tgs).chain(listeners).collect())
     }
 
-    pub async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+    pub async fn create(
+        &self,
+        cluster: &str,
+        r: &ResolvedResource,
+    ) -> Result<LiveResource, AwsError> {
         let c = &self.client;
         match r.kind {
             Kind::LoadBalancer => load_balancer::create(c, cluster, r).await,
@@ -49,7 +58,12 @@ impl Elb {
         }
     }
 
-    pub async fn update(&self, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+    pub async fn update(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+        fields: &[String],
+    ) -> Result<LiveResource, AwsError> {
         let c = &self.client;
         match r.kind {
             Kind::LoadBalancer => load_balancer::update(c, r, live, fields).await,
@@ -101,7 +115,10 @@ async fn owned<T>(
     items: Vec<T>,
     arn: impl Fn(&T) -> Option<&str>,
 ) -> Result<Vec<(T, String, Value)>, AwsError> {
-    let arns: Vec<String> = items.iter().filter_map(|i| arn(i).map(str::to_string)).collect();
+    let arns: Vec<String> = items
+        .iter()
+        .filter_map(|i| arn(i).map(str::to_string))
+        .collect();
     if arns.is_empty() {
         return Ok(Vec::new());
     }
@@ -117,11 +134,16 @@ async fn owned<T>(
 }
 
 fn tags_of(tags: &[Tag]) -> Value {
-    support::tags_value(tags.iter().filter_map(|t| Some((t.key()?, t.value().unwrap_or_default()))))
+    support::tags_value(
+        tags.iter()
+            .filter_map(|t| Some((t.key()?, t.value().unwrap_or_default()))),
+    )
 }
 
 fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
 }
 
 /// AddTags/RemoveTags for the difference between live and desired tags.
@@ -148,7 +170,8 @@ async fn update_tags(c: &Client, arn: &str, live: &Props, want: &Props) -> Resul
 
 /// A string or null.
 fn opt(v: Option<&str>) -> Value {
-    v.map(|s| Value::String(s.to_string())).unwrap_or(Value::Null)
+    v.map(|s| Value::String(s.to_string()))
+        .unwrap_or(Value::Null)
 }
 
 fn opt_int(v: Option<i32>) -> Value {
@@ -156,6 +179,17 @@ fn opt_int(v: Option<i32>) -> Value {
 }
 
 /// Reads one resource back after a change: it must exist and be owned.
-fn found(r: Option<LiveResource>, operation: &'static str, arn: &str) -> Result<LiveResource, AwsError> {
-    r.ok_or_else(|| AwsError::local(SERVICE, operation, "NotFound", format!("{arn}: not found after {operation}")))
+fn found(
+    r: Option<LiveResource>,
+    operation: &'static str,
+    arn: &str,
+) -> Result<LiveResource, AwsError> {
+    r.ok_or_else(|| {
+        AwsError::local(
+            SERVICE,
+            operation,
+            "NotFound",
+            format!("{arn}: not found after {operation}"),
+        )
+    })
 }

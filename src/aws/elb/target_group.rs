@@ -24,7 +24,10 @@ pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, Aw
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e))?;
     let owned = owned(c, cluster, tgs, |t| t.target_group_arn()).await?;
-    Ok(owned.into_iter().map(|(tg, address, tags)| live(&tg, address, tags)).collect())
+    Ok(owned
+        .into_iter()
+        .map(|(tg, address, tags)| live(&tg, address, tags))
+        .collect())
 }
 
 async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
@@ -34,9 +37,17 @@ async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveRes
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e));
-    let Some(out) = not_found_ok(out)? else { return Ok(None) };
-    let owned = owned(c, cluster, out.target_groups.unwrap_or_default(), |t| t.target_group_arn()).await?;
-    Ok(owned.into_iter().next().map(|(tg, address, tags)| live(&tg, address, tags)))
+    let Some(out) = not_found_ok(out)? else {
+        return Ok(None);
+    };
+    let owned = owned(c, cluster, out.target_groups.unwrap_or_default(), |t| {
+        t.target_group_arn()
+    })
+    .await?;
+    Ok(owned
+        .into_iter()
+        .next()
+        .map(|(tg, address, tags)| live(&tg, address, tags)))
 }
 
 fn live(tg: &TargetGroup, address: String, tags: Value) -> LiveResource {
@@ -45,8 +56,14 @@ fn live(tg: &TargetGroup, address: String, tags: Value) -> LiveResource {
     props.insert("protocol".into(), opt(tg.protocol().map(|p| p.as_str())));
     props.insert("port".into(), opt_int(tg.port()));
     props.insert("vpc_id".into(), opt(tg.vpc_id()));
-    props.insert("target_type".into(), opt(tg.target_type().map(|t| t.as_str())));
-    props.insert("health_check_protocol".into(), opt(tg.health_check_protocol().map(|p| p.as_str())));
+    props.insert(
+        "target_type".into(),
+        opt(tg.target_type().map(|t| t.as_str())),
+    );
+    props.insert(
+        "health_check_protocol".into(),
+        opt(tg.health_check_protocol().map(|p| p.as_str())),
+    );
     props.insert("health_check_port".into(), opt(tg.health_check_port()));
     props.insert("health_check_path".into(), opt(tg.health_check_path()));
     props.insert("tags".into(), tags);
@@ -68,7 +85,11 @@ fn health_check_port(f: &Fields<'_>) -> Result<Option<String>, AwsError> {
     }
 }
 
-pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+pub async fn create(
+    c: &Client,
+    cluster: &str,
+    r: &ResolvedResource,
+) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "CreateTargetGroup", r);
     let out = c
         .create_target_group()
@@ -88,12 +109,24 @@ pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<L
         .target_groups()
         .first()
         .and_then(|t| t.target_group_arn())
-        .ok_or_else(|| AwsError::local(SERVICE, "CreateTargetGroup", "EmptyResponse", format!("{}: no ARN returned", r.address)))?
+        .ok_or_else(|| {
+            AwsError::local(
+                SERVICE,
+                "CreateTargetGroup",
+                "EmptyResponse",
+                format!("{}: no ARN returned", r.address),
+            )
+        })?
         .to_string();
     found(read_one(c, cluster, &arn).await?, "CreateTargetGroup", &arn)
 }
 
-pub async fn update(c: &Client, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+pub async fn update(
+    c: &Client,
+    r: &ResolvedResource,
+    live: &LiveResource,
+    fields: &[String],
+) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "ModifyTargetGroup", r);
     let arn = live.id.as_str();
     let mut health_done = false;
@@ -103,7 +136,9 @@ pub async fn update(c: &Client, r: &ResolvedResource, live: &LiveResource, field
                 health_done = true;
                 c.modify_target_group()
                     .target_group_arn(arn)
-                    .set_health_check_protocol(f.opt_str("health_check_protocol")?.map(ProtocolEnum::from))
+                    .set_health_check_protocol(
+                        f.opt_str("health_check_protocol")?.map(ProtocolEnum::from),
+                    )
                     .set_health_check_port(health_check_port(&f)?)
                     .set_health_check_path(f.opt_str("health_check_path")?.map(str::to_string))
                     .send()
@@ -112,27 +147,44 @@ pub async fn update(c: &Client, r: &ResolvedResource, live: &LiveResource, field
             }
             "health_check_protocol" | "health_check_port" | "health_check_path" => {}
             "tags" => update_tags(c, arn, &live.props, &r.props).await?,
-            other => return Err(support::immutable(SERVICE, "ModifyTargetGroup", &r.address, other)),
+            other => {
+                return Err(support::immutable(
+                    SERVICE,
+                    "ModifyTargetGroup",
+                    &r.address,
+                    other,
+                ));
+            }
         }
     }
-    found(read_one(c, &support::owner(&r.props), arn).await?, "ModifyTargetGroup", arn)
+    found(
+        read_one(c, &support::owner(&r.props), arn).await?,
+        "ModifyTargetGroup",
+        arn,
+    )
 }
 
 /// Deletes the group, retrying while a listener or load balancer being deleted still holds it.
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     let arn = live.id.as_str();
-    support::poll(SERVICE, "DeleteTargetGroup", &live.address, IN_USE_TIMEOUT, || async {
-        let out = c
-            .delete_target_group()
-            .target_group_arn(arn)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteTargetGroup", e));
-        match not_found_ok(out) {
-            Ok(_) => Ok(Some(())),
-            Err(e) if e.kind == ErrorKind::InUse => Ok(None),
-            Err(e) => Err(e),
-        }
-    })
+    support::poll(
+        SERVICE,
+        "DeleteTargetGroup",
+        &live.address,
+        IN_USE_TIMEOUT,
+        || async {
+            let out = c
+                .delete_target_group()
+                .target_group_arn(arn)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteTargetGroup", e));
+            match not_found_ok(out) {
+                Ok(_) => Ok(Some(())),
+                Err(e) if e.kind == ErrorKind::InUse => Ok(None),
+                Err(e) => Err(e),
+            }
+        },
+    )
     .await
 }

@@ -26,12 +26,18 @@ impl Iam {
 
     /// Reads every role and instance profile under the cluster's path tagged with the cluster.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-        let (roles, profiles) =
-            tokio::try_join!(role::read_all(&self.client, cluster), profile::read_all(&self.client, cluster))?;
+        let (roles, profiles) = tokio::try_join!(
+            role::read_all(&self.client, cluster),
+            profile::read_all(&self.client, cluster)
+        )?;
         Ok(roles.into_iter().chain(profiles).collect())
     }
 
-    pub async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+    pub async fn create(
+        &self,
+        cluster: &str,
+        r: &ResolvedResource,
+    ) -> Result<LiveResource, AwsError> {
         match r.kind {
             Kind::IamRole => role::create(&self.client, cluster, r).await,
             Kind::InstanceProfile => profile::create(&self.client, cluster, r).await,
@@ -39,7 +45,12 @@ impl Iam {
         }
     }
 
-    pub async fn update(&self, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+    pub async fn update(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+        fields: &[String],
+    ) -> Result<LiveResource, AwsError> {
         match r.kind {
             Kind::IamRole => role::update(&self.client, r, live, fields).await,
             Kind::InstanceProfile => profile::update(&self.client, r, live, fields).await,
@@ -58,14 +69,21 @@ impl Iam {
 
 /// The path a role or profile is created under: always the cluster's, because reads list only
 /// that path. A `path` property naming another path is refused rather than silently lost.
-fn create_path(cluster: &str, r: &ResolvedResource, operation: &'static str) -> Result<String, AwsError> {
+fn create_path(
+    cluster: &str,
+    r: &ResolvedResource,
+    operation: &'static str,
+) -> Result<String, AwsError> {
     let path = names::iam_path(cluster);
     match r.props.get("path").and_then(|v| v.as_str()) {
         Some(p) if p != path => Err(AwsError::local(
             SERVICE,
             operation,
             "InvalidProperty",
-            format!("{}: path {p} must be {path}, the only path eksform reads for this cluster", r.address),
+            format!(
+                "{}: path {p} must be {path}, the only path eksform reads for this cluster",
+                r.address
+            ),
         )),
         _ => Ok(path),
     }
@@ -73,7 +91,13 @@ fn create_path(cluster: &str, r: &ResolvedResource, operation: &'static str) -> 
 
 fn sdk_tags(tags: &std::collections::BTreeMap<String, String>) -> Vec<aws_sdk_iam::types::Tag> {
     tags.iter()
-        .filter_map(|(k, v)| aws_sdk_iam::types::Tag::builder().key(k).value(v).build().ok())
+        .filter_map(|(k, v)| {
+            aws_sdk_iam::types::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .ok()
+        })
         .collect()
 }
 

@@ -32,7 +32,11 @@ pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, Aw
 
 /// One listed profile with its tags; `None` when it is not the cluster's or vanished.
 /// ListInstanceProfiles leaves tags out, GetInstanceProfile includes them (and the roles).
-async fn read_one(c: &Client, cluster: &str, listed: InstanceProfile) -> Result<Option<LiveResource>, AwsError> {
+async fn read_one(
+    c: &Client,
+    cluster: &str,
+    listed: InstanceProfile,
+) -> Result<Option<LiveResource>, AwsError> {
     let Some(p) = get(c, listed.instance_profile_name()).await? else {
         return Ok(None);
     };
@@ -44,9 +48,15 @@ async fn read_one(c: &Client, cluster: &str, listed: InstanceProfile) -> Result<
 }
 
 fn live(address: String, p: &InstanceProfile, tags: Value) -> LiveResource {
-    let role = p.roles().first().map(|r| Value::String(r.role_name().to_string()));
+    let role = p
+        .roles()
+        .first()
+        .map(|r| Value::String(r.role_name().to_string()));
     let mut props = Props::new();
-    props.insert("name".into(), Value::String(p.instance_profile_name().to_string()));
+    props.insert(
+        "name".into(),
+        Value::String(p.instance_profile_name().to_string()),
+    );
     props.insert("path".into(), Value::String(p.path().to_string()));
     props.insert("role_name".into(), role.unwrap_or(Value::Null));
     props.insert("tags".into(), tags);
@@ -70,7 +80,11 @@ async fn get(c: &Client, name: &str) -> Result<Option<InstanceProfile>, AwsError
     Ok(not_found_ok(out)?.and_then(|o| o.instance_profile))
 }
 
-pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+pub async fn create(
+    c: &Client,
+    cluster: &str,
+    r: &ResolvedResource,
+) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "CreateInstanceProfile", r);
     let name = f.str("name")?;
     let path = create_path(cluster, r, "CreateInstanceProfile")?;
@@ -82,7 +96,10 @@ pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<L
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "CreateInstanceProfile", e))?;
-    let arn = out.instance_profile().map(|p| p.arn().to_string()).unwrap_or_default();
+    let arn = out
+        .instance_profile()
+        .map(|p| p.arn().to_string())
+        .unwrap_or_default();
     if let Some(role) = f.opt_str("role_name")? {
         add_role(c, name, role).await?;
     }
@@ -120,7 +137,12 @@ pub async fn remove_role(c: &Client, profile: &str, role: &str) -> Result<(), Aw
     not_found_ok(r).map(|_| ())
 }
 
-pub async fn update(c: &Client, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+pub async fn update(
+    c: &Client,
+    r: &ResolvedResource,
+    live: &LiveResource,
+    fields: &[String],
+) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "UpdateInstanceProfile", r);
     let name = live.id.as_str();
     for field in fields {
@@ -134,7 +156,14 @@ pub async fn update(c: &Client, r: &ResolvedResource, live: &LiveResource, field
                 }
             }
             "tags" => update_tags(c, name, &live.props, &r.props).await?,
-            other => return Err(support::immutable(SERVICE, "UpdateInstanceProfile", &r.address, other)),
+            other => {
+                return Err(support::immutable(
+                    SERVICE,
+                    "UpdateInstanceProfile",
+                    &r.address,
+                    other,
+                ));
+            }
         }
     }
     Ok(support::updated(r, live, fields))

@@ -31,7 +31,11 @@ pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, Aw
 }
 
 /// One listed role with its tags and policies; `None` when it is not the cluster's or vanished.
-async fn read_one(c: &Client, cluster: &str, role: aws_sdk_iam::types::Role) -> Result<Option<LiveResource>, AwsError> {
+async fn read_one(
+    c: &Client,
+    cluster: &str,
+    role: aws_sdk_iam::types::Role,
+) -> Result<Option<LiveResource>, AwsError> {
     let name = role.role_name();
     let both = tokio::try_join!(role_tags(c, name), attached_policies(c, name));
     let Some((tags, policies)) = not_found_ok(both)? else {
@@ -43,8 +47,14 @@ async fn read_one(c: &Client, cluster: &str, role: aws_sdk_iam::types::Role) -> 
     let mut props = Props::new();
     props.insert("name".into(), Value::String(name.to_string()));
     props.insert("path".into(), Value::String(role.path().to_string()));
-    props.insert("assume_role_policy".into(), policy_document(role.assume_role_policy_document()));
-    props.insert("managed_policy_arns".into(), support::sorted_strings(policies));
+    props.insert(
+        "assume_role_policy".into(),
+        policy_document(role.assume_role_policy_document()),
+    );
+    props.insert(
+        "managed_policy_arns".into(),
+        support::sorted_strings(policies),
+    );
     props.insert("tags".into(), tags);
     Ok(Some(LiveResource {
         address,
@@ -78,7 +88,10 @@ async fn attached_policies(c: &Client, name: &str) -> Result<Vec<String>, AwsErr
         .try_collect()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "ListAttachedRolePolicies", e))?;
-    Ok(attached.iter().filter_map(|p| p.policy_arn().map(str::to_string)).collect())
+    Ok(attached
+        .iter()
+        .filter_map(|p| p.policy_arn().map(str::to_string))
+        .collect())
 }
 
 /// The trust policy as JSON. IAM URL-encodes it in responses; a document that is not encoded
@@ -112,11 +125,17 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+pub async fn create(
+    c: &Client,
+    cluster: &str,
+    r: &ResolvedResource,
+) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "CreateRole", r);
     let name = f.str("name")?;
     let path = create_path(cluster, r, "CreateRole")?;
-    let policy = f.get("assume_role_policy").ok_or_else(|| missing(r, "assume_role_policy"))?;
+    let policy = f
+        .get("assume_role_policy")
+        .ok_or_else(|| missing(r, "assume_role_policy"))?;
     let out = c
         .create_role()
         .path(&path)
@@ -133,7 +152,10 @@ pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<L
     }
     let mut props = r.props.clone();
     props.insert("path".into(), Value::String(path));
-    props.insert("managed_policy_arns".into(), support::sorted_strings(policies));
+    props.insert(
+        "managed_policy_arns".into(),
+        support::sorted_strings(policies),
+    );
     Ok(LiveResource {
         address: r.address.clone(),
         kind: Kind::IamRole,
@@ -144,7 +166,12 @@ pub async fn create(c: &Client, cluster: &str, r: &ResolvedResource) -> Result<L
 }
 
 fn missing(r: &ResolvedResource, key: &str) -> AwsError {
-    AwsError::local(SERVICE, "CreateRole", "InvalidProperty", format!("{}: property {key} is required", r.address))
+    AwsError::local(
+        SERVICE,
+        "CreateRole",
+        "InvalidProperty",
+        format!("{}: property {key} is required", r.address),
+    )
 }
 
 async fn attach(c: &Client, role: &str, policy: &str) -> Result<(), AwsError> {
@@ -168,7 +195,12 @@ async fn detach(c: &Client, role: &str, policy: &str) -> Result<(), AwsError> {
     not_found_ok(r).map(|_| ())
 }
 
-pub async fn update(c: &Client, r: &ResolvedResource, live: &LiveResource, fields: &[String]) -> Result<LiveResource, AwsError> {
+pub async fn update(
+    c: &Client,
+    r: &ResolvedResource,
+    live: &LiveResource,
+    fields: &[String],
+) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "UpdateRole", r);
     let name = live.id.as_str();
     for field in fields {
@@ -254,7 +286,12 @@ async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "ListRolePolicies", e))?;
     for p in inline {
-        let r = c.delete_role_policy().role_name(name).policy_name(&p).send().await;
+        let r = c
+            .delete_role_policy()
+            .role_name(name)
+            .policy_name(&p)
+            .send()
+            .await;
         not_found_ok(r.map_err(|e| AwsError::from_sdk(SERVICE, "DeleteRolePolicy", e)))?;
     }
     let profiles: Vec<aws_sdk_iam::types::InstanceProfile> = c
@@ -280,12 +317,18 @@ mod tests {
     #[test]
     fn trust_policies_decode_from_url_encoding() {
         let raw = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
-        assert_eq!(policy_document(Some(raw)), json!({"Version": "2012-10-17", "Statement": []}));
+        assert_eq!(
+            policy_document(Some(raw)),
+            json!({"Version": "2012-10-17", "Statement": []})
+        );
     }
 
     #[test]
     fn unencoded_and_broken_documents_are_kept() {
-        assert_eq!(policy_document(Some(r#"{"a": "50%"}"#)), json!({"a": "50%"}));
+        assert_eq!(
+            policy_document(Some(r#"{"a": "50%"}"#)),
+            json!({"a": "50%"})
+        );
         assert_eq!(policy_document(Some("%zz")), json!("%zz"));
         assert_eq!(policy_document(None), Value::Null);
         assert_eq!(percent_decode("a%20b%2"), "a b%2");

@@ -24,7 +24,10 @@ pub fn ok(text: &str) -> Loaded {
 
 pub fn errors(text: &str) -> Vec<Diagnostic> {
     match load_bytes("t.yaml", text.as_bytes()) {
-        Ok(l) => panic!("expected errors, got a valid config: {:?}\n--- text:\n{text}", l.spec),
+        Ok(l) => panic!(
+            "expected errors, got a valid config: {:?}\n--- text:\n{text}",
+            l.spec
+        ),
         Err(d) => d.0,
     }
 }
@@ -32,16 +35,27 @@ pub fn errors(text: &str) -> Vec<Diagnostic> {
 /// The file fails, and one of its errors is `message` at `line:col`.
 pub fn fails_with(text: &str, line: usize, col: usize, message: &str) -> Diagnostic {
     let all = errors(text);
-    let found = all.iter().find(|d| d.message == message && d.severity == Severity::Error);
+    let found = all
+        .iter()
+        .find(|d| d.message == message && d.severity == Severity::Error);
     match found {
         Some(d) if (d.line, d.col) == (line, col) => d.clone(),
-        Some(d) => panic!("{message:?} at {}:{}, expected {line}:{col}\n--- text:\n{text}", d.line, d.col),
-        None => panic!("no error {message:?}; got:\n{}\n--- text:\n{text}", Diagnostics(all)),
+        Some(d) => panic!(
+            "{message:?} at {}:{}, expected {line}:{col}\n--- text:\n{text}",
+            d.line, d.col
+        ),
+        None => panic!(
+            "no error {message:?}; got:\n{}\n--- text:\n{text}",
+            Diagnostics(all)
+        ),
     }
 }
 
-/// A table of (extra text, line, col, message), each on top of `BASE`.
-pub fn table(cases: &[(&str, usize, usize, &str)]) {
+/// (text added to `BASE`, line, col, message of one of the errors it causes)
+pub type Case = (&'static str, usize, usize, &'static str);
+
+/// Checks each case on top of `BASE`.
+pub fn table(cases: &[Case]) {
     for (extra, line, col, message) in cases {
         fails_with(&with(extra), *line, *col, message);
     }

@@ -24,57 +24,175 @@ fn metadata_is_read() {
 
 #[test]
 fn malformed_yaml_is_reported_with_its_position() {
-    let d = fails_with("apiVersion: eksctl.io/v1alpha5\nmetadata:\n  name: [a\n", 4, 1, "invalid YAML: while parsing a flow sequence, expected ',' or ']'");
+    let d = fails_with(
+        "apiVersion: eksctl.io/v1alpha5\nmetadata:\n  name: [a\n",
+        4,
+        1,
+        "invalid YAML: while parsing a flow sequence, expected ',' or ']'",
+    );
     assert!(d.hint.is_some());
 }
+
+/// Whole files: (text, line, col, message of one of its errors).
+const FILE_CASES: &[Case] = &[
+    (
+        "apiVersion: eksctl.io/v1alpha3\nkind: ClusterConfig\nmetadata: {name: a}\n",
+        1,
+        13,
+        "no kind \"ClusterConfig\" is registered for version \"eksctl.io/v1alpha3\"",
+    ),
+    (
+        "kind: ClusterConfig\nmetadata: {name: a}\n",
+        1,
+        1,
+        "missing required field `apiVersion`",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: Cluster\nmetadata: {name: a}\n",
+        2,
+        7,
+        "unknown kind \"Cluster\"; eksform reads ClusterConfig",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\n",
+        1,
+        1,
+        "missing required field `metadata`",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  region: us-east-1\n",
+        3,
+        1,
+        "metadata: missing required field `name`",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: 1cluster\n",
+        4,
+        9,
+        "metadata.name: \"1cluster\" is not a valid cluster name",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: my_cluster\n",
+        4,
+        9,
+        "metadata.name: \"my_cluster\" is not a valid cluster name",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: [a]\n",
+        4,
+        9,
+        "metadata.name: expected a string, found a list",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  version: 1.30\n",
+        5,
+        12,
+        "metadata.version is the number 1.3; quote it: version: \"1.30\"",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  version: \"v1.30\"\n",
+        5,
+        12,
+        "metadata.version: \"v1.30\" is not a Kubernetes version",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  region: europe\n",
+        5,
+        11,
+        "metadata.region: \"europe\" is not an AWS region",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  regoin: us-east-1\n",
+        5,
+        3,
+        "metadata: unknown field `regoin`",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  tags: {n: 1}\n",
+        5,
+        13,
+        "metadata.tags.n: expected a string, found the number 1",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  tags: {\"aws:x\": y}\n",
+        5,
+        10,
+        "metadata.tags.aws:x: tag key \"aws:x\" uses the prefix aws:, reserved by AWS",
+    ),
+    (
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  name: b\n",
+        5,
+        3,
+        "duplicate key `name` (first at 4:3)",
+    ),
+    (
+        "- a\n- b\n",
+        1,
+        1,
+        "expected a ClusterConfig mapping at the top of the file, found a list",
+    ),
+];
 
 #[test]
 fn header_and_metadata_rules() {
     table(&[
-        ("cloudWatch: {clusterLogging: {enableTypes: [audit]}}\n", 6, 1, "`cloudWatch` is not supported yet by eksform"),
+        (
+            "cloudWatch: {clusterLogging: {enableTypes: [audit]}}\n",
+            6,
+            1,
+            "`cloudWatch` is not supported yet by eksform",
+        ),
         ("zone: eu-north-1a\n", 6, 1, "unknown field `zone`"),
         ("nodeGroup: []\n", 6, 1, "unknown field `nodeGroup`"),
     ]);
-    let cases: &[(&str, usize, usize, &str)] = &[
-        ("apiVersion: eksctl.io/v1alpha3\nkind: ClusterConfig\nmetadata: {name: a}\n", 1, 13, "no kind \"ClusterConfig\" is registered for version \"eksctl.io/v1alpha3\""),
-        ("kind: ClusterConfig\nmetadata: {name: a}\n", 1, 1, "missing required field `apiVersion`"),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: Cluster\nmetadata: {name: a}\n", 2, 7, "unknown kind \"Cluster\"; eksform reads ClusterConfig"),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\n", 1, 1, "missing required field `metadata`"),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  region: us-east-1\n", 3, 1, "metadata: missing required field `name`"),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: 1cluster\n", 4, 9, "metadata.name: \"1cluster\" is not a valid cluster name"),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: my_cluster\n", 4, 9, "metadata.name: \"my_cluster\" is not a valid cluster name"),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: [a]\n", 4, 9, "metadata.name: expected a string, found a list"),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  version: 1.30\n", 5, 12, "metadata.version is the number 1.3; quote it: version: \"1.30\""),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  version: \"v1.30\"\n", 5, 12, "metadata.version: \"v1.30\" is not a Kubernetes version"),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  region: europe\n", 5, 11, "metadata.region: \"europe\" is not an AWS region"),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  regoin: us-east-1\n", 5, 3, "metadata: unknown field `regoin`"),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  tags: {n: 1}\n", 5, 13, "metadata.tags.n: expected a string, found the number 1"),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  tags: {\"aws:x\": y}\n", 5, 10, "metadata.tags.aws:x: tag key \"aws:x\" uses the prefix aws:, reserved by AWS"),
-        ("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  name: b\n", 5, 3, "duplicate key `name` (first at 4:3)"),
-        ("- a\n- b\n", 1, 1, "expected a ClusterConfig mapping at the top of the file, found a list"),
-    ];
-    for (text, line, col, message) in cases {
+    for (text, line, col, message) in FILE_CASES {
         fails_with(text, *line, *col, message);
     }
 }
 
 #[test]
 fn unknown_fields_get_a_did_you_mean() {
-    let d = fails_with(&with("availabilityZone: [us-east-1a, us-east-1b]\n"), 6, 1, "unknown field `availabilityZone`");
+    let d = fails_with(
+        &with("availabilityZone: [us-east-1a, us-east-1b]\n"),
+        6,
+        1,
+        "unknown field `availabilityZone`",
+    );
     assert_eq!(d.hint.as_deref(), Some("did you mean `availabilityZones`?"));
     assert_eq!(d.path, "availabilityZone");
-    let d = fails_with("apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  regoin: x\n", 5, 3, "metadata: unknown field `regoin`");
+    let d = fails_with(
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: a\n  regoin: x\n",
+        5,
+        3,
+        "metadata: unknown field `regoin`",
+    );
     assert_eq!(d.hint.as_deref(), Some("did you mean `region`?"));
-    let d = fails_with(&with("nodeGroups:\n  - name: a\n    InstanceType: m5.large\n"), 8, 5, "nodeGroups[0]: unknown field `InstanceType`");
+    let d = fails_with(
+        &with("nodeGroups:\n  - name: a\n    InstanceType: m5.large\n"),
+        8,
+        5,
+        "nodeGroups[0]: unknown field `InstanceType`",
+    );
     assert_eq!(d.hint.as_deref(), Some("did you mean `instanceType`?"));
 }
 
 #[test]
 fn unsupported_sections_are_searched_for_unknown_fields() {
-    let text = with("nodeGroups:\n  - name: a\n    iam:\n      withAddonPolicies: {albIngres: true}\n");
-    let d = fails_with(&text, 8, 5, "nodeGroups[0]: `iam` is not supported yet by eksform");
+    let text =
+        with("nodeGroups:\n  - name: a\n    iam:\n      withAddonPolicies: {albIngres: true}\n");
+    let d = fails_with(
+        &text,
+        8,
+        5,
+        "nodeGroups[0]: `iam` is not supported yet by eksform",
+    );
     assert_eq!(d.path, "nodeGroups[0].iam");
-    let d = fails_with(&text, 9, 27, "nodeGroups[0].iam.withAddonPolicies: unknown field `albIngres`");
+    let d = fails_with(
+        &text,
+        9,
+        27,
+        "nodeGroups[0].iam.withAddonPolicies: unknown field `albIngres`",
+    );
     assert_eq!(d.hint.as_deref(), Some("did you mean `albIngress`?"));
 }
 
@@ -83,11 +201,19 @@ fn every_problem_is_reported_in_file_order() {
     let text = "apiVersion: eksctl.io/v1alpha4\nkind: ClusterConfig\nmetadata:\n  name: _x\n  version: 1.3\nvpc:\n  cidr: 10.0.0.0/33\n";
     let all = errors(text);
     let at: Vec<(usize, usize)> = all.iter().map(|d| (d.line, d.col)).collect();
-    assert_eq!(at, vec![(1, 13), (4, 9), (5, 12), (7, 9)], "{}", Diagnostics(all.clone()));
+    assert_eq!(
+        at,
+        vec![(1, 13), (4, 9), (5, 12), (7, 9)],
+        "{}",
+        Diagnostics(all.clone())
+    );
     assert!(all.iter().all(|d| d.file == "t.yaml"));
     let text = Diagnostics(all).to_string();
     assert!(text.starts_with("t.yaml:1:13: error: no kind"), "{text}");
-    assert!(text.ends_with("4 error(s); nothing was sent to AWS"), "{text}");
+    assert!(
+        text.ends_with("4 error(s); nothing was sent to AWS"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -105,15 +231,89 @@ fn load_reads_files_and_reports_unreadable_ones() {
     let missing = std::path::Path::new("/nonexistent/eksform/c.yaml");
     let d = load(missing).unwrap_err();
     assert_eq!((d.0[0].line, d.0[0].col), (1, 1));
-    assert!(d.0[0].message.starts_with("cannot read the file"), "{}", d.0[0].message);
-    let review = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/review-apps.yaml"));
+    assert!(
+        d.0[0].message.starts_with("cannot read the file"),
+        "{}",
+        d.0[0].message
+    );
+    let review = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/specs/review-apps.yaml"
+    ));
     assert_eq!(load(review).unwrap().spec.name, "review-apps");
 }
 
 #[test]
 fn bad_bytes_become_diagnostics() {
     let d = errors("apiVersion: x\n\u{0}\n");
-    assert_eq!((d[0].line, d[0].col, d[0].message.as_str()), (2, 1, "the file contains a NUL byte"));
+    assert_eq!(
+        (d[0].line, d[0].col, d[0].message.as_str()),
+        (2, 1, "the file contains a NUL byte")
+    );
     let d = errors("# nothing\n");
     assert_eq!(d[0].message, "the file is empty");
+}
+
+#[test]
+fn the_fields_eksform_reads_are_eksctls_own() {
+    use crate::config::{cluster, network, nodegroup, schema};
+    let sections: &[(&str, &[&str])] = &[
+        ("ClusterConfig", cluster::TOP),
+        ("ClusterMeta", cluster::METADATA),
+        ("ClusterVPC", network::VPC),
+        ("ClusterSubnets", network::SUBNETS),
+        ("AZSubnetSpec", network::SUBNET),
+        ("NodeGroup", nodegroup::NODE_GROUP),
+    ];
+    // eksform's one extension, in two places.
+    let extensions = ["loadBalancers"];
+    for (object, accepted) in sections {
+        let eksctl =
+            schema::object(object).unwrap_or_else(|| panic!("{object} is in eksctl's schema"));
+        for name in accepted.iter().filter(|n| !extensions.contains(n)) {
+            assert!(
+                eksctl.fields.iter().any(|(f, _)| f == name),
+                "{object}.{name} is not an eksctl field"
+            );
+        }
+    }
+    assert!(schema::object("NoSuchObject").is_none());
+}
+
+/// Every broken variant of a real config: the loader answers, with positions inside the file.
+#[test]
+fn no_input_panics_the_loader() {
+    let sample = include_str!("../../../specs/review-apps.yaml");
+    let check = |text: &str| {
+        if let Err(d) = load_bytes("t.yaml", text.as_bytes()) {
+            let lines = text.lines().count() + 1;
+            assert!(
+                d.0.iter()
+                    .all(|d| d.line >= 1 && d.line <= lines && d.col >= 1),
+                "{d}"
+            );
+        }
+    };
+    for cut in (0..sample.len()).filter(|c| sample.is_char_boundary(*c)) {
+        check(&sample[..cut]);
+    }
+    let lines: Vec<&str> = sample.lines().collect();
+    for skip in 0..lines.len() {
+        let text: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, l)| *l)
+            .collect();
+        check(&text.join("\n"));
+    }
+    let replacements = ["", "é", "-", ":", " ", "[", "}", "&a", "*a", "\t", "0", "x"];
+    for (n, (at, c)) in sample.char_indices().enumerate().step_by(3) {
+        let r = replacements[n % replacements.len()];
+        check(&format!(
+            "{}{r}{}",
+            &sample[..at],
+            &sample[at + c.len_utf8()..]
+        ));
+    }
 }

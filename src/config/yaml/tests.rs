@@ -7,7 +7,9 @@ fn parse_str(s: &str) -> Result<(Node, Vec<Problem>), Problem> {
 
 fn fails(s: &[u8]) -> Problem {
     match decode(s).and_then(parse) {
-        Ok((root, problems)) if problems.is_empty() => panic!("expected a problem, parsed {root:?}"),
+        Ok((root, problems)) if problems.is_empty() => {
+            panic!("expected a problem, parsed {root:?}")
+        }
         Ok((_, mut problems)) => problems.remove(0),
         Err(p) => p,
     }
@@ -15,7 +17,10 @@ fn fails(s: &[u8]) -> Problem {
 
 fn get<'a>(node: &'a Node, key: &str) -> &'a Node {
     let map = node.as_map().expect("a mapping");
-    &map.iter().find(|(k, _)| k.text() == Some(key)).expect("the key").1
+    &map.iter()
+        .find(|(k, _)| k.text() == Some(key))
+        .expect("the key")
+        .1
 }
 
 fn scalar(node: &Node) -> &Scalar {
@@ -31,7 +36,9 @@ fn values_know_their_line_and_column() {
     assert_eq!(root.pos, Pos { line: 1, col: 1 });
     let c = get(get(&root, "b"), "c");
     assert_eq!(c.pos, Pos { line: 3, col: 6 });
-    let Value::Seq(items) = &c.value else { panic!() };
+    let Value::Seq(items) = &c.value else {
+        panic!()
+    };
     assert_eq!(items[0].pos, Pos { line: 3, col: 7 });
     assert_eq!(items[1].pos, Pos { line: 3, col: 10 });
     assert!(!scalar(&items[1]).plain);
@@ -54,7 +61,10 @@ fn scalars_follow_the_core_schema() {
     assert_eq!(scalar(get(&root, "j")).typed(), Typed::Float(1000.0));
     assert_eq!(scalar(get(&root, "k")).typed(), Typed::Float(f64::INFINITY));
     for plain_string in ["1.2.3", "0x", "1e", "+", ".", "-.5x", "10.0.0.0/16"] {
-        let s = Scalar { text: plain_string.into(), plain: true };
+        let s = Scalar {
+            text: plain_string.into(),
+            plain: true,
+        };
         assert_eq!(s.typed(), Typed::Str(plain_string), "{plain_string}");
     }
 }
@@ -129,14 +139,23 @@ fn a_byte_order_mark_is_skipped() {
 fn files_over_one_mib_are_refused_before_parsing() {
     let big = vec![b'#'; MAX_BYTES + 1];
     let p = fails(&big);
-    assert!(p.message.starts_with("the file is 1.0 MiB"), "{}", p.message);
+    assert!(
+        p.message.starts_with("the file is 1.0 MiB"),
+        "{}",
+        p.message
+    );
 }
 
 #[test]
 fn deep_nesting_stops_at_the_limit() {
-    let block: String = (0..200).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect();
+    let block: String = (0..200)
+        .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+        .collect();
     let p = fails(block.as_bytes());
-    assert_eq!(p.message, format!("the YAML nests deeper than {MAX_DEPTH} levels"));
+    assert_eq!(
+        p.message,
+        format!("the YAML nests deeper than {MAX_DEPTH} levels")
+    );
     assert_eq!(p.pos.line, MAX_DEPTH + 1);
     // The scanner has its own, lower, limit on flow nesting; either way it stops at once.
     let flow = format!("a: {}{}", "[".repeat(100_000), "]".repeat(100_000));
@@ -144,7 +163,11 @@ fn deep_nesting_stops_at_the_limit() {
     let p = fails(flow.as_bytes());
     assert!(start.elapsed() < Duration::from_secs(2));
     assert_eq!(p.pos.line, 1);
-    let ok = format!("a: {}{}", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
+    let ok = format!(
+        "a: {}{}",
+        "[".repeat(MAX_DEPTH - 1),
+        "]".repeat(MAX_DEPTH - 1)
+    );
     assert!(parse_str(&ok).is_ok());
 }
 
@@ -156,22 +179,37 @@ fn aliases_expand_and_merge_keys_apply() {
     let ng = get(&root, "ng");
     assert_eq!(scalar(get(ng, "volumeSize")).text, "40");
     assert_eq!(scalar(get(ng, "instanceType")).text, "m5.large");
-    let Value::Seq(items) = &get(&root, "list").value else { panic!() };
+    let Value::Seq(items) = &get(&root, "list").value else {
+        panic!()
+    };
     assert_eq!(items.len(), 2);
     assert_eq!(items[1], *get(&root, "base"));
 }
 
 #[test]
 fn an_alias_bomb_fails_fast() {
-    let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
-    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i"]) {
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
         let refs = vec![format!("*{prev}"); 9].join(",");
         bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
     }
     let start = Instant::now();
     let p = fails(bomb.as_bytes());
-    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
-    assert!(p.message.starts_with("aliases expand to more than"), "{}", p.message);
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(
+        p.message.starts_with("aliases expand to more than"),
+        "{}",
+        p.message
+    );
     assert!(p.pos.line >= 4, "{:?}", p.pos);
 }
 
@@ -184,7 +222,10 @@ fn a_recursive_alias_is_refused() {
 #[test]
 fn unknown_tags_are_refused() {
     assert_eq!(fails(b"a: !foo 1\n").message, "unsupported YAML tag `!foo`");
-    assert_eq!(fails(b"a: !!binary aGk=\n").message, "unsupported YAML tag `!!binary`");
+    assert_eq!(
+        fails(b"a: !!binary aGk=\n").message,
+        "unsupported YAML tag `!!binary`"
+    );
 }
 
 /// A tiny deterministic generator: the test must be reproducible, and must not need a crate.
@@ -203,9 +244,14 @@ fn no_input_panics() {
     let alphabet = b"ab:- \n\t[]{},&*!|>'\"#?%@`~\\0.1e";
     let sample = include_str!("../../../specs/review-apps.yaml");
     for seed in 1..400u64 {
-        let raw: Vec<u8> = pseudo_random(seed).take((seed as usize * 7) % 300).collect();
+        let raw: Vec<u8> = pseudo_random(seed)
+            .take((seed as usize * 7) % 300)
+            .collect();
         let _ = decode(&raw).and_then(parse);
-        let yamlish: Vec<u8> = raw.iter().map(|b| alphabet[*b as usize % alphabet.len()]).collect();
+        let yamlish: Vec<u8> = raw
+            .iter()
+            .map(|b| alphabet[*b as usize % alphabet.len()])
+            .collect();
         let _ = decode(&yamlish).and_then(parse);
     }
     for cut in 0..sample.len() {

@@ -1,0 +1,80 @@
+//! The external resources a config names by id (an existing VPC, its subnets, attached
+//! security groups): whether each exists, with a detail for the plan to show. eksform only
+//! reads these; nothing here writes.
+
+use super::{Ec2, sdk};
+use crate::aws::AwsError;
+use crate::live::ExternalStatus;
+use crate::model::{External, Kind};
+use futures::future::try_join_all;
+
+impl Ec2 {
+    /// One status per distinct resource, from one concurrent Describe by id each (a batched
+    /// call fails whole when one id is unknown).
+    pub(super) async fn read_external(
+        &self,
+        external: &[External],
+    ) -> Result<Vec<ExternalStatus>, AwsError> {
+        let mut seen = std::collections::BTreeSet::new();
+        let distinct = external
+            .iter()
+            .filter(|e| seen.insert((e.kind, e.id.clone())));
+        let all = try_join_all(distinct.map(|e| self.external_status(e.kind, &e.id))).await?;
+        Ok(all.into_iter().flatten().collect())
+    }
+
+    /// The CIDR of a VPC or subnet, the name of a group; an unknown or malformed id is not found.
+    async fn external_status(
+        &self,
+        kind: Kind,
+        id: &str,
+    ) -> Result<Option<ExternalStatus>, AwsError> {
+        let c = &self.client;
+        let detail = match kind {
+            Kind::Vpc => c
+                .describe_vpcs()
+                .vpc_ids(id)
+                .send()
+                .await
+                .map_err(sdk("DescribeVpcs"))
+                .map(|o| {
+                    o.vpcs()
+                        .first()
+                        .map(|v| v.cidr_block().unwrap_or_default().to_string())
+                }),
+            Kind::Subnet => c
+                .describe_subnets()
+                .subnet_ids(id)
+                .send()
+                .await
+                .map_err(sdk("DescribeSubnets"))
+                .map(|o| {
+                    o.subnets()
+                        .first()
+                        .map(|s| s.cidr_block().unwrap_or_default().to_string())
+                }),
+            Kind::SecurityGroup => {
+                let out = c.describe_security_groups().group_ids(id).send().await;
+                out.map_err(sdk("DescribeSecurityGroups")).map(|o| {
+                    o.security_groups()
+                        .first()
+                        .map(|g| g.group_name().unwrap_or_default().to_string())
+                })
+            }
+            // Only networking resources are named by id in the config.
+            _ => return Ok(None),
+        };
+        let detail = match detail {
+            Ok(d) => d,
+            Err(e) if e.is_not_found() || e.code.ends_with(".Malformed") => None,
+            Err(e) => return Err(e),
+        };
+        let found = detail.is_some();
+        Ok(Some(ExternalStatus {
+            kind,
+            id: id.to_string(),
+            found,
+            detail,
+        }))
+    }
+}
