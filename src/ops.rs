@@ -13,13 +13,19 @@ pub enum OpsError {
     #[error("{0}")]
     Config(#[from] Diagnostics),
     #[error("{0}")]
-    Aws(#[from] AwsError),
+    Aws(Box<AwsError>),
     #[error("no AWS region: set metadata.region in {file} or AWS_REGION / a profile region")]
     NoRegion { file: String },
     #[error("nodegroup \"{nodegroup}\": cannot resolve the EKS-optimized AMI: {source}\n  hint: set nodeGroups[].ami to an AMI id, or check that the caller may read public SSM parameters")]
-    Ami { nodegroup: String, source: AwsError },
+    Ami { nodegroup: String, source: Box<AwsError> },
     #[error("{0}")]
     Other(String),
+}
+
+impl From<AwsError> for OpsError {
+    fn from(e: AwsError) -> OpsError {
+        OpsError::Aws(Box::new(e))
+    }
 }
 
 /// A config loaded, connected to its account, read and planned.
@@ -71,7 +77,7 @@ async fn resolve_inputs(spec: &ClusterSpec, cloud: &Cloud) -> Result<ModelInputs
             .account()
             .resolve_ami(ng.ami_family, &spec.version, &ng.instance_type)
             .await
-            .map_err(|source| OpsError::Ami { nodegroup: ng.name.clone(), source })?;
+            .map_err(|source| OpsError::Ami { nodegroup: ng.name.clone(), source: Box::new(source) })?;
         inputs.amis.insert(ng.name.clone(), ami);
     }
     Ok(inputs)

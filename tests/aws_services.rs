@@ -79,22 +79,39 @@ struct Net {
 /// A VPC with two subnets in two zones and two security groups, made directly with the SDK.
 async fn network(conf: &aws_config::SdkConfig) -> Net {
     let ec2 = aws_sdk_ec2::Client::new(conf);
-    let vpc = ec2.create_vpc().cidr_block("10.0.0.0/16").send().await.unwrap();
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.0.0.0/16")
+        .send()
+        .await
+        .unwrap();
     let vpc = vpc.vpc().and_then(|v| v.vpc_id()).unwrap().to_string();
     let mut subnets = Vec::new();
     for (zone, cidr) in [("us-east-1a", "10.0.1.0/24"), ("us-east-1b", "10.0.2.0/24")] {
-        let req = ec2.create_subnet().vpc_id(&vpc).availability_zone(zone).cidr_block(cidr);
+        let req = ec2
+            .create_subnet()
+            .vpc_id(&vpc)
+            .availability_zone(zone)
+            .cidr_block(cidr);
         let s = req.send().await.unwrap();
         subnets.push(s.subnet().and_then(|s| s.subnet_id()).unwrap().to_string());
     }
     let mut groups = Vec::new();
     for name in ["demo-lb", "demo-nodes"] {
-        let req = ec2.create_security_group().group_name(name).description("test").vpc_id(&vpc);
+        let req = ec2
+            .create_security_group()
+            .group_name(name)
+            .description("test")
+            .vpc_id(&vpc);
         groups.push(req.send().await.unwrap().group_id().unwrap().to_string());
     }
     subnets.sort();
     groups.sort();
-    Net { vpc, subnets, groups }
+    Net {
+        vpc,
+        subnets,
+        groups,
+    }
 }
 
 /// A role of `cluster` trusted by EC2 with the named AWS-managed policies.

@@ -20,6 +20,14 @@ const DELETE_TIMEOUT: Duration = Duration::from_secs(20 * 60);
 /// The version an instance launches from: the newest, so a launch template update reaches new
 /// instances without touching the group.
 const LAUNCH_TEMPLATE_VERSION: &str = "$Latest";
+/// Settings changed through UpdateAutoScalingGroup.
+const GROUP_FIELDS: [&str; 5] = [
+    "min_size",
+    "max_size",
+    "desired_capacity",
+    "subnet_ids",
+    "launch_template_id",
+];
 
 pub struct Asg {
     client: Client,
@@ -126,54 +134,53 @@ impl Asg {
     ) -> Result<LiveResource, AwsError> {
         let f = Fields::new(SERVICE, "UpdateAutoScalingGroup", r);
         let name = live.id.as_str();
-        let has = |k: &str| fields.iter().any(|x| x == k);
         for field in fields {
             match field.as_str() {
-                "min_size" | "max_size" | "desired_capacity" | "subnet_ids"
-                | "launch_template_id" => {}
+                g if GROUP_FIELDS.contains(&g) => {}
                 "target_group_arns" => self.update_target_groups(name, &live.props, &f).await?,
                 "tags" => self.update_tags(name, &live.props, &r.props).await?,
                 other => {
-                    return Err(support::immutable(
-                        SERVICE,
-                        "UpdateAutoScalingGroup",
-                        &r.address,
-                        other,
-                    ));
+                    let op = "UpdateAutoScalingGroup";
+                    return Err(support::immutable(SERVICE, op, &r.address, other));
                 }
             }
         }
-        let group_fields = [
-            "min_size",
-            "max_size",
-            "desired_capacity",
-            "subnet_ids",
-            "launch_template_id",
-        ];
-        if group_fields.iter().any(|k| has(k)) {
-            // Min and max always go together so that a change of both never passes through an
-            // invalid range; the desired capacity only when the plan asks for it.
-            let mut req = self
-                .client
-                .update_auto_scaling_group()
-                .auto_scaling_group_name(name)
-                .min_size(f.int32("min_size")?)
-                .max_size(f.int32("max_size")?);
-            if has("desired_capacity") {
-                req = req.desired_capacity(f.int32("desired_capacity")?);
-            }
-            if has("subnet_ids") {
-                req = req.vpc_zone_identifier(f.strings("subnet_ids")?.join(","));
-            }
-            if has("launch_template_id") {
-                req = req.launch_template(launch_template(f.str("launch_template_id")?));
-            }
-            req.send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAutoScalingGroup", e))?;
+        if fields.iter().any(|x| GROUP_FIELDS.contains(&x.as_str())) {
+            self.update_group(name, &f, fields).await?;
         }
         self.reread(&support::owner(&r.props), name, "UpdateAutoScalingGroup")
             .await
+    }
+
+    /// One UpdateAutoScalingGroup for the group's own settings. Min and max always go together
+    /// so that a change of both never passes through an invalid range; the desired capacity
+    /// only when the plan asks for it.
+    async fn update_group(
+        &self,
+        name: &str,
+        f: &Fields<'_>,
+        fields: &[String],
+    ) -> Result<(), AwsError> {
+        let has = |k: &str| fields.iter().any(|x| x == k);
+        let mut req = self
+            .client
+            .update_auto_scaling_group()
+            .auto_scaling_group_name(name)
+            .min_size(f.int32("min_size")?)
+            .max_size(f.int32("max_size")?);
+        if has("desired_capacity") {
+            req = req.desired_capacity(f.int32("desired_capacity")?);
+        }
+        if has("subnet_ids") {
+            req = req.vpc_zone_identifier(f.strings("subnet_ids")?.join(","));
+        }
+        if has("launch_template_id") {
+            req = req.launch_template(launch_template(f.str("launch_template_id")?));
+        }
+        req.send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAutoScalingGroup", e))
     }
 
     async fn update_target_groups(

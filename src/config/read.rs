@@ -316,7 +316,13 @@ pub fn resource_id(cx: &mut Ctx, node: &Node, path: &str, prefix: &str) -> Optio
         .strip_prefix(prefix)
         .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric()));
     if !ok {
-        let msg = format!("{path}: \"{}\" is not a {prefix}… id", v.value);
+        let noun = match prefix {
+            "vpc-" => "VPC",
+            "sg-" => "security group",
+            "ami-" => "AMI",
+            _ => prefix.trim_end_matches('-'),
+        };
+        let msg = format!("{path}: \"{}\" is not a valid {noun} id", v.value);
         cx.error(
             v.pos,
             path,

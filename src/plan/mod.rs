@@ -110,10 +110,8 @@ fn ordered_deletes(stale: &[(&LiveResource, Reason)]) -> Vec<Change> {
             }
         }
         for s in strings {
-            if let Some(target) = owner.get(s.as_str()) {
-                if *target != r.address {
-                    referenced_by.entry(target).or_default().insert(r.address.clone());
-                }
+            if let Some(target) = owner.get(s.as_str()).filter(|t| **t != r.address) {
+                referenced_by.entry(target).or_default().insert(r.address.clone());
             }
         }
     }

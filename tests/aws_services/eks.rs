@@ -27,8 +27,12 @@ async fn setup(conf: &aws_config::SdkConfig) -> (Eks, ResolvedResource, LiveReso
     let eks = Eks::new(conf);
     let want = cluster_props(&net, CLUSTER);
     let created = eks.create(CLUSTER, &want).await.unwrap();
-    eks.create("other", &cluster_props(&net, "other")).await.unwrap();
-    let vpc = aws_sdk_eks::types::VpcConfigRequest::builder().subnet_ids(&net.subnets[0]).build();
+    eks.create("other", &cluster_props(&net, "other"))
+        .await
+        .unwrap();
+    let vpc = aws_sdk_eks::types::VpcConfigRequest::builder()
+        .subnet_ids(&net.subnets[0])
+        .build();
     let stray = aws_sdk_eks::Client::new(conf)
         .create_cluster()
         .name("stray")
@@ -52,7 +56,10 @@ async fn cluster_reads_back_as_created_with_its_attributes() {
     assert_eq!(live[0].props, want.props);
     assert_eq!(live[0].attrs, created.attrs);
     // A second create (an apply killed while waiting for ACTIVE) adopts the cluster it made.
-    assert_eq!(eks.create(CLUSTER, &want).await.unwrap().attrs, created.attrs);
+    assert_eq!(
+        eks.create(CLUSTER, &want).await.unwrap().attrs,
+        created.attrs
+    );
 }
 
 #[tokio::test]
@@ -66,13 +73,29 @@ async fn cluster_tags_and_endpoint_access_change_in_place() {
             "endpoint_private_access": true,
         }),
     );
-    let updated = eks.update(&changed, &created, &fields(&["tags", "endpoint_private_access"])).await.unwrap();
+    let updated = eks
+        .update(
+            &changed,
+            &created,
+            &fields(&["tags", "endpoint_private_access"]),
+        )
+        .await
+        .unwrap();
     // moto replaces the whole VPC config on UpdateClusterConfig (AWS keeps subnets and security
     // groups), so only what the update sets is compared.
-    for key in ["tags", "endpoint_public_access", "endpoint_private_access", "version", "service_ipv4_cidr"] {
+    for key in [
+        "tags",
+        "endpoint_public_access",
+        "endpoint_private_access",
+        "version",
+        "service_ipv4_cidr",
+    ] {
         assert_eq!(updated.props[key], changed.props[key], "{key}");
     }
-    assert_eq!(eks.read(CLUSTER).await.unwrap()[0].props["tags"], changed.props["tags"]);
+    assert_eq!(
+        eks.read(CLUSTER).await.unwrap()[0].props["tags"],
+        changed.props["tags"]
+    );
 }
 
 #[tokio::test]
@@ -83,7 +106,14 @@ async fn cluster_delete_waits_until_gone_and_leaves_other_clusters() {
     eks.delete(&created).await.unwrap();
     assert!(eks.read(CLUSTER).await.unwrap().is_empty());
     eks.delete(&created).await.expect("deleting twice is fine");
-    assert_eq!(addresses(&eks.read("other").await.unwrap()), ["cluster.main"]);
+    assert_eq!(
+        addresses(&eks.read("other").await.unwrap()),
+        ["cluster.main"]
+    );
     let sdk = aws_sdk_eks::Client::new(&conf);
-    sdk.describe_cluster().name("stray").send().await.expect("the untagged cluster is untouched");
+    sdk.describe_cluster()
+        .name("stray")
+        .send()
+        .await
+        .expect("the untagged cluster is untouched");
 }

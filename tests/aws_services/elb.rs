@@ -3,7 +3,12 @@
 use super::*;
 use eksform::aws::elb::Elb;
 
-pub(crate) fn target_group_props(net: &Net, cluster: &str, protocol: &str, path: Value) -> ResolvedResource {
+pub(crate) fn target_group_props(
+    net: &Net,
+    cluster: &str,
+    protocol: &str,
+    path: Value,
+) -> ResolvedResource {
     resource(
         "target_group.ingress",
         Kind::TargetGroup,
@@ -52,7 +57,12 @@ fn listener_props(lb: &str, tg: &str, port: i64, protocol: &str) -> ResolvedReso
     )
 }
 
-const ALB: [&str; 4] = ["listener.ingress-443", "listener.ingress-80", "load_balancer.ingress", "target_group.ingress"];
+const ALB: [&str; 4] = [
+    "listener.ingress-443",
+    "listener.ingress-80",
+    "load_balancer.ingress",
+    "target_group.ingress",
+];
 
 /// An ALB with HTTP and HTTPS listeners forwarding to a target group, plus another cluster's
 /// target group and an untagged one. Returns what was asked for, by address.
@@ -66,16 +76,34 @@ async fn alb(conf: &aws_config::SdkConfig, net: &Net) -> (Elb, Vec<ResolvedResou
     let http = listener_props(&lb_live.id, &tg_live.id, 80, "HTTP");
     // moto checks IAM server certificates only when a listener is modified.
     let certificate = "arn:aws:iam::123456789012:server-certificate/demo";
-    let https = with(&listener_props(&lb_live.id, &tg_live.id, 443, "HTTPS"), json!({"certificate_arn": certificate}));
+    let https = with(
+        &listener_props(&lb_live.id, &tg_live.id, 443, "HTTPS"),
+        json!({"certificate_arn": certificate}),
+    );
     let wanted = vec![https, http, lb, tg];
     for r in &wanted[..2] {
-        assert_eq!(elb.create(CLUSTER, r).await.unwrap().props, r.props, "{}", r.address);
+        assert_eq!(
+            elb.create(CLUSTER, r).await.unwrap().props,
+            r.props,
+            "{}",
+            r.address
+        );
     }
     assert_eq!(tg_live.props, wanted[3].props);
     assert_eq!(lb_live.props, wanted[2].props);
-    elb.create("other", &target_group_props(net, "other", "HTTP", json!("/"))).await.unwrap();
+    elb.create(
+        "other",
+        &target_group_props(net, "other", "HTTP", json!("/")),
+    )
+    .await
+    .unwrap();
     let sdk = aws_sdk_elasticloadbalancingv2::Client::new(conf);
-    let stray = sdk.create_target_group().name("stray").protocol("HTTP".into()).port(80).vpc_id(&net.vpc);
+    let stray = sdk
+        .create_target_group()
+        .name("stray")
+        .protocol("HTTP".into())
+        .port(80)
+        .vpc_id(&net.vpc);
     stray.send().await.unwrap();
     (elb, wanted)
 }
@@ -101,22 +129,38 @@ async fn health_check_listener_security_groups_and_tags_change_in_place() {
     let (elb, wanted) = alb(&conf, &net).await;
     let live = elb.read(CLUSTER).await.unwrap();
     let changes = [
-        (&wanted[3], json!({"health_check_path": "/ready", "health_check_port": "traffic-port",
-                            "tags": tags(CLUSTER, "target_group.ingress", json!({"env": "dev"}))})),
+        (
+            &wanted[3],
+            json!({"health_check_path": "/ready", "health_check_port": "traffic-port",
+                            "tags": tags(CLUSTER, "target_group.ingress", json!({"env": "dev"}))}),
+        ),
         (&wanted[1], json!({"port": 8080})),
         (&wanted[2], json!({"security_group_ids": [net.groups[1]]})),
     ];
     let mut expected = Vec::new();
     for (r, change) in changes {
         let want = with(r, change.clone());
-        let keys: Vec<&str> = change.as_object().unwrap().keys().map(String::as_str).collect();
-        let updated = elb.update(&want, find(&live, &r.address), &fields(&keys)).await.unwrap();
+        let keys: Vec<&str> = change
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let updated = elb
+            .update(&want, find(&live, &r.address), &fields(&keys))
+            .await
+            .unwrap();
         assert_eq!(updated.props, want.props, "{}", r.address);
         expected.push(want);
     }
     let live = elb.read(CLUSTER).await.unwrap();
     for want in &expected {
-        assert_eq!(find(&live, &want.address).props, want.props, "{}", want.address);
+        assert_eq!(
+            find(&live, &want.address).props,
+            want.props,
+            "{}",
+            want.address
+        );
     }
 }
 
@@ -128,13 +172,22 @@ async fn deletes_leave_nothing_of_the_cluster_and_keep_foreign_target_groups() {
     let live = elb.read(CLUSTER).await.unwrap();
     for address in ALB {
         elb.delete(find(&live, address)).await.unwrap();
-        elb.delete(find(&live, address)).await.expect("deleting twice is fine");
+        elb.delete(find(&live, address))
+            .await
+            .expect("deleting twice is fine");
     }
     assert!(elb.read(CLUSTER).await.unwrap().is_empty());
-    assert_eq!(addresses(&elb.read("other").await.unwrap()), ["target_group.ingress"]);
+    assert_eq!(
+        addresses(&elb.read("other").await.unwrap()),
+        ["target_group.ingress"]
+    );
     let sdk = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
     let all = sdk.describe_target_groups().send().await.unwrap();
-    assert_eq!(all.target_groups().len(), 2, "the foreign target groups remain");
+    assert_eq!(
+        all.target_groups().len(),
+        2,
+        "the foreign target groups remain"
+    );
 }
 
 #[tokio::test]
@@ -165,8 +218,13 @@ async fn reads_find_owned_target_groups_beyond_one_tag_batch() {
     // DescribeTags takes 20 ARNs at a time: 45 groups need three batches.
     for i in 0..45 {
         let address = format!("target_group.tg{i}");
-        let r = with(&base, json!({"name": format!("demo-tg{i}"), "tags": tags(CLUSTER, &address, json!({}))}));
-        elb.create(CLUSTER, &ResolvedResource { address, ..r }).await.unwrap();
+        let r = with(
+            &base,
+            json!({"name": format!("demo-tg{i}"), "tags": tags(CLUSTER, &address, json!({}))}),
+        );
+        elb.create(CLUSTER, &ResolvedResource { address, ..r })
+            .await
+            .unwrap();
     }
     assert_eq!(elb.read(CLUSTER).await.unwrap().len(), 45);
 }

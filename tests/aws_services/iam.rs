@@ -13,7 +13,10 @@ async fn setup(conf: &aws_config::SdkConfig) -> (Iam, ResolvedResource, Resolved
     assert_eq!(created.props, role.props);
     assert_eq!(created.id, "demo-nodes");
     let profile = profile_props(CLUSTER, "demo-nodes");
-    assert_eq!(iam.create(CLUSTER, &profile).await.unwrap().props, profile.props);
+    assert_eq!(
+        iam.create(CLUSTER, &profile).await.unwrap().props,
+        profile.props
+    );
     let other = role_props("other", "other-nodes", &["AmazonEKS_CNI_Policy"]);
     iam.create("other", &other).await.unwrap();
     let stray = aws_sdk_iam::Client::new(conf)
@@ -30,14 +33,20 @@ async fn roles_and_profiles_read_back_as_created_and_foreign_ones_are_not_read()
     let moto = common::Moto::start();
     let (iam, role, profile) = setup(&moto.sdk_config("us-east-1").await).await;
     let live = iam.read(CLUSTER).await.unwrap();
-    assert_eq!(addresses(&live), ["iam_role.nodes", "instance_profile.nodes"]);
+    assert_eq!(
+        addresses(&live),
+        ["iam_role.nodes", "instance_profile.nodes"]
+    );
     assert_eq!(find(&live, "iam_role.nodes").props, role.props);
     assert_eq!(find(&live, "instance_profile.nodes").props, profile.props);
     let arn = &find(&live, "iam_role.nodes").attrs["arn"];
     assert!(arn.starts_with("arn:aws:iam::"), "{arn}");
     assert!(arn.ends_with(":role/eksform/demo/demo-nodes"), "{arn}");
     let arn = &find(&live, "instance_profile.nodes").attrs["arn"];
-    assert!(arn.ends_with(":instance-profile/eksform/demo/demo-nodes"), "{arn}");
+    assert!(
+        arn.ends_with(":instance-profile/eksform/demo/demo-nodes"),
+        "{arn}"
+    );
 }
 
 #[tokio::test]
@@ -58,7 +67,10 @@ async fn role_policies_trust_and_tags_change_in_place() {
         }),
     );
     let changed = fields(&["managed_policy_arns", "assume_role_policy", "tags"]);
-    let updated = iam.update(&want, find(&live, "iam_role.nodes"), &changed).await.unwrap();
+    let updated = iam
+        .update(&want, find(&live, "iam_role.nodes"), &changed)
+        .await
+        .unwrap();
     assert_eq!(updated.props, want.props);
     let live = iam.read(CLUSTER).await.unwrap();
     assert_eq!(find(&live, "iam_role.nodes").props, want.props);
@@ -72,20 +84,36 @@ async fn deletes_release_what_holds_the_role_and_leave_foreign_roles() {
     let live = iam.read(CLUSTER).await.unwrap();
     // The role goes first while still in its profile and with policies attached.
     iam.delete(find(&live, "iam_role.nodes")).await.unwrap();
-    iam.delete(find(&live, "instance_profile.nodes")).await.unwrap();
+    iam.delete(find(&live, "instance_profile.nodes"))
+        .await
+        .unwrap();
     assert!(iam.read(CLUSTER).await.unwrap().is_empty());
-    iam.delete(find(&live, "iam_role.nodes")).await.expect("deleting twice is fine");
-    iam.delete(find(&live, "instance_profile.nodes")).await.expect("deleting twice is fine");
-    assert_eq!(addresses(&iam.read("other").await.unwrap()), ["iam_role.nodes"]);
+    iam.delete(find(&live, "iam_role.nodes"))
+        .await
+        .expect("deleting twice is fine");
+    iam.delete(find(&live, "instance_profile.nodes"))
+        .await
+        .expect("deleting twice is fine");
+    assert_eq!(
+        addresses(&iam.read("other").await.unwrap()),
+        ["iam_role.nodes"]
+    );
     let sdk = aws_sdk_iam::Client::new(&conf);
-    sdk.get_role().role_name("stray").send().await.expect("the untagged role is untouched");
+    sdk.get_role()
+        .role_name("stray")
+        .send()
+        .await
+        .expect("the untagged role is untouched");
 }
 
 #[tokio::test]
 async fn a_path_that_would_never_be_read_back_is_refused() {
     let moto = common::Moto::start();
     let iam = Iam::new(&moto.sdk_config("us-east-1").await);
-    let role = with(&role_props(CLUSTER, "demo-nodes", &[]), json!({"path": "/elsewhere/"}));
+    let role = with(
+        &role_props(CLUSTER, "demo-nodes", &[]),
+        json!({"path": "/elsewhere/"}),
+    );
     let err = iam.create(CLUSTER, &role).await.unwrap_err();
     assert_eq!(err.code, "InvalidProperty");
     assert!(iam.read(CLUSTER).await.unwrap().is_empty());

@@ -101,7 +101,7 @@ fn policy_document(raw: Option<&str>) -> Value {
     let decoded = percent_decode(raw);
     serde_json::from_str(&decoded)
         .or_else(|_| serde_json::from_str(raw))
-        .unwrap_or_else(|_| Value::String(decoded))
+        .unwrap_or(Value::String(decoded))
 }
 
 /// RFC 3986 percent-decoding; `+` stays `+` because IAM encodes spaces as `%20`.

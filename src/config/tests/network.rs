@@ -242,7 +242,7 @@ const NETWORK_CASES: &[Case] = &[
         "vpc:\n  id: vpc_1\n",
         7,
         7,
-        "vpc.id: \"vpc_1\" is not a vpc-… id",
+        "vpc.id: \"vpc_1\" is not a valid VPC id",
     ),
     (
         "vpc:\n  subnets:\n    public:\n      us-east-1a: {id: subnet-1}\n",

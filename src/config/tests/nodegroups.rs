@@ -236,7 +236,7 @@ const NODE_GROUP_CASES: &[Case] = &[
         "nodeGroups:\n  - name: a\n    ami: ubuntu\n",
         8,
         10,
-        "nodeGroups[0].ami: \"ubuntu\" is not a ami-… id",
+        "nodeGroups[0].ami: \"ubuntu\" is not a valid AMI id",
     ),
     (
         "nodeGroups:\n  - name: a\n    loadBalancers: [web]\n",
@@ -248,7 +248,7 @@ const NODE_GROUP_CASES: &[Case] = &[
         "nodeGroups:\n  - name: a\n    securityGroups: {attachIDs: [abc]}\n",
         8,
         34,
-        "nodeGroups[0].securityGroups.attachIDs[0]: \"abc\" is not a sg-… id",
+        "nodeGroups[0].securityGroups.attachIDs[0]: \"abc\" is not a valid security group id",
     ),
     (
         "nodeGroups:\n  - name: a\n    securityGroups: {withShared: true}\n",

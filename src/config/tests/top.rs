@@ -317,3 +317,33 @@ fn no_input_panics_the_loader() {
         ));
     }
 }
+
+/// `eksctl_fields.rs` is generated from eksctl's schema by scripts/gen-eksctl-fields.py: this
+/// fails when the two drift apart.
+#[test]
+fn the_generated_field_table_matches_eksctls_schema() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/conformance/eksctl-clusterconfig-v1alpha5.schema.json"
+    );
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let defs = schema["definitions"].as_object().unwrap();
+    let mut checked = 0;
+    for (name, def) in defs {
+        let Some(props) = def.get("properties").and_then(|p| p.as_object()) else {
+            continue;
+        };
+        if def.get("oneOf").is_some() {
+            continue;
+        }
+        let ours =
+            crate::config::schema::object(name).unwrap_or_else(|| panic!("{name} is missing"));
+        let mut theirs: Vec<&str> = props.keys().map(String::as_str).collect();
+        theirs.sort();
+        let mine: Vec<&str> = ours.fields.iter().map(|(f, _)| *f).collect();
+        assert_eq!(mine, theirs, "{name}");
+        checked += 1;
+    }
+    assert_eq!(checked, crate::config::eksctl_fields::OBJECTS.len());
+}
