@@ -16,8 +16,8 @@ pub enum OpsError {
     Aws(Box<AwsError>),
     #[error("no AWS region: set metadata.region in {file} or AWS_REGION / a profile region")]
     NoRegion { file: String },
-    #[error("nodegroup \"{nodegroup}\": cannot resolve the EKS-optimized AMI: {source}\n  hint: set nodeGroups[].ami to an AMI id, or check that the caller may read public SSM parameters")]
-    Ami { nodegroup: String, source: Box<AwsError> },
+    #[error("nodegroup \"{nodegroup}\": cannot resolve the EKS-optimized AMI: {error}\n  hint: set nodeGroups[].ami to an AMI id, or check that the caller may read public SSM parameters")]
+    Ami { nodegroup: String, error: Box<AwsError> },
     #[error("{0}")]
     Other(String),
 }
@@ -77,7 +77,7 @@ async fn resolve_inputs(spec: &ClusterSpec, cloud: &Cloud) -> Result<ModelInputs
             .account()
             .resolve_ami(ng.ami_family, &spec.version, &ng.instance_type)
             .await
-            .map_err(|source| OpsError::Ami { nodegroup: ng.name.clone(), source: Box::new(source) })?;
+            .map_err(|source| OpsError::Ami { nodegroup: ng.name.clone(), error: Box::new(source) })?;
         inputs.amis.insert(ng.name.clone(), ami);
     }
     Ok(inputs)

@@ -22,6 +22,12 @@ pub fn print_warnings(warnings: &[Diagnostic]) {
 
 /// Errors as users see them, with every cause.
 pub fn error_text(e: &anyhow::Error) -> String {
+    // Diagnostics carry their own `FILE:LINE:COL: error:` prefix per line.
+    let is_diagnostics = e.downcast_ref::<crate::config::Diagnostics>().is_some()
+        || matches!(e.downcast_ref::<crate::ops::OpsError>(), Some(crate::ops::OpsError::Config(_)));
+    if is_diagnostics {
+        return e.to_string();
+    }
     let mut out = format!("error: {e}");
     for cause in e.chain().skip(1) {
         out.push_str(&format!("\n  caused by: {cause}"));

@@ -29,38 +29,10 @@ impl Ec2 {
         kind: Kind,
         id: &str,
     ) -> Result<Option<ExternalStatus>, AwsError> {
-        let c = &self.client;
         let detail = match kind {
-            Kind::Vpc => c
-                .describe_vpcs()
-                .vpc_ids(id)
-                .send()
-                .await
-                .map_err(sdk("DescribeVpcs"))
-                .map(|o| {
-                    o.vpcs()
-                        .first()
-                        .map(|v| v.cidr_block().unwrap_or_default().to_string())
-                }),
-            Kind::Subnet => c
-                .describe_subnets()
-                .subnet_ids(id)
-                .send()
-                .await
-                .map_err(sdk("DescribeSubnets"))
-                .map(|o| {
-                    o.subnets()
-                        .first()
-                        .map(|s| s.cidr_block().unwrap_or_default().to_string())
-                }),
-            Kind::SecurityGroup => {
-                let out = c.describe_security_groups().group_ids(id).send().await;
-                out.map_err(sdk("DescribeSecurityGroups")).map(|o| {
-                    o.security_groups()
-                        .first()
-                        .map(|g| g.group_name().unwrap_or_default().to_string())
-                })
-            }
+            Kind::Vpc => self.vpc_cidr(id).await,
+            Kind::Subnet => self.subnet_cidr(id).await,
+            Kind::SecurityGroup => self.group_name(id).await,
             // Only networking resources are named by id in the config.
             _ => return Ok(None),
         };
@@ -76,5 +48,29 @@ impl Ec2 {
             found,
             detail,
         }))
+    }
+
+    async fn vpc_cidr(&self, id: &str) -> Result<Option<String>, AwsError> {
+        let vpc = first!(
+            self.client.describe_vpcs().vpc_ids(id),
+            "DescribeVpcs",
+            vpcs
+        );
+        Ok(vpc.map(|v| v.cidr_block().unwrap_or_default().to_string()))
+    }
+
+    async fn subnet_cidr(&self, id: &str) -> Result<Option<String>, AwsError> {
+        let subnet = first!(
+            self.client.describe_subnets().subnet_ids(id),
+            "DescribeSubnets",
+            subnets
+        );
+        Ok(subnet.map(|s| s.cidr_block().unwrap_or_default().to_string()))
+    }
+
+    async fn group_name(&self, id: &str) -> Result<Option<String>, AwsError> {
+        let call = self.client.describe_security_groups().group_ids(id);
+        let group = first!(call, "DescribeSecurityGroups", security_groups);
+        Ok(group.map(|g| g.group_name().unwrap_or_default().to_string()))
     }
 }

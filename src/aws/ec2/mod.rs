@@ -4,6 +4,35 @@
 //! conversion, retries, timeouts); each submodule owns the SDK calls for its kinds. Nothing
 //! here decides *whether* to change something: that is the plan's job.
 
+/// Every item of a paginated Describe call, errors converted: `all_pages!(call, "Operation")`.
+macro_rules! all_pages {
+    ($call:expr, $op:literal) => {
+        async {
+            $call
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(sdk($op))
+        }
+    };
+}
+
+/// The first item of the list `$list` in the answer to a Describe call, cloned (or `None`);
+/// errors are converted and returned from the enclosing function.
+macro_rules! first {
+    ($call:expr, $op:literal, $list:ident) => {
+        $call
+            .send()
+            .await
+            .map_err(sdk($op))?
+            .$list()
+            .first()
+            .cloned()
+    };
+}
+
 mod convert;
 mod external;
 mod network;

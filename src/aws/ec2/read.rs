@@ -93,34 +93,12 @@ impl Ec2 {
         let c = &self.client;
         let f = || cluster_filter(cluster);
         let (vpcs, subnets, igws, addresses, nats, tables, groups) = tokio::try_join!(
-            async {
-                c.describe_vpcs()
-                    .filters(f())
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-                    .await
-                    .map_err(sdk("DescribeVpcs"))
-            },
-            async {
-                c.describe_subnets()
-                    .filters(f())
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-                    .await
-                    .map_err(sdk("DescribeSubnets"))
-            },
-            async {
-                let p = c.describe_internet_gateways().filters(f()).into_paginator();
-                p.items()
-                    .send()
-                    .try_collect()
-                    .await
-                    .map_err(sdk("DescribeInternetGateways"))
-            },
+            all_pages!(c.describe_vpcs().filters(f()), "DescribeVpcs"),
+            all_pages!(c.describe_subnets().filters(f()), "DescribeSubnets"),
+            all_pages!(
+                c.describe_internet_gateways().filters(f()),
+                "DescribeInternetGateways"
+            ),
             // DescribeAddresses is not paginated: it returns every address at once.
             async {
                 c.describe_addresses()
@@ -129,59 +107,42 @@ impl Ec2 {
                     .await
                     .map_err(sdk("DescribeAddresses"))
             },
-            async {
-                let p = c.describe_nat_gateways().filter(f()).into_paginator();
-                p.items()
-                    .send()
-                    .try_collect()
-                    .await
-                    .map_err(sdk("DescribeNatGateways"))
-            },
-            async {
-                c.describe_route_tables()
-                    .filters(f())
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect()
-                    .await
-                    .map_err(sdk("DescribeRouteTables"))
-            },
-            async {
-                let p = c.describe_security_groups().filters(f()).into_paginator();
-                p.items()
-                    .send()
-                    .try_collect()
-                    .await
-                    .map_err(sdk("DescribeSecurityGroups"))
-            },
+            all_pages!(c.describe_nat_gateways().filter(f()), "DescribeNatGateways"),
+            all_pages!(
+                c.describe_route_tables().filters(f()),
+                "DescribeRouteTables"
+            ),
+            all_pages!(
+                c.describe_security_groups().filters(f()),
+                "DescribeSecurityGroups"
+            ),
         )?;
-        let mut others: Vec<(Kind, Found)> = Vec::new();
-        others.extend(subnets.iter().map(|s| (Kind::Subnet, convert::subnet(s))));
-        others.extend(
-            igws.iter()
-                .map(|g| (Kind::InternetGateway, convert::internet_gateway(g))),
-        );
-        others.extend(
-            addresses
-                .addresses()
-                .iter()
-                .map(|a| (Kind::ElasticIp, convert::elastic_ip(a))),
-        );
         let nats = nats
             .iter()
             .filter(|n| n.state() != Some(&NatGatewayState::Deleted));
-        others.extend(nats.map(|n| (Kind::NatGateway, convert::nat_gateway(n))));
-        others.extend(
-            tables
-                .iter()
-                .map(|t| (Kind::RouteTable, convert::route_table(t))),
-        );
-        others.extend(
-            groups
-                .iter()
-                .map(|g| (Kind::SecurityGroup, convert::security_group(g))),
-        );
+        let others = (subnets.iter().map(|x| (Kind::Subnet, convert::subnet(x))))
+            .chain(
+                igws.iter()
+                    .map(|x| (Kind::InternetGateway, convert::internet_gateway(x))),
+            )
+            .chain(
+                addresses
+                    .addresses()
+                    .iter()
+                    .map(|x| (Kind::ElasticIp, convert::elastic_ip(x))),
+            )
+            .chain(nats.map(|x| (Kind::NatGateway, convert::nat_gateway(x))))
+            .chain(
+                tables
+                    .iter()
+                    .map(|x| (Kind::RouteTable, convert::route_table(x))),
+            )
+            .chain(
+                groups
+                    .iter()
+                    .map(|x| (Kind::SecurityGroup, convert::security_group(x))),
+            )
+            .collect();
         let descriptions = groups
             .iter()
             .flat_map(convert::permission_descriptions)
@@ -235,18 +196,10 @@ impl Ec2 {
                 .name("group-id")
                 .set_values(Some(ids.to_vec()))
                 .build();
-            let p = self
-                .client
-                .describe_security_group_rules()
-                .filters(filter)
-                .into_paginator();
-            async move {
-                p.items()
-                    .send()
-                    .try_collect()
-                    .await
-                    .map_err(sdk("DescribeSecurityGroupRules"))
-            }
+            all_pages!(
+                self.client.describe_security_group_rules().filters(filter),
+                "DescribeSecurityGroupRules"
+            )
         });
         Ok(try_join_all(batches).await?.into_iter().flatten().collect())
     }
@@ -275,6 +228,7 @@ impl Ec2 {
         }
     }
 
+    /// One resource by id, or `None` when EC2 lists nothing for it.
     pub(super) async fn describe_one(
         &self,
         kind: Kind,
@@ -282,73 +236,43 @@ impl Ec2 {
     ) -> Result<Option<Found>, AwsError> {
         let c = &self.client;
         Ok(match kind {
-            Kind::Vpc => {
-                let out = c
-                    .describe_vpcs()
-                    .vpc_ids(id)
-                    .send()
-                    .await
-                    .map_err(sdk("DescribeVpcs"))?;
-                match out.vpcs().first() {
-                    Some(v) => Some(convert::vpc(v, self.vpc_dns(id).await?)),
-                    None => None,
-                }
-            }
-            Kind::Subnet => {
-                let out = c
-                    .describe_subnets()
-                    .subnet_ids(id)
-                    .send()
-                    .await
-                    .map_err(sdk("DescribeSubnets"))?;
-                out.subnets().first().map(convert::subnet)
-            }
+            Kind::Vpc => match first!(c.describe_vpcs().vpc_ids(id), "DescribeVpcs", vpcs) {
+                Some(v) => Some(convert::vpc(&v, self.vpc_dns(id).await?)),
+                None => None,
+            },
+            Kind::Subnet => first!(
+                c.describe_subnets().subnet_ids(id),
+                "DescribeSubnets",
+                subnets
+            )
+            .map(|x| convert::subnet(&x)),
             Kind::InternetGateway => {
-                let out = c
-                    .describe_internet_gateways()
-                    .internet_gateway_ids(id)
-                    .send()
-                    .await;
-                out.map_err(sdk("DescribeInternetGateways"))?
-                    .internet_gateways()
-                    .first()
-                    .map(convert::internet_gateway)
+                let call = c.describe_internet_gateways().internet_gateway_ids(id);
+                first!(call, "DescribeInternetGateways", internet_gateways)
+                    .map(|x| convert::internet_gateway(&x))
             }
-            Kind::ElasticIp => {
-                let out = c
-                    .describe_addresses()
-                    .allocation_ids(id)
-                    .send()
-                    .await
-                    .map_err(sdk("DescribeAddresses"))?;
-                out.addresses().first().map(convert::elastic_ip)
-            }
-            Kind::NatGateway => {
-                let out = c
-                    .describe_nat_gateways()
-                    .nat_gateway_ids(id)
-                    .send()
-                    .await
-                    .map_err(sdk("DescribeNatGateways"))?;
-                out.nat_gateways().first().map(convert::nat_gateway)
-            }
-            Kind::RouteTable => {
-                let out = c
-                    .describe_route_tables()
-                    .route_table_ids(id)
-                    .send()
-                    .await
-                    .map_err(sdk("DescribeRouteTables"))?;
-                out.route_tables().first().map(convert::route_table)
-            }
+            Kind::ElasticIp => first!(
+                c.describe_addresses().allocation_ids(id),
+                "DescribeAddresses",
+                addresses
+            )
+            .map(|x| convert::elastic_ip(&x)),
+            Kind::NatGateway => first!(
+                c.describe_nat_gateways().nat_gateway_ids(id),
+                "DescribeNatGateways",
+                nat_gateways
+            )
+            .map(|x| convert::nat_gateway(&x)),
+            Kind::RouteTable => first!(
+                c.describe_route_tables().route_table_ids(id),
+                "DescribeRouteTables",
+                route_tables
+            )
+            .map(|x| convert::route_table(&x)),
             Kind::SecurityGroup => {
-                let out = c
-                    .describe_security_groups()
-                    .group_ids(id)
-                    .send()
-                    .await
-                    .map_err(sdk("DescribeSecurityGroups"))?;
-                out.security_groups().first().map(convert::security_group)
+                let call = c.describe_security_groups().group_ids(id);
+                first!(call, "DescribeSecurityGroups", security_groups)
+                    .map(|x| convert::security_group(&x))
             }
             Kind::SecurityGroupRule => self.rule_one(id).await?,
             _ => None,

@@ -174,47 +174,7 @@ impl Ec2 {
 
     pub(super) async fn create_rule(&self, r: &ResolvedResource) -> Result<String, AwsError> {
         let key = wanted_rule(r)?;
-        let group = key.group_id.as_str();
-        let tags = tag_spec(ResourceType::SecurityGroupRule, &r.props).map(|t| vec![t]);
-        let created = match key.direction {
-            "ingress" => {
-                let call = self
-                    .client
-                    .authorize_security_group_ingress()
-                    .group_id(group)
-                    .ip_permissions(permission(r)?);
-                let out = call
-                    .set_tag_specifications(tags)
-                    .send()
-                    .await
-                    .map_err(sdk("AuthorizeSecurityGroupIngress"));
-                out.map(|o| {
-                    o.security_group_rules()
-                        .first()
-                        .and_then(|x| x.security_group_rule_id())
-                        .map(str::to_string)
-                })
-            }
-            _ => {
-                let call = self
-                    .client
-                    .authorize_security_group_egress()
-                    .group_id(group)
-                    .ip_permissions(permission(r)?);
-                let out = call
-                    .set_tag_specifications(tags)
-                    .send()
-                    .await
-                    .map_err(sdk("AuthorizeSecurityGroupEgress"));
-                out.map(|o| {
-                    o.security_group_rules()
-                        .first()
-                        .and_then(|x| x.security_group_rule_id())
-                        .map(str::to_string)
-                })
-            }
-        };
-        match created {
+        match self.authorize(r, &key).await {
             Ok(Some(id)) => Ok(id),
             // An answer without the rule id (older API versions): the rule exists, look it up.
             Ok(None) => {
@@ -229,6 +189,41 @@ impl Ec2 {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Authorizes the rule's one permission; the new rule's id, when the answer names it.
+    async fn authorize(
+        &self,
+        r: &ResolvedResource,
+        key: &RuleKey,
+    ) -> Result<Option<String>, AwsError> {
+        let tags = tag_spec(ResourceType::SecurityGroupRule, &r.props).map(|t| vec![t]);
+        let (group, permission) = (key.group_id.as_str(), permission(r)?);
+        let rules = if key.direction == "ingress" {
+            let call = self
+                .client
+                .authorize_security_group_ingress()
+                .group_id(group)
+                .ip_permissions(permission);
+            let out = call.set_tag_specifications(tags).send().await;
+            out.map_err(sdk("AuthorizeSecurityGroupIngress"))?
+                .security_group_rules()
+                .to_vec()
+        } else {
+            let call = self
+                .client
+                .authorize_security_group_egress()
+                .group_id(group)
+                .ip_permissions(permission);
+            let out = call.set_tag_specifications(tags).send().await;
+            out.map_err(sdk("AuthorizeSecurityGroupEgress"))?
+                .security_group_rules()
+                .to_vec()
+        };
+        Ok(rules
+            .first()
+            .and_then(|x| x.security_group_rule_id())
+            .map(str::to_string))
     }
 
     /// The id of the group's rule with the same key.
