@@ -2,12 +2,12 @@
 //! arguments and maps errors to exit codes; everything else lives in these layers, each
 //! depending only on the ones above it in this list.
 
+pub mod apply;
+pub mod aws;
+pub mod cli;
 pub mod config;
-pub mod model;
 pub mod live;
+pub mod model;
+pub mod ops;
 pub mod plan;
 pub mod render;
-pub mod aws;
-pub mod apply;
-pub mod cli;
-pub mod ops;

@@ -16,8 +16,13 @@ pub enum OpsError {
     Aws(Box<AwsError>),
     #[error("no AWS region: set metadata.region in {file} or AWS_REGION / a profile region")]
     NoRegion { file: String },
-    #[error("nodegroup \"{nodegroup}\": cannot resolve the EKS-optimized AMI: {error}\n  hint: set nodeGroups[].ami to an AMI id, or check that the caller may read public SSM parameters")]
-    Ami { nodegroup: String, error: Box<AwsError> },
+    #[error(
+        "nodegroup \"{nodegroup}\": cannot resolve the EKS-optimized AMI: {error}\n  hint: set nodeGroups[].ami to an AMI id, or check that the caller may read public SSM parameters"
+    )]
+    Ami {
+        nodegroup: String,
+        error: Box<AwsError>,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -45,12 +50,16 @@ pub fn validate(path: &Path) -> Result<config::Loaded, Diagnostics> {
 
 /// Loads, connects (region from the file, else the environment) and fills what the account
 /// decides: zones when the file names none, AMIs for node groups without one.
-pub async fn connect(path: &Path) -> Result<(ClusterSpec, Vec<Diagnostic>, Cloud, ModelInputs), OpsError> {
+pub async fn connect(
+    path: &Path,
+) -> Result<(ClusterSpec, Vec<Diagnostic>, Cloud, ModelInputs), OpsError> {
     let loaded = config::load(path)?;
     let mut spec = loaded.spec;
     let region = match spec.region.clone() {
         Some(r) => r,
-        None => env_region().await.ok_or_else(|| OpsError::NoRegion { file: path.display().to_string() })?,
+        None => env_region().await.ok_or_else(|| OpsError::NoRegion {
+            file: path.display().to_string(),
+        })?,
     };
     spec.region = Some(region.clone());
     let cloud = Cloud::connect(&region).await;
@@ -77,7 +86,10 @@ async fn resolve_inputs(spec: &ClusterSpec, cloud: &Cloud) -> Result<ModelInputs
             .account()
             .resolve_ami(ng.ami_family, &spec.version, &ng.instance_type)
             .await
-            .map_err(|source| OpsError::Ami { nodegroup: ng.name.clone(), error: Box::new(source) })?;
+            .map_err(|source| OpsError::Ami {
+                nodegroup: ng.name.clone(),
+                error: Box::new(source),
+            })?;
         inputs.amis.insert(ng.name.clone(), ami);
     }
     Ok(inputs)
@@ -90,7 +102,14 @@ pub async fn prepare(path: &Path) -> Result<Prepared, OpsError> {
     let live = cloud.read(&desired.cluster, &desired.external).await?;
     check_external(&live)?;
     let plan = plan::plan(&desired, &live);
-    Ok(Prepared { spec, warnings, desired, cloud, live, plan })
+    Ok(Prepared {
+        spec,
+        warnings,
+        desired,
+        cloud,
+        live,
+        plan,
+    })
 }
 
 /// The plan deleting everything tagged with the config's cluster.
@@ -99,7 +118,14 @@ pub async fn prepare_destroy(path: &Path) -> Result<Prepared, OpsError> {
     let desired = model::desired(&spec, &inputs);
     let live = cloud.read(&desired.cluster, &[]).await?;
     let plan = plan::plan_destroy(&desired.cluster, &desired.region, &live);
-    Ok(Prepared { spec, warnings, desired, cloud, live, plan })
+    Ok(Prepared {
+        spec,
+        warnings,
+        desired,
+        cloud,
+        live,
+        plan,
+    })
 }
 
 /// Resources named by id must exist: creating around a missing VPC would fail half-way.

@@ -19,7 +19,11 @@ fn eksform(args: &[&str]) -> Output {
 }
 
 fn all(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn file_with(text: &str) -> tempfile::NamedTempFile {
@@ -56,22 +60,42 @@ fn validate_reports_every_problem_with_its_position() {
     let o = eksform(&["validate", "-f", path]);
     assert_eq!(o.status.code(), Some(1));
     let out = all(&o);
-    assert!(out.contains(&format!("{path}:6:12: error:")), "version as a number: {out}");
-    assert!(out.contains(&format!("{path}:11:5: error:")), "unknown field: {out}");
+    assert!(
+        out.contains(&format!("{path}:6:12: error:")),
+        "version as a number: {out}"
+    );
+    assert!(
+        out.contains(&format!("{path}:11:5: error:")),
+        "unknown field: {out}"
+    );
     assert!(out.contains("instanceType"), "did-you-mean: {out}");
-    assert!(out.contains(&format!("{path}:9:14: error:")) || out.contains(&format!("{path}:10:14: error:")), "min > max: {out}");
+    assert!(
+        out.contains(&format!("{path}:9:14: error:"))
+            || out.contains(&format!("{path}:10:14: error:")),
+        "min > max: {out}"
+    );
 }
 
 #[test]
 fn plan_apply_and_destroy_stop_on_bad_input_before_any_aws_call() {
     let f = file_with(BAD);
     let path = f.path().to_str().unwrap();
-    for cmd in [vec!["plan", "-f", path], vec!["apply", "-f", path, "--auto-approve"], vec!["destroy", "-f", path, "--auto-approve"]] {
+    for cmd in [
+        vec!["plan", "-f", path],
+        vec!["apply", "-f", path, "--auto-approve"],
+        vec!["destroy", "-f", path, "--auto-approve"],
+    ] {
         let o = eksform(&cmd);
         assert_eq!(o.status.code(), Some(1), "{cmd:?}");
         let out = all(&o);
-        assert!(out.contains(&format!("{path}:6:12: error:")), "{cmd:?}: {out}");
-        assert!(!out.contains("ConnectionError") && !out.contains("dispatch"), "{cmd:?} called AWS: {out}");
+        assert!(
+            out.contains(&format!("{path}:6:12: error:")),
+            "{cmd:?}: {out}"
+        );
+        assert!(
+            !out.contains("ConnectionError") && !out.contains("dispatch"),
+            "{cmd:?} called AWS: {out}"
+        );
     }
 }
 

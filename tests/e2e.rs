@@ -14,7 +14,9 @@ fn spec() -> PathBuf {
 
 fn eksform(moto: &Moto, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_eksform"));
-    cmd.args(args).env_remove("AWS_PROFILE").stdin(std::process::Stdio::null());
+    cmd.args(args)
+        .env_remove("AWS_PROFILE")
+        .stdin(std::process::Stdio::null());
     for (k, v) in moto.env() {
         cmd.env(k, v);
     }
@@ -22,11 +24,18 @@ fn eksform(moto: &Moto, args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn tag_filter() -> Filter {
-    Filter::builder().name("tag:eksform.io/cluster").values("review-apps").build()
+    Filter::builder()
+        .name("tag:eksform.io/cluster")
+        .values("review-apps")
+        .build()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -37,7 +46,11 @@ async fn review_apps_plan_apply_plan_destroy() {
 
     let before = eksform(&moto, &["plan", "-f", file, "--detailed-exitcode"]);
     assert_eq!(before.status.code(), Some(2), "{}", text(&before));
-    assert!(text(&before).contains("+ load_balancer.ingress"), "{}", text(&before));
+    assert!(
+        text(&before).contains("+ load_balancer.ingress"),
+        "{}",
+        text(&before)
+    );
 
     let json = eksform(&moto, &["plan", "-f", file, "--format", "json"]);
     assert_eq!(json.status.code(), Some(0), "{}", text(&json));
@@ -45,22 +58,49 @@ async fn review_apps_plan_apply_plan_destroy() {
     assert_eq!(plan["format_version"], 1);
     assert_eq!(plan["summary"]["change"], 0);
     assert!(plan["summary"]["add"].as_u64().unwrap() > 30);
-    let types: Vec<&str> = plan["changes"].as_array().unwrap().iter().map(|c| c["type"].as_str().unwrap()).collect();
-    for t in ["vpc", "subnet", "nat_gateway", "security_group_rule", "cluster", "autoscaling_group", "listener"] {
+    let types: Vec<&str> = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["type"].as_str().unwrap())
+        .collect();
+    for t in [
+        "vpc",
+        "subnet",
+        "nat_gateway",
+        "security_group_rule",
+        "cluster",
+        "autoscaling_group",
+        "listener",
+    ] {
         assert!(types.contains(&t), "no {t} in plan");
     }
 
     let refused = eksform(&moto, &["apply", "-f", file]);
-    assert_eq!(refused.status.code(), Some(1), "apply without a TTY must refuse: {}", text(&refused));
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "apply without a TTY must refuse: {}",
+        text(&refused)
+    );
     assert!(text(&refused).contains("--auto-approve"));
 
     let apply = eksform(&moto, &["apply", "-f", file, "--auto-approve"]);
     assert_eq!(apply.status.code(), Some(0), "{}", text(&apply));
-    assert!(text(&apply).contains("load_balancer.ingress.dns_name = "), "{}", text(&apply));
+    assert!(
+        text(&apply).contains("load_balancer.ingress.dns_name = "),
+        "{}",
+        text(&apply)
+    );
     assert!(text(&apply).contains("target_group.ingress.arn = arn:aws:elasticloadbalancing"));
 
     let after = eksform(&moto, &["plan", "-f", file, "--detailed-exitcode"]);
-    assert_eq!(after.status.code(), Some(0), "second plan must be empty:\n{}", text(&after));
+    assert_eq!(
+        after.status.code(),
+        Some(0),
+        "second plan must be empty:\n{}",
+        text(&after)
+    );
     assert!(text(&after).contains("No changes."));
 
     check_created(&moto).await;
@@ -77,7 +117,11 @@ async fn check_created(moto: &Moto) {
     let asg = aws_sdk_autoscaling::Client::new(&conf);
 
     let tgs = elb.describe_target_groups().send().await.unwrap();
-    let tg = tgs.target_groups().iter().find(|t| t.port() == Some(30080)).expect("target group on 30080");
+    let tg = tgs
+        .target_groups()
+        .iter()
+        .find(|t| t.port() == Some(30080))
+        .expect("target group on 30080");
     assert_eq!(tg.health_check_path(), Some("/healthz"));
 
     let lbs = elb.describe_load_balancers().send().await.unwrap();
@@ -85,7 +129,12 @@ async fn check_created(moto: &Moto) {
     let lb_sg = lb.security_groups()[0].clone();
     let rules = ec2
         .describe_security_group_rules()
-        .filters(Filter::builder().name("group-id").values(nodes_sg(&ec2).await).build())
+        .filters(
+            Filter::builder()
+                .name("group-id")
+                .values(nodes_sg(&ec2).await)
+                .build(),
+        )
         .send()
         .await
         .unwrap();
@@ -103,14 +152,32 @@ async fn check_created(moto: &Moto) {
 
     let groups = asg.describe_auto_scaling_groups().send().await.unwrap();
     let group = &groups.auto_scaling_groups()[0];
-    assert_eq!(group.target_group_arns(), &[tg.target_group_arn().unwrap().to_string()]);
-    assert_eq!((group.min_size(), group.max_size(), group.desired_capacity()), (Some(3), Some(3), Some(3)));
+    assert_eq!(
+        group.target_group_arns(),
+        &[tg.target_group_arn().unwrap().to_string()]
+    );
+    assert_eq!(
+        (group.min_size(), group.max_size(), group.desired_capacity()),
+        (Some(3), Some(3), Some(3))
+    );
 
-    let lt = group.launch_template().and_then(|l| l.launch_template_id()).expect("launch template");
-    let versions = ec2.describe_launch_template_versions().launch_template_id(lt).send().await.unwrap();
-    let data = versions.launch_template_versions()[0].launch_template_data().unwrap();
+    let lt = group
+        .launch_template()
+        .and_then(|l| l.launch_template_id())
+        .expect("launch template");
+    let versions = ec2
+        .describe_launch_template_versions()
+        .launch_template_id(lt)
+        .send()
+        .await
+        .unwrap();
+    let data = versions.launch_template_versions()[0]
+        .launch_template_data()
+        .unwrap();
     use base64::Engine;
-    let user_data = base64::engine::general_purpose::STANDARD.decode(data.user_data().unwrap()).unwrap();
+    let user_data = base64::engine::general_purpose::STANDARD
+        .decode(data.user_data().unwrap())
+        .unwrap();
     let user_data = String::from_utf8(user_data).unwrap();
     assert!(user_data.contains("maxPods: 110"), "{user_data}");
     assert!(user_data.contains("application/node.eks.aws"));
@@ -124,13 +191,21 @@ async fn check_created(moto: &Moto) {
         .trim_start_matches("- ")
         .trim_matches('"')
         .to_string();
-    assert!(user_data.contains(&pre), "user data lacks {pre:?}:\n{user_data}");
+    assert!(
+        user_data.contains(&pre),
+        "user data lacks {pre:?}:\n{user_data}"
+    );
 }
 
 async fn nodes_sg(ec2: &aws_sdk_ec2::Client) -> String {
     let sgs = ec2
         .describe_security_groups()
-        .filters(Filter::builder().name("tag:eksform.io/id").values("security_group.nodes").build())
+        .filters(
+            Filter::builder()
+                .name("tag:eksform.io/id")
+                .values("security_group.nodes")
+                .build(),
+        )
         .send()
         .await
         .unwrap();
@@ -140,26 +215,93 @@ async fn nodes_sg(ec2: &aws_sdk_ec2::Client) -> String {
 async fn check_nothing_left(moto: &Moto) {
     let conf = moto.sdk_config("us-east-1").await;
     let ec2 = aws_sdk_ec2::Client::new(&conf);
-    let vpcs = ec2.describe_vpcs().filters(tag_filter()).send().await.unwrap();
+    let vpcs = ec2
+        .describe_vpcs()
+        .filters(tag_filter())
+        .send()
+        .await
+        .unwrap();
     assert!(vpcs.vpcs().is_empty(), "VPC left: {:?}", vpcs.vpcs());
-    let subnets = ec2.describe_subnets().filters(tag_filter()).send().await.unwrap();
+    let subnets = ec2
+        .describe_subnets()
+        .filters(tag_filter())
+        .send()
+        .await
+        .unwrap();
     assert!(subnets.subnets().is_empty());
-    let sgs = ec2.describe_security_groups().filters(tag_filter()).send().await.unwrap();
+    let sgs = ec2
+        .describe_security_groups()
+        .filters(tag_filter())
+        .send()
+        .await
+        .unwrap();
     assert!(sgs.security_groups().is_empty());
-    let nats = ec2.describe_nat_gateways().filter(tag_filter()).send().await.unwrap();
-    assert!(nats.nat_gateways().iter().all(|n| n.state().map(|s| s.as_str()) == Some("deleted")));
-    let eips = ec2.describe_addresses().filters(tag_filter()).send().await.unwrap();
+    let nats = ec2
+        .describe_nat_gateways()
+        .filter(tag_filter())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        nats.nat_gateways()
+            .iter()
+            .all(|n| n.state().map(|s| s.as_str()) == Some("deleted"))
+    );
+    let eips = ec2
+        .describe_addresses()
+        .filters(tag_filter())
+        .send()
+        .await
+        .unwrap();
     assert!(eips.addresses().is_empty());
-    let lts = ec2.describe_launch_templates().filters(tag_filter()).send().await.unwrap();
+    let lts = ec2
+        .describe_launch_templates()
+        .filters(tag_filter())
+        .send()
+        .await
+        .unwrap();
     assert!(lts.launch_templates().is_empty());
     let elb = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
-    assert!(elb.describe_load_balancers().send().await.unwrap().load_balancers().is_empty());
-    assert!(elb.describe_target_groups().send().await.unwrap().target_groups().is_empty());
+    assert!(
+        elb.describe_load_balancers()
+            .send()
+            .await
+            .unwrap()
+            .load_balancers()
+            .is_empty()
+    );
+    assert!(
+        elb.describe_target_groups()
+            .send()
+            .await
+            .unwrap()
+            .target_groups()
+            .is_empty()
+    );
     let asg = aws_sdk_autoscaling::Client::new(&conf);
-    assert!(asg.describe_auto_scaling_groups().send().await.unwrap().auto_scaling_groups().is_empty());
+    assert!(
+        asg.describe_auto_scaling_groups()
+            .send()
+            .await
+            .unwrap()
+            .auto_scaling_groups()
+            .is_empty()
+    );
     let iam = aws_sdk_iam::Client::new(&conf);
-    let roles = iam.list_roles().path_prefix("/eksform/").send().await.unwrap();
+    let roles = iam
+        .list_roles()
+        .path_prefix("/eksform/")
+        .send()
+        .await
+        .unwrap();
     assert!(roles.roles().is_empty());
     let eks = aws_sdk_eks::Client::new(&conf);
-    assert!(eks.list_clusters().send().await.unwrap().clusters().is_empty());
+    assert!(
+        eks.list_clusters()
+            .send()
+            .await
+            .unwrap()
+            .clusters()
+            .is_empty()
+    );
 }

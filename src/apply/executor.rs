@@ -25,9 +25,21 @@ impl Default for Options {
 /// Progress, reported as it happens.
 #[derive(Debug, Clone)]
 pub enum Event {
-    Started { address: String, step: Step },
-    Done { address: String, step: Step, id: Option<String>, elapsed: Duration },
-    Failed { address: String, step: Step, error: AwsError },
+    Started {
+        address: String,
+        step: Step,
+    },
+    Done {
+        address: String,
+        step: Step,
+        id: Option<String>,
+        elapsed: Duration,
+    },
+    Failed {
+        address: String,
+        step: Step,
+        error: AwsError,
+    },
 }
 
 /// What is being done to a resource (a replacement is a destroy step then a create step).
@@ -76,18 +88,33 @@ pub async fn execute<P: Provider>(
     let mut report = Report::default();
     for phase in phases(plan) {
         if !report.failed.is_empty() {
-            report.not_started.extend(phase.iter().map(|t| t.change.address.clone()));
+            report
+                .not_started
+                .extend(phase.iter().map(|t| t.change.address.clone()));
             continue;
         }
-        run_phase(provider, &plan.cluster, phase, &state, opts, on_event, &mut report).await;
+        run_phase(
+            provider,
+            &plan.cluster,
+            phase,
+            &state,
+            opts,
+            on_event,
+            &mut report,
+        )
+        .await;
     }
-    report.state = state.into_inner().expect("no task panicked holding the state");
+    report.state = state
+        .into_inner()
+        .expect("no task panicked holding the state");
     report
 }
 
 /// Splits the plan into its three phases, each task knowing which tasks of its phase go first.
 fn phases(plan: &Plan) -> Vec<Vec<Task<'_>>> {
-    let of = |pred: &dyn Fn(&Change) -> bool| -> Vec<&Change> { plan.changes.iter().filter(|c| pred(c)).collect() };
+    let of = |pred: &dyn Fn(&Change) -> bool| -> Vec<&Change> {
+        plan.changes.iter().filter(|c| pred(c)).collect()
+    };
     let replaced = of(&|c| c.action == Action::Replace);
     let build = of(&|c| matches!(c.action, Action::Create | Action::Update | Action::Replace));
     let deletes = of(&|c| c.action == Action::Delete);
@@ -101,26 +128,40 @@ fn phases(plan: &Plan) -> Vec<Vec<Task<'_>>> {
             step: Step::Destroy,
             after: replaced
                 .iter()
-                .filter(|o| o.depends_on.contains(&c.address) && replaced_set.contains(o.address.as_str()))
+                .filter(|o| {
+                    o.depends_on.contains(&c.address) && replaced_set.contains(o.address.as_str())
+                })
                 .map(|o| o.address.clone())
                 .collect(),
         })
         .collect();
     let in_phase = |set: &[&Change], c: &Change| -> Vec<String> {
         let names: BTreeSet<&str> = set.iter().map(|x| x.address.as_str()).collect();
-        c.depends_on.iter().filter(|d| names.contains(d.as_str())).cloned().collect()
+        c.depends_on
+            .iter()
+            .filter(|d| names.contains(d.as_str()))
+            .cloned()
+            .collect()
     };
     let build_tasks = build
         .iter()
         .map(|c| Task {
             change: c,
-            step: if c.action == Action::Update { Step::Update } else { Step::Create },
+            step: if c.action == Action::Update {
+                Step::Update
+            } else {
+                Step::Create
+            },
             after: in_phase(&build, c),
         })
         .collect();
     let delete_tasks = deletes
         .iter()
-        .map(|c| Task { change: c, step: Step::Destroy, after: in_phase(&deletes, c) })
+        .map(|c| Task {
+            change: c,
+            step: Step::Destroy,
+            after: in_phase(&deletes, c),
+        })
         .collect();
     vec![destroy_first, build_tasks, delete_tasks]
 }
@@ -140,15 +181,19 @@ async fn run_phase<P: Provider>(
     let mut running = FuturesUnordered::new();
     loop {
         // Tasks whose prerequisites failed will never start.
-        let (blocked, keep): (Vec<Task>, Vec<Task>) =
-            waiting.into_iter().partition(|t| t.after.iter().any(|a| broken.contains(a)));
+        let (blocked, keep): (Vec<Task>, Vec<Task>) = waiting
+            .into_iter()
+            .partition(|t| t.after.iter().any(|a| broken.contains(a)));
         waiting = keep;
         for t in blocked {
             broken.insert(t.change.address.clone());
             report.not_started.push(t.change.address.clone());
         }
         while running.len() < opts.parallelism.max(1) {
-            let Some(pos) = waiting.iter().position(|t| t.after.iter().all(|a| finished.contains(a))) else {
+            let Some(pos) = waiting
+                .iter()
+                .position(|t| t.after.iter().all(|a| finished.contains(a)))
+            else {
                 break;
             };
             let t = waiting.remove(pos);
@@ -168,7 +213,9 @@ async fn run_phase<P: Provider>(
             }
         }
     }
-    report.not_started.extend(waiting.into_iter().map(|t| t.change.address.clone()));
+    report
+        .not_started
+        .extend(waiting.into_iter().map(|t| t.change.address.clone()));
 }
 
 async fn run_task<P: Provider>(
@@ -179,7 +226,10 @@ async fn run_task<P: Provider>(
     on_event: &(dyn Fn(&Event) + Sync),
 ) -> (String, Result<(), AwsError>) {
     let address = t.change.address.clone();
-    on_event(&Event::Started { address: address.clone(), step: t.step });
+    on_event(&Event::Started {
+        address: address.clone(),
+        step: t.step,
+    });
     let start = Instant::now();
     let result = match t.step {
         Step::Destroy => destroy(provider, t.change, state).await.map(|()| None),
@@ -188,11 +238,20 @@ async fn run_task<P: Provider>(
     };
     match result {
         Ok(id) => {
-            on_event(&Event::Done { address: address.clone(), step: t.step, id, elapsed: start.elapsed() });
+            on_event(&Event::Done {
+                address: address.clone(),
+                step: t.step,
+                id,
+                elapsed: start.elapsed(),
+            });
             (address, Ok(()))
         }
         Err(error) => {
-            on_event(&Event::Failed { address: address.clone(), step: t.step, error: error.clone() });
+            on_event(&Event::Failed {
+                address: address.clone(),
+                step: t.step,
+                error: error.clone(),
+            });
             (address, Err(error))
         }
     }
@@ -207,23 +266,43 @@ fn resolved(change: &Change, state: &Mutex<LiveState>) -> Result<ResolvedResourc
                 "eksform",
                 "resolve",
                 "UnresolvedReference",
-                format!("{}: field {k} refers to a resource that does not exist", change.address),
+                format!(
+                    "{}: field {k} refers to a resource that does not exist",
+                    change.address
+                ),
             )
         })?;
         props.insert(k.clone(), value);
     }
-    Ok(ResolvedResource { address: change.address.clone(), kind: change.kind, props })
+    Ok(ResolvedResource {
+        address: change.address.clone(),
+        kind: change.kind,
+        props,
+    })
 }
 
-async fn create<P: Provider>(provider: &P, cluster: &str, change: &Change, state: &Mutex<LiveState>) -> Result<String, AwsError> {
+async fn create<P: Provider>(
+    provider: &P,
+    cluster: &str,
+    change: &Change,
+    state: &Mutex<LiveState>,
+) -> Result<String, AwsError> {
     let r = resolved(change, state)?;
     let created = provider.create(cluster, &r).await?;
     let id = created.id.clone();
-    state.lock().expect("state lock").resources.insert(created.address.clone(), created);
+    state
+        .lock()
+        .expect("state lock")
+        .resources
+        .insert(created.address.clone(), created);
     Ok(id)
 }
 
-async fn update<P: Provider>(provider: &P, change: &Change, state: &Mutex<LiveState>) -> Result<String, AwsError> {
+async fn update<P: Provider>(
+    provider: &P,
+    change: &Change,
+    state: &Mutex<LiveState>,
+) -> Result<String, AwsError> {
     let r = resolved(change, state)?;
     let live = find_live(change, state)?;
     let mut fields: Vec<String> = change
@@ -234,15 +313,26 @@ async fn update<P: Provider>(provider: &P, change: &Change, state: &Mutex<LiveSt
     fields.dedup();
     let updated = provider.update(&r, &live, &fields).await?;
     let id = updated.id.clone();
-    state.lock().expect("state lock").resources.insert(updated.address.clone(), updated);
+    state
+        .lock()
+        .expect("state lock")
+        .resources
+        .insert(updated.address.clone(), updated);
     Ok(id)
 }
 
-async fn destroy<P: Provider>(provider: &P, change: &Change, state: &Mutex<LiveState>) -> Result<(), AwsError> {
+async fn destroy<P: Provider>(
+    provider: &P,
+    change: &Change,
+    state: &Mutex<LiveState>,
+) -> Result<(), AwsError> {
     let live = find_live(change, state)?;
     provider.delete(&live).await?;
     let mut s = state.lock().expect("state lock");
-    if s.resources.get(&change.address).is_some_and(|r| r.id == live.id) {
+    if s.resources
+        .get(&change.address)
+        .is_some_and(|r| r.id == live.id)
+    {
         s.resources.remove(&change.address);
     }
     s.duplicates.retain(|d| d.id != live.id);
@@ -256,9 +346,18 @@ fn find_live(change: &Change, state: &Mutex<LiveState>) -> Result<LiveResource, 
     s.resources
         .get(&change.address)
         .filter(by_id)
-        .or_else(|| s.duplicates.iter().find(|r| r.address == change.address && by_id(r)))
+        .or_else(|| {
+            s.duplicates
+                .iter()
+                .find(|r| r.address == change.address && by_id(r))
+        })
         .cloned()
         .ok_or_else(|| {
-            AwsError::local("eksform", "apply", "NotFound", format!("{}: no longer in the account", change.address))
+            AwsError::local(
+                "eksform",
+                "apply",
+                "NotFound",
+                format!("{}: no longer in the account", change.address),
+            )
         })
 }

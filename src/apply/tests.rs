@@ -29,7 +29,12 @@ impl Fake {
         *self.running.lock().unwrap() -= 1;
         self.log.lock().unwrap().push(what);
         if self.fail.contains(address) {
-            return Err(AwsError::local("EC2", "Create", "InvalidParameterValue", "boom"));
+            return Err(AwsError::local(
+                "EC2",
+                "Create",
+                "InvalidParameterValue",
+                "boom",
+            ));
         }
         Ok(())
     }
@@ -40,7 +45,8 @@ impl Provider for Fake {
         Ok(LiveState::default())
     }
     async fn create(&self, _: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
-        self.step(format!("create {}", r.address), &r.address).await?;
+        self.step(format!("create {}", r.address), &r.address)
+            .await?;
         Ok(LiveResource {
             address: r.address.clone(),
             kind: r.kind,
@@ -49,12 +55,22 @@ impl Provider for Fake {
             attrs: Default::default(),
         })
     }
-    async fn update(&self, r: &ResolvedResource, live: &LiveResource, _: &[String]) -> Result<LiveResource, AwsError> {
-        self.step(format!("update {}", r.address), &r.address).await?;
-        Ok(LiveResource { props: r.props.clone(), ..live.clone() })
+    async fn update(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+        _: &[String],
+    ) -> Result<LiveResource, AwsError> {
+        self.step(format!("update {}", r.address), &r.address)
+            .await?;
+        Ok(LiveResource {
+            props: r.props.clone(),
+            ..live.clone()
+        })
     }
     async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        self.step(format!("delete {}", live.address), &live.address).await
+        self.step(format!("delete {}", live.address), &live.address)
+            .await
     }
 }
 
@@ -67,64 +83,124 @@ fn network() -> Desired {
                 .with("cidr", format!("10.0.{}.0/24", az.as_bytes()[0])),
         );
     }
-    resources.push(
-        Resource::new("route_table.public", Kind::RouteTable)
-            .with("subnet_ids", serde_json::json!([ref_id("subnet.public-a"), ref_id("subnet.public-b"), ref_id("subnet.public-c")])),
-    );
-    Desired { cluster: "c".into(), region: "us-east-1".into(), resources, external: vec![] }
+    resources.push(Resource::new("route_table.public", Kind::RouteTable).with(
+        "subnet_ids",
+        serde_json::json!([
+            ref_id("subnet.public-a"),
+            ref_id("subnet.public-b"),
+            ref_id("subnet.public-c")
+        ]),
+    ));
+    Desired {
+        cluster: "c".into(),
+        region: "us-east-1".into(),
+        resources,
+        external: vec![],
+    }
 }
 
 fn position(log: &[String], entry: &str) -> usize {
-    log.iter().position(|l| l == entry).unwrap_or_else(|| panic!("{entry} not in {log:?}"))
+    log.iter()
+        .position(|l| l == entry)
+        .unwrap_or_else(|| panic!("{entry} not in {log:?}"))
 }
 
 #[tokio::test]
 async fn creates_run_after_their_dependencies_and_independent_ones_together() {
     let fake = Fake::default();
     let p = plan(&network(), &LiveState::default());
-    let report = execute(&fake, &p, LiveState::default(), &Options { parallelism: 10 }, &|_: &Event| {}).await;
+    let report = execute(
+        &fake,
+        &p,
+        LiveState::default(),
+        &Options { parallelism: 10 },
+        &|_: &Event| {},
+    )
+    .await;
     assert!(report.failed.is_empty() && report.not_started.is_empty());
     let log = fake.log.lock().unwrap().clone();
     assert_eq!(position(&log, "create vpc.main"), 0);
     assert_eq!(position(&log, "create route_table.public"), 4);
-    assert_eq!(*fake.max_running.lock().unwrap(), 3, "the three subnets run at once");
+    assert_eq!(
+        *fake.max_running.lock().unwrap(),
+        3,
+        "the three subnets run at once"
+    );
     let rt = &report.state.resources["route_table.public"];
-    assert_eq!(rt.props["subnet_ids"][0], "id-subnet.public-a", "references resolved to created ids");
+    assert_eq!(
+        rt.props["subnet_ids"][0], "id-subnet.public-a",
+        "references resolved to created ids"
+    );
 }
 
 #[tokio::test]
 async fn parallelism_bounds_concurrency() {
     let fake = Fake::default();
     let p = plan(&network(), &LiveState::default());
-    execute(&fake, &p, LiveState::default(), &Options { parallelism: 1 }, &|_: &Event| {}).await;
+    execute(
+        &fake,
+        &p,
+        LiveState::default(),
+        &Options { parallelism: 1 },
+        &|_: &Event| {},
+    )
+    .await;
     assert_eq!(*fake.max_running.lock().unwrap(), 1);
 }
 
 #[tokio::test]
 async fn a_failure_stops_dependents_and_lets_independent_work_finish() {
-    let fake = Fake { fail: ["subnet.public-b".to_string()].into(), ..Fake::default() };
+    let fake = Fake {
+        fail: ["subnet.public-b".to_string()].into(),
+        ..Fake::default()
+    };
     let p = plan(&network(), &LiveState::default());
     let events = Mutex::new(Vec::new());
-    let report = execute(&fake, &p, LiveState::default(), &Options::default(), &|e: &Event| {
-        if let Event::Failed { address, .. } = e {
-            events.lock().unwrap().push(address.clone());
-        }
-    })
+    let report = execute(
+        &fake,
+        &p,
+        LiveState::default(),
+        &Options::default(),
+        &|e: &Event| {
+            if let Event::Failed { address, .. } = e {
+                events.lock().unwrap().push(address.clone());
+            }
+        },
+    )
     .await;
     assert_eq!(report.failed.len(), 1);
     assert_eq!(report.failed[0].1.code, "InvalidParameterValue");
     assert_eq!(report.not_started, vec!["route_table.public".to_string()]);
-    assert_eq!(report.done.len(), 3, "vpc and the two other subnets: {:?}", report.done);
+    assert_eq!(
+        report.done.len(),
+        3,
+        "vpc and the two other subnets: {:?}",
+        report.done
+    );
     assert_eq!(*events.lock().unwrap(), vec!["subnet.public-b".to_string()]);
 }
 
 #[tokio::test]
 async fn destroy_runs_dependents_first() {
     let fake = Fake::default();
-    let created = execute(&fake, &plan(&network(), &LiveState::default()), LiveState::default(), &Options::default(), &|_: &Event| {}).await;
+    let created = execute(
+        &fake,
+        &plan(&network(), &LiveState::default()),
+        LiveState::default(),
+        &Options::default(),
+        &|_: &Event| {},
+    )
+    .await;
     fake.log.lock().unwrap().clear();
     let p = plan_destroy("c", "us-east-1", &created.state);
-    let report = execute(&fake, &p, created.state.clone(), &Options::default(), &|_: &Event| {}).await;
+    let report = execute(
+        &fake,
+        &p,
+        created.state.clone(),
+        &Options::default(),
+        &|_: &Event| {},
+    )
+    .await;
     assert!(report.failed.is_empty());
     assert!(report.state.resources.is_empty());
     let log = fake.log.lock().unwrap().clone();

@@ -42,7 +42,12 @@ impl Account {
     }
 
     /// The current EKS-optimized AMI id for a family, Kubernetes version and instance type.
-    pub async fn resolve_ami(&self, family: AmiFamily, version: &str, instance_type: &str) -> Result<String, AwsError> {
+    pub async fn resolve_ami(
+        &self,
+        family: AmiFamily,
+        version: &str,
+        instance_type: &str,
+    ) -> Result<String, AwsError> {
         let name = ami_parameter(family, version, instance_type);
         let out = self
             .ssm
@@ -58,7 +63,14 @@ impl Account {
         out.parameter()
             .and_then(|p| p.value())
             .map(str::to_string)
-            .ok_or_else(|| AwsError::local("SSM", "GetParameter", "EmptyParameter", format!("parameter {name} has no value")))
+            .ok_or_else(|| {
+                AwsError::local(
+                    "SSM",
+                    "GetParameter",
+                    "EmptyParameter",
+                    format!("parameter {name} has no value"),
+                )
+            })
     }
 }
 
@@ -101,10 +113,24 @@ mod tests {
 
     #[test]
     fn graviton_types_are_arm() {
-        for t in ["m6g.large", "c7gn.xlarge", "t4g.medium", "x2gd.xlarge", "a1.large", "g5g.xlarge"] {
+        for t in [
+            "m6g.large",
+            "c7gn.xlarge",
+            "t4g.medium",
+            "x2gd.xlarge",
+            "a1.large",
+            "g5g.xlarge",
+        ] {
             assert!(is_arm(t), "{t}");
         }
-        for t in ["t3.medium", "m5.large", "g5.xlarge", "m5dn.large", "inf2.xlarge", "p4d.24xlarge"] {
+        for t in [
+            "t3.medium",
+            "m5.large",
+            "g5.xlarge",
+            "m5dn.large",
+            "inf2.xlarge",
+            "p4d.24xlarge",
+        ] {
             assert!(!is_arm(t), "{t}");
         }
     }

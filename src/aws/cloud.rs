@@ -98,7 +98,14 @@ impl Provider for Cloud {
             external: external_status,
             ..LiveState::default()
         };
-        for r in ec2_resources.into_iter().chain(lt).chain(iam).chain(eks).chain(elb).chain(asg) {
+        for r in ec2_resources
+            .into_iter()
+            .chain(lt)
+            .chain(iam)
+            .chain(eks)
+            .chain(elb)
+            .chain(asg)
+        {
             state.insert(r);
         }
         Ok(state)

@@ -30,7 +30,12 @@ pub struct AwsError {
 }
 
 impl AwsError {
-    pub fn new(service: &'static str, operation: &'static str, code: &str, message: impl Into<String>) -> AwsError {
+    pub fn new(
+        service: &'static str,
+        operation: &'static str,
+        code: &str,
+        message: impl Into<String>,
+    ) -> AwsError {
         let kind = classify(code);
         AwsError {
             service,
@@ -43,7 +48,11 @@ impl AwsError {
     }
 
     /// Converts an SDK error, keeping its code.
-    pub fn from_sdk<E, R>(service: &'static str, operation: &'static str, err: SdkError<E, R>) -> AwsError
+    pub fn from_sdk<E, R>(
+        service: &'static str,
+        operation: &'static str,
+        err: SdkError<E, R>,
+    ) -> AwsError
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
@@ -52,20 +61,44 @@ impl AwsError {
             SdkError::ServiceError(se) => {
                 let e = se.err();
                 let code = e.code().unwrap_or("Unknown");
-                AwsError::new(service, operation, code, e.message().unwrap_or("").to_string())
+                AwsError::new(
+                    service,
+                    operation,
+                    code,
+                    e.message().unwrap_or("").to_string(),
+                )
             }
-            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
-                let mut e = AwsError::new(service, operation, "ConnectionError", format!("{}", DisplayChain(&err)));
+            SdkError::TimeoutError(_)
+            | SdkError::DispatchFailure(_)
+            | SdkError::ResponseError(_) => {
+                let mut e = AwsError::new(
+                    service,
+                    operation,
+                    "ConnectionError",
+                    format!("{}", DisplayChain(&err)),
+                );
                 e.kind = ErrorKind::Transient;
-                e.hint = Some("check the network and AWS_ENDPOINT_URL; the call is safe to retry".into());
+                e.hint = Some(
+                    "check the network and AWS_ENDPOINT_URL; the call is safe to retry".into(),
+                );
                 e
             }
-            _ => AwsError::new(service, operation, "ClientError", format!("{}", DisplayChain(&err))),
+            _ => AwsError::new(
+                service,
+                operation,
+                "ClientError",
+                format!("{}", DisplayChain(&err)),
+            ),
         }
     }
 
     /// An error of our own making (a waiter that timed out, an unexpected response).
-    pub fn local(service: &'static str, operation: &'static str, code: &str, message: impl Into<String>) -> AwsError {
+    pub fn local(
+        service: &'static str,
+        operation: &'static str,
+        code: &str,
+        message: impl Into<String>,
+    ) -> AwsError {
         AwsError::new(service, operation, code, message)
     }
 
@@ -87,11 +120,24 @@ fn classify(code: &str) -> ErrorKind {
     ];
     if TRANSIENT.contains(&code) {
         ErrorKind::Transient
-    } else if code.contains("NotFound") || code == "NoSuchEntity" || code == "ValidationError.NotFound" {
+    } else if code.contains("NotFound")
+        || code == "NoSuchEntity"
+        || code == "ValidationError.NotFound"
+    {
         ErrorKind::NotFound
-    } else if code == "DependencyViolation" || code == "ResourceInUse" || code.contains("InUse") || code == "DeleteConflict" {
+    } else if code == "DependencyViolation"
+        || code == "ResourceInUse"
+        || code.contains("InUse")
+        || code == "DeleteConflict"
+    {
         ErrorKind::InUse
-    } else if code == "AccessDenied" || code == "AccessDeniedException" || code == "UnauthorizedOperation" || code.contains("AuthFailure") || code == "InvalidClientTokenId" || code == "ExpiredToken" {
+    } else if code == "AccessDenied"
+        || code == "AccessDeniedException"
+        || code == "UnauthorizedOperation"
+        || code.contains("AuthFailure")
+        || code == "InvalidClientTokenId"
+        || code == "ExpiredToken"
+    {
         ErrorKind::Denied
     } else {
         ErrorKind::Other
@@ -105,8 +151,12 @@ fn hint_for(kind: ErrorKind, service: &str, operation: &str) -> Option<String> {
             service.to_lowercase(),
             operation
         )),
-        ErrorKind::Transient => Some("AWS is throttling or unavailable; run again to resume".into()),
-        ErrorKind::InUse => Some("something still uses this resource; run again once it drained".into()),
+        ErrorKind::Transient => {
+            Some("AWS is throttling or unavailable; run again to resume".into())
+        }
+        ErrorKind::InUse => {
+            Some("something still uses this resource; run again once it drained".into())
+        }
         _ => None,
     }
 }

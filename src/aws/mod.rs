@@ -4,14 +4,14 @@
 //! SDK type. Errors keep the AWS error code and carry a hint.
 
 mod account;
-mod error;
-pub mod ec2;
-pub mod elb;
-pub mod iam;
-pub mod eks;
 pub mod asg;
-pub mod launch_template;
 mod cloud;
+pub mod ec2;
+pub mod eks;
+pub mod elb;
+mod error;
+pub mod iam;
+pub mod launch_template;
 mod support;
 
 pub use account::{Account, ami_parameter, is_arm};

@@ -18,7 +18,14 @@ pub async fn run(file: &Path, auto_approve: bool, parallelism: usize) -> anyhow:
         println!("Apply cancelled.");
         return Ok(1);
     }
-    let report = execute(&prepared.cloud, plan, prepared.live.clone(), &Options { parallelism }, &print_event).await;
+    let report = execute(
+        &prepared.cloud,
+        plan,
+        prepared.live.clone(),
+        &Options { parallelism },
+        &print_event,
+    )
+    .await;
     print_report(&report, "Apply");
     if report.failed.is_empty() && report.not_started.is_empty() {
         print_outputs(&report.state);

@@ -16,7 +16,20 @@ pub async fn run(file: &Path, auto_approve: bool, parallelism: usize) -> anyhow:
         println!("Destroy cancelled.");
         return Ok(1);
     }
-    let report = execute(&prepared.cloud, plan, prepared.live.clone(), &Options { parallelism }, &print_event).await;
+    let report = execute(
+        &prepared.cloud,
+        plan,
+        prepared.live.clone(),
+        &Options { parallelism },
+        &print_event,
+    )
+    .await;
     print_report(&report, "Destroy");
-    Ok(if report.failed.is_empty() && report.not_started.is_empty() { 0 } else { 1 })
+    Ok(
+        if report.failed.is_empty() && report.not_started.is_empty() {
+            0
+        } else {
+            1
+        },
+    )
 }

@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "eksform", version, about = "Declarative EKS provisioning: plan and apply a ClusterConfig")]
+#[command(
+    name = "eksform",
+    version,
+    about = "Declarative EKS provisioning: plan and apply a ClusterConfig"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -68,9 +72,21 @@ pub enum Format {
 pub async fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Validate { file } => validate::run(&file),
-        Command::Plan { file, format, detailed_exitcode } => plan::run(&file, format, detailed_exitcode).await,
-        Command::Apply { file, auto_approve, parallelism } => apply::run(&file, auto_approve, parallelism).await,
-        Command::Destroy { file, auto_approve, parallelism } => destroy::run(&file, auto_approve, parallelism).await,
+        Command::Plan {
+            file,
+            format,
+            detailed_exitcode,
+        } => plan::run(&file, format, detailed_exitcode).await,
+        Command::Apply {
+            file,
+            auto_approve,
+            parallelism,
+        } => apply::run(&file, auto_approve, parallelism).await,
+        Command::Destroy {
+            file,
+            auto_approve,
+            parallelism,
+        } => destroy::run(&file, auto_approve, parallelism).await,
     };
     match result {
         Ok(code) => code,

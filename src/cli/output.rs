@@ -11,7 +11,11 @@ use std::io::{BufRead, IsTerminal, Write};
 /// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org).
 pub fn style() -> Style {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    if !no_color && std::io::stdout().is_terminal() { Style::Color } else { Style::Plain }
+    if !no_color && std::io::stdout().is_terminal() {
+        Style::Color
+    } else {
+        Style::Plain
+    }
 }
 
 pub fn print_warnings(warnings: &[Diagnostic]) {
@@ -24,7 +28,10 @@ pub fn print_warnings(warnings: &[Diagnostic]) {
 pub fn error_text(e: &anyhow::Error) -> String {
     // Diagnostics carry their own `FILE:LINE:COL: error:` prefix per line.
     let is_diagnostics = e.downcast_ref::<crate::config::Diagnostics>().is_some()
-        || matches!(e.downcast_ref::<crate::ops::OpsError>(), Some(crate::ops::OpsError::Config(_)));
+        || matches!(
+            e.downcast_ref::<crate::ops::OpsError>(),
+            Some(crate::ops::OpsError::Config(_))
+        );
     if is_diagnostics {
         return e.to_string();
     }
@@ -38,7 +45,9 @@ pub fn error_text(e: &anyhow::Error) -> String {
 /// Asks for "yes" on the terminal; refuses when there is no terminal to ask on.
 pub fn confirm(what: &str) -> anyhow::Result<bool> {
     if !std::io::stdin().is_terminal() {
-        anyhow::bail!("refusing to {what} without --auto-approve: there is no terminal to confirm on");
+        anyhow::bail!(
+            "refusing to {what} without --auto-approve: there is no terminal to confirm on"
+        );
     }
     print!("\nDo you want to {what} these changes? Only 'yes' will be accepted: ");
     std::io::stdout().flush()?;
@@ -50,11 +59,24 @@ pub fn confirm(what: &str) -> anyhow::Result<bool> {
 pub fn print_event(e: &Event) {
     match e {
         Event::Started { address, step } => println!("{address}: {}...", step.as_str()),
-        Event::Done { address, step, id, elapsed } => {
+        Event::Done {
+            address,
+            step,
+            id,
+            elapsed,
+        } => {
             let id = id.as_deref().map(|i| format!(" ({i})")).unwrap_or_default();
-            println!("{address}: {} done{id} [{:.1}s]", step.as_str(), elapsed.as_secs_f64());
+            println!(
+                "{address}: {} done{id} [{:.1}s]",
+                step.as_str(),
+                elapsed.as_secs_f64()
+            );
         }
-        Event::Failed { address, step, error } => println!("{address}: {} FAILED: {error}", step.as_str()),
+        Event::Failed {
+            address,
+            step,
+            error,
+        } => println!("{address}: {} FAILED: {error}", step.as_str()),
     }
 }
 

@@ -21,5 +21,9 @@ pub async fn run(file: &Path, format: Format, detailed_exitcode: bool) -> anyhow
     if format == Format::Text && !plan.has_changes() {
         print_outputs(&prepared.live);
     }
-    Ok(if detailed_exitcode && plan.has_changes() { 2 } else { 0 })
+    Ok(if detailed_exitcode && plan.has_changes() {
+        2
+    } else {
+        0
+    })
 }

@@ -164,6 +164,9 @@ fn read_one(
     let commands = f
         .read(cx, "preBootstrapCommands", string_list)
         .unwrap_or_default();
+    if ami_family == AmiFamily::Bottlerocket && !commands.is_empty() {
+        bottlerocket_has_no_shell(cx, f, &label);
+    }
     NodeGroupSpec {
         instance_type: read_instance_type(cx, f),
         desired_capacity,
@@ -185,6 +188,22 @@ fn read_one(
         ami,
         load_balancers: read_lb_refs(cx, f, lbs, &label),
         name,
+    }
+}
+
+/// Bottlerocket boots from TOML settings, not a shell script: commands would be dropped.
+fn bottlerocket_has_no_shell(cx: &mut Ctx, f: &Fields, label: &str) {
+    if let Some(node) = f.get("preBootstrapCommands") {
+        let msg =
+            format!("{label}: preBootstrapCommands cannot be used with amiFamily Bottlerocket");
+        let hint =
+            "Bottlerocket runs no shell bootstrap; remove the commands or use AmazonLinux2023";
+        cx.error(
+            node.pos,
+            &f.path_of("preBootstrapCommands"),
+            msg,
+            Some(hint.into()),
+        );
     }
 }
 

@@ -63,11 +63,25 @@ mod tests {
     #[test]
     fn rule_addresses_are_canonical() {
         assert_eq!(
-            rule_address("security_group.nodes", "ingress", "tcp", 30080, 30080, &RuleSource::Group("security_group.lb-ingress".into())),
+            rule_address(
+                "security_group.nodes",
+                "ingress",
+                "tcp",
+                30080,
+                30080,
+                &RuleSource::Group("security_group.lb-ingress".into())
+            ),
             "security_group_rule.nodes/ingress/tcp/30080-30080/sg:lb-ingress"
         );
         assert_eq!(
-            rule_address("security_group.lb-ingress", "egress", "-1", -1, -1, &RuleSource::Cidr("0.0.0.0/0".into())),
+            rule_address(
+                "security_group.lb-ingress",
+                "egress",
+                "-1",
+                -1,
+                -1,
+                &RuleSource::Cidr("0.0.0.0/0".into())
+            ),
             "security_group_rule.lb-ingress/egress/-1/all/cidr:0.0.0.0/0"
         );
     }

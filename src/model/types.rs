@@ -313,9 +313,14 @@ mod tests {
             .with("security_group_ids", vec![ref_id("security_group.nodes")])
             .with(
                 "user_data",
-                template("server ${cluster.main.endpoint} ca ${cluster.main.certificate_authority}"),
+                template(
+                    "server ${cluster.main.endpoint} ca ${cluster.main.certificate_authority}",
+                ),
             )
-            .with("instance_profile_arn", reference("instance_profile.nodes", "arn"));
+            .with(
+                "instance_profile_arn",
+                reference("instance_profile.nodes", "arn"),
+            );
         assert_eq!(
             r.depends_on(),
             vec![

@@ -68,7 +68,13 @@ fn create_change(r: &Resource, live: &LiveState, pending: &BTreeSet<String>) -> 
     }
 }
 
-fn resolved_or_unknown(kind: Kind, key: &str, v: &Value, live: &LiveState, pending: &BTreeSet<String>) -> Value {
+fn resolved_or_unknown(
+    kind: Kind,
+    key: &str,
+    v: &Value,
+    live: &LiveState,
+    pending: &BTreeSet<String>,
+) -> Value {
     match resolve(v, live, pending) {
         Some(x) if kind.is_set_field(key) => normalize_set(&x),
         Some(x) => x,
@@ -76,7 +82,12 @@ fn resolved_or_unknown(kind: Kind, key: &str, v: &Value, live: &LiveState, pendi
     }
 }
 
-fn changed_fields(r: &Resource, current: &LiveResource, live: &LiveState, pending: &BTreeSet<String>) -> Vec<FieldDiff> {
+fn changed_fields(
+    r: &Resource,
+    current: &LiveResource,
+    live: &LiveState,
+    pending: &BTreeSet<String>,
+) -> Vec<FieldDiff> {
     let mut out = Vec::new();
     for (key, want) in &r.props {
         if r.kind.ignored_after_create(key) {
@@ -84,13 +95,19 @@ fn changed_fields(r: &Resource, current: &LiveResource, live: &LiveState, pendin
         }
         let after = resolved_or_unknown(r.kind, key, want, live, pending);
         let before = current.props.get(key).cloned().unwrap_or(Value::Null);
-        let before = if r.kind.is_set_field(key) { normalize_set(&before) } else { before };
+        let before = if r.kind.is_set_field(key) {
+            normalize_set(&before)
+        } else {
+            before
+        };
         if after == before {
             continue;
         }
         let forces = r.kind.forces_replacement(key);
         match (&before, &after) {
-            (Value::Object(b), Value::Object(a)) if key == "tags" => out.extend(map_diffs(key, b, a)),
+            (Value::Object(b), Value::Object(a)) if key == "tags" => {
+                out.extend(map_diffs(key, b, a))
+            }
             _ => out.push(FieldDiff {
                 path: key.clone(),
                 before,

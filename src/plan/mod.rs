@@ -18,7 +18,11 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
     let mut pending = BTreeSet::new();
     let mut changes = Vec::new();
-    let wanted: BTreeSet<&str> = desired.resources.iter().map(|r| r.address.as_str()).collect();
+    let wanted: BTreeSet<&str> = desired
+        .resources
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
     for r in &desired.resources {
         let mut change = diff_resource(r, live, &pending);
         if matches!(change.action, Action::Create | Action::Replace) {
@@ -35,7 +39,12 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
         .chain(live.duplicates.iter().map(|r| (r, Reason::Duplicate)))
         .collect();
     changes.extend(ordered_deletes(&stale));
-    finish(desired.cluster.clone(), desired.region.clone(), changes, desired)
+    finish(
+        desired.cluster.clone(),
+        desired.region.clone(),
+        changes,
+        desired,
+    )
 }
 
 /// A plan that deletes everything the account holds for the cluster.
@@ -105,13 +114,19 @@ fn ordered_deletes(stale: &[(&LiveResource, Reason)]) -> Vec<Change> {
             // Names, tags and free text may equal another resource's id by coincidence (a
             // launch template and its Auto Scaling group share a name); only fields that hold
             // ids or ARNs are references.
-            if !matches!(key.as_str(), "name" | "tags" | "description" | "user_data" | "path") {
+            if !matches!(
+                key.as_str(),
+                "name" | "tags" | "description" | "user_data" | "path"
+            ) {
                 collect_strings(value, &mut strings);
             }
         }
         for s in strings {
             if let Some(target) = owner.get(s.as_str()).filter(|t| **t != r.address) {
-                referenced_by.entry(target).or_default().insert(r.address.clone());
+                referenced_by
+                    .entry(target)
+                    .or_default()
+                    .insert(r.address.clone());
             }
         }
     }

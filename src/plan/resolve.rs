@@ -89,7 +89,10 @@ mod tests {
     fn references_resolve_to_live_ids_and_attrs() {
         let live = live_with("cluster.main", "c1");
         let none = BTreeSet::new();
-        assert_eq!(resolve(&ref_id("cluster.main"), &live, &none), Some(Value::String("c1".into())));
+        assert_eq!(
+            resolve(&ref_id("cluster.main"), &live, &none),
+            Some(Value::String("c1".into()))
+        );
         assert_eq!(
             resolve(&reference("cluster.main", "endpoint"), &live, &none),
             Some(Value::String("https://x".into()))
@@ -105,6 +108,13 @@ mod tests {
     fn pending_resources_are_unknown() {
         let live = live_with("cluster.main", "c1");
         let pending: BTreeSet<String> = ["cluster.main".to_string()].into();
-        assert_eq!(resolve(&serde_json::json!([ref_id("cluster.main")]), &live, &pending), None);
+        assert_eq!(
+            resolve(
+                &serde_json::json!([ref_id("cluster.main")]),
+                &live,
+                &pending
+            ),
+            None
+        );
     }
 }

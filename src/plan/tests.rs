@@ -6,7 +6,12 @@ use crate::model::{External, Kind, Resource, ref_id};
 use serde_json::json;
 
 fn desired(resources: Vec<Resource>) -> Desired {
-    Desired { cluster: "c".into(), region: "us-east-1".into(), resources, external: Vec::new() }
+    Desired {
+        cluster: "c".into(),
+        region: "us-east-1".into(),
+        resources,
+        external: Vec::new(),
+    }
 }
 
 fn live(resources: Vec<LiveResource>) -> LiveState {
@@ -26,11 +31,15 @@ fn lr(address: &str, kind: Kind, id: &str, props: serde_json::Value) -> LiveReso
 }
 
 fn vpc() -> Resource {
-    Resource::new("vpc.main", Kind::Vpc).with("cidr", "10.0.0.0/16").with("tags", json!({"Team": "a"}))
+    Resource::new("vpc.main", Kind::Vpc)
+        .with("cidr", "10.0.0.0/16")
+        .with("tags", json!({"Team": "a"}))
 }
 
 fn subnet(cidr: &str) -> Resource {
-    Resource::new("subnet.public-a", Kind::Subnet).with("vpc_id", ref_id("vpc.main")).with("cidr", cidr)
+    Resource::new("subnet.public-a", Kind::Subnet)
+        .with("vpc_id", ref_id("vpc.main"))
+        .with("cidr", cidr)
 }
 
 fn nat() -> Resource {
@@ -38,13 +47,27 @@ fn nat() -> Resource {
 }
 
 fn change<'a>(p: &'a Plan, address: &str) -> &'a Change {
-    p.changes.iter().find(|c| c.address == address).unwrap_or_else(|| panic!("no change for {address}"))
+    p.changes
+        .iter()
+        .find(|c| c.address == address)
+        .unwrap_or_else(|| panic!("no change for {address}"))
 }
 
 #[test]
 fn from_empty_everything_is_created_and_references_are_unknown() {
-    let p = plan(&desired(vec![vpc(), subnet("10.0.0.0/24")]), &LiveState::default());
-    assert_eq!(p.summary, Summary { add: 2, change: 0, replace: 0, destroy: 0 });
+    let p = plan(
+        &desired(vec![vpc(), subnet("10.0.0.0/24")]),
+        &LiveState::default(),
+    );
+    assert_eq!(
+        p.summary,
+        Summary {
+            add: 2,
+            change: 0,
+            replace: 0,
+            destroy: 0
+        }
+    );
     let s = change(&p, "subnet.public-a");
     assert_eq!(s.action, Action::Create);
     assert_eq!(s.reason, Reason::Missing);
@@ -56,8 +79,18 @@ fn from_empty_everything_is_created_and_references_are_unknown() {
 #[test]
 fn matching_live_state_is_no_change() {
     let l = live(vec![
-        lr("vpc.main", Kind::Vpc, "vpc-1", json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}, "extra": 1})),
-        lr("subnet.public-a", Kind::Subnet, "subnet-1", json!({"vpc_id": "vpc-1", "cidr": "10.0.0.0/24"})),
+        lr(
+            "vpc.main",
+            Kind::Vpc,
+            "vpc-1",
+            json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}, "extra": 1}),
+        ),
+        lr(
+            "subnet.public-a",
+            Kind::Subnet,
+            "subnet-1",
+            json!({"vpc_id": "vpc-1", "cidr": "10.0.0.0/24"}),
+        ),
     ]);
     let p = plan(&desired(vec![vpc(), subnet("10.0.0.0/24")]), &l);
     assert!(!p.has_changes(), "{p:#?}");
@@ -66,10 +99,18 @@ fn matching_live_state_is_no_change() {
 
 #[test]
 fn a_tag_change_is_an_in_place_update_of_that_tag() {
-    let l = live(vec![lr("vpc.main", Kind::Vpc, "vpc-1", json!({"cidr": "10.0.0.0/16", "tags": {"Team": "b", "Old": "x"}}))]);
+    let l = live(vec![lr(
+        "vpc.main",
+        Kind::Vpc,
+        "vpc-1",
+        json!({"cidr": "10.0.0.0/16", "tags": {"Team": "b", "Old": "x"}}),
+    )]);
     let p = plan(&desired(vec![vpc()]), &l);
     let c = change(&p, "vpc.main");
-    assert_eq!((c.action, c.reason), (Action::Update, Reason::ConfigChanged));
+    assert_eq!(
+        (c.action, c.reason),
+        (Action::Update, Reason::ConfigChanged)
+    );
     let paths: Vec<&str> = c.fields.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, vec!["tags.Old", "tags.Team"]);
     assert_eq!(c.fields[0].after, serde_json::Value::Null);
@@ -79,16 +120,41 @@ fn a_tag_change_is_an_in_place_update_of_that_tag() {
 #[test]
 fn an_immutable_field_forces_replacement_and_dependents_follow() {
     let l = live(vec![
-        lr("vpc.main", Kind::Vpc, "vpc-1", json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}})),
-        lr("subnet.public-a", Kind::Subnet, "subnet-1", json!({"vpc_id": "vpc-1", "cidr": "10.0.0.0/24"})),
-        lr("nat_gateway.a", Kind::NatGateway, "nat-1", json!({"subnet_id": "subnet-1"})),
+        lr(
+            "vpc.main",
+            Kind::Vpc,
+            "vpc-1",
+            json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}}),
+        ),
+        lr(
+            "subnet.public-a",
+            Kind::Subnet,
+            "subnet-1",
+            json!({"vpc_id": "vpc-1", "cidr": "10.0.0.0/24"}),
+        ),
+        lr(
+            "nat_gateway.a",
+            Kind::NatGateway,
+            "nat-1",
+            json!({"subnet_id": "subnet-1"}),
+        ),
     ]);
     let p = plan(&desired(vec![vpc(), subnet("10.0.1.0/24"), nat()]), &l);
     let s = change(&p, "subnet.public-a");
-    assert_eq!((s.action, s.reason), (Action::Replace, Reason::ForcesReplacement));
-    assert!(s.fields.iter().any(|f| f.path == "cidr" && f.forces_replacement));
+    assert_eq!(
+        (s.action, s.reason),
+        (Action::Replace, Reason::ForcesReplacement)
+    );
+    assert!(
+        s.fields
+            .iter()
+            .any(|f| f.path == "cidr" && f.forces_replacement)
+    );
     let n = change(&p, "nat_gateway.a");
-    assert_eq!((n.action, n.reason), (Action::Replace, Reason::ReplacedDependency));
+    assert_eq!(
+        (n.action, n.reason),
+        (Action::Replace, Reason::ReplacedDependency)
+    );
     assert_eq!(p.summary.replace, 2);
 }
 
@@ -98,25 +164,45 @@ fn desired_capacity_is_left_to_autoscalers_but_min_max_reconcile() {
         .with("min_size", 1)
         .with("max_size", 5)
         .with("desired_capacity", 2);
-    let l = live(vec![lr("autoscaling_group.web", Kind::AutoscalingGroup, "g", json!({"min_size": 1, "max_size": 5, "desired_capacity": 4}))]);
+    let l = live(vec![lr(
+        "autoscaling_group.web",
+        Kind::AutoscalingGroup,
+        "g",
+        json!({"min_size": 1, "max_size": 5, "desired_capacity": 4}),
+    )]);
     assert!(!plan(&desired(vec![asg.clone()]), &l).has_changes());
-    let l = live(vec![lr("autoscaling_group.web", Kind::AutoscalingGroup, "g", json!({"min_size": 1, "max_size": 3, "desired_capacity": 2}))]);
+    let l = live(vec![lr(
+        "autoscaling_group.web",
+        Kind::AutoscalingGroup,
+        "g",
+        json!({"min_size": 1, "max_size": 3, "desired_capacity": 2}),
+    )]);
     let c = plan(&desired(vec![asg]), &l).changes.remove(0);
     assert_eq!(c.action, Action::Update);
     assert_eq!(c.fields.len(), 1);
-    assert_eq!((c.fields[0].before.clone(), c.fields[0].after.clone()), (json!(3), json!(5)));
+    assert_eq!(
+        (c.fields[0].before.clone(), c.fields[0].after.clone()),
+        (json!(3), json!(5))
+    );
 }
 
 #[test]
 fn set_fields_ignore_order() {
-    let lb = Resource::new("load_balancer.x", Kind::LoadBalancer).with("subnet_ids", json!(["subnet-b", "subnet-a"]));
-    let l = live(vec![lr("load_balancer.x", Kind::LoadBalancer, "arn", json!({"subnet_ids": ["subnet-a", "subnet-b"]}))]);
+    let lb = Resource::new("load_balancer.x", Kind::LoadBalancer)
+        .with("subnet_ids", json!(["subnet-b", "subnet-a"]));
+    let l = live(vec![lr(
+        "load_balancer.x",
+        Kind::LoadBalancer,
+        "arn",
+        json!({"subnet_ids": ["subnet-a", "subnet-b"]}),
+    )]);
     assert!(!plan(&desired(vec![lb]), &l).has_changes());
 }
 
 #[test]
 fn null_and_absent_are_the_same() {
-    let l = Resource::new("listener.x-80", Kind::Listener).with("certificate_arn", serde_json::Value::Null);
+    let l = Resource::new("listener.x-80", Kind::Listener)
+        .with("certificate_arn", serde_json::Value::Null);
     let lv = live(vec![lr("listener.x-80", Kind::Listener, "arn", json!({}))]);
     assert!(!plan(&desired(vec![l]), &lv).has_changes());
 }
@@ -124,12 +210,32 @@ fn null_and_absent_are_the_same() {
 #[test]
 fn owned_resources_gone_from_the_config_are_deleted_dependents_first() {
     let l = live(vec![
-        lr("vpc.main", Kind::Vpc, "vpc-1", json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}})),
-        lr("subnet.public-a", Kind::Subnet, "subnet-1", json!({"vpc_id": "vpc-1", "cidr": "10.0.0.0/24"})),
-        lr("nat_gateway.a", Kind::NatGateway, "nat-1", json!({"subnet_id": "subnet-1"})),
+        lr(
+            "vpc.main",
+            Kind::Vpc,
+            "vpc-1",
+            json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}}),
+        ),
+        lr(
+            "subnet.public-a",
+            Kind::Subnet,
+            "subnet-1",
+            json!({"vpc_id": "vpc-1", "cidr": "10.0.0.0/24"}),
+        ),
+        lr(
+            "nat_gateway.a",
+            Kind::NatGateway,
+            "nat-1",
+            json!({"subnet_id": "subnet-1"}),
+        ),
     ]);
     let p = plan(&desired(vec![vpc()]), &l);
-    let order: Vec<&str> = p.changes.iter().filter(|c| c.action == Action::Delete).map(|c| c.address.as_str()).collect();
+    let order: Vec<&str> = p
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Delete)
+        .map(|c| c.address.as_str())
+        .collect();
     assert_eq!(order, vec!["nat_gateway.a", "subnet.public-a"]);
     let s = change(&p, "subnet.public-a");
     assert_eq!(s.reason, Reason::NotInConfig);
@@ -138,33 +244,77 @@ fn owned_resources_gone_from_the_config_are_deleted_dependents_first() {
 
 #[test]
 fn a_duplicate_left_by_a_crash_is_deleted() {
-    let mut l = live(vec![lr("vpc.main", Kind::Vpc, "vpc-1", json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}}))]);
-    l.insert(lr("vpc.main", Kind::Vpc, "vpc-2", json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}})));
+    let mut l = live(vec![lr(
+        "vpc.main",
+        Kind::Vpc,
+        "vpc-1",
+        json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}}),
+    )]);
+    l.insert(lr(
+        "vpc.main",
+        Kind::Vpc,
+        "vpc-2",
+        json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}}),
+    ));
     let p = plan(&desired(vec![vpc()]), &l);
-    let dup = p.changes.iter().find(|c| c.action == Action::Delete).unwrap();
-    assert_eq!((dup.id.as_deref(), dup.reason), (Some("vpc-2"), Reason::Duplicate));
+    let dup = p
+        .changes
+        .iter()
+        .find(|c| c.action == Action::Delete)
+        .unwrap();
+    assert_eq!(
+        (dup.id.as_deref(), dup.reason),
+        (Some("vpc-2"), Reason::Duplicate)
+    );
 }
 
 #[test]
 fn destroy_deletes_everything_in_reverse_dependency_order() {
-    let mut lb = lr("load_balancer.x", Kind::LoadBalancer, "arn:lb", json!({"subnet_ids": ["subnet-1"]}));
+    let mut lb = lr(
+        "load_balancer.x",
+        Kind::LoadBalancer,
+        "arn:lb",
+        json!({"subnet_ids": ["subnet-1"]}),
+    );
     lb.attrs.insert("dns_name".into(), "x.elb".into());
     let l = live(vec![
         lr("vpc.main", Kind::Vpc, "vpc-1", json!({})),
-        lr("subnet.public-a", Kind::Subnet, "subnet-1", json!({"vpc_id": "vpc-1"})),
+        lr(
+            "subnet.public-a",
+            Kind::Subnet,
+            "subnet-1",
+            json!({"vpc_id": "vpc-1"}),
+        ),
         lb,
-        lr("listener.x-80", Kind::Listener, "arn:l", json!({"load_balancer_arn": "arn:lb"})),
+        lr(
+            "listener.x-80",
+            Kind::Listener,
+            "arn:l",
+            json!({"load_balancer_arn": "arn:lb"}),
+        ),
     ]);
     let p = plan_destroy("c", "us-east-1", &l);
     let order: Vec<&str> = p.changes.iter().map(|c| c.address.as_str()).collect();
-    assert_eq!(order, vec!["listener.x-80", "load_balancer.x", "subnet.public-a", "vpc.main"]);
+    assert_eq!(
+        order,
+        vec![
+            "listener.x-80",
+            "load_balancer.x",
+            "subnet.public-a",
+            "vpc.main"
+        ]
+    );
     assert_eq!(p.summary.destroy, 4);
 }
 
 #[test]
 fn external_resources_are_used_as_is() {
     let mut d = desired(vec![]);
-    d.external.push(External { kind: Kind::Vpc, id: "vpc-9".into(), used_for: "vpc.id".into() });
+    d.external.push(External {
+        kind: Kind::Vpc,
+        id: "vpc-9".into(),
+        used_for: "vpc.id".into(),
+    });
     let p = plan(&d, &LiveState::default());
     assert_eq!(p.used_as_is.len(), 1);
     assert!(!p.has_changes());
@@ -185,8 +335,18 @@ fn json_contract_uses_documented_names() {
 #[test]
 fn names_and_tags_that_equal_an_id_are_not_references() {
     let l = live(vec![
-        lr("autoscaling_group.web", Kind::AutoscalingGroup, "c-web", json!({"name": "c-web", "launch_template_id": "lt-1"})),
-        lr("launch_template.web", Kind::LaunchTemplate, "lt-1", json!({"name": "c-web", "tags": {"eksform.io/cluster": "c"}})),
+        lr(
+            "autoscaling_group.web",
+            Kind::AutoscalingGroup,
+            "c-web",
+            json!({"name": "c-web", "launch_template_id": "lt-1"}),
+        ),
+        lr(
+            "launch_template.web",
+            Kind::LaunchTemplate,
+            "lt-1",
+            json!({"name": "c-web", "tags": {"eksform.io/cluster": "c"}}),
+        ),
         lr("cluster.main", Kind::Cluster, "c", json!({"name": "c"})),
     ]);
     let p = plan_destroy("c", "us-east-1", &l);

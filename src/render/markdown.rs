@@ -21,7 +21,12 @@ pub fn markdown(plan: &Plan) -> String {
         out.push_str(&details(c));
     }
     for u in &plan.used_as_is {
-        out.push_str(&format!("- used as is: {} `{}` ({})\n", u.kind.as_str(), u.id, u.used_for));
+        out.push_str(&format!(
+            "- used as is: {} `{}` ({})\n",
+            u.kind.as_str(),
+            u.id,
+            u.used_for
+        ));
     }
     out
 }
@@ -37,7 +42,11 @@ fn details(c: &Change) -> String {
     if !c.fields.is_empty() {
         out.push_str("| field | before | after |\n|---|---|---|\n");
         for f in &c.fields {
-            let mark = if f.forces_replacement { " (forces replacement)" } else { "" };
+            let mark = if f.forces_replacement {
+                " (forces replacement)"
+            } else {
+                ""
+            };
             out.push_str(&format!(
                 "| `{}`{mark} | {} | {} |\n",
                 f.path,

@@ -18,8 +18,12 @@ fn lr(address: &str, kind: Kind, id: &str, props: serde_json::Value) -> LiveReso
 
 fn sample() -> Plan {
     let resources = vec![
-        Resource::new("vpc.main", Kind::Vpc).with("cidr", "10.0.0.0/16").with("tags", json!({"Team": "web"})),
-        Resource::new("subnet.public-a", Kind::Subnet).with("vpc_id", ref_id("vpc.main")).with("cidr", "10.0.1.0/24"),
+        Resource::new("vpc.main", Kind::Vpc)
+            .with("cidr", "10.0.0.0/16")
+            .with("tags", json!({"Team": "web"})),
+        Resource::new("subnet.public-a", Kind::Subnet)
+            .with("vpc_id", ref_id("vpc.main"))
+            .with("cidr", "10.0.1.0/24"),
         Resource::new("security_group.lb-ingress", Kind::SecurityGroup)
             .with("vpc_id", ref_id("vpc.main"))
             .with("name", "c-lb-ingress"),
@@ -28,10 +32,30 @@ fn sample() -> Plan {
     ];
     let mut live = LiveState::default();
     for r in [
-        lr("vpc.main", Kind::Vpc, "vpc-1", json!({"cidr": "10.0.0.0/16", "tags": {"Team": "api"}})),
-        lr("security_group.lb-ingress", Kind::SecurityGroup, "sg-1", json!({"vpc_id": "vpc-1", "name": "c-lb-old"})),
-        lr("launch_template.web", Kind::LaunchTemplate, "lt-1", json!({"user_data": "#!/bin/bash\necho one\n--max-pods=17\n"})),
-        lr("subnet.private-b", Kind::Subnet, "subnet-9", json!({"vpc_id": "vpc-1"})),
+        lr(
+            "vpc.main",
+            Kind::Vpc,
+            "vpc-1",
+            json!({"cidr": "10.0.0.0/16", "tags": {"Team": "api"}}),
+        ),
+        lr(
+            "security_group.lb-ingress",
+            Kind::SecurityGroup,
+            "sg-1",
+            json!({"vpc_id": "vpc-1", "name": "c-lb-old"}),
+        ),
+        lr(
+            "launch_template.web",
+            Kind::LaunchTemplate,
+            "lt-1",
+            json!({"user_data": "#!/bin/bash\necho one\n--max-pods=17\n"}),
+        ),
+        lr(
+            "subnet.private-b",
+            Kind::Subnet,
+            "subnet-9",
+            json!({"vpc_id": "vpc-1"}),
+        ),
     ] {
         live.insert(r);
     }
@@ -39,7 +63,11 @@ fn sample() -> Plan {
         cluster: "review-apps".into(),
         region: "us-east-1".into(),
         resources,
-        external: vec![External { kind: Kind::Subnet, id: "subnet-ext".into(), used_for: "vpc.subnets.private.a.id".into() }],
+        external: vec![External {
+            kind: Kind::Subnet,
+            id: "subnet-ext".into(),
+            used_for: "vpc.subnets.private.a.id".into(),
+        }],
     };
     plan(&desired, &live)
 }
@@ -69,8 +97,16 @@ fn json_plan() {
 #[test]
 fn empty_plan_says_no_changes() {
     let p = plan(
-        &Desired { cluster: "c".into(), region: "r".into(), resources: vec![], external: vec![] },
+        &Desired {
+            cluster: "c".into(),
+            region: "r".into(),
+            resources: vec![],
+            external: vec![],
+        },
         &LiveState::default(),
     );
-    assert_eq!(text(&p, Style::Plain), "No changes. Live state matches the config.\n");
+    assert_eq!(
+        text(&p, Style::Plain),
+        "No changes. Live state matches the config.\n"
+    );
 }

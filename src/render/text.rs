@@ -31,7 +31,11 @@ fn colour_of(action: Action) -> &'static str {
 
 pub fn text(plan: &Plan, style: Style) -> String {
     let mut out = String::new();
-    let active: Vec<&Change> = plan.changes.iter().filter(|c| c.action != Action::NoOp).collect();
+    let active: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp)
+        .collect();
     if !active.is_empty() {
         out.push_str(&format!(
             "eksform will make these changes to cluster \"{}\" in {}:\n\n",
@@ -55,7 +59,11 @@ pub fn text(plan: &Plan, style: Style) -> String {
     }
     let line = summary_line(&plan.summary);
     let destructive = plan.summary.destroy + plan.summary.replace > 0;
-    out.push_str(&if destructive { paint(style, "1;31", &line) } else { paint(style, "1", &line) });
+    out.push_str(&if destructive {
+        paint(style, "1;31", &line)
+    } else {
+        paint(style, "1", &line)
+    });
     out.push('\n');
     out
 }
@@ -63,7 +71,10 @@ pub fn text(plan: &Plan, style: Style) -> String {
 fn change_block(c: &Change, style: Style) -> String {
     let head = format!("{} {}", symbol(c.action), c.address);
     let mut out = format!("  {}", paint(style, colour_of(c.action), &head));
-    let id = c.id.as_deref().map(|i| format!(" ({i})")).unwrap_or_default();
+    let id =
+        c.id.as_deref()
+            .map(|i| format!(" ({i})"))
+            .unwrap_or_default();
     out.push_str(&format!("{id}: {}\n", describe(c)));
     let width = c.fields.iter().map(|f| f.path.len()).max().unwrap_or(0);
     for f in &c.fields {

@@ -52,12 +52,12 @@ fn sizes_default_from_each_other() {
 #[test]
 fn fields_are_read() {
     let ng = node_group(
-        "    instanceType: t3.medium\n    volumeSize: 35\n    maxPodsPerNode: 110\n    privateNetworking: false\n    amiFamily: bottlerocket\n    ami: ami-0123abc\n    labels: {role: web}\n    tags: {team: a}\n    securityGroups: {attachIDs: [sg-2, sg-1]}\n    targetGroupARNs: [\"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/0123\"]\n    preBootstrapCommands: [\"echo 1\", \"echo 2\"]\n",
+        "    instanceType: t3.medium\n    volumeSize: 35\n    maxPodsPerNode: 110\n    privateNetworking: false\n    amiFamily: AmazonLinux2\n    ami: ami-0123abc\n    labels: {role: web}\n    tags: {team: a}\n    securityGroups: {attachIDs: [sg-2, sg-1]}\n    targetGroupARNs: [\"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/0123\"]\n    preBootstrapCommands: [\"echo 1\", \"echo 2\"]\n",
     );
     assert_eq!(ng.instance_type, "t3.medium");
     assert_eq!(ng.volume_size, 35);
     assert_eq!(ng.max_pods_per_node, Some(110));
-    assert_eq!(ng.ami_family, AmiFamily::Bottlerocket);
+    assert_eq!(ng.ami_family, AmiFamily::AmazonLinux2);
     assert_eq!(ng.ami.as_deref(), Some("ami-0123abc"));
     assert_eq!(ng.labels.get("role").map(String::as_str), Some("web"));
     assert_eq!(ng.tags.get("team").map(String::as_str), Some("a"));
@@ -334,5 +334,21 @@ fn node_group_names_may_start_with_a_digit_as_in_eksctls_examples() {
     assert_eq!(
         ok(&with("nodeGroups:\n  - name: 1-gpu\n")).spec.node_groups[0].name,
         "1-gpu"
+    );
+}
+
+#[test]
+fn bottlerocket_refuses_pre_bootstrap_commands() {
+    fails_with(
+        &with(
+            "nodeGroups:\n  - name: ng\n    amiFamily: bottlerocket\n    preBootstrapCommands: [\"echo 1\"]\n",
+        ),
+        9,
+        27,
+        "nodegroup \"ng\": preBootstrapCommands cannot be used with amiFamily Bottlerocket",
+    );
+    assert_eq!(
+        node_group("    amiFamily: bottlerocket\n").ami_family,
+        AmiFamily::Bottlerocket
     );
 }
