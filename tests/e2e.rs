@@ -305,3 +305,25 @@ async fn check_nothing_left(moto: &Moto) {
             .is_empty()
     );
 }
+
+/// Without `ami`, the AMI comes from AWS's public SSM parameters; moto has none, so the plan
+/// must stop with the parameter and the fix named, having changed nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unresolvable_ami_stops_the_plan_with_the_fix() {
+    let moto = Moto::start();
+    let text_without_ami: String = std::fs::read_to_string(spec())
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("ami:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("no-ami.yaml");
+    std::fs::write(&file, text_without_ami).unwrap();
+    let out = eksform(&moto, &["plan", "-f", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let msg = text(&out);
+    assert!(msg.contains("nodegroup \"web\": cannot resolve the EKS-optimized AMI"), "{msg}");
+    assert!(msg.contains("/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id"), "{msg}");
+    assert!(msg.contains("ParameterNotFound"), "{msg}");
+}
