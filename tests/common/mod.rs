@@ -21,6 +21,8 @@ pub fn moto_server_path() -> PathBuf {
 
 impl Moto {
     /// Starts moto and waits until it answers. Panics with the fix when moto is not installed.
+    /// The port is picked free and then handed to moto, so another process may take it in
+    /// between: a server that exits at once is started again on another port.
     pub fn start() -> Moto {
         let bin = moto_server_path();
         assert!(
@@ -28,32 +30,53 @@ impl Moto {
             "moto is not installed at {}: run scripts/setup-moto first",
             bin.display()
         );
-        let port = free_port();
-        let child = Command::new(&bin)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start moto_server");
-        let moto = Moto { child, port };
-        moto.wait_ready();
-        moto
+        for _ in 0..5 {
+            let port = free_port();
+            let child = Command::new(&bin)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start moto_server");
+            let mut moto = Moto { child, port };
+            if moto.wait_ready() {
+                return moto;
+            }
+        }
+        panic!("moto did not start after 5 tries");
     }
 
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    fn wait_ready(&self) {
+    /// True once the server answers HTTP; false if it died (its port was taken).
+    fn wait_ready(&mut self) -> bool {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false;
+            }
+            if self.answers() {
+                return true;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("moto did not start on port {}", self.port);
+        false
+    }
+
+    fn answers(&self) -> bool {
+        use std::io::{Read, Write};
+        let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.port)) else {
+            return false;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+        let req = "GET /moto-api/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+        let mut buf = [0u8; 12];
+        s.write_all(req.as_bytes()).is_ok()
+            && s.read_exact(&mut buf).is_ok()
+            && buf.starts_with(b"HTTP/1")
     }
 
     /// An SDK configuration pointing at this server with dummy static credentials, built the
