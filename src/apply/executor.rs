@@ -4,8 +4,10 @@
 
 use crate::aws::{AwsError, Provider, ResolvedResource};
 use crate::live::{LiveResource, LiveState};
-use crate::plan::{Action, Change, Plan, resolve};
+use crate::model::TAG_APPLIED;
+use crate::plan::{Action, Change, Plan, ReplaceOrder, resolve};
 use futures::stream::{FuturesUnordered, StreamExt};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -73,6 +75,9 @@ struct Task<'a> {
     change: &'a Change,
     step: Step,
     after: Vec<String>,
+    /// For the old half of a create-before-destroy replacement: the resource to delete (the
+    /// address already names the new one by then).
+    old: Option<LiveResource>,
 }
 
 /// Runs the plan. `on_event` is called from the executing task for every start, success and
@@ -84,9 +89,10 @@ pub async fn execute<P: Provider>(
     opts: &Options,
     on_event: &(dyn Fn(&Event) + Sync),
 ) -> Report {
+    let phases = phases(plan, &live);
     let state = Mutex::new(live);
     let mut report = Report::default();
-    for phase in phases(plan) {
+    for phase in phases {
         if !report.failed.is_empty() {
             report
                 .not_started
@@ -110,39 +116,20 @@ pub async fn execute<P: Provider>(
     report
 }
 
-/// Splits the plan into its three phases, each task knowing which tasks of its phase go first.
-fn phases(plan: &Plan) -> Vec<Vec<Task<'_>>> {
+/// Splits the plan into its phases, each task knowing which tasks of its phase go first:
+/// 1. destroy what is replaced destroy-before-create (whoever references a resource goes first);
+/// 2. create, update, and create the replacements;
+/// 3. delete what left the config;
+/// 4. delete the old halves of create-before-destroy replacements, now that nothing uses them.
+fn phases<'a>(plan: &'a Plan, live: &LiveState) -> Vec<Vec<Task<'a>>> {
     let of = |pred: &dyn Fn(&Change) -> bool| -> Vec<&Change> {
         plan.changes.iter().filter(|c| pred(c)).collect()
     };
-    let replaced = of(&|c| c.action == Action::Replace);
+    let cbd = |c: &Change| c.replace_order == Some(ReplaceOrder::CreateBeforeDestroy);
+    let first = of(&|c| c.action == Action::Replace && !cbd(c));
+    let last = of(&|c| c.action == Action::Replace && cbd(c));
     let build = of(&|c| matches!(c.action, Action::Create | Action::Update | Action::Replace));
     let deletes = of(&|c| c.action == Action::Delete);
-
-    // Destroying replaced resources: whoever references a resource goes before it.
-    let replaced_set: BTreeSet<&str> = replaced.iter().map(|c| c.address.as_str()).collect();
-    let destroy_first: Vec<Task> = replaced
-        .iter()
-        .map(|c| Task {
-            change: c,
-            step: Step::Destroy,
-            after: replaced
-                .iter()
-                .filter(|o| {
-                    o.depends_on.contains(&c.address) && replaced_set.contains(o.address.as_str())
-                })
-                .map(|o| o.address.clone())
-                .collect(),
-        })
-        .collect();
-    let in_phase = |set: &[&Change], c: &Change| -> Vec<String> {
-        let names: BTreeSet<&str> = set.iter().map(|x| x.address.as_str()).collect();
-        c.depends_on
-            .iter()
-            .filter(|d| names.contains(d.as_str()))
-            .cloned()
-            .collect()
-    };
     let build_tasks = build
         .iter()
         .map(|c| Task {
@@ -153,6 +140,7 @@ fn phases(plan: &Plan) -> Vec<Vec<Task<'_>>> {
                 Step::Create
             },
             after: in_phase(&build, c),
+            old: None,
         })
         .collect();
     let delete_tasks = deletes
@@ -161,9 +149,46 @@ fn phases(plan: &Plan) -> Vec<Vec<Task<'_>>> {
             change: c,
             step: Step::Destroy,
             after: in_phase(&deletes, c),
+            old: None,
         })
         .collect();
-    vec![destroy_first, build_tasks, delete_tasks]
+    let old_halves = last
+        .iter()
+        .map(|c| Task {
+            change: c,
+            step: Step::Destroy,
+            after: referenced_by(&last, c),
+            old: live.resources.get(&c.address).cloned(),
+        })
+        .collect();
+    let destroy_first = first
+        .iter()
+        .map(|c| Task {
+            change: c,
+            step: Step::Destroy,
+            after: referenced_by(&first, c),
+            old: None,
+        })
+        .collect();
+    vec![destroy_first, build_tasks, delete_tasks, old_halves]
+}
+
+/// The dependencies of `c` that have a task in the same phase.
+fn in_phase(set: &[&Change], c: &Change) -> Vec<String> {
+    let names: BTreeSet<&str> = set.iter().map(|x| x.address.as_str()).collect();
+    c.depends_on
+        .iter()
+        .filter(|d| names.contains(d.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// The changes of the set that reference `c`: when destroying, they go first.
+fn referenced_by(set: &[&Change], c: &Change) -> Vec<String> {
+    set.iter()
+        .filter(|o| o.depends_on.contains(&c.address))
+        .map(|o| o.address.clone())
+        .collect()
 }
 
 async fn run_phase<P: Provider>(
@@ -232,7 +257,9 @@ async fn run_task<P: Provider>(
     });
     let start = Instant::now();
     let result = match t.step {
-        Step::Destroy => destroy(provider, t.change, state).await.map(|()| None),
+        Step::Destroy => destroy(provider, t.change, t.old.as_ref(), state)
+            .await
+            .map(|()| None),
         Step::Create => create(provider, cluster, t.change, state).await.map(Some),
         Step::Update => update(provider, t.change, state).await.map(Some),
     };
@@ -274,6 +301,9 @@ fn resolved(change: &Change, state: &Mutex<LiveState>) -> Result<ResolvedResourc
         })?;
         props.insert(k.clone(), value);
     }
+    if let (Some(applied), Some(Value::Object(tags))) = (&change.applied, props.get_mut("tags")) {
+        tags.insert(TAG_APPLIED.to_string(), Value::String(applied.clone()));
+    }
     Ok(ResolvedResource {
         address: change.address.clone(),
         kind: change.kind,
@@ -310,6 +340,11 @@ async fn update<P: Provider>(
         .iter()
         .map(|f| f.path.split('.').next().unwrap_or(&f.path).to_string())
         .collect();
+    // The applied record lives in the tags: write them whenever anything is written.
+    if r.props.contains_key("tags") {
+        fields.push("tags".to_string());
+    }
+    fields.sort();
     fields.dedup();
     let updated = provider.update(&r, &live, &fields).await?;
     let id = updated.id.clone();
@@ -324,9 +359,13 @@ async fn update<P: Provider>(
 async fn destroy<P: Provider>(
     provider: &P,
     change: &Change,
+    old: Option<&LiveResource>,
     state: &Mutex<LiveState>,
 ) -> Result<(), AwsError> {
-    let live = find_live(change, state)?;
+    let live = match old {
+        Some(r) => r.clone(),
+        None => find_live(change, state)?,
+    };
     provider.delete(&live).await?;
     let mut s = state.lock().expect("state lock");
     if s.resources

@@ -14,7 +14,7 @@ mod workers;
 
 pub use build::{ModelInputs, desired};
 pub use types::{
-    Desired, External, Kind, Props, Resource, TAG_CLUSTER, TAG_ID, as_reference, dependencies,
-    ref_id, reference, tags_of, template, template_placeholders,
+    Desired, External, Kind, Props, Resource, TAG_APPLIED, TAG_CLUSTER, TAG_ID, as_reference,
+    dependencies, ref_id, reference, tags_of, template, template_placeholders,
 };
 pub use workers::UNRESOLVED_AMI;

@@ -41,6 +41,8 @@ use std::collections::BTreeMap;
 pub const TAG_CLUSTER: &str = "eksform.io/cluster";
 /// Tag key holding a resource's logical id (its address).
 pub const TAG_ID: &str = "eksform.io/id";
+/// Tag key holding a digest of the config last applied to a resource (see `plan::applied`).
+pub const TAG_APPLIED: &str = "eksform.io/applied";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

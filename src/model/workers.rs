@@ -61,7 +61,13 @@ fn load_balancer(ctx: &Ctx, net: &Network, lb: &LoadBalancerSpec, out: &mut Out)
             .with("security_group_ids", set(groups))
             .with("tags", ctx.tags(&lb_address, no_extra())),
     );
-    out.push(target_group(ctx, net, lb, &tg_address, name));
+    out.push(target_group(
+        ctx,
+        net,
+        lb,
+        &tg_address,
+        target_group_name(ctx, lb),
+    ));
     for l in &lb.listeners {
         let address = format!("listener.{}-{}", lb.name, l.port);
         let certificate = l.certificate_arn.as_deref().map_or(Value::Null, literal);
@@ -75,6 +81,18 @@ fn load_balancer(ctx: &Ctx, net: &Network, lb: &LoadBalancerSpec, out: &mut Out)
                 .with("tags", ctx.tags(&address, no_extra())),
         );
     }
+}
+
+/// Target group names carry a short hash of the fields that force a new target group, so a
+/// replacement gets a new name and can be created before the old one is deleted (listeners and
+/// Auto Scaling groups move over to it first; a target group in use cannot be deleted).
+fn target_group_name(ctx: &Ctx, lb: &LoadBalancerSpec) -> String {
+    use sha2::{Digest, Sha256};
+    let tg = &lb.target_group;
+    let digest = Sha256::digest(format!("{}:{}:instance", tg.protocol, tg.port).as_bytes());
+    let hash: String = digest.iter().take(3).map(|b| format!("{b:02x}")).collect();
+    let base = fit(&ctx.name(&lb.name), ELB_NAME_MAX - hash.len() - 1);
+    format!("{base}-{hash}")
 }
 
 fn target_group(

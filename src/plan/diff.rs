@@ -3,48 +3,111 @@
 //! so AWS defaults on other fields never show as changes.
 
 use super::resolve::{KNOWN_AFTER_APPLY, normalize_set, resolve};
-use super::types::{Action, Change, FieldDiff, Reason};
+use super::types::{Action, Change, FieldDiff, Reason, ReplaceOrder};
 use crate::live::{LiveResource, LiveState};
-use crate::model::{Kind, Resource};
+use crate::model::{Kind, Resource, TAG_APPLIED, dependencies};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// The change for one desired resource. `pending` holds the addresses that this plan creates or
-/// replaces before this one; references to them are unknown.
-pub fn diff_resource(r: &Resource, live: &LiveState, pending: &BTreeSet<String>) -> Change {
+/// replaces before this one; references to them are unknown. `applied` is the digest of the
+/// config for this resource (see `applied`), compared with the record on the live resource.
+pub fn diff_resource(
+    r: &Resource,
+    live: &LiveState,
+    pending: &BTreeSet<String>,
+    applied: Option<&str>,
+) -> Change {
     let Some(current) = live.resources.get(&r.address) else {
-        return create_change(r, live, pending);
+        return create_change(r, live, pending, applied);
     };
-    let fields = changed_fields(r, current, live, pending);
-    let (action, reason) = if fields.iter().any(|f| f.forces_replacement) {
-        let by_dependency = fields
-            .iter()
-            .filter(|f| f.forces_replacement)
-            .all(|f| f.after == Value::String(KNOWN_AFTER_APPLY.into()));
-        let reason = if by_dependency {
+    let mut fields = changed_fields(r, current, live, pending);
+    let recorded = super::applied::recorded(current);
+    let unchanged_config = applied.is_some() && recorded.as_deref() == applied;
+    let mut change = Change {
+        address: r.address.clone(),
+        kind: r.kind,
+        action: Action::NoOp,
+        reason: Reason::UpToDate,
+        id: Some(current.id.clone()),
+        fields: Vec::new(),
+        replace_order: None,
+        replaced_because: None,
+        depends_on: Vec::new(),
+        desired: r.props.clone(),
+        applied: applied.map(str::to_string),
+    };
+    if fields.iter().any(|f| f.forces_replacement) {
+        change.action = Action::Replace;
+        change.replaced_because = replaced_because(r, &fields, pending);
+        change.reason = if change.replaced_because.is_some() {
             Reason::ReplacedDependency
         } else {
             Reason::ForcesReplacement
         };
-        (Action::Replace, reason)
-    } else if fields.is_empty() {
-        (Action::NoOp, Reason::UpToDate)
+        change.replace_order = Some(replace_order(r, &fields));
+    } else if !fields.is_empty() {
+        change.action = Action::Update;
+        change.reason = if unchanged_config {
+            Reason::Drift
+        } else {
+            Reason::ConfigChanged
+        };
+    } else if applied.is_some() && !unchanged_config {
+        // Nothing AWS-visible differs, but the record must follow the config, or a later plan
+        // would take a change made outside eksform for an edit.
+        fields.push(FieldDiff {
+            path: format!("tags.{TAG_APPLIED}"),
+            before: recorded.map_or(Value::Null, Value::String),
+            after: applied.map_or(Value::Null, |a| Value::String(a.to_string())),
+            forces_replacement: false,
+        });
+        change.action = Action::Update;
+        change.reason = Reason::ConfigChanged;
+    }
+    change.fields = fields;
+    change
+}
+
+/// The pending resource whose new id forces this replacement, when that is the only cause.
+fn replaced_because(
+    r: &Resource,
+    fields: &[FieldDiff],
+    pending: &BTreeSet<String>,
+) -> Option<String> {
+    let forcing: Vec<&FieldDiff> = fields.iter().filter(|f| f.forces_replacement).collect();
+    let unknown = Value::String(KNOWN_AFTER_APPLY.into());
+    if !forcing.iter().all(|f| f.after == unknown) {
+        return None;
+    }
+    forcing.iter().find_map(|f| {
+        let mut deps = Vec::new();
+        dependencies(r.props.get(&f.path)?, &mut deps);
+        deps.into_iter().find(|d| pending.contains(d))
+    })
+}
+
+/// Create the new resource first when nothing unique collides: no name, or a name that changes.
+/// Subnets (CIDR), internet gateways (one per VPC) and listeners (port) collide on other keys.
+fn replace_order(r: &Resource, fields: &[FieldDiff]) -> ReplaceOrder {
+    let collides_otherwise = matches!(
+        r.kind,
+        Kind::Subnet | Kind::InternetGateway | Kind::Listener
+    );
+    let name_changes = fields.iter().any(|f| f.path == "name");
+    if !collides_otherwise && (!r.props.contains_key("name") || name_changes) {
+        ReplaceOrder::CreateBeforeDestroy
     } else {
-        (Action::Update, Reason::ConfigChanged)
-    };
-    Change {
-        address: r.address.clone(),
-        kind: r.kind,
-        action,
-        reason,
-        id: Some(current.id.clone()),
-        fields,
-        depends_on: Vec::new(),
-        desired: r.props.clone(),
+        ReplaceOrder::DestroyBeforeCreate
     }
 }
 
-fn create_change(r: &Resource, live: &LiveState, pending: &BTreeSet<String>) -> Change {
+fn create_change(
+    r: &Resource,
+    live: &LiveState,
+    pending: &BTreeSet<String>,
+    applied: Option<&str>,
+) -> Change {
     let fields = r
         .props
         .iter()
@@ -63,8 +126,11 @@ fn create_change(r: &Resource, live: &LiveState, pending: &BTreeSet<String>) -> 
         reason: Reason::Missing,
         id: None,
         fields,
+        replace_order: None,
+        replaced_because: None,
         depends_on: Vec::new(),
         desired: r.props.clone(),
+        applied: applied.map(str::to_string),
     }
 }
 
@@ -94,7 +160,13 @@ fn changed_fields(
             continue;
         }
         let after = resolved_or_unknown(r.kind, key, want, live, pending);
-        let before = current.props.get(key).cloned().unwrap_or(Value::Null);
+        let mut before = current.props.get(key).cloned().unwrap_or(Value::Null);
+        if key == "tags" {
+            // The applied record is eksform's own bookkeeping, compared separately.
+            if let Value::Object(m) = &mut before {
+                m.remove(TAG_APPLIED);
+            }
+        }
         let before = if r.kind.is_set_field(key) {
             normalize_set(&before)
         } else {
@@ -146,7 +218,10 @@ pub fn delete_change(r: &LiveResource, reason: Reason) -> Change {
         reason,
         id: Some(r.id.clone()),
         fields: Vec::new(),
+        replace_order: None,
+        replaced_because: None,
         depends_on: Vec::new(),
         desired: Default::default(),
+        applied: None,
     }
 }

@@ -1,6 +1,7 @@
 //! Plan: (desired, live) -> `Plan`, with field-level diffs, reasons and the order changes must
 //! run in. Pure: no AWS, no async.
 
+mod applied;
 mod diff;
 mod resolve;
 mod types;
@@ -16,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Compares what the config wants with what the account holds.
 pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
+    let digests = applied::digests(desired);
     let mut pending = BTreeSet::new();
     let mut changes = Vec::new();
     let wanted: BTreeSet<&str> = desired
@@ -24,9 +26,19 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
         .map(|r| r.address.as_str())
         .collect();
     for r in &desired.resources {
-        let mut change = diff_resource(r, live, &pending);
+        let mut change = diff_resource(
+            r,
+            live,
+            &pending,
+            digests.get(&r.address).map(String::as_str),
+        );
         if matches!(change.action, Action::Create | Action::Replace) {
             pending.insert(r.address.clone());
+        }
+        if change.action == Action::Create
+            && group_unchanged(r.kind, group_of_desired(r), live, &digests)
+        {
+            change.reason = Reason::Drift;
         }
         change.depends_on = r.depends_on();
         changes.push(change);
@@ -35,7 +47,15 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
         .resources
         .values()
         .filter(|r| !wanted.contains(r.address.as_str()))
-        .map(|r| (r, Reason::NotInConfig))
+        .map(|r| {
+            let group = group_of_live(r, live);
+            let reason = if group_unchanged(r.kind, group, live, &digests) {
+                Reason::Drift
+            } else {
+                Reason::NotInConfig
+            };
+            (r, reason)
+        })
         .chain(live.duplicates.iter().map(|r| (r, Reason::Duplicate)))
         .collect();
     changes.extend(ordered_deletes(&stale));
@@ -45,6 +65,36 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
         changes,
         desired,
     )
+}
+
+/// The address of the group a desired security-group rule belongs to.
+fn group_of_desired(r: &crate::model::Resource) -> Option<String> {
+    r.props
+        .get("security_group_id")
+        .and_then(crate::model::as_reference)
+        .map(|(a, _)| a.to_string())
+}
+
+/// The address of the owned group a live security-group rule belongs to.
+fn group_of_live(r: &LiveResource, live: &LiveState) -> Option<String> {
+    let id = r.props.get("security_group_id")?.as_str()?;
+    live.address_of_id(id).map(str::to_string)
+}
+
+/// A rule that appeared or vanished in a group whose rule set the config did not change since
+/// the last apply was added or revoked outside eksform.
+fn group_unchanged(
+    kind: crate::model::Kind,
+    group: Option<String>,
+    live: &LiveState,
+    digests: &BTreeMap<String, String>,
+) -> bool {
+    if kind != crate::model::Kind::SecurityGroupRule {
+        return false;
+    }
+    let Some(group) = group else { return false };
+    let recorded = live.resources.get(&group).and_then(applied::recorded);
+    recorded.is_some() && recorded.as_ref() == digests.get(&group)
 }
 
 /// A plan that deletes everything the account holds for the cluster.

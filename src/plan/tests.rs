@@ -76,14 +76,21 @@ fn from_empty_everything_is_created_and_references_are_unknown() {
     assert_eq!(s.depends_on, vec!["vpc.main".to_string()]);
 }
 
+/// The applied record a resource carries after eksform applied `d` to it.
+fn record(d: &Desired, address: &str) -> String {
+    applied::digests(d)[address].clone()
+}
+
 #[test]
 fn matching_live_state_is_no_change() {
+    let d = desired(vec![vpc(), subnet("10.0.0.0/24")]);
+    let rec = record(&d, "vpc.main");
     let l = live(vec![
         lr(
             "vpc.main",
             Kind::Vpc,
             "vpc-1",
-            json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}, "extra": 1}),
+            json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a", "eksform.io/applied": rec}, "extra": 1}),
         ),
         lr(
             "subnet.public-a",
@@ -92,7 +99,7 @@ fn matching_live_state_is_no_change() {
             json!({"vpc_id": "vpc-1", "cidr": "10.0.0.0/24"}),
         ),
     ]);
-    let p = plan(&desired(vec![vpc(), subnet("10.0.0.0/24")]), &l);
+    let p = plan(&d, &l);
     assert!(!p.has_changes(), "{p:#?}");
     assert_eq!(p.summary, Summary::default());
 }
@@ -354,4 +361,194 @@ fn names_and_tags_that_equal_an_id_are_not_references() {
     assert_eq!(lt.depends_on, vec!["autoscaling_group.web".to_string()]);
     assert!(change(&p, "autoscaling_group.web").depends_on.is_empty());
     assert!(change(&p, "cluster.main").depends_on.is_empty());
+}
+
+#[test]
+fn a_record_that_lags_the_config_is_brought_up_to_date() {
+    let d = desired(vec![vpc()]);
+    let l = live(vec![lr(
+        "vpc.main",
+        Kind::Vpc,
+        "vpc-1",
+        json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}}),
+    )]);
+    let c = plan(&d, &l).changes.remove(0);
+    assert_eq!(
+        (c.action, c.reason),
+        (Action::Update, Reason::ConfigChanged)
+    );
+    assert_eq!(c.fields.len(), 1);
+    assert_eq!(c.fields[0].path, "tags.eksform.io/applied");
+    assert_eq!(c.fields[0].after, json!(record(&d, "vpc.main")));
+}
+
+#[test]
+fn a_difference_under_an_unchanged_config_is_drift() {
+    let d = desired(vec![vpc()]);
+    let rec = record(&d, "vpc.main");
+    let l = live(vec![lr(
+        "vpc.main",
+        Kind::Vpc,
+        "vpc-1",
+        json!({"cidr": "10.0.0.0/16", "tags": {"eksform.io/applied": rec}}),
+    )]);
+    let c = plan(&d, &l).changes.remove(0);
+    assert_eq!((c.action, c.reason), (Action::Update, Reason::Drift));
+    assert_eq!(
+        c.fields.len(),
+        1,
+        "the record itself is not a diff: {:?}",
+        c.fields
+    );
+    assert_eq!(
+        (c.fields[0].path.as_str(), &c.fields[0].after),
+        ("tags.Team", &json!("a"))
+    );
+    // The same difference after an edit of the file is a config change.
+    let mut edited = vpc();
+    edited.props.insert("tags".into(), json!({"Team": "b"}));
+    let c = plan(&desired(vec![edited]), &l).changes.remove(0);
+    assert_eq!(c.reason, Reason::ConfigChanged);
+}
+
+fn group_with_rules(ports: &[u16]) -> Vec<Resource> {
+    let mut out = vec![
+        Resource::new("security_group.nodes", Kind::SecurityGroup)
+            .with("name", "n")
+            .with("tags", json!({})),
+    ];
+    for p in ports {
+        out.push(
+            Resource::new(
+                format!("security_group_rule.nodes/ingress/tcp/{p}-{p}/cidr:0.0.0.0/0"),
+                Kind::SecurityGroupRule,
+            )
+            .with("security_group_id", ref_id("security_group.nodes"))
+            .with("from_port", *p),
+        );
+    }
+    out
+}
+
+fn live_rule(port: u16, id: &str) -> LiveResource {
+    lr(
+        &format!("security_group_rule.nodes/ingress/tcp/{port}-{port}/cidr:0.0.0.0/0"),
+        Kind::SecurityGroupRule,
+        id,
+        json!({"security_group_id": "sg-1", "from_port": port}),
+    )
+}
+
+#[test]
+fn rules_revoked_or_added_by_hand_are_drift_and_config_edits_are_not() {
+    let applied = desired(group_with_rules(&[443, 30080]));
+    let rec = record(&applied, "security_group.nodes");
+    let group = lr(
+        "security_group.nodes",
+        Kind::SecurityGroup,
+        "sg-1",
+        json!({"name": "n", "tags": {"eksform.io/applied": rec}}),
+    );
+    // 30080 revoked by hand, 22 added by hand.
+    let l = live(vec![
+        group.clone(),
+        live_rule(443, "sgr-1"),
+        live_rule(22, "sgr-9"),
+    ]);
+    let p = plan(&applied, &l);
+    let revoked = change(
+        &p,
+        "security_group_rule.nodes/ingress/tcp/30080-30080/cidr:0.0.0.0/0",
+    );
+    assert_eq!(
+        (revoked.action, revoked.reason),
+        (Action::Create, Reason::Drift)
+    );
+    let added = change(
+        &p,
+        "security_group_rule.nodes/ingress/tcp/22-22/cidr:0.0.0.0/0",
+    );
+    assert_eq!(
+        (added.action, added.reason),
+        (Action::Delete, Reason::Drift)
+    );
+    assert_eq!(change(&p, "security_group.nodes").action, Action::NoOp);
+    // The file now asks for 8443 instead of 30080: creates and deletes are edits, not drift.
+    let edited = desired(group_with_rules(&[443, 8443]));
+    let l = live(vec![
+        group,
+        live_rule(443, "sgr-1"),
+        live_rule(30080, "sgr-2"),
+    ]);
+    let p = plan(&edited, &l);
+    assert_eq!(
+        change(
+            &p,
+            "security_group_rule.nodes/ingress/tcp/8443-8443/cidr:0.0.0.0/0"
+        )
+        .reason,
+        Reason::Missing
+    );
+    assert_eq!(
+        change(
+            &p,
+            "security_group_rule.nodes/ingress/tcp/30080-30080/cidr:0.0.0.0/0"
+        )
+        .reason,
+        Reason::NotInConfig
+    );
+    assert_eq!(
+        change(&p, "security_group.nodes").fields[0].path,
+        "tags.eksform.io/applied"
+    );
+}
+
+#[test]
+fn replacements_say_their_order_and_cause() {
+    let tg = |name: &str, port: u16| {
+        Resource::new("target_group.x", Kind::TargetGroup)
+            .with("name", name)
+            .with("port", port)
+            .with("vpc_id", ref_id("vpc.main"))
+    };
+    let l = live(vec![
+        lr(
+            "vpc.main",
+            Kind::Vpc,
+            "vpc-1",
+            json!({"cidr": "10.0.0.0/16", "tags": {"Team": "a"}}),
+        ),
+        lr(
+            "target_group.x",
+            Kind::TargetGroup,
+            "arn:tg",
+            json!({"name": "x-1", "port": 80, "vpc_id": "vpc-1"}),
+        ),
+    ]);
+    // The name changes with the port: the new group can exist beside the old one.
+    let p = plan(&desired(vec![vpc(), tg("x-2", 81)]), &l);
+    let c = change(&p, "target_group.x");
+    assert_eq!(
+        (c.action, c.replace_order),
+        (Action::Replace, Some(ReplaceOrder::CreateBeforeDestroy))
+    );
+    // Same name: it must go first.
+    let p = plan(&desired(vec![vpc(), tg("x-1", 81)]), &l);
+    assert_eq!(
+        change(&p, "target_group.x").replace_order,
+        Some(ReplaceOrder::DestroyBeforeCreate)
+    );
+    // A new VPC replaces the group because of it.
+    let mut new_vpc = vpc();
+    new_vpc.props.insert("cidr".into(), json!("10.1.0.0/16"));
+    let p = plan(&desired(vec![new_vpc, tg("x-1", 80)]), &l);
+    let c = change(&p, "target_group.x");
+    assert_eq!(
+        (c.reason, c.replaced_because.as_deref()),
+        (Reason::ReplacedDependency, Some("vpc.main"))
+    );
+    assert_eq!(
+        change(&p, "vpc.main").replace_order,
+        Some(ReplaceOrder::CreateBeforeDestroy)
+    );
 }

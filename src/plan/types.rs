@@ -31,6 +31,8 @@ pub enum Reason {
     ReplacedDependency,
     /// Tagged with the cluster but no longer in the config.
     NotInConfig,
+    /// Changed outside eksform: the config is the same as at the last apply, the account is not.
+    Drift,
     /// A second copy of a resource (left by an interrupted create).
     Duplicate,
     /// Nothing to do.
@@ -59,6 +61,12 @@ pub struct Change {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub id: Option<String>,
     pub fields: Vec<FieldDiff>,
+    /// For a replacement: whether the new resource is created before the old one is deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_order: Option<ReplaceOrder>,
+    /// For `replaced_dependency`: the replaced resource that forces this replacement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_because: Option<String>,
     /// Addresses whose changes must finish before this one starts (for deletes: the resources
     /// that reference this one).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -66,6 +74,20 @@ pub struct Change {
     /// Desired properties (with references unresolved), for apply. Empty for deletes.
     #[serde(skip_serializing, default)]
     pub desired: Props,
+    /// The record of the config this change applies, written to the `eksform.io/applied` tag so
+    /// that a later plan can tell drift from an edited file.
+    #[serde(skip_serializing, default)]
+    pub applied: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplaceOrder {
+    /// The new resource can coexist with the old one (no unique name or other key collides):
+    /// create it, move what references the old one over, then delete the old one.
+    CreateBeforeDestroy,
+    /// The new resource would collide with the old one: delete first, then create.
+    DestroyBeforeCreate,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +145,7 @@ impl Reason {
             Reason::ForcesReplacement => "forces_replacement",
             Reason::ReplacedDependency => "replaced_dependency",
             Reason::NotInConfig => "not_in_config",
+            Reason::Drift => "drift",
             Reason::Duplicate => "duplicate",
             Reason::UpToDate => "up_to_date",
         }
