@@ -6,6 +6,7 @@ mod apply;
 mod destroy;
 mod output;
 mod plan;
+mod schema;
 mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -38,11 +39,21 @@ pub enum Command {
         /// Exit 2 when the plan has changes, 0 when it has none, 1 on error.
         #[arg(long)]
         detailed_exitcode: bool,
+        /// Save the plan to this file; `eksform apply FILE` then applies exactly it.
+        #[arg(long, value_name = "PLANFILE")]
+        out: Option<PathBuf>,
     },
     /// Make the account match the config.
     Apply {
+        /// A plan saved with `plan --out`: applied exactly, refused if anything moved since.
+        #[arg(
+            value_name = "PLANFILE",
+            conflicts_with = "file",
+            required_unless_present = "file"
+        )]
+        planfile: Option<PathBuf>,
         #[arg(short = 'f', long = "file")]
-        file: PathBuf,
+        file: Option<PathBuf>,
         /// Apply without asking (needed when there is no terminal).
         #[arg(long)]
         auto_approve: bool,
@@ -50,6 +61,8 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         parallelism: usize,
     },
+    /// Print the config's JSON Schema, for editor completion (YAML language server).
+    Schema,
     /// Delete everything eksform created for the cluster (nothing else).
     Destroy {
         #[arg(short = 'f', long = "file")]
@@ -72,16 +85,26 @@ pub enum Format {
 pub async fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Validate { file } => validate::run(&file),
+        Command::Schema => schema::run(),
         Command::Plan {
             file,
             format,
             detailed_exitcode,
-        } => plan::run(&file, format, detailed_exitcode).await,
+            out,
+        } => plan::run(&file, format, detailed_exitcode, out.as_deref()).await,
         Command::Apply {
+            planfile,
             file,
             auto_approve,
             parallelism,
-        } => apply::run(&file, auto_approve, parallelism).await,
+        } => {
+            let source = match (planfile, file) {
+                (Some(p), _) => apply::Source::Saved(p),
+                (None, Some(f)) => apply::Source::Config(f),
+                (None, None) => unreachable!("clap requires one of PLANFILE and -f"),
+            };
+            apply::run(source, auto_approve, parallelism).await
+        }
         Command::Destroy {
             file,
             auto_approve,

@@ -5,8 +5,21 @@ use super::output::{print_outputs, print_warnings, style};
 use crate::{ops, render};
 use std::path::Path;
 
-pub async fn run(file: &Path, format: Format, detailed_exitcode: bool) -> anyhow::Result<i32> {
+pub async fn run(
+    file: &Path,
+    format: Format,
+    detailed_exitcode: bool,
+    out: Option<&Path>,
+) -> anyhow::Result<i32> {
     let prepared = ops::prepare(file).await?;
+    if let Some(out) = out {
+        ops::save_plan(&prepared, file, out)?;
+        eprintln!(
+            "saved the plan to {}: apply it with `eksform apply {}`",
+            out.display(),
+            out.display()
+        );
+    }
     print_warnings(&prepared.warnings);
     let plan = &prepared.plan;
     let out = match format {

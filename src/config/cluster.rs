@@ -10,23 +10,13 @@ use super::nodegroup::{managed_names, read_node_groups};
 use super::read::{Ctx, Spanned, missing, string, string_map};
 use super::schema::{Fields, fields};
 use super::spec::ClusterSpec;
+use super::table::{CLUSTER_CONFIG, METADATA};
 use super::yaml::{Node, Pos};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const API_VERSION: &str = "eksctl.io/v1alpha5";
 pub const DEFAULT_VERSION: &str = "1.34";
-
-pub(super) const TOP: &[&str] = &[
-    "apiVersion",
-    "kind",
-    "metadata",
-    "vpc",
-    "availabilityZones",
-    "nodeGroups",
-    "loadBalancers",
-];
-pub(super) const METADATA: &[&str] = &["name", "region", "version", "tags"];
 
 /// What `metadata` holds.
 pub struct Meta {
@@ -50,7 +40,7 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
         );
         return None;
     }
-    let top = fields(cx, root, "", root.pos, "ClusterConfig", TOP);
+    let top = fields(cx, root, "", root.pos, &CLUSTER_CONFIG);
     check_header(cx, &top);
     let meta = read_metadata(cx, &top);
     let vpc = read_network(cx, &top, meta.region.as_deref());
@@ -121,7 +111,7 @@ fn read_metadata(cx: &mut Ctx, top: &Fields) -> Meta {
         return meta;
     };
     let at = top.key_pos("metadata").unwrap_or(node.pos);
-    let f = fields(cx, node, "metadata", at, "ClusterMeta", METADATA);
+    let f = fields(cx, node, "metadata", at, &METADATA);
     meta.name = read_name(cx, &f);
     if let Some(r) = f
         .get("region")

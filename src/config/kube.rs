@@ -6,6 +6,7 @@
 use super::read::{Ctx, Spanned, item, string, string_map};
 use super::schema::fields;
 use super::spec::Taint;
+use super::table::TAINT;
 use super::yaml::{Node, Pos, Value};
 use std::collections::{BTreeMap, HashSet};
 
@@ -134,14 +135,7 @@ fn taints_from_map(cx: &mut Ctx, node: &Node, path: &str) -> Vec<(Taint, Pos, St
 }
 
 fn taint_item(cx: &mut Ctx, node: &Node, path: &str) -> Option<(Taint, Pos, String)> {
-    let f = fields(
-        cx,
-        node,
-        path,
-        node.pos,
-        "NodeGroupTaint",
-        &["key", "value", "effect"],
-    );
+    let f = fields(cx, node, path, node.pos, &TAINT);
     let key = f.get("key").and_then(|n| string(cx, n, &f.path_of("key")));
     let value = f
         .get("value")

@@ -4,26 +4,23 @@
 //! reported with the rest, before any AWS call. Must not know how the model names or wires them.
 
 use super::cluster::{is_name, item_pos};
-use super::read::{Ctx, Spanned, cidr, int_in, item, list, string};
+use super::read::{Ctx, Spanned, cidr, item, list, string};
 use super::schema::{Fields, fields, sub_fields};
 use super::spec::{
     HealthCheckSpec, LbScheme, LbType, ListenerSpec, LoadBalancerSpec, TargetGroupSpec, VpcSpec,
 };
+use super::table::{HEALTH_CHECK, LISTENER, LOAD_BALANCER, TARGET_GROUP};
 use super::yaml::{Node, Pos, Typed, Value};
 use ipnet::Ipv4Net;
 use std::collections::HashSet;
 
-const LB: &[&str] = &[
-    "name",
-    "type",
-    "scheme",
-    "listeners",
-    "targetGroup",
-    "allowFrom",
-];
-const LISTENER: &[&str] = &["port", "protocol", "certificateArn"];
-const TARGET_GROUP: &[&str] = &["port", "protocol", "healthCheck"];
-const HEALTH_CHECK: &[&str] = &["path", "port", "protocol"];
+/// The first of each list is the default.
+pub const LB_TYPES: &[&str] = &["application", "network"];
+pub const LB_SCHEMES: &[&str] = &["internet-facing", "internal"];
+/// An ALB's listener protocols, then an NLB's (`listener_protocols` cuts the list).
+pub const LISTENER_PROTOCOLS: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"];
+/// An NLB checks with any of these, an ALB with all but the first.
+pub const HEALTH_PROTOCOLS: &[&str] = &["TCP", "HTTP", "HTTPS"];
 
 pub const DEFAULT_NODE_PORT: u16 = 30080;
 
@@ -39,7 +36,7 @@ pub fn read_load_balancers(
     let mut names = HashSet::new();
     for (i, n) in list(cx, node, "loadBalancers").iter().enumerate() {
         let path = item("loadBalancers", i);
-        let f = fields(cx, n, &path, n.pos, "", LB);
+        let f = fields(cx, n, &path, n.pos, &LOAD_BALANCER);
         let lb = read_one(cx, &f, &path);
         let at = item_pos(&f, n);
         if !lb.name.is_empty() && !names.insert(lb.name.clone()) {
@@ -70,20 +67,15 @@ fn read_one(cx: &mut Ctx, f: &Fields, path: &str) -> LoadBalancerSpec {
     };
     let kind = f
         .get("type")
-        .and_then(|n| enum_of(cx, n, &f.path_of("type"), &["application", "network"]));
+        .and_then(|n| enum_of(cx, n, &f.path_of("type"), f.choices("type")));
     let kind = if kind.as_deref() == Some("network") {
         LbType::Network
     } else {
         LbType::Application
     };
-    let scheme = f.get("scheme").and_then(|n| {
-        enum_of(
-            cx,
-            n,
-            &f.path_of("scheme"),
-            &["internet-facing", "internal"],
-        )
-    });
+    let scheme = f
+        .get("scheme")
+        .and_then(|n| enum_of(cx, n, &f.path_of("scheme"), f.choices("scheme")));
     let scheme = if scheme.as_deref() == Some("internal") {
         LbScheme::Internal
     } else {
@@ -142,8 +134,8 @@ fn enum_of(cx: &mut Ctx, node: &Node, path: &str, allowed: &[&str]) -> Option<St
 
 fn listener_protocols(kind: LbType) -> &'static [&'static str] {
     match kind {
-        LbType::Application => &["HTTP", "HTTPS"],
-        LbType::Network => &["TCP", "TLS", "UDP", "TCP_UDP"],
+        LbType::Application => &LISTENER_PROTOCOLS[..2],
+        LbType::Network => &LISTENER_PROTOCOLS[2..],
     }
 }
 
@@ -189,9 +181,9 @@ fn read_listener(
     kind: LbType,
     label: &str,
 ) -> (Option<Spanned<i64>>, ListenerSpec) {
-    let lf = fields(cx, n, path, n.pos, "", LISTENER);
+    let lf = fields(cx, n, path, n.pos, &LISTENER);
     let port = match lf.get("port") {
-        Some(p) => int_in(cx, p, &lf.path_of("port"), 1, 65535),
+        Some(_) => lf.int(cx, "port"),
         None => {
             super::read::missing(cx, n.pos, path, "port", Some("add port: 80".into()));
             None
@@ -269,10 +261,10 @@ fn arn(cx: &mut Ctx, node: &Node, path: &str) -> Option<String> {
 }
 
 fn read_target_group(cx: &mut Ctx, f: &Fields, kind: LbType) -> TargetGroupSpec {
-    let tf = sub_fields(cx, f, "targetGroup", "", TARGET_GROUP);
+    let tf = sub_fields(cx, f, "targetGroup", &TARGET_GROUP);
     let port = tf
         .get("port")
-        .and_then(|p| node_port(cx, p, &tf.path_of("port")))
+        .and_then(|p| node_port(cx, p, &tf.path_of("port"), tf.range("port")))
         .unwrap_or(DEFAULT_NODE_PORT);
     // A target group speaks what its listeners speak.
     let allowed = listener_protocols(kind);
@@ -288,11 +280,11 @@ fn read_target_group(cx: &mut Ctx, f: &Fields, kind: LbType) -> TargetGroupSpec 
     }
 }
 
-fn node_port(cx: &mut Ctx, node: &Node, path: &str) -> Option<u16> {
+fn node_port(cx: &mut Ctx, node: &Node, path: &str, (min, max): (i64, i64)) -> Option<u16> {
     let p = super::read::int(cx, node, path)?;
-    if !(30000..=32767).contains(&p.value) {
+    if !(min..=max).contains(&p.value) {
         let msg = format!(
-            "{path}: {} is not a NodePort; target groups point at a NodePort, 30000-32767",
+            "{path}: {} is not a NodePort; target groups point at a NodePort, {min}-{max}",
             p.value
         );
         cx.error(
@@ -314,10 +306,11 @@ fn read_health_check(
     kind: LbType,
     tg_protocol: &str,
 ) -> HealthCheckSpec {
-    let hf = sub_fields(cx, tf, "healthCheck", "", HEALTH_CHECK);
-    let allowed: &[&str] = match kind {
-        LbType::Application => &["HTTP", "HTTPS"],
-        LbType::Network => &["TCP", "HTTP", "HTTPS"],
+    let hf = sub_fields(cx, tf, "healthCheck", &HEALTH_CHECK);
+    let all = hf.choices("protocol");
+    let allowed = match kind {
+        LbType::Application => &all[1..],
+        LbType::Network => all,
     };
     let default = if tg_protocol.starts_with("HTTP") {
         tg_protocol

@@ -5,6 +5,7 @@
 mod cluster;
 mod diag;
 mod eksctl_fields;
+mod json_schema;
 mod kube;
 mod loadbalancer;
 mod network;
@@ -12,9 +13,11 @@ mod nodegroup;
 mod read;
 mod schema;
 mod spec;
+mod table;
 mod yaml;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use json_schema::json_schema;
 pub use spec::*;
 
 use std::path::Path;

@@ -7,17 +7,18 @@
 use super::read::{Ctx, Spanned, child, cidr, item, list, resource_id, string};
 use super::schema::{Fields, fields, sub_fields};
 use super::spec::{NatMode, SubnetSpec, VpcSpec};
+use super::table::{NAT, SUBNET, SUBNETS, VPC};
 use super::yaml::{Node, Pos, Value};
 use ipnet::Ipv4Net;
 use std::collections::HashSet;
-use std::net::Ipv4Addr;
 
-pub(super) const VPC: &[&str] = &["id", "cidr", "subnets", "nat"];
-pub(super) const SUBNETS: &[&str] = &["public", "private"];
-pub(super) const SUBNET: &[&str] = &["id", "cidr", "az"];
+/// eksctl's NAT modes; the first is the default.
+pub const NAT_MODES: &[&str] = &["Single", "HighlyAvailable", "Disable"];
+/// eksctl's default VPC block.
+pub const DEFAULT_CIDR: &str = "192.168.0.0/16";
 
 pub fn default_cidr() -> Ipv4Net {
-    Ipv4Net::new(Ipv4Addr::new(192, 168, 0, 0), 16).expect("a /16 prefix is valid")
+    DEFAULT_CIDR.parse().expect("the default CIDR is valid")
 }
 
 /// `eu-north-1`, `us-gov-west-1`, `ap-southeast-2`, …
@@ -147,11 +148,14 @@ pub fn read_network(cx: &mut Ctx, top: &Fields, region: Option<&str>) -> VpcSpec
         public: vec![],
         private: vec![],
     };
-    let f = sub_fields(cx, top, "vpc", "ClusterVPC", VPC);
+    let f = sub_fields(cx, top, "vpc", &VPC);
     spec.existing_id = f
         .get("id")
         .and_then(|n| resource_id(cx, n, "vpc.id", "vpc-"));
-    let cidr_given = f.get("cidr").and_then(|n| vpc_cidr(cx, n));
+    let prefixes = f.prefixes("cidr");
+    let cidr_given = f
+        .read(cx, "cidr", |cx, n, p| cidr_in(cx, n, p, prefixes, "a VPC"))
+        .flatten();
     if let Some(c) = &cidr_given {
         spec.cidr = c.value;
     }
@@ -216,37 +220,42 @@ fn place_subnets(
     }
 }
 
-fn vpc_cidr(cx: &mut Ctx, node: &Node) -> Option<Spanned<Ipv4Net>> {
-    let c = cidr(cx, node, "vpc.cidr")?;
-    if !(16..=24).contains(&c.value.prefix_len()) {
+/// A CIDR block whose prefix length is in `min..=max`; `what` names the holder in messages.
+fn cidr_in(
+    cx: &mut Ctx,
+    node: &Node,
+    path: &str,
+    (min, max): (u8, u8),
+    what: &str,
+) -> Option<Spanned<Ipv4Net>> {
+    let c = cidr(cx, node, path)?;
+    if !(min..=max).contains(&c.value.prefix_len()) {
         let msg = format!(
-            "vpc.cidr: {} has a /{} prefix; a VPC takes /16 to /24",
+            "{path}: {} has a /{} prefix; {what} takes /{min} to /{max}",
             c.value,
             c.value.prefix_len()
         );
-        cx.error(c.pos, "vpc.cidr", msg, Some("e.g. 10.0.0.0/16".into()));
+        let hint = (what == "a VPC").then(|| "e.g. 10.0.0.0/16".to_string());
+        cx.error(c.pos, path, msg, hint);
         return None;
     }
     Some(c)
 }
 
 fn read_nat(cx: &mut Ctx, vpc: &Fields) -> Option<Spanned<NatMode>> {
-    let f = sub_fields(cx, vpc, "nat", "ClusterNAT", &["gateway"]);
-    let g = string(cx, f.get("gateway")?, "vpc.nat.gateway")?;
+    let f = sub_fields(cx, vpc, "nat", &NAT);
+    let g = string(cx, f.get("gateway")?, &f.path_of("gateway"))?;
+    let modes = f.choices("gateway");
+    if !modes.contains(&g.value.as_str()) {
+        let msg = format!("{}: \"{}\" is not a NAT mode", g.path, g.value);
+        let hint = format!("use {} (default), {}", modes[0], modes[1..].join(" or "));
+        cx.error(g.pos, &g.path, msg, Some(hint));
+        return None;
+    }
     let mode = match g.value.as_str() {
-        "Single" => NatMode::Single,
         "HighlyAvailable" => NatMode::HighlyAvailable,
         "Disable" => NatMode::Disable,
-        other => {
-            let msg = format!("vpc.nat.gateway: \"{other}\" is not a NAT mode");
-            cx.error(
-                g.pos,
-                &g.path,
-                msg,
-                Some("use Single (default), HighlyAvailable or Disable".into()),
-            );
-            return None;
-        }
+        _ => NatMode::Single,
     };
     Some(Spanned {
         value: mode,
@@ -360,7 +369,7 @@ fn check_one_region(cx: &mut Ctx, zones: &[String], at: Pos, path: &str) {
 }
 
 fn read_subnets(cx: &mut Ctx, vpc: &Fields, region: Option<&str>) -> Vec<SubnetEntry> {
-    let f = sub_fields(cx, vpc, "subnets", "ClusterSubnets", SUBNETS);
+    let f = sub_fields(cx, vpc, "subnets", &SUBNETS);
     let mut out = Vec::new();
     for (kind, public) in [("public", true), ("private", false)] {
         let Some(map) = f.get(kind) else { continue };
@@ -393,7 +402,7 @@ fn read_subnet(
 ) -> SubnetEntry {
     let key = k.text().unwrap_or_default();
     let path = child(parent, key);
-    let sf = fields(cx, v, &path, k.pos, "AZSubnetSpec", SUBNET);
+    let sf = fields(cx, v, &path, k.pos, &SUBNET);
     let az = sf.read(cx, "az", string).flatten();
     match &az {
         Some(a) => _ = check_az(cx, &a.value, a.pos, &a.path, region),
@@ -409,7 +418,12 @@ fn read_subnet(
     let id = sf
         .read(cx, "id", |cx, n, p| resource_id(cx, n, p, "subnet-"))
         .flatten();
-    let cidr = sf.read(cx, "cidr", subnet_cidr).flatten();
+    let prefixes = sf.prefixes("cidr");
+    let cidr = sf
+        .read(cx, "cidr", |cx, n, p| {
+            cidr_in(cx, n, p, prefixes, "a subnet")
+        })
+        .flatten();
     let az = az.map_or_else(|| key.to_string(), |a| a.value);
     SubnetEntry {
         public,
@@ -419,20 +433,6 @@ fn read_subnet(
         pos: k.pos,
         path,
     }
-}
-
-fn subnet_cidr(cx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<Ipv4Net>> {
-    let c = cidr(cx, node, path)?;
-    if !(16..=28).contains(&c.value.prefix_len()) {
-        let msg = format!(
-            "{path}: {} has a /{} prefix; a subnet takes /16 to /28",
-            c.value,
-            c.value.prefix_len()
-        );
-        cx.error(c.pos, path, msg, None);
-        return None;
-    }
-    Some(c)
 }
 
 /// Ids against vpc.id, one subnet per zone and kind, CIDRs inside the VPC and disjoint.

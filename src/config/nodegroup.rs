@@ -6,32 +6,16 @@
 use super::cluster::{is_name, item_pos, read_tags};
 use super::kube::{read_labels, read_taints};
 use super::read::{
-    Ctx, Spanned, boolean, int, int_in, item, list, missing, resource_id, string, string_list,
+    Ctx, Spanned, boolean, int, item, list, missing, resource_id, string, string_list,
 };
 use super::schema::{Fields, did_you_mean, fields, sub_fields};
 use super::spec::{AmiFamily, LoadBalancerSpec, NodeGroupSpec, VpcSpec};
+use super::table::{NODE_GROUP, NODE_SECURITY_GROUPS};
 use super::yaml::{Node, Pos};
 use std::collections::{HashMap, HashSet};
 
-pub(super) const NODE_GROUP: &[&str] = &[
-    "name",
-    "instanceType",
-    "desiredCapacity",
-    "minSize",
-    "maxSize",
-    "volumeSize",
-    "labels",
-    "taints",
-    "tags",
-    "maxPodsPerNode",
-    "privateNetworking",
-    "securityGroups",
-    "targetGroupARNs",
-    "preBootstrapCommands",
-    "amiFamily",
-    "ami",
-    "loadBalancers",
-];
+/// The AMI families eksform bootstraps, in eksctl's spelling; the first is the default.
+pub const AMI_FAMILIES: &[&str] = &["AmazonLinux2023", "AmazonLinux2", "Bottlerocket"];
 
 /// eksctl's AMI families (its schema's enum), in its spelling.
 const EKSCTL_FAMILIES: &[&str] = &[
@@ -105,7 +89,7 @@ pub fn read_node_groups(
     let mut names = Vec::new();
     for (i, n) in list(cx, node, "nodeGroups").iter().enumerate() {
         let path = item("nodeGroups", i);
-        let f = fields(cx, n, &path, n.pos, "NodeGroup", NODE_GROUP);
+        let f = fields(cx, n, &path, n.pos, &NODE_GROUP);
         let ng = read_one(cx, &f, &path, cluster, lbs);
         let at = item_pos(&f, n);
         check_subnets(cx, &ng, vpc, &f, at);
@@ -158,9 +142,7 @@ fn read_one(
     labels.insert("alpha.eksctl.io/cluster-name".into(), cluster.to_string());
     labels.insert("alpha.eksctl.io/nodegroup-name".into(), name.clone());
     let (ami_family, ami) = read_ami(cx, f);
-    let volume = f
-        .read(cx, "volumeSize", |cx, n, p| int_in(cx, n, p, 1, 16384))
-        .flatten();
+    let volume = f.int(cx, "volumeSize");
     let commands = f
         .read(cx, "preBootstrapCommands", string_list)
         .unwrap_or_default();
@@ -263,10 +245,7 @@ fn read_instance_type(cx: &mut Ctx, f: &Fields) -> String {
 /// eksctl's defaults: minSize is desiredCapacity or 2, maxSize is desiredCapacity or minSize,
 /// desiredCapacity is minSize; then minSize <= desiredCapacity <= maxSize.
 fn sizes(cx: &mut Ctx, f: &Fields, label: &str) -> (u32, u32, u32) {
-    let mut get = |key: &str| {
-        f.get(key)
-            .and_then(|n| int_in(cx, n, &f.path_of(key), 0, 100_000))
-    };
+    let mut get = |key: &str| f.int(cx, key);
     let (d, m, x) = (get("desiredCapacity"), get("minSize"), get("maxSize"));
     let v = |s: &Option<Spanned<i64>>| s.as_ref().map(|s| s.value);
     let min = v(&m).or(v(&d)).unwrap_or(DEFAULT_NODE_COUNT);
@@ -321,7 +300,7 @@ fn read_max_pods(cx: &mut Ctx, f: &Fields) -> Option<u32> {
         );
         return None;
     }
-    if v.value > i64::from(u16::MAX) {
+    if v.value > f.range("maxPodsPerNode").1 {
         cx.error(
             v.pos,
             &v.path,
@@ -334,7 +313,7 @@ fn read_max_pods(cx: &mut Ctx, f: &Fields) -> Option<u32> {
 }
 
 fn read_security_groups(cx: &mut Ctx, f: &Fields) -> Vec<String> {
-    let sf = sub_fields(cx, f, "securityGroups", "NodeGroupSGs", &["attachIDs"]);
+    let sf = sub_fields(cx, f, "securityGroups", &NODE_SECURITY_GROUPS);
     let Some(ids) = sf.get("attachIDs") else {
         return vec![];
     };
@@ -373,7 +352,7 @@ fn read_target_group_arns(cx: &mut Ctx, f: &Fields) -> Vec<String> {
 fn read_ami(cx: &mut Ctx, f: &Fields) -> (AmiFamily, Option<String>) {
     let family = f
         .get("amiFamily")
-        .and_then(|n| read_family(cx, n, &f.path_of("amiFamily")));
+        .and_then(|n| read_family(cx, n, &f.path_of("amiFamily"), f.choices("amiFamily")));
     let ami = f
         .get("ami")
         .and_then(|n| resource_id_or_auto(cx, n, &f.path_of("ami")));
@@ -406,34 +385,33 @@ fn resource_id_or_auto(cx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<
     })
 }
 
-fn read_family(cx: &mut Ctx, node: &Node, path: &str) -> Option<AmiFamily> {
+/// One of `supported`, or an eksctl family named as not supported yet.
+fn read_family(cx: &mut Ctx, node: &Node, path: &str, supported: &[&str]) -> Option<AmiFamily> {
     let v = string(cx, node, path)?;
+    let use_these = format!(
+        "use {} (default), {}",
+        supported[0],
+        supported[1..].join(" or ")
+    );
     let Some(known) = EKSCTL_FAMILIES
         .iter()
         .find(|f| f.eq_ignore_ascii_case(&v.value))
     else {
         let msg = format!("{path}: \"{}\" is not an AMI family", v.value);
-        let hint = did_you_mean(&v.value, EKSCTL_FAMILIES).map_or_else(
-            || "use AmazonLinux2023 (default), AmazonLinux2 or Bottlerocket".to_string(),
-            |s| format!("did you mean {s}?"),
-        );
+        let hint = did_you_mean(&v.value, EKSCTL_FAMILIES)
+            .map_or(use_these, |s| format!("did you mean {s}?"));
         cx.error(v.pos, path, msg, Some(hint));
         return None;
     };
+    if !supported.contains(known) {
+        let msg = format!("{path}: the AMI family {known} is not supported yet by eksform");
+        cx.error(v.pos, path, msg, Some(use_these));
+        return None;
+    }
     match *known {
-        "AmazonLinux2023" => Some(AmiFamily::AmazonLinux2023),
         "AmazonLinux2" => Some(AmiFamily::AmazonLinux2),
         "Bottlerocket" => Some(AmiFamily::Bottlerocket),
-        other => {
-            let msg = format!("{path}: the AMI family {other} is not supported yet by eksform");
-            cx.error(
-                v.pos,
-                path,
-                msg,
-                Some("use AmazonLinux2023 (default), AmazonLinux2 or Bottlerocket".into()),
-            );
-            None
-        }
+        _ => Some(AmiFamily::AmazonLinux2023),
     }
 }
 

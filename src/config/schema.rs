@@ -1,14 +1,16 @@
 //! Which keys an object may have, and what happens to the others.
 //!
-//! Every key of a mapping falls in one of three classes: one eksform reads (the caller's list),
-//! a real eksctl field eksform does not support yet (named in eksctl's schema, the generated
+//! Every key of a mapping falls in one of three classes: one eksform reads (a field of the
+//! object's `table::Section`), a real eksctl field eksform does not support yet (named in
+//! eksctl's schema, the generated
 //! `eksctl_fields` table), or an unknown key (a typo, answered with a did-you-mean). Nothing is
 //! ever ignored in silence: unsupported fields are errors, and their contents are still walked
 //! against eksctl's schema so typos inside them are found too. This module must not know what
 //! any supported field means; the readers of each section do.
 
 use super::eksctl_fields::OBJECTS;
-use super::read::{Ctx, child, item};
+use super::read::{Ctx, Spanned, child, int_in, item};
+use super::table::{Kind, Section};
 use super::yaml::{Node, Pos, Value};
 
 /// The shape of a value in eksctl's schema.
@@ -41,6 +43,7 @@ pub fn object(name: &str) -> Option<&'static Object> {
 
 /// The keys eksform reads from one mapping, with their nodes.
 pub struct Fields<'n> {
+    section: &'static Section,
     pub path: String,
     /// Where to report what is missing: the key naming the object, else the object itself.
     pub at: Pos,
@@ -49,6 +52,11 @@ pub struct Fields<'n> {
 
 impl<'n> Fields<'n> {
     pub fn get(&self, name: &str) -> Option<&'n Node> {
+        debug_assert!(
+            self.section.field(name).is_some(),
+            "{name} is read but not in the table of {}",
+            self.section.name
+        );
         self.entries
             .iter()
             .find(|(k, _, _)| *k == name)
@@ -72,6 +80,36 @@ impl<'n> Fields<'n> {
         child(&self.path, name)
     }
 
+    /// The table's bounds of the whole-number field `name`.
+    pub fn range(&self, name: &str) -> (i64, i64) {
+        match self.section.field(name).map(|f| &f.kind) {
+            Some(Kind::Int(min, max)) => (*min, *max),
+            _ => unreachable!("{name} is not a number field of {}", self.section.name),
+        }
+    }
+
+    /// The table's values of the enum field `name`.
+    pub fn choices(&self, name: &str) -> &'static [&'static str] {
+        match self.section.field(name).map(|f| &f.kind) {
+            Some(Kind::Enum(values)) => values,
+            _ => unreachable!("{name} is not an enum field of {}", self.section.name),
+        }
+    }
+
+    /// The table's prefix lengths of the CIDR field `name`.
+    pub fn prefixes(&self, name: &str) -> (u8, u8) {
+        match self.section.field(name).map(|f| &f.kind) {
+            Some(Kind::Cidr(min, max)) => (*min, *max),
+            _ => unreachable!("{name} is not a CIDR field of {}", self.section.name),
+        }
+    }
+
+    /// The whole number `name` within the table's bounds, when present.
+    pub fn int(&self, cx: &mut Ctx, name: &str) -> Option<Spanned<i64>> {
+        let (min, max) = self.range(name);
+        int_in(cx, self.get(name)?, &self.path_of(name), min, max)
+    }
+
     /// `read(cx, value, path)` of the field `name`, when it is present.
     pub fn read<T>(
         &self,
@@ -84,19 +122,19 @@ impl<'n> Fields<'n> {
     }
 }
 
-/// Checks the keys of a mapping that is eksctl object `schema` (or an eksform-only object when
-/// `schema` is not in the table), of which eksform reads `accepted`. `at` is the position of the
-/// key that names the mapping. `null` reads as an empty mapping; anything else not a mapping is
-/// reported and read as empty too.
+/// Checks the keys of a mapping that is `section`, whose other eksctl fields (those of its
+/// eksctl object) are "not supported yet". `at` is the position of the key that names the
+/// mapping. `null` reads as an empty mapping; anything else not a mapping is reported and read
+/// as empty too.
 pub fn fields<'n>(
     cx: &mut Ctx,
     node: &'n Node,
     path: &str,
     at: Pos,
-    schema: &str,
-    accepted: &[&str],
+    section: &'static Section,
 ) -> Fields<'n> {
     let mut out = Fields {
+        section,
         path: path.to_string(),
         at,
         entries: Vec::new(),
@@ -109,7 +147,8 @@ pub fn fields<'n>(
             return out;
         }
     };
-    let eksctl = object(schema);
+    let eksctl = object(section.eksctl);
+    let accepted = section.names();
     for (k, v) in entries {
         let name = k.text().unwrap_or_default();
         if accepted.contains(&name) {
@@ -121,7 +160,7 @@ pub fn fields<'n>(
                 unsupported(cx, k, path, name);
                 walk(cx, v, shape, &child(path, name));
             }
-            None => unknown(cx, k, path, name, eksctl, accepted),
+            None => unknown(cx, k, path, name, eksctl, &accepted),
         }
     }
     out
@@ -132,8 +171,7 @@ pub fn sub_fields<'n>(
     cx: &mut Ctx,
     parent: &Fields<'n>,
     key: &str,
-    schema: &str,
-    accepted: &[&str],
+    section: &'static Section,
 ) -> Fields<'n> {
     let path = parent.path_of(key);
     match parent.get(key) {
@@ -142,10 +180,10 @@ pub fn sub_fields<'n>(
             node,
             &path,
             parent.key_pos(key).unwrap_or(node.pos),
-            schema,
-            accepted,
+            section,
         ),
         None => Fields {
+            section,
             path,
             at: parent.at,
             entries: Vec::new(),

@@ -48,7 +48,12 @@ pub fn diff_resource(
         change.replace_order = Some(replace_order(r, &fields));
     } else if !fields.is_empty() {
         change.action = Action::Update;
-        change.reason = if unchanged_config {
+        let unknown = Value::String(KNOWN_AFTER_APPLY.into());
+        change.reason = if fields.iter().all(|f| f.after == unknown) {
+            // Only references to resources this plan replaces differ: it follows them.
+            change.replaced_because = dependency_pending(r, &fields, pending);
+            Reason::ReplacedDependency
+        } else if unchanged_config {
             Reason::Drift
         } else {
             Reason::ConfigChanged
@@ -75,12 +80,25 @@ fn replaced_because(
     fields: &[FieldDiff],
     pending: &BTreeSet<String>,
 ) -> Option<String> {
-    let forcing: Vec<&FieldDiff> = fields.iter().filter(|f| f.forces_replacement).collect();
+    let forcing: Vec<FieldDiff> = fields
+        .iter()
+        .filter(|f| f.forces_replacement)
+        .cloned()
+        .collect();
     let unknown = Value::String(KNOWN_AFTER_APPLY.into());
     if !forcing.iter().all(|f| f.after == unknown) {
         return None;
     }
-    forcing.iter().find_map(|f| {
+    dependency_pending(r, &forcing, pending)
+}
+
+/// The first resource, referenced by one of `fields`, that this plan creates or replaces.
+fn dependency_pending(
+    r: &Resource,
+    fields: &[FieldDiff],
+    pending: &BTreeSet<String>,
+) -> Option<String> {
+    fields.iter().find_map(|f| {
         let mut deps = Vec::new();
         dependencies(r.props.get(&f.path)?, &mut deps);
         deps.into_iter().find(|d| pending.contains(d))

@@ -1,9 +1,10 @@
 //! Plan: (desired, live) -> `Plan`, with field-level diffs, reasons and the order changes must
 //! run in. Pure: no AWS, no async.
 
-mod applied;
+pub mod applied;
 mod diff;
 mod resolve;
+pub mod saved;
 mod types;
 
 pub use resolve::{KNOWN_AFTER_APPLY, normalize_set, resolve};

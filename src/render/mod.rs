@@ -46,5 +46,21 @@ pub fn inline(v: &Value) -> String {
     }
 }
 
+/// A unified diff of a field whose either side is multi-line text (user data), else `None`.
+pub fn unified_diff(f: &crate::plan::FieldDiff) -> Option<String> {
+    let as_text = |v: &Value| v.as_str().map(str::to_string).unwrap_or_default();
+    let (b, a) = (as_text(&f.before), as_text(&f.after));
+    if !b.contains('\n') && !a.contains('\n') {
+        return None;
+    }
+    let diff = similar::TextDiff::from_lines(&b, &a);
+    Some(
+        diff.unified_diff()
+            .context_radius(3)
+            .header("live", "config")
+            .to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests;

@@ -110,3 +110,106 @@ fn empty_plan_says_no_changes() {
         "No changes. Live state matches the config.\n"
     );
 }
+
+/// Drift (update, create, delete), a create-before-destroy replacement and what follows it, a
+/// duplicate: the reasons the first sample lacks.
+fn drift_sample() -> Plan {
+    let rule = |port: u16| {
+        Resource::new(
+            format!("security_group_rule.nodes/ingress/tcp/{port}-{port}/cidr:0.0.0.0/0"),
+            Kind::SecurityGroupRule,
+        )
+        .with("security_group_id", ref_id("security_group.nodes"))
+        .with("from_port", port)
+    };
+    let desired = Desired {
+        cluster: "review-apps".into(),
+        region: "us-east-1".into(),
+        resources: vec![
+            Resource::new("vpc.main", Kind::Vpc).with("tags", json!({"Team": "web"})),
+            Resource::new("security_group.nodes", Kind::SecurityGroup).with("tags", json!({})),
+            rule(443),
+            rule(30080),
+            Resource::new("target_group.ingress", Kind::TargetGroup)
+                .with("name", "c-ingress-bbb")
+                .with("port", 30081),
+            Resource::new("listener.ingress-80", Kind::Listener)
+                .with("target_group_arn", ref_id("target_group.ingress")),
+        ],
+        external: vec![],
+    };
+    let rec = crate::plan::applied::digests(&desired);
+    let tagged = |extra: serde_json::Value, address: &str| {
+        let mut t = extra;
+        t["eksform.io/applied"] = json!(rec[address]);
+        t
+    };
+    let mut live = LiveState::default();
+    for r in [
+        lr(
+            "vpc.main",
+            Kind::Vpc,
+            "vpc-1",
+            json!({"tags": tagged(json!({}), "vpc.main")}),
+        ),
+        lr("vpc.main", Kind::Vpc, "vpc-2", json!({"tags": {}})),
+        lr(
+            "security_group.nodes",
+            Kind::SecurityGroup,
+            "sg-1",
+            json!({"tags": tagged(json!({}), "security_group.nodes")}),
+        ),
+        lr(
+            "security_group_rule.nodes/ingress/tcp/443-443/cidr:0.0.0.0/0",
+            Kind::SecurityGroupRule,
+            "sgr-1",
+            json!({"security_group_id": "sg-1", "from_port": 443}),
+        ),
+        lr(
+            "security_group_rule.nodes/ingress/tcp/22-22/cidr:0.0.0.0/0",
+            Kind::SecurityGroupRule,
+            "sgr-2",
+            json!({"security_group_id": "sg-1", "from_port": 22}),
+        ),
+        lr(
+            "target_group.ingress",
+            Kind::TargetGroup,
+            "arn:tg-old",
+            json!({"name": "c-ingress-aaa", "port": 30080}),
+        ),
+        lr(
+            "listener.ingress-80",
+            Kind::Listener,
+            "arn:l",
+            json!({"target_group_arn": "arn:tg-old"}),
+        ),
+    ] {
+        live.insert(r);
+    }
+    plan(&desired, &live)
+}
+
+#[test]
+fn text_plan_with_drift_and_dependencies() {
+    insta::assert_snapshot!(text(&drift_sample(), Style::Plain));
+}
+
+#[test]
+fn markdown_plan_with_drift_and_dependencies() {
+    insta::assert_snapshot!(markdown(&drift_sample()));
+}
+
+#[test]
+fn json_plan_with_drift_and_dependencies() {
+    let p = drift_sample();
+    let reasons: Vec<&str> = p.changes.iter().map(|c| c.reason.as_str()).collect();
+    for r in [
+        "drift",
+        "forces_replacement",
+        "replaced_dependency",
+        "duplicate",
+    ] {
+        assert!(reasons.contains(&r), "{r} missing from {reasons:?}");
+    }
+    insta::assert_snapshot!(json(&p));
+}

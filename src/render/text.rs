@@ -1,9 +1,8 @@
 //! The plan for a terminal: grouped by resource with Terraform's symbols, field values before
 //! and after, multi-line values (user data) as a unified diff, and the summary line.
 
-use super::{inline, summary_line, symbol};
-use crate::plan::{Action, Change, FieldDiff, Plan};
-use serde_json::Value;
+use super::{inline, summary_line, symbol, unified_diff};
+use crate::plan::{Action, Change, FieldDiff, Plan, Reason, ReplaceOrder};
 
 /// Whether to colour the output (the caller decides from the TTY and `NO_COLOR`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,47 +77,71 @@ fn change_block(c: &Change, style: Style) -> String {
     out.push_str(&format!("{id}: {}\n", describe(c)));
     let width = c.fields.iter().map(|f| f.path.len()).max().unwrap_or(0);
     for f in &c.fields {
-        out.push_str(&field_line(c.action, f, width, style));
+        out.push_str(&field_line(c, f, width, style));
     }
     out
 }
 
-fn describe(c: &Change) -> String {
+/// What happens to the resource and why, in words.
+pub(super) fn describe(c: &Change) -> String {
     let kind = c.kind.as_str();
+    let drift = c.reason == Reason::Drift;
     match c.action {
+        Action::Create if drift => {
+            format!("{kind} was deleted outside eksform; will be created again")
+        }
         Action::Create => format!("{kind} will be created"),
-        Action::Update => format!("{kind} will be updated in place"),
-        Action::Replace => format!("{kind} must be REPLACED ({})", c.reason.as_str()),
-        Action::Delete => format!("{kind} will be DESTROYED ({})", c.reason.as_str()),
+        Action::Update if drift => {
+            format!("{kind} changed outside eksform; will be updated in place")
+        }
+        Action::Update => match &c.replaced_because {
+            Some(dep) => {
+                format!("{kind} will be updated in place to follow {dep}, which is replaced")
+            }
+            None => format!("{kind} will be updated in place"),
+        },
+        Action::Replace => {
+            let order = match c.replace_order {
+                Some(ReplaceOrder::CreateBeforeDestroy) => {
+                    "create the new one, then destroy the old one"
+                }
+                _ => "destroy the old one, then create the new one",
+            };
+            let cause = match &c.replaced_because {
+                Some(dep) => format!("because {dep} is replaced"),
+                None => "a field that cannot change in place differs".to_string(),
+            };
+            format!("{kind} must be REPLACED, {cause} ({order})")
+        }
+        Action::Delete if drift => format!("{kind} was added outside eksform; will be DESTROYED"),
+        Action::Delete if c.reason == Reason::Duplicate => {
+            format!("{kind} is a DUPLICATE left by an interrupted apply; will be DESTROYED")
+        }
+        Action::Delete => format!("{kind} is no longer in the config; will be DESTROYED"),
         Action::NoOp => format!("{kind} is up to date"),
     }
 }
 
-fn field_line(action: Action, f: &FieldDiff, width: usize, style: Style) -> String {
-    if let Some(diff) = multiline_diff(f) {
+fn field_line(c: &Change, f: &FieldDiff, width: usize, style: Style) -> String {
+    if let Some(diff) = unified_diff(f) {
         return format!("      {}:\n{}", f.path, indent(&diff, 8));
     }
-    let value = match action {
+    let value = match c.action {
         Action::Create => inline(&f.after),
         _ => format!("{} -> {}", inline(&f.before), inline(&f.after)),
     };
-    let forces = if f.forces_replacement {
+    let note = if f.forces_replacement {
         paint(style, "1;35", "  # forces replacement")
+    } else if c.reason == Reason::Drift && c.action == Action::Update {
+        paint(
+            style,
+            "33",
+            "  # changed outside eksform (live value first)",
+        )
     } else {
         String::new()
     };
-    format!("      {:width$} = {value}{forces}\n", f.path)
-}
-
-/// A unified diff when either side is multi-line text (user data).
-fn multiline_diff(f: &FieldDiff) -> Option<String> {
-    let as_text = |v: &Value| v.as_str().map(str::to_string).unwrap_or_default();
-    let (b, a) = (as_text(&f.before), as_text(&f.after));
-    if !b.contains('\n') && !a.contains('\n') {
-        return None;
-    }
-    let diff = similar::TextDiff::from_lines(&b, &a);
-    Some(diff.unified_diff().context_radius(3).to_string())
+    format!("      {:width$} = {value}{note}\n", f.path)
 }
 
 fn indent(s: &str, n: usize) -> String {

@@ -2,6 +2,9 @@
 //! moto comes from the project's venv (`scripts/setup-moto`), or `$EKSFORM_MOTO_SERVER`.
 #![allow(dead_code)]
 
+pub mod run;
+pub mod sdk;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -256,21 +256,19 @@ fn bad_bytes_become_diagnostics() {
 
 #[test]
 fn the_fields_eksform_reads_are_eksctls_own() {
-    use crate::config::{cluster, network, nodegroup, schema};
-    let sections: &[(&str, &[&str])] = &[
-        ("ClusterConfig", cluster::TOP),
-        ("ClusterMeta", cluster::METADATA),
-        ("ClusterVPC", network::VPC),
-        ("ClusterSubnets", network::SUBNETS),
-        ("AZSubnetSpec", network::SUBNET),
-        ("NodeGroup", nodegroup::NODE_GROUP),
-    ];
+    use crate::config::{schema, table};
     // eksform's one extension, in two places.
     let extensions = ["loadBalancers"];
-    for (object, accepted) in sections {
+    let eksctl_sections: Vec<_> = table::sections()
+        .into_iter()
+        .filter(|s| !s.eksctl.is_empty())
+        .collect();
+    assert!(eksctl_sections.len() >= 8, "{eksctl_sections:?}");
+    for section in eksctl_sections {
+        let object = section.eksctl;
         let eksctl =
             schema::object(object).unwrap_or_else(|| panic!("{object} is in eksctl's schema"));
-        for name in accepted.iter().filter(|n| !extensions.contains(n)) {
+        for name in section.names().iter().filter(|n| !extensions.contains(n)) {
             assert!(
                 eksctl.fields.iter().any(|(f, _)| f == name),
                 "{object}.{name} is not an eksctl field"

@@ -8,6 +8,10 @@ use crate::model::{self, Desired, ModelInputs};
 use crate::plan::{self, Plan};
 use std::path::Path;
 
+mod saved;
+
+pub use saved::{Reloaded, load_saved, save_plan};
+
 #[derive(Debug, thiserror::Error)]
 pub enum OpsError {
     #[error("{0}")]
@@ -25,6 +29,10 @@ pub enum OpsError {
     },
     #[error("{0}")]
     Other(String),
+    #[error(
+        "refusing to apply {planfile}: {what}\n  hint: run `eksform plan --out {planfile}` again and review the new plan"
+    )]
+    Stale { planfile: String, what: String },
 }
 
 impl From<AwsError> for OpsError {
@@ -35,6 +43,8 @@ impl From<AwsError> for OpsError {
 
 /// A config loaded, connected to its account, read and planned.
 pub struct Prepared {
+    /// The config file's content, as planned (for saved plans).
+    pub config: Vec<u8>,
     pub spec: ClusterSpec,
     pub warnings: Vec<Diagnostic>,
     pub desired: Desired,
@@ -50,10 +60,9 @@ pub fn validate(path: &Path) -> Result<config::Loaded, Diagnostics> {
 
 /// Loads, connects (region from the file, else the environment) and fills what the account
 /// decides: zones when the file names none, AMIs for node groups without one.
-pub async fn connect(
-    path: &Path,
-) -> Result<(ClusterSpec, Vec<Diagnostic>, Cloud, ModelInputs), OpsError> {
-    let loaded = config::load(path)?;
+pub async fn connect(path: &Path) -> Result<Connected, OpsError> {
+    let config = read_config(path)?;
+    let loaded = config::load_bytes(&path.display().to_string(), &config)?;
     let mut spec = loaded.spec;
     let region = match spec.region.clone() {
         Some(r) => r,
@@ -68,7 +77,36 @@ pub async fn connect(
         config::assign_zones(&mut spec, &zones);
     }
     let inputs = resolve_inputs(&spec, &cloud).await?;
-    Ok((spec, loaded.warnings, cloud, inputs))
+    Ok(Connected {
+        config,
+        spec,
+        warnings: loaded.warnings,
+        cloud,
+        inputs,
+    })
+}
+
+/// A config loaded and its account connected, before reading live state.
+pub struct Connected {
+    pub config: Vec<u8>,
+    pub spec: ClusterSpec,
+    pub warnings: Vec<Diagnostic>,
+    pub cloud: Cloud,
+    pub inputs: ModelInputs,
+}
+
+fn read_config(path: &Path) -> Result<Vec<u8>, OpsError> {
+    std::fs::read(path).map_err(|e| {
+        OpsError::Config(Diagnostics(vec![Diagnostic {
+            file: path.display().to_string(),
+            line: 1,
+            col: 1,
+            severity: config::Severity::Error,
+            message: format!("cannot read the file: {e}"),
+            path: String::new(),
+            hint: None,
+        }]))
+    })
 }
 
 async fn env_region() -> Option<String> {
@@ -97,12 +135,19 @@ async fn resolve_inputs(spec: &ClusterSpec, cloud: &Cloud) -> Result<ModelInputs
 
 /// The full plan for a config file.
 pub async fn prepare(path: &Path) -> Result<Prepared, OpsError> {
-    let (spec, warnings, cloud, inputs) = connect(path).await?;
+    let Connected {
+        config,
+        spec,
+        warnings,
+        cloud,
+        inputs,
+    } = connect(path).await?;
     let desired = model::desired(&spec, &inputs);
     let live = cloud.read(&desired.cluster, &desired.external).await?;
     check_external(&live)?;
     let plan = plan::plan(&desired, &live);
     Ok(Prepared {
+        config,
         spec,
         warnings,
         desired,
@@ -114,11 +159,18 @@ pub async fn prepare(path: &Path) -> Result<Prepared, OpsError> {
 
 /// The plan deleting everything tagged with the config's cluster.
 pub async fn prepare_destroy(path: &Path) -> Result<Prepared, OpsError> {
-    let (spec, warnings, cloud, inputs) = connect(path).await?;
+    let Connected {
+        config,
+        spec,
+        warnings,
+        cloud,
+        inputs,
+    } = connect(path).await?;
     let desired = model::desired(&spec, &inputs);
     let live = cloud.read(&desired.cluster, &[]).await?;
     let plan = plan::plan_destroy(&desired.cluster, &desired.region, &live);
     Ok(Prepared {
+        config,
         spec,
         warnings,
         desired,

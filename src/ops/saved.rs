@@ -1,0 +1,69 @@
+//! Saved plans on disk: `plan --out FILE` writes one, `apply FILE` loads it and refuses when
+//! the config file or anything the plan read has moved since.
+
+use super::{OpsError, Prepared};
+use crate::aws::{Cloud, Provider};
+use crate::live::LiveState;
+use crate::plan::{Plan, saved};
+use std::path::Path;
+
+/// Writes a plan to `out` for a later `apply FILE`.
+pub fn save_plan(prepared: &Prepared, file: &Path, out: &Path) -> Result<(), OpsError> {
+    let plan = saved::save(
+        &prepared.plan,
+        &prepared.live,
+        &file.display().to_string(),
+        &prepared.config,
+    );
+    let text = serde_json::to_vec(&plan)
+        .map_err(|e| OpsError::Other(format!("cannot encode the plan: {e}")))?;
+    std::fs::write(out, text)
+        .map_err(|e| OpsError::Other(format!("cannot write {}: {e}", out.display())))
+}
+
+/// A saved plan, checked against the config file and the account, ready to execute exactly.
+pub struct Reloaded {
+    pub cloud: Cloud,
+    pub plan: Plan,
+    pub live: LiveState,
+}
+
+/// Loads a saved plan; refuses it when the config file or anything the plan read moved.
+pub async fn load_saved(planfile: &Path) -> Result<Reloaded, OpsError> {
+    let shown = planfile.display().to_string();
+    let stale = |what: String| OpsError::Stale {
+        planfile: shown.clone(),
+        what,
+    };
+    let bytes = std::fs::read(planfile)
+        .map_err(|e| OpsError::Other(format!("cannot read {shown}: {e}")))?;
+    let plan: saved::SavedPlan = serde_json::from_slice(&bytes)
+        .ok()
+        .filter(|s: &saved::SavedPlan| s.format == saved::SAVED_FORMAT)
+        .ok_or_else(|| {
+            OpsError::Other(format!(
+                "{shown} is not a plan saved by this version of eksform"
+            ))
+        })?;
+    let config = std::fs::read(&plan.config_file).unwrap_or_default();
+    if !saved::config_unchanged(&plan, &config) {
+        return Err(stale(format!(
+            "the config file {} changed since the plan was made",
+            plan.config_file
+        )));
+    }
+    let cloud = Cloud::connect(&plan.plan.region).await;
+    let live = cloud.read(&plan.plan.cluster, &[]).await?;
+    let moved = saved::moved(&plan, &live);
+    if !moved.is_empty() {
+        return Err(stale(format!(
+            "these resources changed in the account since the plan was made: {}",
+            moved.join(", ")
+        )));
+    }
+    Ok(Reloaded {
+        cloud,
+        plan: saved::restore(&plan),
+        live,
+    })
+}
