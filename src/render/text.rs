@@ -40,6 +40,7 @@ pub fn text(plan: &Plan, style: Style) -> String {
             "eksform will make these changes to cluster \"{}\" in {}:\n\n",
             plan.cluster, plan.region
         ));
+        out.push_str(&destructive_banner(plan, style));
     }
     for c in &active {
         out.push_str(&change_block(c, style));
@@ -63,6 +64,33 @@ pub fn text(plan: &Plan, style: Style) -> String {
     } else {
         paint(style, "1", &line)
     });
+    out.push('\n');
+    out
+}
+
+/// Destroys and replacements named up front, so they cannot be missed in a long plan.
+fn destructive_banner(plan: &Plan, style: Style) -> String {
+    let doomed: Vec<&str> = plan
+        .changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Replace | Action::Delete))
+        .map(|c| c.address.as_str())
+        .collect();
+    if doomed.is_empty() {
+        return String::new();
+    }
+    let mut out = paint(
+        style,
+        "1;31",
+        &format!(
+            "WARNING: this plan destroys {} and replaces {} resource(s):",
+            plan.summary.destroy, plan.summary.replace
+        ),
+    );
+    out.push('\n');
+    for a in doomed {
+        out.push_str(&format!("  {}\n", paint(style, "1;31", a)));
+    }
     out.push('\n');
     out
 }
