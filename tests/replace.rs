@@ -55,14 +55,11 @@ fn check_replacement_plan(plan: &Value, old_arn: &str) {
         &json!({"path": "port", "before": 30080, "after": 30081, "forces_replacement": true})
     );
 
-    // Following a replaced resource is neither drift nor a replacement of its own.
+    // Following a replaced resource is an update in place, caused by it: not drift.
     for address in ["listener.ingress-80", "autoscaling_group.web"] {
         let c = &changes[address];
-        assert_eq!(c["action"], "update", "{c:#}");
-        assert_ne!(
-            c["reason"], "drift",
-            "{address} follows the edit, not drift: {c:#}"
-        );
+        assert_action(c, "update", "replaced_dependency");
+        assert_eq!(c["replaced_because"], "target_group.ingress", "{c:#}");
     }
     let listener = field(&changes["listener.ingress-80"], "target_group_arn");
     assert_eq!(listener["before"], old_arn, "{listener:#}");

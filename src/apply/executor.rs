@@ -4,7 +4,7 @@
 
 use crate::aws::{AwsError, Provider, ResolvedResource};
 use crate::live::{LiveResource, LiveState};
-use crate::model::TAG_APPLIED;
+use crate::model::{Kind, TAG_APPLIED};
 use crate::plan::{Action, Change, Plan, ReplaceOrder, resolve};
 use futures::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
@@ -320,12 +320,65 @@ async fn create<P: Provider>(
     let r = resolved(change, state)?;
     let created = provider.create(cluster, &r).await?;
     let id = created.id.clone();
+    let group = group_id(&created);
     state
         .lock()
         .expect("state lock")
         .resources
         .insert(created.address.clone(), created);
+    write_group_record(provider, change, group, state).await?;
     Ok(id)
+}
+
+/// The security group a rule belongs to.
+fn group_id(r: &LiveResource) -> Option<String> {
+    (r.kind == Kind::SecurityGroupRule)
+        .then(|| {
+            r.props
+                .get("security_group_id")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .flatten()
+}
+
+/// A rule change carries its group's new applied record (see `plan::applied`): write it to the
+/// group, so the next plan knows the group's rule set is the config's.
+async fn write_group_record<P: Provider>(
+    provider: &P,
+    change: &Change,
+    group: Option<String>,
+    state: &Mutex<LiveState>,
+) -> Result<(), AwsError> {
+    let (Some(record), Some(group)) = (&change.applied, group) else {
+        return Ok(());
+    };
+    let live = {
+        let s = state.lock().expect("state lock");
+        let address = s.address_of_id(&group).map(str::to_string);
+        address.and_then(|a| s.resources.get(&a).cloned())
+    };
+    let Some(live) = live else { return Ok(()) };
+    let mut props = live.props.clone();
+    let Some(Value::Object(tags)) = props.get_mut("tags") else {
+        return Ok(());
+    };
+    if tags.get(TAG_APPLIED).and_then(Value::as_str) == Some(record.as_str()) {
+        return Ok(());
+    }
+    tags.insert(TAG_APPLIED.to_string(), Value::String(record.clone()));
+    let r = ResolvedResource {
+        address: live.address.clone(),
+        kind: live.kind,
+        props,
+    };
+    let updated = provider.update(&r, &live, &["tags".to_string()]).await?;
+    state
+        .lock()
+        .expect("state lock")
+        .resources
+        .insert(updated.address.clone(), updated);
+    Ok(())
 }
 
 async fn update<P: Provider>(
@@ -367,15 +420,17 @@ async fn destroy<P: Provider>(
         None => find_live(change, state)?,
     };
     provider.delete(&live).await?;
-    let mut s = state.lock().expect("state lock");
-    if s.resources
-        .get(&change.address)
-        .is_some_and(|r| r.id == live.id)
     {
-        s.resources.remove(&change.address);
+        let mut s = state.lock().expect("state lock");
+        if s.resources
+            .get(&change.address)
+            .is_some_and(|r| r.id == live.id)
+        {
+            s.resources.remove(&change.address);
+        }
+        s.duplicates.retain(|d| d.id != live.id);
     }
-    s.duplicates.retain(|d| d.id != live.id);
-    Ok(())
+    write_group_record(provider, change, group_id(&live), state).await
 }
 
 /// The live resource a change acts on (by address and, for duplicates, by id).

@@ -30,9 +30,13 @@ pub enum OpsError {
     #[error("{0}")]
     Other(String),
     #[error(
-        "refusing to apply {planfile}: {what}\n  hint: run `eksform plan --out {planfile}` again and review the new plan"
+        "refusing to apply {planfile}: {what}\n  hint: run `eksform plan -f {config} --out {planfile}` again and review the new plan"
     )]
-    Stale { planfile: String, what: String },
+    Stale {
+        planfile: String,
+        config: String,
+        what: String,
+    },
 }
 
 impl From<AwsError> for OpsError {

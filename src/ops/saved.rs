@@ -9,6 +9,8 @@ use std::path::Path;
 
 /// Writes a plan to `out` for a later `apply FILE`.
 pub fn save_plan(prepared: &Prepared, file: &Path, out: &Path) -> Result<(), OpsError> {
+    // Absolute, so that the plan can be applied from another directory (a CI job's step).
+    let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
     let plan = saved::save(
         &prepared.plan,
         &prepared.live,
@@ -31,10 +33,6 @@ pub struct Reloaded {
 /// Loads a saved plan; refuses it when the config file or anything the plan read moved.
 pub async fn load_saved(planfile: &Path) -> Result<Reloaded, OpsError> {
     let shown = planfile.display().to_string();
-    let stale = |what: String| OpsError::Stale {
-        planfile: shown.clone(),
-        what,
-    };
     let bytes = std::fs::read(planfile)
         .map_err(|e| OpsError::Other(format!("cannot read {shown}: {e}")))?;
     let plan: saved::SavedPlan = serde_json::from_slice(&bytes)
@@ -45,7 +43,17 @@ pub async fn load_saved(planfile: &Path) -> Result<Reloaded, OpsError> {
                 "{shown} is not a plan saved by this version of eksform"
             ))
         })?;
-    let config = std::fs::read(&plan.config_file).unwrap_or_default();
+    let stale = |what: String| OpsError::Stale {
+        planfile: shown.clone(),
+        config: plan.config_file.clone(),
+        what,
+    };
+    let config = std::fs::read(&plan.config_file).map_err(|e| {
+        stale(format!(
+            "cannot read the config file {} the plan was made from: {e}",
+            plan.config_file
+        ))
+    })?;
     if !saved::config_unchanged(&plan, &config) {
         return Err(stale(format!(
             "the config file {} changed since the plan was made",
@@ -58,7 +66,7 @@ pub async fn load_saved(planfile: &Path) -> Result<Reloaded, OpsError> {
     if !moved.is_empty() {
         return Err(stale(format!(
             "these resources changed in the account since the plan was made: {}",
-            moved.join(", ")
+            list(&moved)
         )));
     }
     Ok(Reloaded {
@@ -66,4 +74,19 @@ pub async fn load_saved(planfile: &Path) -> Result<Reloaded, OpsError> {
         plan: saved::restore(&plan),
         live,
     })
+}
+
+/// At most ten names, then how many more.
+fn list(names: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut out = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        out.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    out
 }

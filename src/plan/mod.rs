@@ -60,12 +60,54 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
         .chain(live.duplicates.iter().map(|r| (r, Reason::Duplicate)))
         .collect();
     changes.extend(ordered_deletes(&stale));
+    fold_group_records(&mut changes, live, &digests);
     finish(
         desired.cluster.clone(),
         desired.region.clone(),
         changes,
         desired,
     )
+}
+
+/// A group's record covers its rule set, so rule changes carry the group's new record (apply
+/// writes it to the group with each rule change) and a group whose only difference is that
+/// record shows no change of its own: a reviewer sees the rules, not a digest.
+fn fold_group_records(
+    changes: &mut [Change],
+    live: &LiveState,
+    digests: &BTreeMap<String, String>,
+) {
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    for c in changes.iter_mut().filter(|c| {
+        c.kind == crate::model::Kind::SecurityGroupRule
+            && matches!(c.action, Action::Create | Action::Delete)
+    }) {
+        let group = match c.action {
+            Action::Create => c
+                .desired
+                .get("security_group_id")
+                .and_then(crate::model::as_reference)
+                .map(|(a, _)| a.to_string()),
+            _ => live
+                .resources
+                .get(&c.address)
+                .filter(|r| Some(&r.id) == c.id.as_ref())
+                .and_then(|r| group_of_live(r, live)),
+        };
+        if let Some(digest) = group.as_ref().and_then(|g| digests.get(g)) {
+            c.applied = Some(digest.clone());
+            touched.extend(group);
+        }
+    }
+    let record_path = format!("tags.{}", crate::model::TAG_APPLIED);
+    for c in changes.iter_mut().filter(|c| touched.contains(&c.address)) {
+        let only_record = c.fields.len() == 1 && c.fields[0].path == record_path;
+        if c.action == Action::Update && only_record {
+            c.action = Action::NoOp;
+            c.reason = Reason::UpToDate;
+            c.fields.clear();
+        }
+    }
 }
 
 /// The address of the group a desired security-group rule belongs to.

@@ -497,10 +497,23 @@ fn rules_revoked_or_added_by_hand_are_drift_and_config_edits_are_not() {
         .reason,
         Reason::NotInConfig
     );
+    let group = change(&p, "security_group.nodes");
     assert_eq!(
-        change(&p, "security_group.nodes").fields[0].path,
-        "tags.eksform.io/applied"
+        group.action,
+        Action::NoOp,
+        "the record rides with the rule changes: {group:?}"
     );
+    let digest = record(&edited, "security_group.nodes");
+    let created = change(
+        &p,
+        "security_group_rule.nodes/ingress/tcp/8443-8443/cidr:0.0.0.0/0",
+    );
+    assert_eq!(created.applied.as_deref(), Some(digest.as_str()));
+    let deleted = change(
+        &p,
+        "security_group_rule.nodes/ingress/tcp/30080-30080/cidr:0.0.0.0/0",
+    );
+    assert_eq!(deleted.applied.as_deref(), Some(digest.as_str()));
 }
 
 #[test]
