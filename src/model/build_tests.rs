@@ -251,6 +251,12 @@ fn a_network_load_balancer_has_no_group_and_opens_nodes_to_its_clients() {
         &d,
         "security_group_rule.nodes/ingress/tcp/30080-30080/cidr:172.16.0.0/12"
     ));
+    // The NLB's health checks come from its own addresses inside the VPC.
+    let vpc_range = format!(
+        "security_group_rule.nodes/ingress/tcp/30080-30080/cidr:{}",
+        spec.vpc.cidr
+    );
+    assert!(has(&d, &vpc_range), "{vpc_range}");
     let lb = get(&d, "load_balancer.ingress");
     assert_eq!(lb.props["security_group_ids"], json!([]));
     assert_eq!(lb.props["type"], "network");

@@ -214,7 +214,9 @@ fn node_ports(lb: &LoadBalancerSpec) -> Vec<u16> {
 }
 
 /// For each load balancer some node group joins: its traffic to the nodes. From the ALB's own
-/// group only; an NLB has no group and keeps client addresses, so from the allowed CIDRs.
+/// group only; an NLB has no group and keeps client addresses, so from the allowed CIDRs, plus
+/// the VPC's range when eksform made the VPC, because the NLB's health checks come from its own
+/// addresses in the subnets (with an existing VPC, put its range in `allowFrom`).
 fn load_balancer_to_node_rules(ctx: &Ctx) -> Vec<Rule> {
     let joined: Vec<&LoadBalancerSpec> = ctx
         .spec
@@ -227,7 +229,15 @@ fn load_balancer_to_node_rules(ctx: &Ctx) -> Vec<Rule> {
     for lb in joined {
         let sources: Vec<RuleSource> = match lb.kind {
             LbType::Application => vec![group_src(&lb_group(&lb.name))],
-            LbType::Network => lb.allow_from.iter().map(cidr_src).collect(),
+            LbType::Network => {
+                let vpc = ctx
+                    .spec
+                    .vpc
+                    .existing_id
+                    .is_none()
+                    .then_some(&ctx.spec.vpc.cidr);
+                lb.allow_from.iter().chain(vpc).map(cidr_src).collect()
+            }
         };
         for port in node_ports(lb) {
             for source in &sources {
