@@ -1,6 +1,7 @@
 //! The executor: a bounded-concurrency walk of one phase's dependency graph at a time. A failed
 //! change stops what depends on it; independent work finishes; the report says what was done,
-//! what failed and what never started.
+//! what failed and what never started. Once the caller cancels (Ctrl-C), nothing new starts;
+//! what runs finishes. It decides nothing about output: callers render its events.
 
 use crate::aws::{AwsError, Provider, ResolvedResource};
 use crate::live::{LiveResource, LiveState};
@@ -9,18 +10,36 @@ use crate::plan::{Action, Change, Plan, ReplaceOrder, resolve};
 use futures::stream::{FuturesUnordered, StreamExt};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
 pub struct Options {
     /// How many changes may run at once.
     pub parallelism: usize,
+    /// Set by the caller (on Ctrl-C) to start nothing new; running changes still finish.
+    pub cancel: Arc<AtomicBool>,
+    /// The most one change may take, waits included; past it the change fails with `Timeout`.
+    pub timeout: Option<Duration>,
+    /// How often a running change reports `Progress`.
+    pub progress_every: Duration,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { parallelism: 10 }
+        Options {
+            parallelism: 10,
+            cancel: Arc::new(AtomicBool::new(false)),
+            timeout: None,
+            progress_every: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Options {
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
     }
 }
 
@@ -30,6 +49,12 @@ pub enum Event {
     Started {
         address: String,
         step: Step,
+    },
+    /// The change is still running (sent every `Options::progress_every`).
+    Progress {
+        address: String,
+        step: Step,
+        elapsed: Duration,
     },
     Done {
         address: String,
@@ -41,6 +66,7 @@ pub enum Event {
         address: String,
         step: Step,
         error: AwsError,
+        elapsed: Duration,
     },
 }
 
@@ -93,7 +119,7 @@ pub async fn execute<P: Provider>(
     let state = Mutex::new(live);
     let mut report = Report::default();
     for phase in phases {
-        if !report.failed.is_empty() {
+        if !report.failed.is_empty() || opts.cancelled() {
             report
                 .not_started
                 .extend(phase.iter().map(|t| t.change.address.clone()));
@@ -214,7 +240,7 @@ async fn run_phase<P: Provider>(
             broken.insert(t.change.address.clone());
             report.not_started.push(t.change.address.clone());
         }
-        while running.len() < opts.parallelism.max(1) {
+        while running.len() < opts.parallelism.max(1) && !opts.cancelled() {
             let Some(pos) = waiting
                 .iter()
                 .position(|t| t.after.iter().all(|a| finished.contains(a)))
@@ -222,7 +248,7 @@ async fn run_phase<P: Provider>(
                 break;
             };
             let t = waiting.remove(pos);
-            running.push(run_task(provider, cluster, t, state, on_event));
+            running.push(run_task(provider, cluster, t, state, opts, on_event));
         }
         let Some((address, result)) = running.next().await else {
             break;
@@ -248,40 +274,102 @@ async fn run_task<P: Provider>(
     cluster: &str,
     t: Task<'_>,
     state: &Mutex<LiveState>,
+    opts: &Options,
     on_event: &(dyn Fn(&Event) + Sync),
 ) -> (String, Result<(), AwsError>) {
     let address = t.change.address.clone();
+    let step = t.step;
     on_event(&Event::Started {
         address: address.clone(),
-        step: t.step,
+        step,
     });
     let start = Instant::now();
-    let result = match t.step {
-        Step::Destroy => destroy(provider, t.change, t.old.as_ref(), state)
-            .await
-            .map(|()| None),
-        Step::Create => create(provider, cluster, t.change, state).await.map(Some),
-        Step::Update => update(provider, t.change, state).await.map(Some),
-    };
+    // Throttling and 5xx that outlast the SDK's own retries are retried here, the whole step
+    // again: creates are idempotent (client tokens, adoption of our own tagged resources).
+    let work = crate::aws::retry::transient(|| async {
+        match t.step {
+            Step::Destroy => destroy(provider, t.change, t.old.as_ref(), state)
+                .await
+                .map(|()| None),
+            Step::Create => create(provider, cluster, t.change, state).await.map(Some),
+            Step::Update => update(provider, t.change, state).await.map(Some),
+        }
+    });
+    let result = with_progress(work, &address, step, opts, on_event).await;
+    let elapsed = start.elapsed();
     match result {
         Ok(id) => {
             on_event(&Event::Done {
                 address: address.clone(),
-                step: t.step,
+                step,
                 id,
-                elapsed: start.elapsed(),
+                elapsed,
             });
             (address, Ok(()))
         }
         Err(error) => {
             on_event(&Event::Failed {
                 address: address.clone(),
-                step: t.step,
+                step,
                 error: error.clone(),
+                elapsed,
             });
             (address, Err(error))
         }
     }
+}
+
+/// Runs one change, reporting progress while it runs and failing it with `Timeout` once it
+/// has run longer than `opts.timeout` (dropping the future abandons the call in flight).
+async fn with_progress<T>(
+    work: impl Future<Output = Result<T, AwsError>>,
+    address: &str,
+    step: Step,
+    opts: &Options,
+    on_event: &(dyn Fn(&Event) + Sync),
+) -> Result<T, AwsError> {
+    let start = Instant::now();
+    let deadline = opts.timeout.map(|t| tokio::time::Instant::now() + t);
+    let every = opts.progress_every.max(Duration::from_millis(1));
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            result = &mut work => return result,
+            _ = ticks.tick() => on_event(&Event::Progress {
+                address: address.to_string(),
+                step,
+                elapsed: start.elapsed(),
+            }),
+            () = sleep_until(deadline) => return Err(timed_out(address, step, opts)),
+        }
+    }
+}
+
+/// Never returns without a deadline.
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn timed_out(address: &str, step: Step, opts: &Options) -> AwsError {
+    let limit = opts.timeout.unwrap_or_default();
+    let mut e = AwsError::local(
+        "eksform",
+        "apply",
+        "Timeout",
+        format!(
+            "{address}: {} did not finish within {}s",
+            step.as_str(),
+            limit.as_secs()
+        ),
+    );
+    e.hint = Some(
+        "raise --timeout, or check the resource in the AWS console; running again resumes".into(),
+    );
+    e
 }
 
 fn resolved(change: &Change, state: &Mutex<LiveState>) -> Result<ResolvedResource, AwsError> {

@@ -4,8 +4,9 @@
 //! only after everything referencing it is gone. Independent changes run concurrently.
 
 mod executor;
+pub mod lock;
 
-pub use executor::{Event, Options, Report, execute};
+pub use executor::{Event, Options, Report, Step, execute};
 
 #[cfg(test)]
 mod tests;

@@ -113,7 +113,10 @@ async fn creates_run_after_their_dependencies_and_independent_ones_together() {
         &fake,
         &p,
         LiveState::default(),
-        &Options { parallelism: 10 },
+        &Options {
+            parallelism: 10,
+            ..Options::default()
+        },
         &|_: &Event| {},
     )
     .await;
@@ -141,7 +144,10 @@ async fn parallelism_bounds_concurrency() {
         &fake,
         &p,
         LiveState::default(),
-        &Options { parallelism: 1 },
+        &Options {
+            parallelism: 1,
+            ..Options::default()
+        },
         &|_: &Event| {},
     )
     .await;
@@ -206,4 +212,91 @@ async fn destroy_runs_dependents_first() {
     let log = fake.log.lock().unwrap().clone();
     assert_eq!(position(&log, "delete route_table.public"), 0);
     assert_eq!(position(&log, "delete vpc.main"), 4);
+}
+
+#[tokio::test]
+async fn cancelling_starts_nothing_new_and_reports_the_rest_as_not_started() {
+    let fake = Fake::default();
+    let p = plan(&network(), &LiveState::default());
+    let opts = Options::default();
+    let cancel = opts.cancel.clone();
+    let report = execute(&fake, &p, LiveState::default(), &opts, &|e: &Event| {
+        if matches!(e, Event::Done { address, .. } if address == "vpc.main") {
+            cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    })
+    .await;
+    assert_eq!(report.done, vec!["vpc.main".to_string()]);
+    assert!(report.failed.is_empty());
+    assert_eq!(report.not_started.len(), 4, "{:?}", report.not_started);
+    assert_eq!(
+        *fake.log.lock().unwrap(),
+        vec!["create vpc.main".to_string()]
+    );
+}
+
+#[tokio::test]
+async fn cancelling_lets_running_changes_finish() {
+    let fake = Fake::default();
+    let p = plan(&network(), &LiveState::default());
+    let opts = Options::default();
+    let cancel = opts.cancel.clone();
+    // Cancelled as the first subnet starts: the three subnets are already in flight.
+    let report = execute(&fake, &p, LiveState::default(), &opts, &|e: &Event| {
+        if matches!(e, Event::Started { address, .. } if address.starts_with("subnet.")) {
+            cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    })
+    .await;
+    assert_eq!(
+        report.done.len(),
+        4,
+        "vpc and the three subnets: {:?}",
+        report.done
+    );
+    assert_eq!(
+        report.not_started.last().map(String::as_str),
+        Some("route_table.public")
+    );
+    assert_eq!(report.done.len() + report.not_started.len(), 5);
+}
+
+#[tokio::test]
+async fn a_change_past_the_timeout_fails_with_timeout_naming_the_resource() {
+    let fake = Fake::default();
+    let p = plan(&network(), &LiveState::default());
+    let opts = Options {
+        timeout: Some(Duration::from_millis(5)),
+        ..Options::default()
+    };
+    let report = execute(&fake, &p, LiveState::default(), &opts, &|_: &Event| {}).await;
+    assert_eq!(report.failed.len(), 1);
+    let (address, error) = &report.failed[0];
+    assert_eq!(address, "vpc.main");
+    assert_eq!(error.code, "Timeout");
+    assert!(error.message.contains("vpc.main"));
+    assert!(error.hint.is_some());
+    assert_eq!(report.not_started.len(), 4);
+}
+
+#[tokio::test]
+async fn long_changes_report_progress() {
+    let fake = Fake::default();
+    let p = plan(&network(), &LiveState::default());
+    let opts = Options {
+        progress_every: Duration::from_millis(5),
+        ..Options::default()
+    };
+    let progress = Mutex::new(BTreeSet::new());
+    execute(&fake, &p, LiveState::default(), &opts, &|e: &Event| {
+        if let Event::Progress { address, .. } = e {
+            progress.lock().unwrap().insert(address.clone());
+        }
+    })
+    .await;
+    assert_eq!(
+        progress.lock().unwrap().len(),
+        5,
+        "every 20 ms change ticks"
+    );
 }

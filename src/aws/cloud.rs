@@ -85,13 +85,14 @@ impl Cloud {
 
 impl Provider for Cloud {
     async fn read(&self, cluster: &str, external: &[External]) -> Result<LiveState, AwsError> {
+        use super::retry::transient;
         let (ec2, lt, iam, eks, elb, asg) = tokio::try_join!(
-            self.ec2.read(cluster, external),
-            self.lt.read(cluster),
-            self.iam.read(cluster),
-            self.eks.read(cluster),
-            self.elb.read(cluster),
-            self.asg.read(cluster),
+            transient(|| self.ec2.read(cluster, external)),
+            transient(|| self.lt.read(cluster)),
+            transient(|| self.iam.read(cluster)),
+            transient(|| self.eks.read(cluster)),
+            transient(|| self.elb.read(cluster)),
+            transient(|| self.asg.read(cluster)),
         )?;
         let (ec2_resources, external_status) = ec2;
         let mut state = LiveState {

@@ -12,6 +12,8 @@ pub mod elb;
 mod error;
 pub mod iam;
 pub mod launch_template;
+pub mod lock;
+pub mod retry;
 mod support;
 
 pub use account::{Account, ami_parameter, is_arm};

@@ -1,11 +1,11 @@
 //! `eksform apply -f FILE [--auto-approve]` and `eksform apply PLANFILE`
 
-use super::output::{confirm, print_event, print_outputs, print_report, print_warnings, style};
-use crate::apply::{Options, execute};
+use super::events::{self, RunFlags};
+use super::output::{confirm, print_outputs, print_warnings};
 use crate::aws::Cloud;
 use crate::live::LiveState;
-use crate::plan::Plan;
-use crate::{ops, render};
+use crate::ops;
+use crate::plan::{Plan, check_deletion_protection};
 use std::path::PathBuf;
 
 /// Where the plan comes from.
@@ -17,12 +17,16 @@ pub enum Source {
     Saved(PathBuf),
 }
 
-pub async fn run(source: Source, auto_approve: bool, parallelism: usize) -> anyhow::Result<i32> {
+pub async fn run(source: Source, auto_approve: bool, flags: RunFlags) -> anyhow::Result<i32> {
     let (cloud, plan, live) = match source {
         Source::Config(file) => {
             let prepared = ops::prepare(&file).await?;
             print_warnings(&prepared.warnings);
-            print!("{}", render::text(&prepared.plan, style()));
+            events::show_plan(&prepared.plan, flags.json);
+            let protected = prepared.spec.deletion_protection;
+            if let Some(refusal) = check_deletion_protection(&prepared.plan, protected) {
+                anyhow::bail!(refusal);
+            }
             if prepared.plan.has_changes() && !auto_approve && !confirm("apply")? {
                 println!("Apply cancelled.");
                 return Ok(1);
@@ -31,27 +35,30 @@ pub async fn run(source: Source, auto_approve: bool, parallelism: usize) -> anyh
         }
         Source::Saved(planfile) => {
             let saved = ops::load_saved(&planfile).await?;
-            print!("{}", render::text(&saved.plan, style()));
+            events::show_plan(&saved.plan, flags.json);
             (saved.cloud, saved.plan, saved.live)
         }
     };
-    converge(&cloud, &plan, live, parallelism).await
+    converge(&cloud, &plan, live, &flags).await
 }
 
 async fn converge(
     cloud: &Cloud,
     plan: &Plan,
     live: LiveState,
-    parallelism: usize,
+    flags: &RunFlags,
 ) -> anyhow::Result<i32> {
     if !plan.has_changes() {
-        print_outputs(&live);
+        if !flags.json {
+            print_outputs(&live);
+        }
         return Ok(0);
     }
-    let report = execute(cloud, plan, live, &Options { parallelism }, &print_event).await;
-    print_report(&report, "Apply");
-    if report.failed.is_empty() && report.not_started.is_empty() {
-        print_outputs(&report.state);
+    let (report, cancelled) = events::run(cloud, plan, live, flags, "Apply").await;
+    if report.failed.is_empty() && report.not_started.is_empty() && !cancelled {
+        if !flags.json {
+            print_outputs(&report.state);
+        }
         Ok(0)
     } else {
         Ok(1)

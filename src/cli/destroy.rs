@@ -1,14 +1,21 @@
 //! `eksform destroy -f FILE [--auto-approve]`
 
-use super::output::{confirm, print_event, print_report, style};
-use crate::apply::{Options, execute};
-use crate::{ops, render};
+use super::events::{self, RunFlags};
+use super::output::confirm;
+use crate::ops;
 use std::path::Path;
 
-pub async fn run(file: &Path, auto_approve: bool, parallelism: usize) -> anyhow::Result<i32> {
+pub async fn run(file: &Path, auto_approve: bool, flags: RunFlags) -> anyhow::Result<i32> {
     let prepared = ops::prepare_destroy(file).await?;
+    if prepared.spec.deletion_protection {
+        anyhow::bail!(
+            "cluster \"{}\": refusing to destroy: metadata.deletionProtection is true in {}\n  hint: set metadata.deletionProtection: false in the config first",
+            prepared.spec.name,
+            file.display()
+        );
+    }
     let plan = &prepared.plan;
-    print!("{}", render::text(plan, style()));
+    events::show_plan(plan, flags.json);
     if !plan.has_changes() {
         return Ok(0);
     }
@@ -16,17 +23,16 @@ pub async fn run(file: &Path, auto_approve: bool, parallelism: usize) -> anyhow:
         println!("Destroy cancelled.");
         return Ok(1);
     }
-    let report = execute(
+    let (report, cancelled) = events::run(
         &prepared.cloud,
         plan,
         prepared.live.clone(),
-        &Options { parallelism },
-        &print_event,
+        &flags,
+        "Destroy",
     )
     .await;
-    print_report(&report, "Destroy");
     Ok(
-        if report.failed.is_empty() && report.not_started.is_empty() {
+        if report.failed.is_empty() && report.not_started.is_empty() && !cancelled {
             0
         } else {
             1

@@ -4,6 +4,8 @@
 
 mod apply;
 mod destroy;
+mod events;
+mod lock;
 mod output;
 mod plan;
 mod schema;
@@ -60,6 +62,20 @@ pub enum Command {
         /// How many changes may run at once.
         #[arg(long, default_value_t = 10)]
         parallelism: usize,
+        /// The most one change may take, waits included (e.g. 90s, 30m, 1h30m).
+        #[arg(long, value_parser = events::parse_duration)]
+        timeout: Option<std::time::Duration>,
+        /// One JSON object per line on stdout (plan, each start/progress/done/failed, summary).
+        #[arg(long)]
+        json: bool,
+        /// Wait this long for the cluster lock when another run holds it (e.g. 5m); 0 fails at once.
+        #[arg(long, value_parser = events::parse_duration, default_value = "0")]
+        lock_timeout: std::time::Duration,
+    },
+    /// Remove the cluster's lock whoever holds it, printing the holder (for a run that died).
+    ForceUnlock {
+        #[arg(short = 'f', long = "file")]
+        file: PathBuf,
     },
     /// Print the config's JSON Schema, for editor completion (YAML language server).
     Schema,
@@ -69,8 +85,18 @@ pub enum Command {
         file: PathBuf,
         #[arg(long)]
         auto_approve: bool,
+        /// How many changes may run at once.
         #[arg(long, default_value_t = 10)]
         parallelism: usize,
+        /// The most one change may take, waits included (e.g. 90s, 30m, 1h30m).
+        #[arg(long, value_parser = events::parse_duration)]
+        timeout: Option<std::time::Duration>,
+        /// One JSON object per line on stdout (plan, each start/progress/done/failed, summary).
+        #[arg(long)]
+        json: bool,
+        /// Wait this long for the cluster lock when another run holds it (e.g. 5m); 0 fails at once.
+        #[arg(long, value_parser = events::parse_duration, default_value = "0")]
+        lock_timeout: std::time::Duration,
     },
 }
 
@@ -86,6 +112,7 @@ pub async fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Validate { file } => validate::run(&file),
         Command::Schema => schema::run(),
+        Command::ForceUnlock { file } => lock::force_unlock(&file).await,
         Command::Plan {
             file,
             format,
@@ -97,19 +124,49 @@ pub async fn run(cli: Cli) -> i32 {
             file,
             auto_approve,
             parallelism,
+            timeout,
+            json,
+            lock_timeout,
         } => {
             let source = match (planfile, file) {
                 (Some(p), _) => apply::Source::Saved(p),
                 (None, Some(f)) => apply::Source::Config(f),
                 (None, None) => unreachable!("clap requires one of PLANFILE and -f"),
             };
-            apply::run(source, auto_approve, parallelism).await
+            let flags = events::RunFlags {
+                parallelism,
+                timeout,
+                json,
+            };
+            let subject = lock::Subject::of(&source);
+            lock::hold(
+                subject,
+                lock_timeout,
+                apply::run(source, auto_approve, flags),
+            )
+            .await
         }
         Command::Destroy {
             file,
             auto_approve,
             parallelism,
-        } => destroy::run(&file, auto_approve, parallelism).await,
+            timeout,
+            json,
+            lock_timeout,
+        } => {
+            let flags = events::RunFlags {
+                parallelism,
+                timeout,
+                json,
+            };
+            let subject = lock::Subject::Config(file.clone());
+            lock::hold(
+                subject,
+                lock_timeout,
+                destroy::run(&file, auto_approve, flags),
+            )
+            .await
+        }
     };
     match result {
         Ok(code) => code,

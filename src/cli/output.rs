@@ -59,6 +59,15 @@ pub fn confirm(what: &str) -> anyhow::Result<bool> {
 pub fn print_event(e: &Event) {
     match e {
         Event::Started { address, step } => println!("{address}: {}...", step.as_str()),
+        Event::Progress {
+            address,
+            step,
+            elapsed,
+        } => println!(
+            "{address}: still {}ing... [{}s]",
+            step.as_str().trim_end_matches('e'),
+            elapsed.as_secs()
+        ),
         Event::Done {
             address,
             step,
@@ -76,6 +85,7 @@ pub fn print_event(e: &Event) {
             address,
             step,
             error,
+            ..
         } => println!("{address}: {} FAILED: {error}", step.as_str()),
     }
 }

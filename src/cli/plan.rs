@@ -2,6 +2,7 @@
 
 use super::Format;
 use super::output::{print_outputs, print_warnings, style};
+use crate::plan::check_deletion_protection;
 use crate::{ops, render};
 use std::path::Path;
 
@@ -12,7 +13,8 @@ pub async fn run(
     out: Option<&Path>,
 ) -> anyhow::Result<i32> {
     let prepared = ops::prepare(file).await?;
-    if let Some(out) = out {
+    let refusal = check_deletion_protection(&prepared.plan, prepared.spec.deletion_protection);
+    if let Some(out) = out.filter(|_| refusal.is_none()) {
         ops::save_plan(&prepared, file, out)?;
         eprintln!(
             "saved the plan to {}: apply it with `eksform apply {}`",
@@ -33,6 +35,10 @@ pub async fn run(
     }
     if format == Format::Text && !plan.has_changes() {
         print_outputs(&prepared.live);
+    }
+    if let Some(refusal) = refusal {
+        eprintln!("error: {refusal}");
+        return Ok(1);
     }
     Ok(if detailed_exitcode && plan.has_changes() {
         2

@@ -7,7 +7,7 @@
 use super::loadbalancer::read_load_balancers;
 use super::network::{self, read_network};
 use super::nodegroup::{managed_names, read_node_groups};
-use super::read::{Ctx, Spanned, missing, string, string_map};
+use super::read::{Ctx, Spanned, boolean, missing, string, string_map};
 use super::schema::{Fields, fields};
 use super::spec::ClusterSpec;
 use super::table::{CLUSTER_CONFIG, METADATA};
@@ -24,6 +24,7 @@ pub struct Meta {
     pub region: Option<String>,
     pub version: String,
     pub tags: BTreeMap<String, String>,
+    pub deletion_protection: bool,
 }
 
 pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
@@ -56,6 +57,7 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
         region: meta.region,
         version: meta.version,
         tags: meta.tags,
+        deletion_protection: meta.deletion_protection,
         vpc,
         node_groups,
         load_balancers: lbs.into_iter().map(|l| l.value).collect(),
@@ -99,6 +101,7 @@ fn read_metadata(cx: &mut Ctx, top: &Fields) -> Meta {
         region: None,
         version: DEFAULT_VERSION.into(),
         tags: BTreeMap::new(),
+        deletion_protection: false,
     };
     let Some(node) = top.get("metadata") else {
         missing(
@@ -134,6 +137,10 @@ fn read_metadata(cx: &mut Ctx, top: &Fields) -> Meta {
     }
     if let Some(n) = f.get("tags") {
         meta.tags = read_tags(cx, n, "metadata.tags");
+    }
+    if let Some(n) = f.get("deletionProtection") {
+        meta.deletion_protection =
+            boolean(cx, n, "metadata.deletionProtection").is_some_and(|b| b.value);
     }
     meta
 }

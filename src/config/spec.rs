@@ -21,6 +21,9 @@ pub struct ClusterSpec {
     pub version: String,
     /// `metadata.tags`, copied onto every resource eksform creates.
     pub tags: BTreeMap<String, String>,
+    /// `metadata.deletionProtection` (eksform extension): destroy, and plans deleting or
+    /// replacing the cluster or the VPC, are refused.
+    pub deletion_protection: bool,
     pub vpc: VpcSpec,
     pub node_groups: Vec<NodeGroupSpec>,
     pub load_balancers: Vec<LoadBalancerSpec>,

@@ -106,6 +106,7 @@ pub fn review_apps() -> ClusterSpec {
         region: Some("us-east-1".into()),
         version: "1.34".into(),
         tags: BTreeMap::from([("team".to_string(), "platform".to_string())]),
+        deletion_protection: false,
         vpc: VpcSpec {
             existing_id: None,
             cidr: net("192.168.0.0/16"),

@@ -8,6 +8,7 @@ use crate::model::{self, Desired, ModelInputs};
 use crate::plan::{self, Plan};
 use std::path::Path;
 
+pub mod lock;
 mod saved;
 
 pub use saved::{Reloaded, load_saved, save_plan};
@@ -29,6 +30,8 @@ pub enum OpsError {
     },
     #[error("{0}")]
     Other(String),
+    #[error("{0}")]
+    Lock(Box<crate::apply::lock::LockError>),
     #[error(
         "refusing to apply {planfile}: {what}\n  hint: run `eksform plan -f {config} --out {planfile}` again and review the new plan"
     )]

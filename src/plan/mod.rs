@@ -3,10 +3,12 @@
 
 pub mod applied;
 mod diff;
+mod protect;
 mod resolve;
 pub mod saved;
 mod types;
 
+pub use protect::{check_deletion_protection, protected_changes};
 pub use resolve::{KNOWN_AFTER_APPLY, normalize_set, resolve};
 pub use types::*;
 

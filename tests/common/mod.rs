@@ -2,6 +2,8 @@
 //! moto comes from the project's venv (`scripts/setup-moto`), or `$EKSFORM_MOTO_SERVER`.
 #![allow(dead_code)]
 
+pub mod census;
+pub mod proxy;
 pub mod run;
 pub mod sdk;
 

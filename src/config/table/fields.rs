@@ -130,6 +130,8 @@ pub static METADATA: Section = Section {
         field("version", Kind::Text(VERSION), "The Kubernetes version as a quoted string, e.g. \"1.34\" (YAML reads 1.30 as the number 1.3).")
             .default(DefaultValue::Str(DEFAULT_VERSION)),
         field("tags", TAGS, "Tags copied onto every resource eksform creates."),
+        field("deletionProtection", Kind::Bool, "Refuse to destroy the cluster, and refuse any plan that would delete or replace the cluster or its VPC.")
+            .default(DefaultValue::Bool(false)),
     ],
 };
 

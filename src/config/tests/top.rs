@@ -257,8 +257,8 @@ fn bad_bytes_become_diagnostics() {
 #[test]
 fn the_fields_eksform_reads_are_eksctls_own() {
     use crate::config::{schema, table};
-    // eksform's one extension, in two places.
-    let extensions = ["loadBalancers"];
+    // eksform's extensions: loadBalancers (in two places) and metadata.deletionProtection.
+    let extensions = ["loadBalancers", "deletionProtection"];
     let eksctl_sections: Vec<_> = table::sections()
         .into_iter()
         .filter(|s| !s.eksctl.is_empty())
@@ -276,6 +276,23 @@ fn the_fields_eksform_reads_are_eksctls_own() {
         }
     }
     assert!(schema::object("NoSuchObject").is_none());
+}
+
+#[test]
+fn deletion_protection_is_read_and_defaults_to_off() {
+    let sample = include_str!("../../../specs/review-apps.yaml");
+    let off = load_bytes("t.yaml", sample.as_bytes()).expect("sample loads");
+    assert!(!off.spec.deletion_protection);
+    let on = sample.replacen("metadata:\n", "metadata:\n  deletionProtection: true\n", 1);
+    assert_ne!(on, sample, "the sample has a metadata block");
+    let on = load_bytes("t.yaml", on.as_bytes()).expect("protected sample loads");
+    assert!(on.spec.deletion_protection);
+    let bad = sample.replacen("metadata:\n", "metadata:\n  deletionProtection: maybe\n", 1);
+    let err = load_bytes("t.yaml", bad.as_bytes()).expect_err("not a boolean");
+    assert!(
+        err.to_string().contains("metadata.deletionProtection"),
+        "{err}"
+    );
 }
 
 /// Every broken variant of a real config: the loader answers, with positions inside the file.

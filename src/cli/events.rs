@@ -1,0 +1,251 @@
+//! How apply and destroy report a run: the executor's events as text lines or, with `--json`,
+//! one JSON object per line for CI logs; the final summary; Ctrl-C (first: start nothing new,
+//! second: exit at once); and `--timeout` durations. It only renders and signals: what runs
+//! and in which order is the executor's business.
+
+use super::output::{print_event, print_report, style};
+use crate::apply::{Event, Options, Report, execute};
+use crate::aws::Provider;
+use crate::live::LiveState;
+use crate::plan::Plan;
+use crate::render;
+use serde_json::{Value, json};
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// What the user asked for on the command line, shared by apply and destroy.
+#[derive(Debug, Clone)]
+pub struct RunFlags {
+    pub parallelism: usize,
+    pub timeout: Option<Duration>,
+    pub json: bool,
+}
+
+impl RunFlags {
+    /// Executor options with a fresh cancellation flag.
+    pub fn options(&self) -> Options {
+        Options {
+            parallelism: self.parallelism,
+            timeout: self.timeout,
+            ..Options::default()
+        }
+    }
+}
+
+/// Shows the plan: as text, or as one `plan` JSON line.
+pub fn show_plan(plan: &Plan, json: bool) {
+    if json {
+        println!("{}", plan_line(plan));
+    } else {
+        print!("{}", render::text(plan, style()));
+    }
+}
+
+/// Runs the plan with Ctrl-C handling, rendering events and the summary as asked. Returns the
+/// report and whether the user interrupted the run.
+pub async fn run<P: Provider>(
+    provider: &P,
+    plan: &Plan,
+    live: LiveState,
+    flags: &RunFlags,
+    what: &str,
+) -> (Report, bool) {
+    let opts = flags.options();
+    let watcher = watch_ctrl_c(opts.cancel.clone());
+    let on_event: &(dyn Fn(&Event) + Sync) = if flags.json {
+        &print_json_event
+    } else {
+        &print_event
+    };
+    let report = execute(provider, plan, live, &opts, on_event).await;
+    watcher.abort();
+    let cancelled = opts.cancel.load(Ordering::SeqCst);
+    if flags.json {
+        println!("{}", summary_line(&report, cancelled));
+    } else {
+        if cancelled {
+            println!("\n{what} interrupted.");
+        }
+        print_report(&report, what);
+    }
+    (report, cancelled)
+}
+
+/// Parses `90s`, `30m`, `2h`, `1h30m` or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("invalid duration {text:?}: use e.g. 90s, 30m, 2h or 1h30m");
+    if let Ok(secs) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let mut total = 0u64;
+    let mut digits = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            _ => return Err(bad()),
+        };
+        let n: u64 = digits.parse().map_err(|_| bad())?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(bad)?;
+        digits.clear();
+    }
+    if !digits.is_empty() || total == 0 {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(total))
+}
+
+/// The `{"event":"plan", ...}` line printed instead of the text plan in `--json` mode.
+pub fn plan_line(plan: &Plan) -> String {
+    let plan = serde_json::to_value(plan).expect("a plan always serializes");
+    json!({"event": "plan", "plan": plan}).to_string()
+}
+
+/// One event as a JSON line: the resource type is the address's prefix (`vpc.main` -> `vpc`).
+pub fn event_line(e: &Event) -> String {
+    let (name, address, step, elapsed, id, error) = match e {
+        Event::Started { address, step } => ("start", address, step, None, None, None),
+        Event::Progress {
+            address,
+            step,
+            elapsed,
+        } => ("progress", address, step, Some(elapsed), None, None),
+        Event::Done {
+            address,
+            step,
+            id,
+            elapsed,
+        } => ("done", address, step, Some(elapsed), id.as_deref(), None),
+        Event::Failed {
+            address,
+            step,
+            error,
+            elapsed,
+        } => ("failed", address, step, Some(elapsed), None, Some(error)),
+    };
+    let mut v = json!({
+        "event": name,
+        "address": address,
+        "type": address.split('.').next().unwrap_or(address),
+        "step": step.as_str(),
+        "elapsed_ms": elapsed.map_or(0, |d| d.as_millis() as u64),
+        "id": id,
+    });
+    if let Some(err) = error {
+        v["code"] = json!(err.code);
+        v["message"] = json!(err.message);
+        v["hint"] = json!(err.hint);
+    }
+    v.to_string()
+}
+
+/// The final `{"event":"summary", ...}` line.
+pub fn summary_line(r: &Report, cancelled: bool) -> String {
+    let failed: Vec<Value> = r
+        .failed
+        .iter()
+        .map(|(address, e)| {
+            json!({"address": address, "code": e.code, "message": e.message, "hint": e.hint})
+        })
+        .collect();
+    json!({
+        "event": "summary",
+        "done": r.done,
+        "failed": failed,
+        "not_started": r.not_started,
+        "cancelled": cancelled,
+    })
+    .to_string()
+}
+
+/// Prints one event line on stdout (flushed, so CI logs show it as it happens).
+pub fn print_json_event(e: &Event) {
+    let mut out = std::io::stdout().lock();
+    // A closed stdout must not kill the run mid-change; the summary still decides the exit code.
+    let _ = writeln!(out, "{}", event_line(e));
+    let _ = out.flush();
+}
+
+/// Watches for Ctrl-C while the executor runs: the first sets `cancel` (nothing new starts,
+/// running changes finish), the second exits at once with 130. Abort the handle when done.
+pub fn watch_ctrl_c(cancel: Arc<AtomicBool>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        cancel.store(true, Ordering::SeqCst);
+        eprintln!(
+            "interrupted: starting nothing new, waiting for running changes (Ctrl-C again to exit now)"
+        );
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("interrupted again: exiting now; run the same command again to resume");
+            std::process::exit(130);
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apply::Step;
+    use crate::aws::AwsError;
+
+    #[test]
+    fn durations_parse_units_and_reject_garbage() {
+        assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        for bad in ["", "m", "10x", "5m3", "0s"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn failed_events_carry_code_hint_type_and_elapsed() {
+        let mut error = AwsError::local("EC2", "CreateVpc", "VpcLimitExceeded", "too many");
+        error.hint = Some("ask for more".into());
+        let line = event_line(&Event::Failed {
+            address: "vpc.main".into(),
+            step: Step::Create,
+            error,
+            elapsed: Duration::from_millis(1500),
+        });
+        let v: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["event"], "failed");
+        assert_eq!(v["type"], "vpc");
+        assert_eq!(v["step"], "create");
+        assert_eq!(v["elapsed_ms"], 1500);
+        assert_eq!(v["code"], "VpcLimitExceeded");
+        assert_eq!(v["hint"], "ask for more");
+    }
+
+    #[test]
+    fn summary_lists_done_failed_and_not_started() {
+        let report = Report {
+            done: vec!["vpc.main".into()],
+            failed: vec![(
+                "subnet.public-a".into(),
+                AwsError::local("EC2", "CreateSubnet", "InvalidParameterValue", "bad cidr"),
+            )],
+            not_started: vec!["route_table.public".into()],
+            ..Report::default()
+        };
+        let v: Value = serde_json::from_str(&summary_line(&report, true)).unwrap();
+        assert_eq!(v["done"], json!(["vpc.main"]));
+        assert_eq!(v["failed"][0]["code"], "InvalidParameterValue");
+        assert_eq!(v["failed"][0]["address"], "subnet.public-a");
+        assert_eq!(v["not_started"], json!(["route_table.public"]));
+        assert_eq!(v["cancelled"], true);
+    }
+}

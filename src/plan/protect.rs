@@ -1,0 +1,108 @@
+//! `metadata.deletionProtection`: which changes of a plan it forbids (deleting or replacing the
+//! cluster or the VPC). Pure: it judges a plan and leaves refusing and printing to the caller.
+
+use super::{Action, Change, Plan};
+use crate::model::Kind;
+
+/// The changes deletion protection forbids, in plan order.
+pub fn protected_changes(plan: &Plan) -> Vec<&Change> {
+    plan.changes
+        .iter()
+        .filter(|c| matches!(c.kind, Kind::Cluster | Kind::Vpc))
+        .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
+        .collect()
+}
+
+/// The refusal for a protected plan, naming the setting and each forbidden change; `None` when
+/// the plan may run.
+pub fn check_deletion_protection(plan: &Plan, protected: bool) -> Option<String> {
+    let forbidden = protected_changes(plan);
+    if !protected || forbidden.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = forbidden
+        .iter()
+        .map(|c| {
+            let verb = if c.action == Action::Delete {
+                "delete"
+            } else {
+                "replace"
+            };
+            format!("{verb} {}", c.address)
+        })
+        .collect();
+    Some(format!(
+        "cluster \"{}\": metadata.deletionProtection is true and the plan would {}\n  hint: change the config so the cluster and VPC are kept, or set metadata.deletionProtection: false first",
+        plan.cluster,
+        list.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Reason;
+
+    fn change(address: &str, kind: Kind, action: Action) -> Change {
+        Change {
+            address: address.into(),
+            kind,
+            action,
+            reason: Reason::NotInConfig,
+            id: None,
+            fields: vec![],
+            replace_order: None,
+            replaced_because: None,
+            depends_on: vec![],
+            desired: Default::default(),
+            applied: None,
+        }
+    }
+
+    fn plan_of(changes: Vec<Change>) -> Plan {
+        Plan {
+            cluster: "prod".into(),
+            region: "us-east-1".into(),
+            summary: Default::default(),
+            changes,
+            used_as_is: vec![],
+            format_version: 1,
+        }
+    }
+
+    #[test]
+    fn deleting_or_replacing_the_cluster_or_vpc_is_forbidden() {
+        let p = plan_of(vec![
+            change("vpc.main", Kind::Vpc, Action::Replace),
+            change("subnet.public-a", Kind::Subnet, Action::Delete),
+            change("cluster.main", Kind::Cluster, Action::Delete),
+        ]);
+        let forbidden: Vec<&str> = protected_changes(&p)
+            .iter()
+            .map(|c| c.address.as_str())
+            .collect();
+        assert_eq!(forbidden, ["vpc.main", "cluster.main"]);
+        let msg = check_deletion_protection(&p, true).expect("refused");
+        assert!(msg.contains("metadata.deletionProtection"), "{msg}");
+        assert!(msg.contains("replace vpc.main"), "{msg}");
+        assert!(msg.contains("delete cluster.main"), "{msg}");
+        assert!(!msg.contains("subnet"), "{msg}");
+    }
+
+    #[test]
+    fn other_changes_and_unprotected_configs_pass() {
+        let p = plan_of(vec![
+            change("vpc.main", Kind::Vpc, Action::Update),
+            change("cluster.main", Kind::Cluster, Action::Create),
+            change("subnet.public-a", Kind::Subnet, Action::Replace),
+            change(
+                "autoscaling_group.web",
+                Kind::AutoscalingGroup,
+                Action::Delete,
+            ),
+        ]);
+        assert_eq!(check_deletion_protection(&p, true), None);
+        let p = plan_of(vec![change("vpc.main", Kind::Vpc, Action::Delete)]);
+        assert_eq!(check_deletion_protection(&p, false), None);
+    }
+}

@@ -1,0 +1,205 @@
+//! Apply and destroy under injected faults, through the fault-injection proxy in front of moto:
+//! throttling and 5xx must be retried to convergence, a kill -9 at any point must leave
+//! something the next apply completes without duplicates, and destroy must leave nothing tagged.
+
+mod common;
+
+use common::Moto;
+use common::census::{self, Census};
+use common::proxy::{Counts, Faults, Proxy, wait_until};
+use common::run::{self, output_text, path_str};
+use common::sdk::Clients;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+const CLUSTER: &str = "review-apps";
+
+fn spec() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("specs/review-apps.yaml")
+}
+
+fn flaky(seed: u64) -> Faults {
+    Faults {
+        throttle_pct: 30,
+        error_pct: 10,
+        seed,
+        ..Faults::default()
+    }
+}
+
+/// Runs eksform through the proxy and returns (exit code, output).
+fn through(proxy: &Proxy, args: &[&str]) -> (Option<i32>, String) {
+    let out = proxy.eksform(args).output().expect("run eksform");
+    (out.status.code(), output_text(&out))
+}
+
+/// The addresses the config wants: every change of the plan, whatever its action.
+fn addresses(moto: &Moto, file: &Path) -> BTreeSet<String> {
+    let plan = run::plan_json(moto, file);
+    plan["changes"]
+        .as_array()
+        .expect("changes[]")
+        .iter()
+        .map(|c| c["address"].as_str().expect("address").to_string())
+        .collect()
+}
+
+/// Exactly one tagged resource per address of the plan, and nothing tagged that is not in it.
+/// moto keeps no tags on security group rules, so rules are counted per eksform group instead:
+/// EC2 refuses a duplicate rule, so the count is what can go wrong.
+async fn assert_exactly_one_each(moto: &Moto, file: &Path) {
+    let found = census::tagged(moto, CLUSTER).await;
+    assert!(
+        census::duplicates(&found).is_empty(),
+        "duplicates: {:#?}",
+        census::duplicates(&found)
+    );
+    let (rules, wanted): (BTreeSet<String>, BTreeSet<String>) = addresses(moto, file)
+        .into_iter()
+        .partition(|a| a.starts_with("security_group_rule."));
+    let tagged: BTreeSet<String> = found.keys().cloned().collect();
+    assert_eq!(tagged, wanted, "tagged resources differ from the config's");
+    let clients = Clients::new(moto).await;
+    let mut live = 0;
+    for group in found.keys().filter(|a| a.starts_with("security_group.")) {
+        live += clients.rules(&clients.group_id(group).await).await.len();
+    }
+    assert_eq!(live, rules.len(), "security group rules: {rules:#?}");
+}
+
+fn show(counts: &Counts) -> String {
+    format!(
+        "calls {} (forwarded {}, throttled {}, 5xx {}, dropped {}), max concurrency {}\n{:?}",
+        counts.calls,
+        counts.forwarded,
+        counts.throttled,
+        counts.errors,
+        counts.dropped,
+        counts.max_concurrency,
+        counts.per_op
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_converges_through_throttling_and_server_errors() {
+    let moto = Moto::start();
+    let seed = std::env::var("EKSFORM_FAULT_SEED").map_or(7, |s| s.parse().expect("a number"));
+    let proxy = Proxy::start(&moto, flaky(seed));
+    let file = spec();
+    let (code, text) = through(&proxy, &["apply", "-f", path_str(&file), "--auto-approve"]);
+    let counts = proxy.counts();
+    assert_eq!(code, Some(0), "{}\n{text}", show(&counts));
+    // The faults really happened, on more than a handful of calls.
+    assert!(
+        counts.throttled >= 5 && counts.errors >= 2,
+        "{}",
+        show(&counts)
+    );
+    eprintln!("{}", show(&counts));
+
+    proxy.set_faults(Faults::default());
+    let (code, text) = through(
+        &proxy,
+        &["plan", "-f", path_str(&file), "--detailed-exitcode"],
+    );
+    assert_eq!(code, Some(0), "the plan must be empty:\n{text}");
+    assert_exactly_one_each(&moto, &file).await;
+}
+
+/// Starts an apply through a proxy that stops answering after `n` calls, kills it with
+/// SIGKILL once it is stuck there, applies again straight to moto, and checks the result.
+async fn killed_after(n: usize) {
+    let moto = Moto::start();
+    let proxy = Proxy::start(&moto, Faults::default());
+    proxy.kill_after(n);
+    let file = spec();
+    let mut child = proxy
+        .eksform(&["apply", "-f", path_str(&file), "--auto-approve"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start eksform");
+    let stuck = wait_until(Duration::from_secs(120), || {
+        proxy.tripped() || child.try_wait().ok().flatten().is_some()
+    });
+    // Std's kill is SIGKILL on unix: no handler runs, as with kill -9.
+    child.kill().expect("kill eksform");
+    let status = child.wait().expect("reap eksform");
+    assert!(
+        stuck && proxy.tripped(),
+        "apply ended ({status:?}) before making {n} calls: {}",
+        show(&proxy.counts())
+    );
+    drop(proxy);
+
+    // The killed run's lock lease is still current; a dead holder is what force-unlock is for.
+    run::expect_exit(&moto, &["force-unlock", "-f", path_str(&file)], 0);
+    run::apply(&moto, &file);
+    run::assert_no_changes(&moto, &file);
+    assert_exactly_one_each(&moto, &file).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_after_5_calls_the_next_apply_converges_without_duplicates() {
+    killed_after(5).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_after_15_calls_the_next_apply_converges_without_duplicates() {
+    killed_after(15).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_after_30_calls_the_next_apply_converges_without_duplicates() {
+    killed_after(30).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_after_45_calls_the_next_apply_converges_without_duplicates() {
+    killed_after(45).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_after_80_calls_the_next_apply_converges_without_duplicates() {
+    killed_after(80).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_after_120_calls_the_next_apply_converges_without_duplicates() {
+    killed_after(120).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn destroy_through_faults_leaves_nothing_tagged() {
+    let moto = Moto::start();
+    let file = spec();
+    run::apply(&moto, &file);
+    let before = census::tagged(&moto, CLUSTER).await;
+    assert!(
+        before.len() > 20,
+        "the apply created too little: {before:#?}"
+    );
+
+    let proxy = Proxy::start(
+        &moto,
+        Faults {
+            drop_pct: 5,
+            ..flaky(11)
+        },
+    );
+    let (code, text) = through(
+        &proxy,
+        &["destroy", "-f", path_str(&file), "--auto-approve"],
+    );
+    let counts = proxy.counts();
+    assert_eq!(code, Some(0), "{}\n{text}", show(&counts));
+    assert!(
+        counts.throttled + counts.errors + counts.dropped > 0,
+        "{}",
+        show(&counts)
+    );
+    let left: Census = census::tagged(&moto, CLUSTER).await;
+    assert!(left.is_empty(), "left after destroy: {left:#?}");
+}
