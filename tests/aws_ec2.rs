@@ -5,7 +5,7 @@
 mod common;
 
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
-use eksform::aws::ec2::{Ec2, Timeouts};
+use eksform::aws::ec2::Ec2;
 use eksform::aws::{ErrorKind, ResolvedResource};
 use eksform::live::LiveResource;
 use eksform::model::{External, Kind, Props};
@@ -25,11 +25,7 @@ struct Fixture {
 async fn fixture() -> Fixture {
     let moto = common::Moto::start();
     let conf = moto.sdk_config(REGION).await;
-    let ec2 = Ec2::new(&conf).with_timeouts(Timeouts {
-        available: Duration::from_secs(30),
-        nat_gateway: Duration::from_secs(60),
-        in_use: Duration::from_secs(2),
-    });
+    let ec2 = Ec2::new(&conf);
     Fixture {
         _moto: moto,
         conf,
@@ -500,8 +496,11 @@ async fn deletes_in_reverse_order_leave_nothing_tagged() {
     let f = fixture().await;
     let n = build_network(&f).await;
     f.create(&cluster_api(&n, "")).await;
-    // A VPC still holding subnets is refused as in use, within the retry timeout.
-    let busy = f.ec2.delete(&n.vpc).await.unwrap_err();
+    // A VPC still holding subnets is refused as in use once the change's deadline has passed.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    let busy = eksform::aws::with_deadline(Some(deadline), f.ec2.delete(&n.vpc))
+        .await
+        .unwrap_err();
     assert_eq!(busy.kind, ErrorKind::InUse, "{busy}");
     let live = f.read().await;
     let order = [

@@ -203,3 +203,125 @@ async fn destroy_through_faults_leaves_nothing_tagged() {
     let left: Census = census::tagged(&moto, CLUSTER).await;
     assert!(left.is_empty(), "left after destroy: {left:#?}");
 }
+
+/// Starts `eksform ARGS` through the proxy without waiting for it.
+fn spawn(proxy: &Proxy, args: &[&str]) -> std::process::Child {
+    proxy
+        .eksform(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start eksform")
+}
+
+fn finish(child: std::process::Child) -> (Option<i32>, String) {
+    let out = child.wait_with_output().expect("wait for eksform");
+    (out.status.code(), output_text(&out))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn of_two_applies_started_together_exactly_one_proceeds() {
+    let moto = Moto::start();
+    // Latency keeps the winner's apply running for seconds, long after the loser asked.
+    let proxy = Proxy::start(
+        &moto,
+        Faults {
+            latency_ms: 20,
+            ..Faults::default()
+        },
+    );
+    let file = spec();
+    let args = ["apply", "-f", path_str(&file), "--auto-approve"];
+    let (a, b) = (spawn(&proxy, &args), spawn(&proxy, &args));
+    let results = [finish(a), finish(b)];
+    let winners: Vec<&String> = results
+        .iter()
+        .filter(|(code, _)| *code == Some(0))
+        .map(|(_, out)| out)
+        .collect();
+    let losers: Vec<&String> = results
+        .iter()
+        .filter(|(code, _)| *code == Some(1))
+        .map(|(_, out)| out)
+        .collect();
+    assert_eq!((winners.len(), losers.len()), (1, 1), "{results:#?}");
+    assert!(winners[0].contains("Apply complete"), "{}", winners[0]);
+    let loser = losers[0];
+    assert!(
+        loser.contains("cluster \"review-apps\" is locked by"),
+        "{loser}"
+    );
+    assert!(loser.contains("(pid "), "the holder is named: {loser}");
+    assert!(!loser.contains("Apply complete"), "{loser}");
+    assert_exactly_one_each(&moto, &file).await;
+    run::assert_no_changes(&moto, &file);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_apply_that_waits_for_the_lock_runs_after_the_other_and_finds_nothing_to_do() {
+    let moto = Moto::start();
+    let proxy = Proxy::start(
+        &moto,
+        Faults {
+            latency_ms: 20,
+            ..Faults::default()
+        },
+    );
+    let file = spec();
+    let first = spawn(&proxy, &["apply", "-f", path_str(&file), "--auto-approve"]);
+    // The second starts once the first holds the lock (its first EC2 reads are under way).
+    assert!(wait_until(Duration::from_secs(60), || {
+        proxy
+            .counts()
+            .per_op
+            .keys()
+            .any(|op| op.starts_with("ec2:Describe"))
+    }));
+    let second = spawn(
+        &proxy,
+        &[
+            "apply",
+            "-f",
+            path_str(&file),
+            "--auto-approve",
+            "--lock-timeout",
+            "5m",
+        ],
+    );
+    let (code1, out1) = finish(first);
+    let (code2, out2) = finish(second);
+    assert_eq!(code1, Some(0), "{out1}");
+    assert_eq!(code2, Some(0), "{out2}");
+    assert!(out2.contains("waiting up to 300s"), "{out2}");
+    assert!(out2.contains("No changes"), "{out2}");
+    assert_exactly_one_each(&moto, &file).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn creates_whose_answer_was_lost_are_adopted_not_made_twice() {
+    let moto = Moto::start();
+    // EC2 has no idempotency token for these: a blind resend would make a second resource.
+    let proxy = Proxy::start(
+        &moto,
+        Faults {
+            lose_first: &[
+                "ec2:CreateVpc",
+                "ec2:CreateSubnet",
+                "ec2:CreateInternetGateway",
+                "ec2:AllocateAddress",
+            ],
+            ..Faults::default()
+        },
+    );
+    let file = spec();
+    let (code, out) = through(&proxy, &["apply", "-f", path_str(&file), "--auto-approve"]);
+    let counts = proxy.counts();
+    assert_eq!(code, Some(0), "{out}\n{}", show(&counts));
+    assert_eq!(counts.lost, 4, "{}", show(&counts));
+    assert_eq!(
+        counts.per_op["ec2:CreateVpc"], 1,
+        "the lost VPC was found, not made again"
+    );
+    assert_exactly_one_each(&moto, &file).await;
+    run::assert_no_changes(&moto, &file);
+}

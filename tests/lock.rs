@@ -220,6 +220,42 @@ async fn a_run_whose_lock_was_forced_away_notices_it() {
     assert!(!held.release().await.unwrap());
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_that_cannot_renew_before_its_lease_ends_counts_the_lock_as_lost() {
+    let moto = Moto::start();
+    let store = store(&moto).await;
+    let warnings = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = warnings.clone();
+    let warn: Warn = Arc::new(move |m| sink.lock().unwrap().push(m));
+    let held = lock::acquire(
+        store,
+        "us-east-1",
+        "review-apps",
+        "cluster.yaml",
+        &short(Duration::ZERO),
+        |_| {},
+        warn,
+    )
+    .await
+    .unwrap();
+    // The endpoint goes away: renewals fail, and after the 2 s lease another run could take it.
+    drop(moto);
+    let start = Instant::now();
+    while !held.lost() && start.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(held.lost(), "still held after {:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "not before the lease ran out"
+    );
+    let warnings = warnings.lock().unwrap();
+    assert!(
+        warnings.iter().any(|w| w.contains("lease ran out")),
+        "{warnings:#?}"
+    );
+}
+
 #[tokio::test]
 async fn apply_and_destroy_refuse_a_locked_cluster_and_force_unlock_frees_it() {
     let moto = Moto::start();

@@ -3,7 +3,8 @@
 //! what failed and what never started. Once the caller cancels (Ctrl-C), nothing new starts;
 //! what runs finishes. It decides nothing about output: callers render its events.
 
-use crate::aws::{AwsError, Provider, ResolvedResource};
+use crate::aws::timeouts::{Op, Timeouts};
+use crate::aws::{AwsError, Provider, ResolvedResource, with_deadline};
 use crate::live::{LiveResource, LiveState};
 use crate::model::{Kind, TAG_APPLIED};
 use crate::plan::{Action, Change, Plan, ReplaceOrder, resolve};
@@ -20,8 +21,9 @@ pub struct Options {
     pub parallelism: usize,
     /// Set by the caller (on Ctrl-C) to start nothing new; running changes still finish.
     pub cancel: Arc<AtomicBool>,
-    /// The most one change may take, waits included; past it the change fails with `Timeout`.
-    pub timeout: Option<Duration>,
+    /// The most one change may take, waits included, per resource type; past it the change
+    /// fails with `Timeout`.
+    pub timeouts: Timeouts,
     /// How often a running change reports `Progress`.
     pub progress_every: Duration,
 }
@@ -31,7 +33,7 @@ impl Default for Options {
         Options {
             parallelism: 10,
             cancel: Arc::new(AtomicBool::new(false)),
-            timeout: None,
+            timeouts: Timeouts::default(),
             progress_every: Duration::from_secs(10),
         }
     }
@@ -79,6 +81,14 @@ pub enum Step {
 }
 
 impl Step {
+    fn op(self) -> Op {
+        match self {
+            Step::Create => Op::Create,
+            Step::Update => Op::Update,
+            Step::Destroy => Op::Delete,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Step::Create => "create",
@@ -284,6 +294,8 @@ async fn run_task<P: Provider>(
         step,
     });
     let start = Instant::now();
+    let limit = opts.timeouts.limit(t.change.kind, step.op());
+    let deadline = tokio::time::Instant::now() + limit;
     // Throttling and 5xx that outlast the SDK's own retries are retried here, the whole step
     // again: creates are idempotent (client tokens, adoption of our own tagged resources).
     let work = crate::aws::retry::transient(|| async {
@@ -295,7 +307,8 @@ async fn run_task<P: Provider>(
             Step::Update => update(provider, t.change, state).await.map(Some),
         }
     });
-    let result = with_progress(work, &address, step, opts, on_event).await;
+    let work = with_deadline(Some(deadline), work);
+    let result = with_progress(work, &address, step, (deadline, limit), opts, on_event).await;
     let elapsed = start.elapsed();
     match result {
         Ok(id) => {
@@ -319,17 +332,17 @@ async fn run_task<P: Provider>(
     }
 }
 
-/// Runs one change, reporting progress while it runs and failing it with `Timeout` once it
-/// has run longer than `opts.timeout` (dropping the future abandons the call in flight).
+/// Runs one change, reporting progress while it runs and failing it with `Timeout` at its
+/// deadline (dropping the future abandons the call in flight).
 async fn with_progress<T>(
     work: impl Future<Output = Result<T, AwsError>>,
     address: &str,
     step: Step,
+    (deadline, limit): (tokio::time::Instant, Duration),
     opts: &Options,
     on_event: &(dyn Fn(&Event) + Sync),
 ) -> Result<T, AwsError> {
     let start = Instant::now();
-    let deadline = opts.timeout.map(|t| tokio::time::Instant::now() + t);
     let every = opts.progress_every.max(Duration::from_millis(1));
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     tokio::pin!(work);
@@ -341,21 +354,12 @@ async fn with_progress<T>(
                 step,
                 elapsed: start.elapsed(),
             }),
-            () = sleep_until(deadline) => return Err(timed_out(address, step, opts)),
+            () = tokio::time::sleep_until(deadline) => return Err(timed_out(address, step, limit)),
         }
     }
 }
 
-/// Never returns without a deadline.
-async fn sleep_until(deadline: Option<tokio::time::Instant>) {
-    match deadline {
-        Some(d) => tokio::time::sleep_until(d).await,
-        None => std::future::pending().await,
-    }
-}
-
-fn timed_out(address: &str, step: Step, opts: &Options) -> AwsError {
-    let limit = opts.timeout.unwrap_or_default();
+fn timed_out(address: &str, step: Step, limit: Duration) -> AwsError {
     let mut e = AwsError::local(
         "eksform",
         "apply",
@@ -367,7 +371,7 @@ fn timed_out(address: &str, step: Step, opts: &Options) -> AwsError {
         ),
     );
     e.hint = Some(
-        "raise --timeout, or check the resource in the AWS console; running again resumes".into(),
+        "raise --timeout (for all, or TYPE=DURATION for one resource type), or check the resource in the AWS console; running again resumes".into(),
     );
     e
 }

@@ -142,9 +142,15 @@ impl Lock {
         &self.holder
     }
 
-    /// True once a renewal found the lock taken over or force-unlocked.
+    /// True once a renewal found the lock taken over or force-unlocked, or could not renew it
+    /// before its lease ran out.
     pub fn lost(&self) -> bool {
         self.lost.load(Ordering::SeqCst)
+    }
+
+    /// The flag behind `lost`, for a caller that must stop its work when the lock goes.
+    pub fn lost_flag(&self) -> Arc<AtomicBool> {
+        self.lost.clone()
     }
 
     /// Stops renewing and deletes the lock if it is still ours; false when it no longer was.
@@ -169,15 +175,24 @@ async fn renew_loop(
     lost: Arc<AtomicBool>,
     warn: Warn,
 ) {
+    let mut valid_until = now_secs() + policy.lease.as_secs();
     loop {
         tokio::time::sleep(policy.renew_every).await;
         let until = now_secs() + policy.lease.as_secs();
         match store.renew(&key, &token, until).await {
-            Ok(true) => {}
+            Ok(true) => valid_until = until,
             Ok(false) => {
                 lost.store(true, Ordering::SeqCst);
                 warn(format!(
                     "lock \"{key}\" is no longer held by this run (force-unlocked or its lease lapsed and another run took it)"
+                ));
+                return;
+            }
+            // Past the lease another run may have taken the lock: this one must stop.
+            Err(e) if now_secs() >= valid_until => {
+                lost.store(true, Ordering::SeqCst);
+                warn(format!(
+                    "lock \"{key}\": the lease ran out while renewal kept failing: {e}"
                 ));
                 return;
             }

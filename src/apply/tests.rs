@@ -1,6 +1,7 @@
 //! The executor against a fake provider: order, concurrency, failure handling, state.
 
 use super::executor::{Event, Options, execute};
+use crate::aws::timeouts::Timeouts;
 use crate::aws::{AwsError, Provider, ResolvedResource};
 use crate::live::{LiveResource, LiveState};
 use crate::model::{Desired, External, Kind, Resource, ref_id};
@@ -15,6 +16,8 @@ struct Fake {
     fail: BTreeSet<String>,
     running: Mutex<usize>,
     max_running: Mutex<usize>,
+    /// What each create saw as the time its waiters may still take.
+    budgets: Mutex<Vec<(String, Duration)>>,
 }
 
 impl Fake {
@@ -45,6 +48,11 @@ impl Provider for Fake {
         Ok(LiveState::default())
     }
     async fn create(&self, _: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+        let budget = crate::aws::budget(Duration::from_secs(1_000_000));
+        self.budgets
+            .lock()
+            .unwrap()
+            .push((r.address.clone(), budget));
         self.step(format!("create {}", r.address), &r.address)
             .await?;
         Ok(LiveResource {
@@ -266,7 +274,10 @@ async fn a_change_past_the_timeout_fails_with_timeout_naming_the_resource() {
     let fake = Fake::default();
     let p = plan(&network(), &LiveState::default());
     let opts = Options {
-        timeout: Some(Duration::from_millis(5)),
+        timeouts: Timeouts {
+            all: Some(Duration::from_millis(5)),
+            ..Timeouts::default()
+        },
         ..Options::default()
     };
     let report = execute(&fake, &p, LiveState::default(), &opts, &|_: &Event| {}).await;
@@ -277,6 +288,45 @@ async fn a_change_past_the_timeout_fails_with_timeout_naming_the_resource() {
     assert!(error.message.contains("vpc.main"));
     assert!(error.hint.is_some());
     assert_eq!(report.not_started.len(), 4);
+}
+
+#[tokio::test]
+async fn each_change_gets_its_types_limit_and_its_waiters_see_it() {
+    let fake = Fake::default();
+    let p = plan(&network(), &LiveState::default());
+    let mut timeouts = Timeouts::default();
+    timeouts
+        .per_kind
+        .insert(Kind::Subnet, Duration::from_millis(10));
+    timeouts
+        .per_kind
+        .insert(Kind::Vpc, Duration::from_secs(7200));
+    let opts = Options {
+        timeouts,
+        ..Options::default()
+    };
+    let report = execute(&fake, &p, LiveState::default(), &opts, &|_: &Event| {}).await;
+    assert_eq!(report.done, ["vpc.main"]);
+    let failed: Vec<&str> = report.failed.iter().map(|(a, _)| a.as_str()).collect();
+    assert!(
+        failed.iter().all(|a| a.starts_with("subnet.")),
+        "{failed:?}"
+    );
+    assert!(report.failed.iter().all(|(_, e)| e.code == "Timeout"));
+    let budgets = fake.budgets.lock().unwrap();
+    let of = |a: &str| budgets.iter().find(|(x, _)| x == a).map(|(_, d)| *d);
+    let vpc = of("vpc.main").unwrap();
+    assert!(
+        vpc > Duration::from_secs(7000) && vpc <= Duration::from_secs(7200),
+        "{vpc:?}"
+    );
+    // Under the one-second floor the waiters keep, whatever is left of 10 ms.
+    let subnet = budgets
+        .iter()
+        .find(|(a, _)| a.starts_with("subnet."))
+        .unwrap()
+        .1;
+    assert_eq!(subnet, Duration::from_secs(1));
 }
 
 #[tokio::test]

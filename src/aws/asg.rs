@@ -1,22 +1,25 @@
 //! Auto Scaling groups of self-managed node groups: created from the launch template's latest
-//! version, tagged (tags propagate to the instances) and registered in target groups; read with
-//! a tag filter; sizes, subnets, launch template, target groups and tags change in place. The
-//! desired capacity is only set when asked, since autoscalers own it after creation.
+//! version, tagged (tags propagate to the instances), registered in target groups and done only
+//! once `min_size` instances are InService (also after a size change); read with a tag filter;
+//! sizes, subnets, launch template, target groups and tags change in place. The desired
+//! capacity is only set when asked, since autoscalers own it after creation.
 
 use super::support::{self, Fields, not_found_ok};
+use super::timeouts::{self, Op};
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props, TAG_CLUSTER};
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::client::Waiters;
-use aws_sdk_autoscaling::types::{AutoScalingGroup, Filter, LaunchTemplateSpecification, Tag};
+use aws_sdk_autoscaling::types::{
+    AutoScalingGroup, Filter, LaunchTemplateSpecification, LifecycleState, Tag,
+};
+use aws_smithy_runtime_api::client::waiters::error::WaiterError;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 const SERVICE: &str = "AutoScaling";
-/// Force-deleting a group terminates its instances first, which takes a few minutes.
-const DELETE_TIMEOUT: Duration = Duration::from_secs(20 * 60);
 /// The version an instance launches from: the newest, so a launch template update reaches new
 /// instances without touching the group.
 const LAUNCH_TEMPLATE_VERSION: &str = "$Latest";
@@ -116,13 +119,17 @@ impl Asg {
             .await
             .map_err(|e| AwsError::from_sdk(SERVICE, "CreateAutoScalingGroup", e));
         if let Err(e) = sent {
-            // A retry after a crash finds the group it created itself: that is not an error.
+            // A retry after a crash finds the group it created itself: that is not an error,
+            // though its instances may still be on their way.
             let existing = self.describe(name).await?.and_then(|g| live(cluster, &g));
-            return match existing {
-                Some(l) if e.code == "AlreadyExists" && l.address == r.address => Ok(l),
-                _ => Err(e),
-            };
+            match existing {
+                Some(l) if e.code == "AlreadyExists" && l.address == r.address => {}
+                _ => return Err(e),
+            }
         }
+        let min = f.int32("min_size")?;
+        self.wait_in_service(name, &r.address, min, Op::Create)
+            .await?;
         self.reread(cluster, name, "CreateAutoScalingGroup").await
     }
 
@@ -147,6 +154,14 @@ impl Asg {
         }
         if fields.iter().any(|x| GROUP_FIELDS.contains(&x.as_str())) {
             self.update_group(name, &f, fields).await?;
+        }
+        if fields
+            .iter()
+            .any(|x| x == "min_size" || x == "desired_capacity")
+        {
+            let min = f.int32("min_size")?;
+            self.wait_in_service(name, &r.address, min, Op::Update)
+                .await?;
         }
         self.reread(&support::owner(&r.props), name, "UpdateAutoScalingGroup")
             .await
@@ -237,6 +252,53 @@ impl Asg {
         Ok(())
     }
 
+    /// Waits until at least `min` instances of the group are InService, so that nodes exist
+    /// before anything that needs them runs. A group with no minimum has nothing to wait for.
+    async fn wait_in_service(
+        &self,
+        name: &str,
+        address: &str,
+        min: i32,
+        op: Op,
+    ) -> Result<(), AwsError> {
+        if min <= 0 {
+            return Ok(());
+        }
+        let waited = self
+            .client
+            .wait_until_group_in_service()
+            .auto_scaling_group_names(name)
+            .wait(support::budget(timeouts::default(
+                Kind::AutoscalingGroup,
+                op,
+            )))
+            .await;
+        match waited {
+            Ok(_) => Ok(()),
+            Err(WaiterError::ExceededMaxWait(w)) => {
+                let up = self.in_service(name).await?;
+                Err(not_in_service(address, name, up, min, w.max_wait()))
+            }
+            Err(e) => Err(support::waiter_error(
+                SERVICE,
+                "DescribeAutoScalingGroups",
+                address,
+                e,
+            )),
+        }
+    }
+
+    /// How many instances of the group are InService now (none when the group is gone).
+    async fn in_service(&self, name: &str) -> Result<usize, AwsError> {
+        let group = self.describe(name).await?;
+        Ok(group.map_or(0, |g| {
+            g.instances()
+                .iter()
+                .filter(|i| i.lifecycle_state() == Some(&LifecycleState::InService))
+                .count()
+        }))
+    }
+
     /// Force-deletes the group (terminating its instances) and waits until it is gone.
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
         let name = live.id.as_str();
@@ -259,13 +321,41 @@ impl Asg {
         self.client
             .wait_until_group_not_exists()
             .auto_scaling_group_names(name)
-            .wait(DELETE_TIMEOUT)
+            .wait(support::budget(timeouts::default(
+                Kind::AutoscalingGroup,
+                Op::Delete,
+            )))
             .await
             .map(|_| ())
             .map_err(|e| {
                 support::waiter_error(SERVICE, "DescribeAutoScalingGroups", &live.address, e)
             })
     }
+}
+
+/// The timeout of the InService wait, saying how far the group got.
+fn not_in_service(
+    address: &str,
+    name: &str,
+    in_service: usize,
+    min: i32,
+    waited: Duration,
+) -> AwsError {
+    let mut e = AwsError::local(
+        SERVICE,
+        "DescribeAutoScalingGroups",
+        "WaiterTimeout",
+        format!(
+            "{address}: auto scaling group {name:?} has {in_service} of {min} instances InService \
+             after {}s; run again to resume waiting",
+            waited.as_secs()
+        ),
+    );
+    e.hint = Some(format!(
+        "the group's scaling activities say why instances do not launch or stay unhealthy \
+         (aws autoscaling describe-scaling-activities --auto-scaling-group-name {name})"
+    ));
+    e
 }
 
 fn launch_template(id: &str) -> LaunchTemplateSpecification {
@@ -335,4 +425,29 @@ fn live(cluster: &str, g: &AutoScalingGroup) -> Option<LiveResource> {
         props,
         attrs: BTreeMap::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::ErrorKind;
+
+    #[test]
+    fn the_in_service_timeout_names_the_group_and_the_count() {
+        let e = not_in_service(
+            "autoscaling_group.web",
+            "demo-web",
+            1,
+            3,
+            Duration::from_secs(900),
+        );
+        assert_eq!(e.code, "WaiterTimeout");
+        assert_ne!(e.kind, ErrorKind::InUse);
+        assert_eq!(
+            e.message,
+            "autoscaling_group.web: auto scaling group \"demo-web\" has 1 of 3 instances \
+             InService after 900s; run again to resume waiting"
+        );
+        assert!(e.hint.unwrap().contains("demo-web"));
+    }
 }

@@ -4,6 +4,7 @@
 //! Must not touch clusters that lack the ownership tags.
 
 use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
+use super::timeouts::{self, Op};
 use super::{AwsError, ErrorKind, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props};
@@ -15,11 +16,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 const SERVICE: &str = "EKS";
-/// EKS takes 10-15 minutes to create a control plane; AWS's own tooling waits up to 30.
-const CREATE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-const DELETE_TIMEOUT: Duration = Duration::from_secs(20 * 60);
-/// A version upgrade takes 20-40 minutes.
-const UPDATE_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+
+/// How long a wait inside a change to the cluster may last (see `aws::timeouts`).
+fn wait_for(op: Op) -> Duration {
+    support::budget(timeouts::default(Kind::Cluster, op))
+}
 
 pub struct Eks {
     client: aws_sdk_eks::Client,
@@ -125,7 +126,7 @@ impl Eks {
         self.client
             .wait_until_cluster_active()
             .name(name)
-            .wait(CREATE_TIMEOUT)
+            .wait(wait_for(Op::Create))
             .await
             .map_err(|e| {
                 support::waiter_error(SERVICE, "DescribeCluster", &format!("cluster {name:?}"), e)
@@ -222,37 +223,43 @@ impl Eks {
     async fn wait_update(&self, name: &str, id: Option<&str>) -> Result<(), AwsError> {
         let Some(id) = id else { return Ok(()) };
         let what = format!("cluster {name:?} update {id}");
-        support::poll(SERVICE, "DescribeUpdate", &what, UPDATE_TIMEOUT, || async {
-            let out = self
-                .client
-                .describe_update()
-                .name(name)
-                .update_id(id)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeUpdate", e))?;
-            let update = out.update();
-            match update.and_then(|u| u.status()) {
-                Some(UpdateStatus::Successful) => Ok(Some(())),
-                Some(UpdateStatus::Failed) | Some(UpdateStatus::Cancelled) => {
-                    let detail: Vec<String> = update
-                        .map(|u| {
-                            u.errors()
-                                .iter()
-                                .filter_map(|e| e.error_message().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    Err(AwsError::local(
-                        SERVICE,
-                        "DescribeUpdate",
-                        "UpdateFailed",
-                        format!("{what}: {}", detail.join("; ")),
-                    ))
+        support::poll(
+            SERVICE,
+            "DescribeUpdate",
+            &what,
+            wait_for(Op::Update),
+            || async {
+                let out = self
+                    .client
+                    .describe_update()
+                    .name(name)
+                    .update_id(id)
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeUpdate", e))?;
+                let update = out.update();
+                match update.and_then(|u| u.status()) {
+                    Some(UpdateStatus::Successful) => Ok(Some(())),
+                    Some(UpdateStatus::Failed) | Some(UpdateStatus::Cancelled) => {
+                        let detail: Vec<String> = update
+                            .map(|u| {
+                                u.errors()
+                                    .iter()
+                                    .filter_map(|e| e.error_message().map(str::to_string))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        Err(AwsError::local(
+                            SERVICE,
+                            "DescribeUpdate",
+                            "UpdateFailed",
+                            format!("{what}: {}", detail.join("; ")),
+                        ))
+                    }
+                    _ => Ok(None),
                 }
-                _ => Ok(None),
-            }
-        })
+            },
+        )
         .await
     }
 
@@ -295,7 +302,7 @@ impl Eks {
         self.client
             .wait_until_cluster_deleted()
             .name(name)
-            .wait(DELETE_TIMEOUT)
+            .wait(wait_for(Op::Delete))
             .await
             .map(|_| ())
             .map_err(|e| {

@@ -15,10 +15,12 @@ pub mod launch_template;
 pub mod lock;
 pub mod retry;
 mod support;
+pub mod timeouts;
 
 pub use account::{Account, ami_parameter, is_arm};
 pub use cloud::Cloud;
 pub use error::{AwsError, ErrorKind};
+pub use support::{budget, with_deadline};
 
 use crate::live::{LiveResource, LiveState};
 use crate::model::{External, Kind, Props};

@@ -30,7 +30,7 @@ where
 
 /// 200 ms doubling up to 6.4 s, with up to half of it added as jitter so that many waiting
 /// changes do not retry in step.
-fn backoff(attempt: u32) -> Duration {
+pub(crate) fn backoff(attempt: u32) -> Duration {
     let base = 200u64 << attempt.min(5);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

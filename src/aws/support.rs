@@ -1,6 +1,7 @@
 //! Helpers the service modules share: typed access to resolved properties, the conversion of
-//! SDK waiter failures into `AwsError`, polling with backoff where the SDK has no waiter, and
-//! idempotency tokens. Nothing here knows a service; it must not call AWS itself.
+//! SDK waiter failures into `AwsError`, polling with backoff where the SDK has no waiter, the
+//! time a change may still wait (its deadline), and idempotency tokens. Nothing here knows a
+//! service; it must not call AWS itself.
 
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
@@ -15,6 +16,31 @@ use std::time::{Duration, Instant};
 
 /// How many describe calls of one kind run at once during a read.
 pub const READ_CONCURRENCY: usize = 8;
+
+tokio::task_local! {
+    /// When the change being run must be done by: the executor sets it per change from the
+    /// per-type timeouts (or `--timeout`), and every waiter inside the change waits only until it.
+    static DEADLINE: tokio::time::Instant;
+}
+
+/// Runs `f` with a deadline its waiters honour (`budget`); `None` leaves each waiter its own.
+pub async fn with_deadline<F: Future>(deadline: Option<tokio::time::Instant>, f: F) -> F::Output {
+    match deadline {
+        Some(d) => DEADLINE.scope(d, f).await,
+        None => f.await,
+    }
+}
+
+/// How long a waiter may still wait: the time left before the change's deadline, or
+/// `fallback` when the caller set none (a service module used on its own, as in tests).
+/// Never under a second: the SDK's waiters need room for one poll, and the executor's own
+/// deadline ends the change anyway.
+pub fn budget(fallback: Duration) -> Duration {
+    DEADLINE
+        .try_with(|d| d.saturating_duration_since(tokio::time::Instant::now()))
+        .unwrap_or(fallback)
+        .max(Duration::from_secs(1))
+}
 
 /// A property reader bound to one resource, so every error names the resource and field.
 pub struct Fields<'a> {

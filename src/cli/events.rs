@@ -4,13 +4,15 @@
 //! and in which order is the executor's business.
 
 use super::output::{print_event, print_report, style};
+use super::progress::Spinners;
 use crate::apply::{Event, Options, Report, execute};
 use crate::aws::Provider;
+use crate::aws::timeouts::Timeouts;
 use crate::live::LiveState;
 use crate::plan::Plan;
 use crate::render;
 use serde_json::{Value, json};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -19,16 +21,19 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct RunFlags {
     pub parallelism: usize,
-    pub timeout: Option<Duration>,
+    pub timeouts: Timeouts,
     pub json: bool,
+    /// Set on Ctrl-C or when the cluster lock is lost: start nothing new.
+    pub cancel: Arc<AtomicBool>,
 }
 
 impl RunFlags {
-    /// Executor options with a fresh cancellation flag.
+    /// Executor options, sharing the run's cancellation flag.
     pub fn options(&self) -> Options {
         Options {
             parallelism: self.parallelism,
-            timeout: self.timeout,
+            timeouts: self.timeouts.clone(),
+            cancel: self.cancel.clone(),
             ..Options::default()
         }
     }
@@ -53,14 +58,20 @@ pub async fn run<P: Provider>(
     what: &str,
 ) -> (Report, bool) {
     let opts = flags.options();
-    let watcher = watch_ctrl_c(opts.cancel.clone());
-    let on_event: &(dyn Fn(&Event) + Sync) = if flags.json {
-        &print_json_event
-    } else {
-        &print_event
+    // Spinners only where someone watches: CI logs and pipes keep the plain lines.
+    let spinners = (!flags.json && std::io::stdout().is_terminal())
+        .then(|| Arc::new(Spinners::stdout(style())));
+    let watcher = watch_ctrl_c(opts.cancel.clone(), spinners.clone());
+    let on_event = |e: &Event| match &spinners {
+        Some(s) => s.on_event(e),
+        None if flags.json => print_json_event(e),
+        None => print_event(e),
     };
-    let report = execute(provider, plan, live, &opts, on_event).await;
+    let report = execute(provider, plan, live, &opts, &on_event).await;
     watcher.abort();
+    if let Some(s) = &spinners {
+        s.clear();
+    }
     let cancelled = opts.cancel.load(Ordering::SeqCst);
     if flags.json {
         println!("{}", summary_line(&report, cancelled));
@@ -71,6 +82,22 @@ pub async fn run<P: Provider>(
         print_report(&report, what);
     }
     (report, cancelled)
+}
+
+/// Checks one `--timeout` value (`30m` or `TYPE=30m`) as the command line is parsed.
+pub fn check_timeout(text: &str) -> Result<String, String> {
+    Timeouts::default().add(text, parse_duration)?;
+    Ok(text.to_string())
+}
+
+/// The run's limits from the `--timeout` values, already checked by `check_timeout`.
+pub fn timeouts(values: &[String]) -> Timeouts {
+    let mut t = Timeouts::default();
+    for v in values {
+        t.add(v, parse_duration)
+            .expect("--timeout values are checked while parsing");
+    }
+    t
 }
 
 /// Parses `90s`, `30m`, `2h`, `1h30m` or a bare number of seconds.
@@ -178,16 +205,26 @@ pub fn print_json_event(e: &Event) {
 
 /// Watches for Ctrl-C while the executor runs: the first sets `cancel` (nothing new starts,
 /// running changes finish), the second exits at once with 130. Abort the handle when done.
-pub fn watch_ctrl_c(cancel: Arc<AtomicBool>) -> tokio::task::JoinHandle<()> {
+/// With spinners on screen, the messages are printed around them so neither is torn.
+pub fn watch_ctrl_c(
+    cancel: Arc<AtomicBool>,
+    spinners: Option<Arc<Spinners>>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_err() {
             return;
         }
         cancel.store(true, Ordering::SeqCst);
-        eprintln!(
-            "interrupted: starting nothing new, waiting for running changes (Ctrl-C again to exit now)"
-        );
+        let first = "interrupted: starting nothing new, waiting for running changes \
+                     (Ctrl-C again to exit now)";
+        match &spinners {
+            Some(s) => s.notice(first),
+            None => eprintln!("{first}"),
+        }
         if tokio::signal::ctrl_c().await.is_ok() {
+            if let Some(s) = &spinners {
+                s.clear();
+            }
             eprintln!("interrupted again: exiting now; run the same command again to resume");
             std::process::exit(130);
         }

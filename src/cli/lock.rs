@@ -9,6 +9,7 @@ use crate::ops::lock::{self, Target};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// The lock a command needs: a config file's cluster or a saved plan's.
@@ -33,10 +34,12 @@ impl Subject {
     }
 }
 
-/// Runs `body` while holding the subject's lock, waiting up to `wait` for another run.
+/// Runs `body` while holding the subject's lock, waiting up to `wait` for another run. Should
+/// the lock be lost while `body` runs, `cancel` is set: like a Ctrl-C, nothing new starts.
 pub async fn hold(
     subject: Subject,
     wait: Duration,
+    cancel: Arc<AtomicBool>,
     body: impl Future<Output = anyhow::Result<i32>>,
 ) -> anyhow::Result<i32> {
     let target = subject.target().await?;
@@ -54,7 +57,9 @@ pub async fn hold(
     };
     let warn = Arc::new(|m: String| eprintln!("warning: {m}"));
     let held = lock::take(&target, &policy, on_wait, warn).await?;
+    let watcher = tokio::spawn(cancel_when_lost(held.lost_flag(), cancel));
     let result = body.await;
+    watcher.abort();
     match held.release().await {
         Ok(true) => {}
         Ok(false) => eprintln!(
@@ -68,6 +73,15 @@ pub async fn hold(
         ),
     }
     result
+}
+
+/// Sets `cancel` once the lock is lost, so that two runs never change the cluster at once.
+async fn cancel_when_lost(lost: Arc<AtomicBool>, cancel: Arc<AtomicBool>) {
+    while !lost.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    cancel.store(true, Ordering::SeqCst);
+    eprintln!("error: the cluster lock was lost: starting nothing new, finishing what runs");
 }
 
 /// `eksform force-unlock -f FILE`: removes the cluster's lock whoever holds it.
@@ -92,4 +106,24 @@ fn describe(h: &Holder) -> String {
         timestamp(h.since),
         timestamp(h.lease_until)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn losing_the_lock_cancels_the_run() {
+        let lost = Arc::new(AtomicBool::new(false));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let watcher = tokio::spawn(cancel_when_lost(lost.clone(), cancel.clone()));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!cancel.load(Ordering::SeqCst), "nothing lost yet");
+        lost.store(true, Ordering::SeqCst);
+        tokio::time::timeout(Duration::from_secs(5), watcher)
+            .await
+            .expect("the watcher ends once the lock is lost")
+            .unwrap();
+        assert!(cancel.load(Ordering::SeqCst));
+    }
 }

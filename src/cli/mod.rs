@@ -8,6 +8,7 @@ mod events;
 mod lock;
 mod output;
 mod plan;
+mod progress;
 mod schema;
 mod validate;
 
@@ -62,9 +63,10 @@ pub enum Command {
         /// How many changes may run at once.
         #[arg(long, default_value_t = 10)]
         parallelism: usize,
-        /// The most one change may take, waits included (e.g. 90s, 30m, 1h30m).
-        #[arg(long, value_parser = events::parse_duration)]
-        timeout: Option<std::time::Duration>,
+        /// The most one change may take, waits included: for every resource type (30m) or for
+        /// one (nat_gateway=20m); repeatable. Defaults per type are in the README.
+        #[arg(long, value_name = "[TYPE=]DURATION", value_parser = events::check_timeout)]
+        timeout: Vec<String>,
         /// One JSON object per line on stdout (plan, each start/progress/done/failed, summary).
         #[arg(long)]
         json: bool,
@@ -88,9 +90,10 @@ pub enum Command {
         /// How many changes may run at once.
         #[arg(long, default_value_t = 10)]
         parallelism: usize,
-        /// The most one change may take, waits included (e.g. 90s, 30m, 1h30m).
-        #[arg(long, value_parser = events::parse_duration)]
-        timeout: Option<std::time::Duration>,
+        /// The most one change may take, waits included: for every resource type (30m) or for
+        /// one (nat_gateway=20m); repeatable. Defaults per type are in the README.
+        #[arg(long, value_name = "[TYPE=]DURATION", value_parser = events::check_timeout)]
+        timeout: Vec<String>,
         /// One JSON object per line on stdout (plan, each start/progress/done/failed, summary).
         #[arg(long)]
         json: bool,
@@ -135,13 +138,16 @@ pub async fn run(cli: Cli) -> i32 {
             };
             let flags = events::RunFlags {
                 parallelism,
-                timeout,
+                timeouts: events::timeouts(&timeout),
                 json,
+                cancel: Default::default(),
             };
             let subject = lock::Subject::of(&source);
+            let cancel = flags.cancel.clone();
             lock::hold(
                 subject,
                 lock_timeout,
+                cancel,
                 apply::run(source, auto_approve, flags),
             )
             .await
@@ -156,13 +162,16 @@ pub async fn run(cli: Cli) -> i32 {
         } => {
             let flags = events::RunFlags {
                 parallelism,
-                timeout,
+                timeouts: events::timeouts(&timeout),
                 json,
+                cancel: Default::default(),
             };
             let subject = lock::Subject::Config(file.clone());
+            let cancel = flags.cancel.clone();
             lock::hold(
                 subject,
                 lock_timeout,
+                cancel,
                 destroy::run(&file, auto_approve, flags),
             )
             .await

@@ -56,14 +56,20 @@ pub fn confirm(what: &str) -> anyhow::Result<bool> {
     Ok(line.trim() == "yes")
 }
 
+/// Prints one event as a plain line (the output when stdout is not a terminal).
 pub fn print_event(e: &Event) {
+    println!("{}", event_text(e));
+}
+
+/// The plain line for one event; the terminal view reuses it for finished changes.
+pub fn event_text(e: &Event) -> String {
     match e {
-        Event::Started { address, step } => println!("{address}: {}...", step.as_str()),
+        Event::Started { address, step } => format!("{address}: {}...", step.as_str()),
         Event::Progress {
             address,
             step,
             elapsed,
-        } => println!(
+        } => format!(
             "{address}: still {}ing... [{}s]",
             step.as_str().trim_end_matches('e'),
             elapsed.as_secs()
@@ -75,18 +81,18 @@ pub fn print_event(e: &Event) {
             elapsed,
         } => {
             let id = id.as_deref().map(|i| format!(" ({i})")).unwrap_or_default();
-            println!(
+            format!(
                 "{address}: {} done{id} [{:.1}s]",
                 step.as_str(),
                 elapsed.as_secs_f64()
-            );
+            )
         }
         Event::Failed {
             address,
             step,
             error,
             ..
-        } => println!("{address}: {} FAILED: {error}", step.as_str()),
+        } => format!("{address}: {} FAILED: {error}", step.as_str()),
     }
 }
 

@@ -24,6 +24,23 @@ pub fn moto_server_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server")
 }
 
+/// The `eksform` binary to run: cargo's own path in integration tests; elsewhere (the
+/// benchmark example, which cargo gives no `CARGO_BIN_EXE_*`) `$EKSFORM_BIN`, else the binary of
+/// the profile the example runs from (`target/debug/examples/bench` -> `target/debug/eksform`).
+pub fn eksform_bin() -> PathBuf {
+    if let Some(p) = option_env!("CARGO_BIN_EXE_eksform") {
+        return PathBuf::from(p);
+    }
+    if let Ok(p) = std::env::var("EKSFORM_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().expect("the running executable's path");
+    let profile_dir = exe.parent().and_then(|d| d.parent());
+    profile_dir
+        .expect("an executable inside a target profile directory")
+        .join("eksform")
+}
+
 impl Moto {
     /// Starts moto and waits until it answers. Panics with the fix when moto is not installed.
     /// The port is picked free and then handed to moto, so another process may take it in

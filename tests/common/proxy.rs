@@ -24,6 +24,9 @@ pub struct Faults {
     pub error_pct: u64,
     pub drop_pct: u64,
     pub seed: u64,
+    /// Operations (`ec2:CreateVpc`) whose first call reaches moto but whose answer is lost:
+    /// the connection closes as if the network failed after AWS acted.
+    pub lose_first: &'static [&'static str],
 }
 
 /// Counters read after (or during) a run.
@@ -36,6 +39,8 @@ pub struct Counts {
     pub throttled: usize,
     pub errors: usize,
     pub dropped: usize,
+    /// Requests moto answered whose answer was lost (`Faults::lose_first`).
+    pub lost: usize,
     /// Requests received per `service:operation`.
     pub per_op: BTreeMap<String, usize>,
     /// The most requests in flight at once.
@@ -56,6 +61,8 @@ struct State {
     /// Calls past this many are forwarded but never answered: the client dies not knowing.
     hold_after: Mutex<Option<usize>>,
     tripped: AtomicBool,
+    /// The operations whose one lost answer has been spent.
+    lost: Mutex<std::collections::BTreeSet<String>>,
     stop: AtomicBool,
     wake: Condvar,
     wake_lock: Mutex<()>,
@@ -98,6 +105,7 @@ impl Proxy {
             in_flight: AtomicUsize::new(0),
             hold_after: Mutex::new(None),
             tripped: AtomicBool::new(false),
+            lost: Mutex::new(std::collections::BTreeSet::new()),
             stop: AtomicBool::new(false),
             wake: Condvar::new(),
             wake_lock: Mutex::new(()),
@@ -151,7 +159,7 @@ impl Proxy {
 
     /// An `eksform ARGS` command through this proxy, with no terminal on stdin.
     pub fn eksform(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_eksform"));
+        let mut cmd = Command::new(super::eksform_bin());
         cmd.args(args)
             .env_remove("AWS_PROFILE")
             .stdin(std::process::Stdio::null());
@@ -189,7 +197,7 @@ fn serve(st: &State, conn: TcpStream) {
                     fault_response(protocol, matches!(fate, Fate::Throttle));
                 write_response(&mut out, status, &headers, body.as_bytes())
             }
-            Fate::Forward => st.forward(&req, &mut out),
+            Fate::Forward => st.forward(&req, &op, &mut out),
         };
         st.in_flight.fetch_sub(1, Ordering::SeqCst);
         if !keep {
@@ -237,7 +245,7 @@ impl State {
     }
 
     /// Sends the request to moto and its answer back; false when the connection must end.
-    fn forward(&self, req: &Request, out: &mut TcpStream) -> bool {
+    fn forward(&self, req: &Request, op: &str, out: &mut TcpStream) -> bool {
         let number = {
             let mut c = self.counts.lock().unwrap();
             c.forwarded += 1;
@@ -246,6 +254,12 @@ impl State {
         let Some((status, headers, body)) = self.upstream_call(req) else {
             return false;
         };
+        let lose = self.faults.lock().unwrap().lose_first.contains(&op)
+            && self.lost.lock().unwrap().insert(op.to_string());
+        if lose {
+            self.counts.lock().unwrap().lost += 1;
+            return false;
+        }
         let hold = self.hold_after.lock().unwrap().is_some_and(|n| number > n);
         if hold {
             self.tripped.store(true, Ordering::SeqCst);

@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 
 /// Runs `eksform ARGS` against `moto`, with no terminal on stdin (as in CI).
 pub fn eksform(moto: &Moto, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_eksform"));
+    let mut cmd = Command::new(super::eksform_bin());
     cmd.args(args)
         .env_remove("AWS_PROFILE")
         .stdin(Stdio::null());

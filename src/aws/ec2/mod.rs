@@ -34,13 +34,17 @@ macro_rules! first {
 }
 
 mod convert;
+mod drain;
 mod external;
 mod network;
+mod once;
 mod props;
 mod read;
 mod routes;
 mod security;
 
+use super::support::budget;
+use super::timeouts::{self, Op};
 use super::{AwsError, ErrorKind, ResolvedResource};
 use crate::live::{ExternalStatus, LiveResource};
 use crate::model::{External, Kind};
@@ -50,45 +54,31 @@ use aws_smithy_runtime_api::client::waiters::error::WaiterError;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+pub use drain::CNI_CLUSTER_TAG;
+
 pub(crate) const SERVICE: &str = "EC2";
-
-/// How long to wait for AWS to settle before giving up with an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timeouts {
-    /// A new VPC or subnet becoming available.
-    pub available: Duration,
-    /// A NAT gateway becoming available or deleted (minutes on AWS).
-    pub nat_gateway: Duration,
-    /// Retrying a delete refused with DependencyViolation while network interfaces drain.
-    pub in_use: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Timeouts {
-        Timeouts {
-            available: Duration::from_secs(120),
-            nat_gateway: Duration::from_secs(600),
-            in_use: Duration::from_secs(600),
-        }
-    }
-}
 
 pub struct Ec2 {
     client: aws_sdk_ec2::Client,
-    timeouts: Timeouts,
+    /// Addresses this process has sent a create for (see `once`).
+    attempted: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl Ec2 {
     pub fn new(conf: &aws_config::SdkConfig) -> Ec2 {
         Ec2 {
             client: aws_sdk_ec2::Client::new(conf),
-            timeouts: Timeouts::default(),
+            attempted: Default::default(),
         }
     }
 
-    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Ec2 {
-        self.timeouts = timeouts;
-        self
+    /// Over a client the caller built: tests put fakes of checks the local endpoint lacks
+    /// into its interceptors.
+    pub fn from_client(client: aws_sdk_ec2::Client) -> Ec2 {
+        Ec2 {
+            client,
+            attempted: Default::default(),
+        }
     }
 
     /// Reads every resource of this service tagged with the cluster.
@@ -171,13 +161,14 @@ impl Ec2 {
     }
 
     /// Runs a call again while AWS answers that something still uses the resource (ENIs of a
-    /// deleted NAT gateway or load balancer drain for minutes), with backoff, until the timeout.
-    async fn retry_in_use<F, Fut>(&self, mut call: F) -> Result<(), AwsError>
+    /// deleted NAT gateway or load balancer drain for minutes), with backoff, until the
+    /// change's deadline (the delete timeout of `kind` when there is none).
+    async fn retry_in_use<F, Fut>(&self, kind: Kind, mut call: F) -> Result<(), AwsError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<(), AwsError>>,
     {
-        let deadline = Instant::now() + self.timeouts.in_use;
+        let deadline = Instant::now() + budget(timeouts::default(kind, Op::Delete));
         let mut delay = Duration::from_secs(1);
         loop {
             match call().await {
@@ -189,6 +180,11 @@ impl Ec2 {
             }
         }
     }
+}
+
+/// How long a waiter inside a change to `kind` may wait.
+fn wait_for(kind: Kind, op: Op) -> Duration {
+    budget(timeouts::default(kind, op))
 }
 
 /// Converts an SDK error of operation `op`, keeping its code.

@@ -3,8 +3,10 @@
 //! resource is usable; each delete waits until it is gone. Route tables and security groups
 //! live in their own modules.
 
+use super::once::no_sdk_retry;
 use super::props::{client_token, prop_bool, prop_opt_str, prop_str, sdk_tags, tag_spec};
-use super::{Ec2, SERVICE, sdk, waiter_error, waiter_error_with};
+use super::{Ec2, SERVICE, sdk, wait_for, waiter_error, waiter_error_with};
+use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, tags_of};
@@ -27,22 +29,28 @@ pub(super) fn missing_id(op: &'static str, address: &str) -> AwsError {
 
 impl Ec2 {
     pub(super) async fn create_vpc(&self, r: &ResolvedResource) -> Result<String, AwsError> {
-        let out = self
-            .client
-            .create_vpc()
-            .cidr_block(prop_str(r, "cidr")?)
-            .set_tag_specifications(tag_spec(ResourceType::Vpc, &r.props).map(|t| vec![t]))
-            .send()
-            .await
-            .map_err(sdk("CreateVpc"))?;
-        let id = out
-            .vpc()
-            .and_then(|v| v.vpc_id())
-            .ok_or_else(|| missing_id("CreateVpc", &r.address))?;
+        let cidr = prop_str(r, "cidr")?;
+        let id = self
+            .create_once(r, || async {
+                let out = self
+                    .client
+                    .create_vpc()
+                    .cidr_block(cidr)
+                    .set_tag_specifications(tag_spec(ResourceType::Vpc, &r.props).map(|t| vec![t]))
+                    .customize()
+                    .config_override(no_sdk_retry())
+                    .send()
+                    .await
+                    .map_err(sdk("CreateVpc"))?;
+                let id = out.vpc().and_then(|v| v.vpc_id()).map(str::to_string);
+                id.ok_or_else(|| missing_id("CreateVpc", &r.address))
+            })
+            .await?;
+        let id = id.as_str();
         self.client
             .wait_until_vpc_available()
             .vpc_ids(id)
-            .wait(self.timeouts.available)
+            .wait(wait_for(Kind::Vpc, Op::Create))
             .await
             .map_err(|e| waiter_error("DescribeVpcs", &r.address, e))?;
         self.set_vpc_dns(
@@ -100,24 +108,33 @@ impl Ec2 {
     }
 
     pub(super) async fn create_subnet(&self, r: &ResolvedResource) -> Result<String, AwsError> {
-        let out = self
-            .client
-            .create_subnet()
-            .vpc_id(prop_str(r, "vpc_id")?)
-            .cidr_block(prop_str(r, "cidr")?)
-            .availability_zone(prop_str(r, "availability_zone")?)
-            .set_tag_specifications(tag_spec(ResourceType::Subnet, &r.props).map(|t| vec![t]))
-            .send()
-            .await
-            .map_err(sdk("CreateSubnet"))?;
-        let id = out
-            .subnet()
-            .and_then(|s| s.subnet_id())
-            .ok_or_else(|| missing_id("CreateSubnet", &r.address))?;
+        let (vpc, cidr) = (prop_str(r, "vpc_id")?, prop_str(r, "cidr")?);
+        let az = prop_str(r, "availability_zone")?;
+        let id = self
+            .create_once(r, || async {
+                let out = self
+                    .client
+                    .create_subnet()
+                    .vpc_id(vpc)
+                    .cidr_block(cidr)
+                    .availability_zone(az)
+                    .set_tag_specifications(
+                        tag_spec(ResourceType::Subnet, &r.props).map(|t| vec![t]),
+                    )
+                    .customize()
+                    .config_override(no_sdk_retry())
+                    .send()
+                    .await
+                    .map_err(sdk("CreateSubnet"))?;
+                let id = out.subnet().and_then(|s| s.subnet_id()).map(str::to_string);
+                id.ok_or_else(|| missing_id("CreateSubnet", &r.address))
+            })
+            .await?;
+        let id = id.as_str();
         self.client
             .wait_until_subnet_available()
             .subnet_ids(id)
-            .wait(self.timeouts.available)
+            .wait(wait_for(Kind::Subnet, Op::Create))
             .await
             .map_err(|e| waiter_error("DescribeSubnets", &r.address, e))?;
         if prop_bool(r, "map_public_ip_on_launch")? {
@@ -151,19 +168,25 @@ impl Ec2 {
         &self,
         r: &ResolvedResource,
     ) -> Result<String, AwsError> {
-        let out = self
-            .client
-            .create_internet_gateway()
-            .set_tag_specifications(
-                tag_spec(ResourceType::InternetGateway, &r.props).map(|t| vec![t]),
-            )
-            .send()
-            .await
-            .map_err(sdk("CreateInternetGateway"))?;
-        let id = out
-            .internet_gateway()
-            .and_then(|g| g.internet_gateway_id())
-            .ok_or_else(|| missing_id("CreateInternetGateway", &r.address))?;
+        let id = self
+            .create_once(r, || async {
+                let out = self
+                    .client
+                    .create_internet_gateway()
+                    .set_tag_specifications(
+                        tag_spec(ResourceType::InternetGateway, &r.props).map(|t| vec![t]),
+                    )
+                    .customize()
+                    .config_override(no_sdk_retry())
+                    .send()
+                    .await
+                    .map_err(sdk("CreateInternetGateway"))?;
+                let id = out.internet_gateway().and_then(|g| g.internet_gateway_id());
+                id.map(str::to_string)
+                    .ok_or_else(|| missing_id("CreateInternetGateway", &r.address))
+            })
+            .await?;
+        let id = id.as_str();
         if let Some(vpc) = prop_opt_str(r, "vpc_id")? {
             self.attach_internet_gateway(id, vpc).await?;
         }
@@ -206,8 +229,10 @@ impl Ec2 {
             return Ok(());
         }
         if let Some(old) = have {
-            self.retry_in_use(|| self.detach_internet_gateway(&live.id, old))
-                .await?;
+            self.retry_in_use(Kind::InternetGateway, || {
+                self.detach_internet_gateway(&live.id, old)
+            })
+            .await?;
         }
         match want {
             Some(vpc) => self.attach_internet_gateway(&live.id, vpc).await,
@@ -226,10 +251,10 @@ impl Ec2 {
         };
         if let Some(vpc) = current.props.get("vpc_id").and_then(|v| v.as_str()) {
             // Public IPs still mapped in the VPC block the detach until they are released.
-            self.retry_in_use(|| self.detach_internet_gateway(&live.id, vpc))
+            self.retry_in_use(live.kind, || self.detach_internet_gateway(&live.id, vpc))
                 .await?;
         }
-        self.retry_in_use(|| async {
+        self.retry_in_use(live.kind, || async {
             let call = self
                 .client
                 .delete_internet_gateway()
@@ -243,22 +268,29 @@ impl Ec2 {
     }
 
     pub(super) async fn create_elastic_ip(&self, r: &ResolvedResource) -> Result<String, AwsError> {
-        let out = self
-            .client
-            .allocate_address()
-            .domain(DomainType::Vpc)
-            .set_tag_specifications(tag_spec(ResourceType::ElasticIp, &r.props).map(|t| vec![t]))
-            .send()
-            .await
-            .map_err(sdk("AllocateAddress"))?;
-        out.allocation_id()
-            .map(str::to_string)
-            .ok_or_else(|| missing_id("AllocateAddress", &r.address))
+        self.create_once(r, || async {
+            let out = self
+                .client
+                .allocate_address()
+                .domain(DomainType::Vpc)
+                .set_tag_specifications(
+                    tag_spec(ResourceType::ElasticIp, &r.props).map(|t| vec![t]),
+                )
+                .customize()
+                .config_override(no_sdk_retry())
+                .send()
+                .await
+                .map_err(sdk("AllocateAddress"))?;
+            out.allocation_id()
+                .map(str::to_string)
+                .ok_or_else(|| missing_id("AllocateAddress", &r.address))
+        })
+        .await
     }
 
     /// Retried while in use: the NAT gateway holding the address lets go only once deleted.
     pub(super) async fn delete_elastic_ip(&self, live: &LiveResource) -> Result<(), AwsError> {
-        self.retry_in_use(|| async {
+        self.retry_in_use(live.kind, || async {
             let call = self.client.release_address().allocation_id(&live.id);
             call.send().await.map_err(sdk("ReleaseAddress")).map(|_| ())
         })
@@ -281,7 +313,7 @@ impl Ec2 {
         self.client
             .wait_until_nat_gateway_available()
             .nat_gateway_ids(&id)
-            .wait(self.timeouts.nat_gateway)
+            .wait(wait_for(Kind::NatGateway, Op::Create))
             .await
             .map_err(|e| waiter_error_with("DescribeNatGateways", &r.address, e, nat_failure))?;
         Ok(id)
@@ -326,29 +358,32 @@ impl Ec2 {
         self.client
             .wait_until_nat_gateway_deleted()
             .nat_gateway_ids(&live.id)
-            .wait(self.timeouts.nat_gateway)
+            .wait(wait_for(Kind::NatGateway, Op::Delete))
             .await
             .map_err(|e| waiter_error("DescribeNatGateways", &live.address, e))?;
         Ok(())
     }
 
+    /// Retried while in use; each refusal drains the network interfaces left in the VPC.
     pub(super) async fn delete_vpc(&self, live: &LiveResource) -> Result<(), AwsError> {
-        self.retry_in_use(|| async {
-            self.client
-                .delete_vpc()
-                .vpc_id(&live.id)
-                .send()
-                .await
-                .map_err(sdk("DeleteVpc"))
-                .map(|_| ())
+        self.retry_in_use(live.kind, || async {
+            let call = self.client.delete_vpc().vpc_id(&live.id);
+            match call.send().await.map_err(sdk("DeleteVpc")) {
+                Ok(_) => Ok(()),
+                Err(e) => Err(self.drain(live, e).await),
+            }
         })
         .await
     }
 
+    /// Retried while in use; each refusal drains the network interfaces left in the subnet.
     pub(super) async fn delete_subnet(&self, live: &LiveResource) -> Result<(), AwsError> {
-        self.retry_in_use(|| async {
+        self.retry_in_use(live.kind, || async {
             let call = self.client.delete_subnet().subnet_id(&live.id);
-            call.send().await.map_err(sdk("DeleteSubnet")).map(|_| ())
+            match call.send().await.map_err(sdk("DeleteSubnet")) {
+                Ok(_) => Ok(()),
+                Err(e) => Err(self.drain(live, e).await),
+            }
         })
         .await
     }

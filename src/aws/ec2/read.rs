@@ -7,6 +7,7 @@ use super::convert::{self, Found, Peer, RuleFound, RuleKey, VpcDns};
 use super::props::tag_map;
 use super::{Ec2, SERVICE, sdk};
 use crate::aws::AwsError;
+use crate::aws::timeouts::Op;
 use crate::live::LiveResource;
 use crate::model::names::{RuleSource, rule_address};
 use crate::model::{Kind, TAG_CLUSTER, TAG_ID};
@@ -212,7 +213,8 @@ impl Ec2 {
         id: &str,
         address: &str,
     ) -> Result<LiveResource, AwsError> {
-        let deadline = Instant::now() + self.timeouts.available.min(Duration::from_secs(30));
+        let deadline =
+            Instant::now() + super::wait_for(kind, Op::Create).min(Duration::from_secs(30));
         let mut delay = Duration::from_millis(250);
         loop {
             match self.describe_one(kind, id).await {

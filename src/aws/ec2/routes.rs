@@ -302,7 +302,7 @@ impl Ec2 {
         for association in associations(&table).values() {
             self.disassociate(association).await?;
         }
-        self.retry_in_use(|| async {
+        self.retry_in_use(live.kind, || async {
             let call = self.client.delete_route_table().route_table_id(&live.id);
             call.send()
                 .await

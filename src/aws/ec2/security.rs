@@ -162,12 +162,13 @@ impl Ec2 {
     }
 
     pub(super) async fn delete_security_group(&self, live: &LiveResource) -> Result<(), AwsError> {
-        self.retry_in_use(|| async {
+        // Each refusal drains the network interfaces still using the group.
+        self.retry_in_use(live.kind, || async {
             let call = self.client.delete_security_group().group_id(&live.id);
-            call.send()
-                .await
-                .map_err(sdk("DeleteSecurityGroup"))
-                .map(|_| ())
+            match call.send().await.map_err(sdk("DeleteSecurityGroup")) {
+                Ok(_) => Ok(()),
+                Err(e) => Err(self.drain(live, e).await),
+            }
         })
         .await
     }

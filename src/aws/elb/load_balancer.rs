@@ -4,6 +4,7 @@
 
 use super::{SERVICE, found, opt, owned, sdk_tags, update_tags};
 use crate::aws::support::{self, Fields, not_found_ok};
+use crate::aws::timeouts::{self, Op};
 use crate::aws::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props};
@@ -16,9 +17,10 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// Provisioning an ALB or NLB usually takes 2-5 minutes.
-const AVAILABLE_TIMEOUT: Duration = Duration::from_secs(15 * 60);
-const DELETE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+/// How long a wait inside a change to a load balancer may last (see `aws::timeouts`).
+fn wait_for(op: Op) -> Duration {
+    support::budget(timeouts::default(Kind::LoadBalancer, op))
+}
 
 pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
     let lbs: Vec<LoadBalancer> = c
@@ -116,7 +118,7 @@ pub async fn create(
         .to_string();
     c.wait_until_load_balancer_available()
         .load_balancer_arns(&arn)
-        .wait(AVAILABLE_TIMEOUT)
+        .wait(wait_for(Op::Create))
         .await
         .map_err(|e| support::waiter_error(SERVICE, "DescribeLoadBalancers", &r.address, e))?;
     found(
@@ -183,7 +185,7 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     }
     c.wait_until_load_balancers_deleted()
         .load_balancer_arns(arn)
-        .wait(DELETE_TIMEOUT)
+        .wait(wait_for(Op::Delete))
         .await
         .map(|_| ())
         .map_err(|e| support::waiter_error(SERVICE, "DescribeLoadBalancers", &live.address, e))

@@ -3,16 +3,13 @@
 
 use super::{SERVICE, found, opt, opt_int, owned, sdk_tags, update_tags};
 use crate::aws::support::{self, Fields, not_found_ok};
+use crate::aws::timeouts::{self, Op};
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::{ProtocolEnum, TargetGroup, TargetTypeEnum};
 use serde_json::Value;
-use std::time::Duration;
-
-/// A target group stays in use for a short while after its listener or load balancer goes.
-const IN_USE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
 pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
     let tgs: Vec<TargetGroup> = c
@@ -171,7 +168,8 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
         SERVICE,
         "DeleteTargetGroup",
         &live.address,
-        IN_USE_TIMEOUT,
+        // A target group stays in use for a short while after its listener or load balancer goes.
+        support::budget(timeouts::default(Kind::TargetGroup, Op::Delete)),
         || async {
             let out = c
                 .delete_target_group()

@@ -1,0 +1,242 @@
+//! Draining what blocks the delete of a subnet, security group or VPC: the network interfaces
+//! in it. Detached interfaces that this cluster's VPC CNI (or eksform) left behind are deleted,
+//! since nothing else ever will; interfaces owned by an AWS service (load balancers) or still
+//! attached are waited for; anything else is never touched, only named in the error. It runs
+//! only after EC2 refused a delete with DependencyViolation and must never delete an interface
+//! that is not tagged for this very cluster.
+
+use super::{Ec2, sdk};
+use crate::aws::support::{self, not_found_ok};
+use crate::aws::{AwsError, ErrorKind};
+use crate::live::LiveResource;
+use crate::model::{Kind, TAG_CLUSTER};
+use aws_sdk_ec2::types::{Filter, NetworkInterface, NetworkInterfaceStatus};
+
+/// The tag the Amazon VPC CNI puts on the interfaces it creates for a cluster's pods.
+pub const CNI_CLUSTER_TAG: &str = "cluster.k8s.amazonaws.com/name";
+
+/// What draining does with one interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// Detached and tagged for this cluster: a leftover, deleted.
+    Delete,
+    /// Created and deleted by an AWS service (a load balancer): waited for.
+    AwsOwned,
+    /// This cluster's, but still attached to an instance: waited for.
+    Attached,
+    /// Untagged or another owner's: never touched.
+    Foreign,
+}
+
+/// One interface standing in the way, as named in the error.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Blocker {
+    pub id: String,
+    pub description: String,
+    pub status: String,
+    pub verdict: Verdict,
+}
+
+impl Ec2 {
+    /// After EC2 refused to delete `live` with `err`: deletes this cluster's detached leftovers
+    /// and returns `err` naming every interface that still blocks, each with what to do.
+    pub(super) async fn drain(&self, live: &LiveResource, err: AwsError) -> AwsError {
+        if err.kind != ErrorKind::InUse {
+            return err;
+        }
+        let filter = match live.kind {
+            Kind::Subnet => "subnet-id",
+            Kind::SecurityGroup => "group-id",
+            Kind::Vpc => "vpc-id",
+            _ => return err,
+        };
+        // Failing to look is not the failure to report: the refusal is, and it is retried.
+        let Ok(found) = self.interfaces(filter, &live.id).await else {
+            return err;
+        };
+        let cluster = support::owner(&live.props);
+        let mut left = Vec::new();
+        for eni in &found {
+            let b = blocker(eni, &cluster);
+            if b.verdict == Verdict::Delete && self.delete_interface(&b.id).await.is_ok() {
+                continue;
+            }
+            left.push(b);
+        }
+        with_blockers(err, &live.address, &left)
+    }
+
+    async fn interfaces(&self, filter: &str, id: &str) -> Result<Vec<NetworkInterface>, AwsError> {
+        let f = Filter::builder().name(filter).values(id).build();
+        all_pages!(
+            self.client.describe_network_interfaces().filters(f),
+            "DescribeNetworkInterfaces"
+        )
+        .await
+    }
+
+    async fn delete_interface(&self, id: &str) -> Result<(), AwsError> {
+        let call = self
+            .client
+            .delete_network_interface()
+            .network_interface_id(id);
+        let out = call.send().await.map_err(sdk("DeleteNetworkInterface"));
+        not_found_ok(out.map(|_| ())).map(|_| ())
+    }
+}
+
+fn tag<'a>(eni: &'a NetworkInterface, key: &str) -> Option<&'a str> {
+    eni.tag_set()
+        .iter()
+        .find(|t| t.key() == Some(key))
+        .and_then(|t| t.value())
+}
+
+/// Decides what to do with `eni` during a destroy of `cluster` (empty: owner unknown, so
+/// nothing is ours to delete).
+pub(super) fn verdict(eni: &NetworkInterface, cluster: &str) -> Verdict {
+    let description = eni.description().unwrap_or_default();
+    if eni.requester_managed() == Some(true) || description.starts_with("ELB ") {
+        return Verdict::AwsOwned;
+    }
+    let ours = !cluster.is_empty()
+        && (tag(eni, CNI_CLUSTER_TAG) == Some(cluster) || tag(eni, TAG_CLUSTER) == Some(cluster));
+    let detached = eni.status() == Some(&NetworkInterfaceStatus::Available);
+    match (ours, detached) {
+        (true, true) => Verdict::Delete,
+        (true, false) => Verdict::Attached,
+        (false, _) => Verdict::Foreign,
+    }
+}
+
+fn blocker(eni: &NetworkInterface, cluster: &str) -> Blocker {
+    Blocker {
+        id: eni.network_interface_id().unwrap_or_default().to_string(),
+        description: eni.description().unwrap_or_default().to_string(),
+        status: eni
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        verdict: verdict(eni, cluster),
+    }
+}
+
+/// What the operator should expect or do about one blocker.
+pub(super) fn advice(b: &Blocker) -> &'static str {
+    match b.verdict {
+        Verdict::AwsOwned if b.description.starts_with("ELB ") => {
+            "deleted by AWS once the load balancer is gone"
+        }
+        Verdict::AwsOwned => "managed by an AWS service; deleted by AWS once its owner is gone",
+        Verdict::Attached => "attached to an instance of this cluster; freed once it terminates",
+        // A leftover whose delete failed: the next refusal tries again.
+        Verdict::Delete => "left by this cluster's VPC CNI; deleting it",
+        Verdict::Foreign => {
+            "created outside eksform: delete it or detach it, then run destroy again"
+        }
+    }
+}
+
+/// `err` with the interfaces that still block `address` named in its message and hint.
+pub(super) fn with_blockers(mut err: AwsError, address: &str, left: &[Blocker]) -> AwsError {
+    if left.is_empty() {
+        return err;
+    }
+    let named: Vec<String> = left
+        .iter()
+        .map(|b| {
+            format!(
+                "{} ({:?}, {}): {}",
+                b.id,
+                b.description,
+                b.status,
+                advice(b)
+            )
+        })
+        .collect();
+    err.message = format!(
+        "{address}: still used by network interfaces: {}",
+        named.join("; ")
+    );
+    let mut hints: Vec<&str> = Vec::new();
+    for h in left.iter().map(advice) {
+        if !hints.contains(&h) {
+            hints.push(h);
+        }
+    }
+    err.hint = Some(hints.join("; "));
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ec2::types::Tag;
+
+    fn eni(status: NetworkInterfaceStatus, desc: &str, tags: &[(&str, &str)]) -> NetworkInterface {
+        let mut b = NetworkInterface::builder()
+            .network_interface_id("eni-1")
+            .description(desc)
+            .status(status)
+            .requester_managed(false);
+        for (k, v) in tags {
+            b = b.tag_set(Tag::builder().key(*k).value(*v).build());
+        }
+        b.build()
+    }
+
+    #[test]
+    fn only_detached_interfaces_tagged_for_this_cluster_are_deleted() {
+        let avail = NetworkInterfaceStatus::Available;
+        let cni = [(CNI_CLUSTER_TAG, "demo")];
+        assert_eq!(
+            verdict(&eni(avail.clone(), "", &cni), "demo"),
+            Verdict::Delete
+        );
+        let own = [(TAG_CLUSTER, "demo")];
+        assert_eq!(
+            verdict(&eni(avail.clone(), "", &own), "demo"),
+            Verdict::Delete
+        );
+        assert_eq!(
+            verdict(&eni(avail.clone(), "", &cni), "other"),
+            Verdict::Foreign
+        );
+        assert_eq!(verdict(&eni(avail.clone(), "", &cni), ""), Verdict::Foreign);
+        assert_eq!(
+            verdict(&eni(avail.clone(), "", &[]), "demo"),
+            Verdict::Foreign
+        );
+        let in_use = NetworkInterfaceStatus::InUse;
+        assert_eq!(verdict(&eni(in_use, "", &cni), "demo"), Verdict::Attached);
+        let elb = eni(avail, "ELB app/web/123", &cni);
+        assert_eq!(verdict(&elb, "demo"), Verdict::AwsOwned);
+    }
+
+    #[test]
+    fn the_error_names_each_blocker_with_its_advice() {
+        let err = AwsError::new("EC2", "DeleteSubnet", "DependencyViolation", "busy");
+        let left = [
+            blocker(
+                &eni(NetworkInterfaceStatus::InUse, "ELB app/web/1", &[]),
+                "demo",
+            ),
+            blocker(&eni(NetworkInterfaceStatus::Available, "mine", &[]), "demo"),
+        ];
+        let e = with_blockers(err, "subnet.private-a", &left);
+        assert_eq!(e.kind, ErrorKind::InUse);
+        assert!(
+            e.message.starts_with("subnet.private-a: still used by"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains("eni-1 (\"ELB app/web/1\", in-use)"),
+            "{}",
+            e.message
+        );
+        let hint = e.hint.unwrap();
+        assert!(hint.contains("once the load balancer is gone"), "{hint}");
+        assert!(hint.contains("created outside eksform"), "{hint}");
+    }
+}
