@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod aws;
+pub mod capacity;
 pub mod cli;
 pub mod config;
 pub mod live;

@@ -5,6 +5,7 @@
 use super::asg::Asg;
 use super::ec2::Ec2;
 use super::eks::Eks;
+use super::eks_nodegroup::Nodegroups;
 use super::elb::Elb;
 use super::iam::Iam;
 use super::launch_template::LaunchTemplates;
@@ -20,6 +21,7 @@ pub struct Cloud {
     lt: LaunchTemplates,
     iam: Iam,
     eks: Eks,
+    nodegroups: Nodegroups,
     elb: Elb,
     asg: Asg,
 }
@@ -29,6 +31,7 @@ enum Service {
     LaunchTemplate,
     Iam,
     Eks,
+    Nodegroup,
     Elb,
     Asg,
 }
@@ -48,6 +51,7 @@ fn service_of(kind: Kind) -> Service {
         Kind::Cluster => Service::Eks,
         Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => Service::Elb,
         Kind::AutoscalingGroup => Service::Asg,
+        Kind::Nodegroup => Service::Nodegroup,
     }
 }
 
@@ -77,6 +81,7 @@ impl Cloud {
             lt: LaunchTemplates::new(&conf),
             iam: Iam::new(&conf),
             eks: Eks::new(&conf),
+            nodegroups: Nodegroups::new(&conf),
             elb: Elb::new(&conf),
             asg: Asg::new(&conf),
         }
@@ -86,13 +91,14 @@ impl Cloud {
 impl Provider for Cloud {
     async fn read(&self, cluster: &str, external: &[External]) -> Result<LiveState, AwsError> {
         use super::retry::transient;
-        let (ec2, lt, iam, eks, elb, asg) = tokio::try_join!(
+        let (ec2, lt, iam, eks, elb, asg, nodegroups) = tokio::try_join!(
             transient(|| self.ec2.read(cluster, external)),
             transient(|| self.lt.read(cluster)),
             transient(|| self.iam.read(cluster)),
             transient(|| self.eks.read(cluster)),
             transient(|| self.elb.read(cluster)),
             transient(|| self.asg.read(cluster)),
+            transient(|| self.nodegroups.read(cluster)),
         )?;
         let (ec2_resources, external_status) = ec2;
         let mut state = LiveState {
@@ -106,6 +112,7 @@ impl Provider for Cloud {
             .chain(eks)
             .chain(elb)
             .chain(asg)
+            .chain(nodegroups)
         {
             state.insert(r);
         }
@@ -120,6 +127,7 @@ impl Provider for Cloud {
             Service::Eks => self.eks.create(cluster, r).await,
             Service::Elb => self.elb.create(cluster, r).await,
             Service::Asg => self.asg.create(cluster, r).await,
+            Service::Nodegroup => self.nodegroups.create(cluster, r).await,
         }
     }
 
@@ -136,6 +144,7 @@ impl Provider for Cloud {
             Service::Eks => self.eks.update(r, live, fields).await,
             Service::Elb => self.elb.update(r, live, fields).await,
             Service::Asg => self.asg.update(r, live, fields).await,
+            Service::Nodegroup => self.nodegroups.update(r, live, fields).await,
         }
     }
 
@@ -147,6 +156,7 @@ impl Provider for Cloud {
             Service::Eks => self.eks.delete(live).await,
             Service::Elb => self.elb.delete(live).await,
             Service::Asg => self.asg.delete(live).await,
+            Service::Nodegroup => self.nodegroups.delete(live).await,
         }
     }
 }

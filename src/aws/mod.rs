@@ -8,6 +8,7 @@ pub mod asg;
 mod cloud;
 pub mod ec2;
 pub mod eks;
+pub mod eks_nodegroup;
 pub mod elb;
 mod error;
 pub mod iam;

@@ -28,6 +28,8 @@ pub fn default(kind: Kind, op: Op) -> Duration {
         (Cluster, Op::Create) => minutes(30),
         (Cluster, Op::Update) => minutes(60),
         (Cluster, Op::Delete) => minutes(20),
+        (Nodegroup, Op::Update) => minutes(60),
+        (Nodegroup, _) => minutes(20),
         (NatGateway, _) => minutes(10),
         (LoadBalancer, Op::Create) => minutes(15),
         (LoadBalancer, _) => minutes(10),

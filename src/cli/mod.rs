@@ -6,6 +6,7 @@ mod apply;
 mod destroy;
 mod events;
 mod lock;
+mod maxpods;
 mod output;
 mod plan;
 mod progress;
@@ -81,6 +82,20 @@ pub enum Command {
     },
     /// Print the config's JSON Schema, for editor completion (YAML language server).
     Schema,
+    /// Print the pods the VPC CNI allows per instance type, and how each number is computed.
+    Maxpods {
+        #[arg(value_name = "INSTANCE_TYPE", required = true)]
+        types: Vec<String>,
+        /// Lead with the prefix-delegation number (vpc-cni ENABLE_PREFIX_DELEGATION).
+        #[arg(long)]
+        prefix_delegation: bool,
+        /// VPC CNI custom networking: the primary ENI carries no pod addresses.
+        #[arg(long)]
+        custom_networking: bool,
+        /// One JSON array on stdout.
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete everything eksform created for the cluster (nothing else).
     Destroy {
         #[arg(short = 'f', long = "file")]
@@ -115,6 +130,19 @@ pub async fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Validate { file } => validate::run(&file),
         Command::Schema => schema::run(),
+        Command::Maxpods {
+            types,
+            prefix_delegation,
+            custom_networking,
+            json,
+        } => {
+            let flags = maxpods::Flags {
+                prefix_delegation,
+                custom_networking,
+                json,
+            };
+            maxpods::run(&types, &flags)
+        }
         Command::ForceUnlock { file } => lock::force_unlock(&file).await,
         Command::Plan {
             file,

@@ -48,10 +48,12 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
     let lbs = read_load_balancers(cx, &top, &vpc);
     let managed = managed_names(root);
     let node_groups = read_node_groups(cx, &top, &meta.name, &lbs, &managed, &vpc);
+    let managed_node_groups = super::managed::read_managed_node_groups(cx, &top, &meta.name, &vpc);
+    let cni = super::cni::read_cni(cx, &top);
     if cx.has_errors() {
         return None;
     }
-    Some(ClusterSpec {
+    let spec = ClusterSpec {
         source: source.to_path_buf(),
         name: meta.name,
         region: meta.region,
@@ -60,8 +62,12 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
         deletion_protection: meta.deletion_protection,
         vpc,
         node_groups,
+        managed_node_groups,
         load_balancers: lbs.into_iter().map(|l| l.value).collect(),
-    })
+        cni,
+    };
+    super::pod_capacity::check(cx, root, &spec);
+    Some(spec)
 }
 
 fn check_header(cx: &mut Ctx, top: &Fields) {

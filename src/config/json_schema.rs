@@ -117,6 +117,7 @@ fn kind_schema(kind: &Kind) -> Value {
             Value::Object(out)
         }
         Kind::AnyOf(kinds) => json!({"anyOf": kinds.iter().map(kind_schema).collect::<Vec<_>>()}),
+        Kind::Any => json!({}),
     }
 }
 
@@ -167,10 +168,12 @@ mod tests {
             "Listener",
             "TargetGroup",
             "HealthCheck",
+            "ManagedNodeGroup",
+            "NodeGroupUpdateConfig",
         ] {
             assert_eq!(defs[name]["additionalProperties"], false, "{name}");
         }
-        assert_eq!(defs.len(), 12);
+        assert_eq!(defs.len(), 15);
         assert_eq!(schema["additionalProperties"], false);
     }
 

@@ -2,20 +2,25 @@
 //! parsed with spans, checked, defaulted and turned into a `ClusterSpec`. Every problem is
 //! reported at once with `file:line:col`. Pure: no AWS, no async; reading the file is the only I/O.
 
+mod bootstrap;
 mod cluster;
+mod cni;
 mod diag;
 mod eksctl_fields;
 mod json_schema;
 mod kube;
 mod loadbalancer;
+mod managed;
 mod network;
 mod nodegroup;
+mod pod_capacity;
 mod read;
 mod schema;
 mod spec;
 mod table;
 mod yaml;
 
+pub use bootstrap::{BrShape, bottlerocket_setting, fits_bottlerocket};
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use json_schema::json_schema;
 pub use spec::*;

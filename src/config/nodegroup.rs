@@ -3,6 +3,7 @@
 //! `nodeGroups` and `managedNodeGroups`, load balancers that exist, subnets of the right kind.
 //! Must not decide how a node group becomes AWS resources; the model does.
 
+use super::bootstrap::{read_kubelet_extra, read_override};
 use super::cluster::{is_name, item_pos, read_tags};
 use super::kube::{read_labels, read_taints};
 use super::read::{
@@ -169,12 +170,14 @@ fn read_one(
         ami_family,
         ami,
         load_balancers: read_lb_refs(cx, f, lbs, &label),
+        kubelet_extra_config: read_kubelet_extra(cx, f, &label, ami_family),
+        override_bootstrap_command: read_override(cx, f, &label, ami_family),
         name,
     }
 }
 
 /// Bottlerocket boots from TOML settings, not a shell script: commands would be dropped.
-fn bottlerocket_has_no_shell(cx: &mut Ctx, f: &Fields, label: &str) {
+pub(super) fn bottlerocket_has_no_shell(cx: &mut Ctx, f: &Fields, label: &str) {
     if let Some(node) = f.get("preBootstrapCommands") {
         let msg =
             format!("{label}: preBootstrapCommands cannot be used with amiFamily Bottlerocket");
@@ -189,7 +192,7 @@ fn bottlerocket_has_no_shell(cx: &mut Ctx, f: &Fields, label: &str) {
     }
 }
 
-fn read_ng_name(cx: &mut Ctx, f: &Fields, path: &str) -> String {
+pub(super) fn read_ng_name(cx: &mut Ctx, f: &Fields, path: &str) -> String {
     let Some(name) = f
         .get("name")
         .and_then(|n| string(cx, n, &f.path_of("name")))
@@ -215,7 +218,7 @@ fn read_ng_name(cx: &mut Ctx, f: &Fields, path: &str) -> String {
     name.value
 }
 
-fn read_instance_type(cx: &mut Ctx, f: &Fields) -> String {
+pub(super) fn read_instance_type(cx: &mut Ctx, f: &Fields) -> String {
     let Some(t) = f
         .get("instanceType")
         .and_then(|n| string(cx, n, &f.path_of("instanceType")))
@@ -244,7 +247,7 @@ fn read_instance_type(cx: &mut Ctx, f: &Fields) -> String {
 
 /// eksctl's defaults: minSize is desiredCapacity or 2, maxSize is desiredCapacity or minSize,
 /// desiredCapacity is minSize; then minSize <= desiredCapacity <= maxSize.
-fn sizes(cx: &mut Ctx, f: &Fields, label: &str) -> (u32, u32, u32) {
+pub(super) fn sizes(cx: &mut Ctx, f: &Fields, label: &str) -> (u32, u32, u32) {
     let mut get = |key: &str| f.int(cx, key);
     let (d, m, x) = (get("desiredCapacity"), get("minSize"), get("maxSize"));
     let v = |s: &Option<Spanned<i64>>| s.as_ref().map(|s| s.value);
@@ -288,7 +291,7 @@ fn sizes(cx: &mut Ctx, f: &Fields, label: &str) -> (u32, u32, u32) {
     (desired as u32, min as u32, max.max(min) as u32)
 }
 
-fn read_max_pods(cx: &mut Ctx, f: &Fields) -> Option<u32> {
+pub(super) fn read_max_pods(cx: &mut Ctx, f: &Fields) -> Option<u32> {
     let v = int(cx, f.get("maxPodsPerNode")?, &f.path_of("maxPodsPerNode"))?;
     if v.value < 0 {
         let msg = format!("{}: {} is negative", v.path, v.value);
@@ -349,7 +352,7 @@ fn read_target_group_arns(cx: &mut Ctx, f: &Fields) -> Vec<String> {
     out
 }
 
-fn read_ami(cx: &mut Ctx, f: &Fields) -> (AmiFamily, Option<String>) {
+pub(super) fn read_ami(cx: &mut Ctx, f: &Fields) -> (AmiFamily, Option<String>) {
     let family = f
         .get("amiFamily")
         .and_then(|n| read_family(cx, n, &f.path_of("amiFamily"), f.choices("amiFamily")));
@@ -457,7 +460,7 @@ fn read_lb_refs(
 }
 
 /// Instances go to the private subnets with privateNetworking, else to the public ones.
-fn check_subnets(cx: &mut Ctx, ng: &NodeGroupSpec, vpc: &VpcSpec, f: &Fields, at: Pos) {
+pub(super) fn check_subnets(cx: &mut Ctx, ng: &NodeGroupSpec, vpc: &VpcSpec, f: &Fields, at: Pos) {
     if vpc.zones_auto {
         return;
     }

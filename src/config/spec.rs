@@ -26,7 +26,31 @@ pub struct ClusterSpec {
     pub deletion_protection: bool,
     pub vpc: VpcSpec,
     pub node_groups: Vec<NodeGroupSpec>,
+    /// `managedNodeGroups[]`: EKS nodegroups.
+    pub managed_node_groups: Vec<ManagedNodeGroupSpec>,
     pub load_balancers: Vec<LoadBalancerSpec>,
+    /// `cni` and the vpc-cni entry of `addons`: what decides pods per node.
+    pub cni: CniSpec,
+}
+
+/// The pod network, as far as it decides how many pods a node takes and which addresses they use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CniSpec {
+    pub plugin: CniPlugin,
+    /// vpc-cni `ENABLE_PREFIX_DELEGATION`.
+    pub prefix_delegation: bool,
+    /// vpc-cni `AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG`.
+    pub custom_networking: bool,
+}
+
+/// `cni` (eksform extension): `none` and `custom` mean another CNI assigns pod addresses, so
+/// the VPC CNI's per-instance limits do not apply.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum CniPlugin {
+    #[default]
+    VpcCni,
+    None,
+    Custom,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -102,6 +126,49 @@ pub struct NodeGroupSpec {
     pub ami: Option<String>,
     /// Names of entries of `ClusterSpec::load_balancers` whose target group the instances join.
     pub load_balancers: Vec<String>,
+    /// `kubeletExtraConfig`: KubeletConfiguration fields (eksctl's spelling, free-form values)
+    /// laid over what the AMI and eksform set; empty when absent.
+    pub kubelet_extra_config: BTreeMap<String, serde_json::Value>,
+    /// `overrideBootstrapCommand`: the user's own join step in place of eksform's (a NodeConfig
+    /// document on AL2023, shell on AL2; never Bottlerocket).
+    pub override_bootstrap_command: Option<String>,
+}
+
+/// A managed node group (`managedNodeGroups[]`): an EKS nodegroup launched from a launch
+/// template eksform writes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ManagedNodeGroupSpec {
+    /// What a managed group shares with a self-managed one, as the user data renderer takes
+    /// it: `instance_type` is the first of `instance_types`; security groups and target group
+    /// ARNs stay empty.
+    pub node: NodeGroupSpec,
+    /// `instanceTypes`, or `[instanceType]`; several only make sense with SPOT.
+    pub instance_types: Vec<String>,
+    pub capacity_type: CapacityType,
+    pub update_config: UpdateConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CapacityType {
+    OnDemand,
+    Spot,
+}
+
+/// How many nodes a rolling update may take down at once; EKS's default is one node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum UpdateConfig {
+    MaxUnavailable(u32),
+    MaxUnavailablePercentage(u32),
+}
+
+impl CapacityType {
+    /// The EKS API spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapacityType::OnDemand => "ON_DEMAND",
+            CapacityType::Spot => "SPOT",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

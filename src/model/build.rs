@@ -6,7 +6,7 @@
 //! sorting. Pure: no AWS, no I/O; it never validates (the config layer already did).
 
 use super::types::{Desired, External, Resource, TAG_CLUSTER, TAG_ID};
-use super::{control, network, security, workers};
+use super::{control, managed, network, security, workers};
 use crate::config::ClusterSpec;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -29,6 +29,7 @@ pub fn desired(spec: &ClusterSpec, inputs: &ModelInputs) -> Desired {
     security::build(&ctx, &net, &mut out);
     control::build(&ctx, &net, &mut out);
     workers::build(&ctx, &net, inputs, &mut out);
+    managed::build(&ctx, &net, inputs, &mut out);
     Desired {
         cluster: spec.name.clone(),
         region: ctx.region.to_string(),

@@ -43,6 +43,8 @@ pub fn node_group(cluster: &str, name: &str) -> NodeGroupSpec {
         ami_family: AmiFamily::AmazonLinux2023,
         ami: None,
         load_balancers: Vec::new(),
+        kubelet_extra_config: BTreeMap::new(),
+        override_bootstrap_command: None,
     }
 }
 
@@ -116,7 +118,9 @@ pub fn review_apps() -> ClusterSpec {
             private,
         },
         node_groups: vec![web],
+        managed_node_groups: Vec::new(),
         load_balancers: vec![alb("ingress")],
+        cni: Default::default(),
     }
 }
 

@@ -5,6 +5,7 @@ mod build;
 mod control;
 #[cfg(test)]
 mod fixtures;
+mod managed;
 pub mod names;
 mod network;
 mod security;

@@ -32,6 +32,7 @@
 //! | load_balancer | ARN | name, type, scheme, subnet_ids, security_group_ids, tags | dns_name |
 //! | target_group | ARN | name, protocol, port, vpc_id, target_type, health_check_protocol, health_check_port, health_check_path, tags | |
 //! | listener | ARN | load_balancer_arn, port, protocol, certificate_arn, target_group_arn, tags | |
+//! | nodegroup | nodegroup name | name, cluster_name, node_role_arn, subnet_ids, instance_types, capacity_type (ON_DEMAND/SPOT), min_size, max_size, desired_size, labels (map), taints [{key, value, effect}] sorted, launch_template_id, launch_template_version, update_config {max_unavailable or max_unavailable_percentage}, tags | arn |
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -63,6 +64,7 @@ pub enum Kind {
     LoadBalancer,
     TargetGroup,
     Listener,
+    Nodegroup,
 }
 
 pub type Props = BTreeMap<String, Value>;
@@ -95,7 +97,7 @@ pub struct Desired {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -112,6 +114,7 @@ impl Kind {
         Kind::LoadBalancer,
         Kind::TargetGroup,
         Kind::Listener,
+        Kind::Nodegroup,
     ];
 
     /// The snake_case name used in addresses, JSON output and messages.
@@ -133,6 +136,7 @@ impl Kind {
             Kind::LoadBalancer => "load_balancer",
             Kind::TargetGroup => "target_group",
             Kind::Listener => "listener",
+            Kind::Nodegroup => "nodegroup",
         }
     }
 
@@ -174,6 +178,17 @@ impl Kind {
             Kind::LoadBalancer => &["name", "type", "scheme"],
             Kind::TargetGroup => &["name", "protocol", "port", "vpc_id", "target_type"],
             Kind::Listener => &["load_balancer_arn"],
+            // Scaling, labels, taints, update config and the launch template version change in
+            // place (UpdateNodegroupConfig / UpdateNodegroupVersion).
+            Kind::Nodegroup => &[
+                "name",
+                "cluster_name",
+                "node_role_arn",
+                "subnet_ids",
+                "instance_types",
+                "capacity_type",
+                "launch_template_id",
+            ],
         };
         fields.contains(&field)
     }
@@ -192,7 +207,10 @@ impl Kind {
 
     /// Fields that are read but never reconciled once the resource exists.
     pub fn ignored_after_create(self, field: &str) -> bool {
-        matches!((self, field), (Kind::AutoscalingGroup, "desired_capacity"))
+        matches!(
+            (self, field),
+            (Kind::AutoscalingGroup, "desired_capacity") | (Kind::Nodegroup, "desired_size")
+        )
     }
 }
 

@@ -2,10 +2,12 @@
 //! check in code. Data only: see the parent module for what uses it.
 
 use crate::config::cluster::{API_VERSION, DEFAULT_VERSION};
+use crate::config::cni::CNI_PLUGINS;
 use crate::config::kube::EFFECTS;
 use crate::config::loadbalancer::{
     DEFAULT_NODE_PORT, HEALTH_PROTOCOLS, LB_SCHEMES, LB_TYPES, LISTENER_PROTOCOLS,
 };
+use crate::config::managed::CAPACITY_TYPES;
 use crate::config::network::{DEFAULT_CIDR, NAT_MODES};
 use crate::config::nodegroup::{AMI_FAMILIES, DEFAULT_INSTANCE_TYPE, DEFAULT_VOLUME_SIZE};
 
@@ -113,9 +115,44 @@ pub static CLUSTER_CONFIG: Section = Section {
             "Self-managed node groups: a launch template and an Auto Scaling group each.",
         ),
         field(
+            "managedNodeGroups",
+            Kind::List(&Kind::Object(&MANAGED_NODE_GROUP), LIST),
+            "EKS managed node groups, each launched from a launch template eksform writes.",
+        ),
+        field(
             "loadBalancers",
             Kind::List(&Kind::Object(&LOAD_BALANCER), LIST),
             "Load balancers in front of a NodePort that node groups join.",
+        ),
+        field(
+            "cni",
+            Kind::Enum(CNI_PLUGINS),
+            "The pod network: vpc-cni, or none/custom when another CNI assigns pod addresses, so the VPC CNI's pods-per-node limits do not apply.",
+        )
+        .default(DefaultValue::Str(CNI_PLUGINS[0])),
+        field(
+            "addons",
+            Kind::List(&Kind::Object(&ADDON), LIST),
+            "EKS addons; only a vpc-cni entry is read, for the pods-per-node settings of its configurationValues (eksform does not install addons yet).",
+        ),
+    ],
+};
+
+pub static ADDON: Section = Section {
+    name: "Addon",
+    eksctl: "Addon",
+    doc: "An EKS addon; eksform reads the vpc-cni entry's configurationValues only.",
+    fields: &[
+        field(
+            "name",
+            Kind::Text(ANY),
+            "The addon's name; only vpc-cni is read.",
+        )
+        .required(),
+        field(
+            "configurationValues",
+            Kind::Text(ANY),
+            "A JSON or YAML document as a string, e.g. '{\"env\":{\"ENABLE_PREFIX_DELEGATION\":\"true\"}}'; ENABLE_PREFIX_DELEGATION and AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG change the pods-per-node numbers.",
         ),
     ],
 };
@@ -300,6 +337,16 @@ pub static NODE_GROUP: Section = Section {
             "Shell commands run before the node joins (not with Bottlerocket).",
         ),
         field(
+            "overrideBootstrapCommand",
+            Kind::Text(ANY),
+            "Your own join step instead of eksform's: a NodeConfig document on AmazonLinux2023, shell replacing the bootstrap.sh call on AmazonLinux2; not with Bottlerocket.",
+        ),
+        field(
+            "kubeletExtraConfig",
+            Kind::Map(ANY, &Kind::Any),
+            "KubeletConfiguration fields (kubeReserved, systemReserved, evictionHard, featureGates, ...) laid over the AMI's; Bottlerocket takes the ones it has settings for.",
+        ),
+        field(
             "amiFamily",
             Kind::Enum(AMI_FAMILIES),
             "The operating system; sets the bootstrap user data.",
@@ -314,6 +361,143 @@ pub static NODE_GROUP: Section = Section {
             "loadBalancers",
             Kind::List(&Kind::Text(ANY), SET),
             "Names of loadBalancers whose target group the instances join.",
+        ),
+    ],
+};
+
+pub static MANAGED_NODE_GROUP: Section = Section {
+    name: "ManagedNodeGroup",
+    eksctl: "ManagedNodeGroup",
+    doc: "An EKS managed node group: an EKS nodegroup launched from a launch template eksform writes.",
+    fields: &[
+        field(
+            "name",
+            Kind::Text(NODE_GROUP_NAME),
+            "Unique across nodeGroups and managedNodeGroups; letters, digits and hyphens.",
+        )
+        .required(),
+        field(
+            "instanceType",
+            Kind::Text(INSTANCE_TYPE),
+            "The EC2 instance type; not with instanceTypes.",
+        )
+        .default(DefaultValue::Str(DEFAULT_INSTANCE_TYPE)),
+        field(
+            "instanceTypes",
+            Kind::List(
+                &Kind::Text(INSTANCE_TYPE),
+                Items {
+                    min: 1,
+                    unique: true,
+                },
+            ),
+            "Several instance types (for SPOT capacity); not with instanceType.",
+        ),
+        field(
+            "desiredCapacity",
+            Kind::Int(0, 100_000),
+            "Instances at creation; later left to autoscalers. Default: minSize.",
+        ),
+        field(
+            "minSize",
+            Kind::Int(0, 100_000),
+            "Fewest instances; 0 is allowed. Default: desiredCapacity, else 2.",
+        ),
+        field(
+            "maxSize",
+            Kind::Int(1, 100_000),
+            "Most instances, at least 1. Default: desiredCapacity, else minSize.",
+        ),
+        field(
+            "volumeSize",
+            Kind::Int(1, 16384),
+            "Root volume size in GiB.",
+        )
+        .default(DefaultValue::Int(DEFAULT_VOLUME_SIZE as i64)),
+        field(
+            "labels",
+            LABELS,
+            "Kubernetes labels the nodes register with.",
+        ),
+        field(
+            "taints",
+            Kind::AnyOf(&[
+                Kind::Map(LABEL_KEY, &Kind::Text(TAINT_SHORTHAND)),
+                Kind::List(&Kind::Object(&TAINT), LIST),
+            ]),
+            "Kubernetes taints EKS puts on the nodes: a list of {key, value, effect} (or {key: \"value:Effect\"}).",
+        ),
+        field(
+            "tags",
+            TAGS,
+            "Tags of the nodegroup, on top of metadata.tags.",
+        ),
+        field(
+            "capacityType",
+            Kind::Enum(CAPACITY_TYPES),
+            "ON_DEMAND or SPOT instances; eksctl's spot: true is the same as SPOT.",
+        )
+        .default(DefaultValue::Str(CAPACITY_TYPES[0])),
+        field(
+            "spot",
+            Kind::Bool,
+            "Use SPOT instances (eksctl's form of capacityType: SPOT).",
+        )
+        .default(DefaultValue::Bool(false)),
+        field(
+            "amiFamily",
+            Kind::Enum(AMI_FAMILIES),
+            "The operating system; sets the bootstrap user data.",
+        )
+        .default(DefaultValue::Str(AMI_FAMILIES[0])),
+        field(
+            "ami",
+            Kind::Text(AMI),
+            "An AMI id (needs amiFamily), or auto / auto-ssm for the EKS-optimized AMI (the default).",
+        ),
+        field(
+            "privateNetworking",
+            Kind::Bool,
+            "Put the instances in the private subnets.",
+        )
+        .default(DefaultValue::Bool(false)),
+        field(
+            "maxPodsPerNode",
+            Kind::Int(0, 65535),
+            "Pods per node the kubelet allows; 0 or absent keeps the AMI's default.",
+        ),
+        field(
+            "preBootstrapCommands",
+            Kind::List(&Kind::Text(ANY), LIST),
+            "Shell commands run before the node joins (not with Bottlerocket).",
+        ),
+        field(
+            "updateConfig",
+            Kind::Object(&UPDATE_CONFIG),
+            "How many nodes a rolling update may replace at once. Default: maxUnavailable 1.",
+        ),
+        field(
+            "loadBalancers",
+            Kind::List(&Kind::Text(ANY), SET),
+            "Names of loadBalancers for the nodegroup's instances: not supported yet on managed groups (use nodeGroups).",
+        ),
+    ],
+};
+
+pub static UPDATE_CONFIG: Section = Section {
+    name: "NodeGroupUpdateConfig",
+    eksctl: "NodeGroupUpdateConfig",
+    doc: "How a managed node group rolls: one of the two fields.",
+    fields: &[
+        field(
+            "maxUnavailable",
+            Kind::Int(1, 100),
+            "Nodes a rolling update may take down at once.",
+        ),
+        field(
+            "maxUnavailablePercentage",
+            Kind::Int(1, 100),
+            "Percent of the nodes a rolling update may take down at once.",
         ),
     ],
 };

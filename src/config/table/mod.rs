@@ -81,6 +81,8 @@ pub enum Kind {
     Map(Text, &'static Kind),
     /// Any of these forms (taints as a map or a list, a port as a number or a string).
     AnyOf(&'static [Kind]),
+    /// Any YAML value: a free-form document another program reads (kubelet configuration).
+    Any,
 }
 
 /// A string; an empty pattern or a zero length means no constraint.
@@ -174,6 +176,6 @@ mod tests {
             }
         }
         let names: Vec<&str> = all.iter().map(|s| s.name).collect();
-        assert_eq!(names.len(), 13, "{names:?}");
+        assert_eq!(names.len(), 16, "{names:?}");
     }
 }

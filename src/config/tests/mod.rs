@@ -1,6 +1,8 @@
 //! Unit tests of the config rules: each bad input is checked for its exact message and the
 //! line:col of the value at fault; each default for its value.
 
+mod bootstrap;
+mod capacity;
 mod loadbalancers;
 mod network;
 mod nodegroups;

@@ -281,10 +281,10 @@ const NODE_GROUP_CASES: &[Case] = &[
         "nodeGroups: expected a list, found a mapping",
     ),
     (
-        "managedNodeGroups:\n  - name: m\n",
-        6,
-        1,
-        "`managedNodeGroups` is not supported yet by eksform",
+        "managedNodeGroups:\n  - name: m\n    minSize: 0\n",
+        8,
+        5,
+        "nodegroup \"m\": maxSize would be 0; a managed node group needs maxSize of at least 1",
     ),
 ];
 

@@ -258,7 +258,7 @@ fn bad_bytes_become_diagnostics() {
 fn the_fields_eksform_reads_are_eksctls_own() {
     use crate::config::{schema, table};
     // eksform's extensions: loadBalancers (in two places) and metadata.deletionProtection.
-    let extensions = ["loadBalancers", "deletionProtection"];
+    let extensions = ["loadBalancers", "deletionProtection", "capacityType", "cni"];
     let eksctl_sections: Vec<_> = table::sections()
         .into_iter()
         .filter(|s| !s.eksctl.is_empty())

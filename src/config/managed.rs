@@ -1,0 +1,222 @@
+//! `managedNodeGroups[]`: EKS managed node groups. The fields they share with self-managed
+//! groups (name, sizes, AMI, labels, taints, bootstrap) are read by `nodegroup`'s readers; this
+//! module adds what only EKS nodegroups have (several instance types, capacity type, update
+//! config) and the rules around them (minSize 0 but maxSize at least 1, instanceType or
+//! instanceTypes). Names are checked for clashes with `nodeGroups` by `nodegroup`. Must not
+//! decide how a group becomes AWS resources; the model does.
+
+use super::cluster::{item_pos, read_tags};
+use super::kube::{read_labels, read_taints};
+use super::nodegroup::{
+    DEFAULT_VOLUME_SIZE, bottlerocket_has_no_shell, check_subnets, read_ami, read_instance_type,
+    read_max_pods, read_ng_name, sizes,
+};
+use super::read::{Ctx, boolean, item, list, string_list};
+use super::schema::{Fields, fields, sub_fields};
+use super::spec::{
+    AmiFamily, CapacityType, ManagedNodeGroupSpec, NodeGroupSpec, UpdateConfig, VpcSpec,
+};
+use super::table::{MANAGED_NODE_GROUP, UPDATE_CONFIG};
+
+/// EKS capacity types, in the API's spelling; the first is the default.
+pub const CAPACITY_TYPES: &[&str] = &["ON_DEMAND", "SPOT"];
+
+pub fn read_managed_node_groups(
+    cx: &mut Ctx,
+    top: &Fields,
+    cluster: &str,
+    vpc: &VpcSpec,
+) -> Vec<ManagedNodeGroupSpec> {
+    let Some(node) = top.get("managedNodeGroups") else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for (i, n) in list(cx, node, "managedNodeGroups").iter().enumerate() {
+        let path = item("managedNodeGroups", i);
+        let f = fields(cx, n, &path, n.pos, &MANAGED_NODE_GROUP);
+        let mng = read_one(cx, &f, &path, cluster);
+        check_subnets(cx, &mng.node, vpc, &f, item_pos(&f, n));
+        out.push(mng);
+    }
+    out
+}
+
+fn read_one(cx: &mut Ctx, f: &Fields, path: &str, cluster: &str) -> ManagedNodeGroupSpec {
+    let name = read_ng_name(cx, f, path);
+    let label = if name.is_empty() {
+        path.to_string()
+    } else {
+        format!("nodegroup \"{name}\"")
+    };
+    let (desired_capacity, min_size, max_size) = sizes(cx, f, &label);
+    if max_size == 0 {
+        no_room(cx, f, &label);
+    }
+    let mut labels = f.read(cx, "labels", read_labels).unwrap_or_default();
+    labels.insert("alpha.eksctl.io/cluster-name".into(), cluster.to_string());
+    labels.insert("alpha.eksctl.io/nodegroup-name".into(), name.clone());
+    let (ami_family, ami) = read_ami(cx, f);
+    let commands = f
+        .read(cx, "preBootstrapCommands", string_list)
+        .unwrap_or_default();
+    if ami_family == AmiFamily::Bottlerocket && !commands.is_empty() {
+        bottlerocket_has_no_shell(cx, f, &label);
+    }
+    let flag =
+        |cx: &mut Ctx, key: &str| f.read(cx, key, boolean).flatten().is_some_and(|b| b.value);
+    let instance_types = read_instance_types(cx, f, &label);
+    let node = NodeGroupSpec {
+        instance_type: instance_types[0].clone(),
+        desired_capacity,
+        min_size,
+        max_size,
+        volume_size: f
+            .int(cx, "volumeSize")
+            .map_or(DEFAULT_VOLUME_SIZE, |v| v.value as u32),
+        labels,
+        taints: f.read(cx, "taints", read_taints).unwrap_or_default(),
+        tags: f.read(cx, "tags", read_tags).unwrap_or_default(),
+        max_pods_per_node: read_max_pods(cx, f),
+        private_networking: flag(cx, "privateNetworking"),
+        attach_security_group_ids: Vec::new(),
+        target_group_arns: Vec::new(),
+        pre_bootstrap_commands: commands.into_iter().map(|s| s.value).collect(),
+        ami_family,
+        ami,
+        load_balancers: Vec::new(),
+        kubelet_extra_config: Default::default(),
+        override_bootstrap_command: None,
+        name,
+    };
+    lb_not_supported(cx, f, &label);
+    ManagedNodeGroupSpec {
+        node,
+        instance_types,
+        capacity_type: read_capacity_type(cx, f, &label),
+        update_config: read_update_config(cx, f, &label),
+    }
+}
+
+/// EKS refuses a nodegroup whose maxSize is 0, although minSize and desiredCapacity may be.
+fn no_room(cx: &mut Ctx, f: &Fields, label: &str) {
+    let at = f
+        .key_pos("minSize")
+        .or(f.key_pos("desiredCapacity"))
+        .unwrap_or(f.at);
+    let msg =
+        format!("{label}: maxSize would be 0; a managed node group needs maxSize of at least 1");
+    let hint = "add maxSize: 1 (minSize and desiredCapacity may stay 0)";
+    cx.error(at, &f.path_of("maxSize"), msg, Some(hint.into()));
+}
+
+/// `instanceTypes`, or `[instanceType]`; never both.
+fn read_instance_types(cx: &mut Ctx, f: &Fields, label: &str) -> Vec<String> {
+    let single = read_instance_type(cx, f);
+    let Some(node) = f.get("instanceTypes") else {
+        return vec![single];
+    };
+    if f.value("instanceType").is_some() {
+        let msg = format!("{label}: give instanceType or instanceTypes, not both");
+        let hint = "move the instanceType value into instanceTypes";
+        cx.error(
+            node.pos,
+            &f.path_of("instanceTypes"),
+            msg,
+            Some(hint.into()),
+        );
+    }
+    let mut out: Vec<String> = Vec::new();
+    for t in string_list(cx, node, &f.path_of("instanceTypes")) {
+        if !is_instance_type(&t.value) {
+            let msg = format!("{}: \"{}\" is not an EC2 instance type", t.path, t.value);
+            let hint = "instance types look like m5.large or t3.medium";
+            cx.error(t.pos, &t.path, msg, Some(hint.into()));
+        } else if out.contains(&t.value) {
+            let msg = format!("{label}: instance type {} is listed twice", t.value);
+            cx.error(t.pos, &t.path, msg, None);
+        } else {
+            out.push(t.value);
+        }
+    }
+    if out.is_empty() {
+        out.push(single);
+    }
+    out
+}
+
+fn is_instance_type(s: &str) -> bool {
+    let part = |p: &str| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    s.split_once('.').is_some_and(|(a, b)| part(a) && part(b))
+}
+
+/// `capacityType` (the EKS spelling) or eksctl's `spot: true`; they must agree.
+fn read_capacity_type(cx: &mut Ctx, f: &Fields, label: &str) -> CapacityType {
+    let spot = f.read(cx, "spot", boolean).flatten();
+    let given = f
+        .get("capacityType")
+        .and_then(|n| super::read::string(cx, n, &f.path_of("capacityType")));
+    let named = given.as_ref().and_then(|g| {
+        let found = CAPACITY_TYPES
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(&g.value));
+        if found.is_none() {
+            let msg = format!("{}: \"{}\" is not a capacity type", g.path, g.value);
+            let hint = format!("use {}", f.choices("capacityType").join(" or "));
+            cx.error(g.pos, &g.path, msg, Some(hint));
+        }
+        found.map(|c| *c == "SPOT")
+    });
+    if let (Some(s), Some(n), Some(g)) = (&spot, named, &given)
+        && s.value != n
+    {
+        let msg = format!(
+            "{label}: spot: {} contradicts capacityType: {}",
+            s.value, g.value
+        );
+        let hint = "keep one of the two";
+        cx.error(g.pos, &g.path, msg, Some(hint.into()));
+    }
+    match named.or(spot.map(|s| s.value)) {
+        Some(true) => CapacityType::Spot,
+        _ => CapacityType::OnDemand,
+    }
+}
+
+fn read_update_config(cx: &mut Ctx, f: &Fields, label: &str) -> UpdateConfig {
+    let uf = sub_fields(cx, f, "updateConfig", &UPDATE_CONFIG);
+    let count = uf.int(cx, "maxUnavailable");
+    let percent = uf.int(cx, "maxUnavailablePercentage");
+    match (count, percent) {
+        (Some(c), Some(p)) => {
+            let msg = format!("{label}: give maxUnavailable or maxUnavailablePercentage, not both");
+            cx.error(p.pos, &p.path, msg, None);
+            UpdateConfig::MaxUnavailable(c.value as u32)
+        }
+        (Some(c), None) => UpdateConfig::MaxUnavailable(c.value as u32),
+        (None, Some(p)) => UpdateConfig::MaxUnavailablePercentage(p.value as u32),
+        (None, None) => UpdateConfig::MaxUnavailable(1),
+    }
+}
+
+/// Attaching the Auto Scaling group EKS creates to a target group is not built yet; refusing
+/// beats ignoring.
+fn lb_not_supported(cx: &mut Ctx, f: &Fields, label: &str) {
+    if let Some(node) = f.value("loadBalancers") {
+        let msg = format!("{label}: loadBalancers on a managed node group is not supported yet");
+        let hint = "put the instances behind the load balancer with a nodeGroups entry";
+        cx.error(
+            node.pos,
+            &f.path_of("loadBalancers"),
+            msg,
+            Some(hint.into()),
+        );
+    }
+}
+
+#[cfg(test)]
+#[path = "managed_tests.rs"]
+mod tests;
