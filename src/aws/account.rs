@@ -17,6 +17,11 @@ impl Account {
         }
     }
 
+    /// Over clients the caller built: tests fake the public SSM parameters moto lacks.
+    pub fn from_clients(ec2: aws_sdk_ec2::Client, ssm: aws_sdk_ssm::Client) -> Account {
+        Account { ec2, ssm }
+    }
+
     /// Zones of type availability-zone that are available, in name order.
     pub async fn availability_zones(&self) -> Result<Vec<String>, AwsError> {
         let out = self
