@@ -2,7 +2,9 @@
 //! offers, and the EKS-optimized AMI for a node group, from AWS's public SSM parameters.
 
 use super::AwsError;
+use crate::capacity::EniLimits;
 use crate::config::AmiFamily;
+use std::collections::BTreeMap;
 
 pub struct Account {
     ec2: aws_sdk_ec2::Client,
@@ -15,6 +17,48 @@ impl Account {
             ec2: aws_sdk_ec2::Client::new(conf),
             ssm: aws_sdk_ssm::Client::new(conf),
         }
+    }
+
+    /// ENIs, IPv4 addresses per ENI and vCPUs of each of `types`, from DescribeInstanceTypes
+    /// (one call: the API takes up to 100 types). An unknown type fails the whole call.
+    pub async fn instance_limits(
+        &self,
+        types: &[String],
+    ) -> Result<BTreeMap<String, (EniLimits, Option<u32>)>, AwsError> {
+        let out = self
+            .ec2
+            .describe_instance_types()
+            .set_instance_types(Some(types.iter().map(|t| t.as_str().into()).collect()))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("EC2", "DescribeInstanceTypes", e))?;
+        let mut found = BTreeMap::new();
+        for info in out.instance_types() {
+            let (Some(ty), Some(net)) = (info.instance_type(), info.network_info()) else {
+                continue;
+            };
+            // The VPC CNI uses the default network card's interfaces only.
+            let card = net
+                .network_cards()
+                .get(net.default_network_card_index().unwrap_or(0).max(0) as usize)
+                .and_then(|c| c.maximum_network_interfaces());
+            let (Some(enis), Some(ips)) = (
+                card.or(net.maximum_network_interfaces()),
+                net.ipv4_addresses_per_interface(),
+            ) else {
+                continue;
+            };
+            let limits = EniLimits {
+                enis: enis.max(0) as u32,
+                ipv4_per_eni: ips.max(0) as u32,
+            };
+            let vcpus = info.v_cpu_info().and_then(|v| v.default_v_cpus());
+            found.insert(
+                ty.as_str().to_string(),
+                (limits, vcpus.map(|v| v.max(0) as u32)),
+            );
+        }
+        Ok(found)
     }
 
     /// Over clients the caller built: tests fake the public SSM parameters moto lacks.

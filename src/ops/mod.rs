@@ -9,6 +9,7 @@ use crate::plan::{self, Plan};
 use std::path::Path;
 
 pub mod lock;
+mod pods;
 mod saved;
 
 pub use saved::{Reloaded, load_saved, save_plan};
@@ -156,9 +157,15 @@ pub async fn prepare(path: &Path) -> Result<Prepared, OpsError> {
         inputs,
     } = connect(path).await?;
     let desired = model::desired(&spec, &inputs);
-    let live = cloud.read(&desired.cluster, &desired.external).await?;
+    // The instance types' numbers are read alongside the account: no extra round trip.
+    let (live, pods) = tokio::join!(
+        cloud.read(&desired.cluster, &desired.external),
+        pods::pods_per_node(&spec, &cloud)
+    );
+    let live = live?;
     check_external(&live)?;
-    let plan = plan::plan(&desired, &live);
+    let mut plan = plan::plan(&desired, &live);
+    plan.node_groups = pods;
     Ok(Prepared {
         config,
         spec,

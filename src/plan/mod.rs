@@ -187,6 +187,7 @@ fn finish(cluster: String, region: String, changes: Vec<Change>, desired: &Desir
         summary,
         changes,
         used_as_is,
+        node_groups: Vec::new(),
     }
 }
 

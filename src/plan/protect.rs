@@ -66,6 +66,7 @@ mod tests {
             summary: Default::default(),
             changes,
             used_as_is: vec![],
+            node_groups: vec![],
             format_version: 1,
         }
     }

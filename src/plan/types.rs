@@ -117,6 +117,22 @@ pub struct Plan {
     /// everything that depends on them is gone.
     pub changes: Vec<Change>,
     pub used_as_is: Vec<UsedAsIs>,
+    /// Pods per node of each node group, as computed when planning (shown, never applied).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub node_groups: Vec<NodeGroupPods>,
+}
+
+/// How many pods a node group's nodes take, and how that number came about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeGroupPods {
+    pub name: String,
+    pub instance_type: String,
+    pub max_pods: u32,
+    /// e.g. `3 ENIs × (6 IPv4 − 1) + 2`, or `maxPodsPerNode`.
+    pub formula: String,
+    /// Where the instance type's numbers came from: `DescribeInstanceTypes`, `eksform's table`,
+    /// or `config` when `maxPodsPerNode` sets it.
+    pub source: String,
 }
 
 impl Plan {

@@ -79,7 +79,8 @@ fn header(plan: &Plan) -> String {
 }
 
 fn used_as_is(plan: &Plan) -> String {
-    plan.used_as_is
+    let mut out: String = plan
+        .used_as_is
         .iter()
         .map(|u| {
             format!(
@@ -89,7 +90,11 @@ fn used_as_is(plan: &Plan) -> String {
                 u.used_for
             )
         })
-        .collect()
+        .collect();
+    for g in &plan.node_groups {
+        out.push_str(&format!("- {}\n", super::pods_line(g)));
+    }
+    out
 }
 
 fn details(c: &Change) -> String {
@@ -173,6 +178,7 @@ mod tests {
             },
             changes: vec![change(1, 20), change(2, 20_000), change(3, 10)],
             used_as_is: vec![],
+            node_groups: vec![],
         }
     }
 

@@ -24,6 +24,14 @@ pub fn symbol(action: Action) -> &'static str {
     }
 }
 
+/// One node group's pods per node and how the number came about.
+pub fn pods_line(g: &crate::plan::NodeGroupPods) -> String {
+    format!(
+        "node group {} ({}): {} pods per node = {} ({})",
+        g.name, g.instance_type, g.max_pods, g.formula, g.source
+    )
+}
+
 /// The closing line of a plan.
 pub fn summary_line(s: &Summary) -> String {
     if s.add + s.change + s.replace + s.destroy == 0 {

@@ -57,6 +57,13 @@ pub fn text(plan: &Plan, style: Style) -> String {
     if !plan.used_as_is.is_empty() {
         out.push('\n');
     }
+    if !active.is_empty() && !plan.node_groups.is_empty() {
+        out.push_str("Pods per node:\n");
+        for g in &plan.node_groups {
+            out.push_str(&format!("  {}\n", super::pods_line(g)));
+        }
+        out.push('\n');
+    }
     let line = summary_line(&plan.summary);
     let destructive = plan.summary.destroy + plan.summary.replace > 0;
     out.push_str(&if destructive {
