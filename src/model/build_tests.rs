@@ -518,3 +518,34 @@ fn existing_vpc_is_external_and_nothing_network_is_created() {
     );
     assert!(model(&review_apps()).external.is_empty());
 }
+
+#[test]
+fn autoscaling_groups_carry_cluster_autoscaler_discovery_and_node_template_tags() {
+    let mut spec = review_apps();
+    spec.node_groups[0]
+        .labels
+        .insert("workload".into(), "web".into());
+    spec.node_groups[0].taints = vec![crate::config::Taint {
+        key: "dedicated".into(),
+        value: "web".into(),
+        effect: "NoSchedule".into(),
+    }];
+    spec.node_groups[0]
+        .labels
+        .insert(format!("example.com/{}", "x".repeat(90)), "long".into());
+    let d = model(&spec);
+    let tags = &get(&d, "autoscaling_group.web").props["tags"];
+    assert_eq!(tags["k8s.io/cluster-autoscaler/enabled"], "true");
+    assert_eq!(tags["k8s.io/cluster-autoscaler/review-apps"], "owned");
+    assert_eq!(
+        tags["k8s.io/cluster-autoscaler/node-template/label/workload"],
+        "web"
+    );
+    assert_eq!(
+        tags["k8s.io/cluster-autoscaler/node-template/taint/dedicated"],
+        "web:NoSchedule"
+    );
+    // A key AWS would refuse (over 128 characters) is left out rather than failing the apply.
+    let keys = tags.as_object().unwrap().keys();
+    assert!(keys.into_iter().all(|k| k.len() <= 128));
+}

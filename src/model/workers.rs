@@ -178,6 +178,7 @@ fn autoscaling_group(ctx: &Ctx, net: &Network, ng: &NodeGroupSpec) -> Resource {
             "unmanaged".to_string(),
         ),
     ]);
+    extra.extend(autoscaler_tags(&ctx.spec.name, ng));
     Resource::new(address.clone(), Kind::AutoscalingGroup)
         .with("name", fit(&ctx.name(&ng.name), ASG_NAME_MAX))
         .with(
@@ -190,4 +191,27 @@ fn autoscaling_group(ctx: &Ctx, net: &Network, ng: &NodeGroupSpec) -> Resource {
         .with("subnet_ids", set(subnets.iter().cloned()))
         .with("target_group_arns", set(target_groups))
         .with("tags", ctx.tags(&address, extra))
+}
+
+/// The tags cluster-autoscaler discovers a group by (`--node-group-auto-discovery
+/// asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/<cluster>`), and the
+/// node-template tags that let it scale a group up from zero knowing its nodes' labels and taints
+/// (left out for keys past AWS's 128-character tag key limit).
+fn autoscaler_tags(cluster: &str, ng: &NodeGroupSpec) -> Vec<(String, String)> {
+    const PREFIX: &str = "k8s.io/cluster-autoscaler";
+    let mut tags = vec![
+        (format!("{PREFIX}/enabled"), "true".to_string()),
+        (format!("{PREFIX}/{cluster}"), "owned".to_string()),
+    ];
+    tags.extend(
+        ng.labels
+            .iter()
+            .map(|(k, v)| (format!("{PREFIX}/node-template/label/{k}"), v.clone())),
+    );
+    tags.extend(ng.taints.iter().map(|t| {
+        let value = format!("{}:{}", t.value, t.effect);
+        (format!("{PREFIX}/node-template/taint/{}", t.key), value)
+    }));
+    tags.retain(|(k, _)| k.len() <= 128);
+    tags
 }
