@@ -17,17 +17,22 @@ use aws_smithy_runtime_api::client::interceptors::context::Output;
 use eksform::aws::{Account, ErrorKind, ami_parameter};
 use eksform::config::AmiFamily;
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 const REGION: &str = "us-east-1";
 
 #[derive(Debug, Default)]
-struct PublicParameters {
+struct Store {
     known: BTreeMap<String, String>,
     /// The value of the parameter the call in flight asked for, when known.
     answer: Mutex<Option<(String, String)>>,
     asked: Mutex<Vec<String>>,
 }
+
+/// The fake, installed in the SSM client; the test keeps a handle on its store to read what was
+/// asked.
+#[derive(Debug, Clone)]
+struct PublicParameters(Arc<Store>);
 
 impl Intercept for PublicParameters {
     fn name(&self) -> &'static str {
@@ -48,9 +53,9 @@ impl Intercept for PublicParameters {
         let body: serde_json::Value =
             serde_json::from_slice(req.body().bytes().unwrap_or_default())?;
         let name = body["Name"].as_str().unwrap_or_default().to_string();
-        self.asked.lock().unwrap().push(name.clone());
-        if let Some(value) = self.known.get(&name) {
-            *self.answer.lock().unwrap() = Some((name, value.clone()));
+        self.0.asked.lock().unwrap().push(name.clone());
+        if let Some(value) = self.0.known.get(&name) {
+            *self.0.answer.lock().unwrap() = Some((name, value.clone()));
         }
         Ok(())
     }
@@ -61,7 +66,7 @@ impl Intercept for PublicParameters {
         _: &RuntimeComponents,
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let Some((name, value)) = self.answer.lock().unwrap().take() else {
+        let Some((name, value)) = self.0.answer.lock().unwrap().take() else {
             return Ok(());
         };
         let out = GetParameterOutput::builder()
@@ -90,12 +95,12 @@ fn known() -> BTreeMap<String, String> {
 async fn the_ami_comes_from_the_family_version_and_architecture_parameter() {
     let moto = common::Moto::start();
     let conf = moto.sdk_config(REGION).await;
-    let fake = std::sync::Arc::new(PublicParameters {
+    let fake = PublicParameters(Arc::new(Store {
         known: known(),
-        ..PublicParameters::default()
-    });
+        ..Store::default()
+    }));
     let ssm_conf = aws_sdk_ssm::config::Builder::from(&conf)
-        .interceptor(SharedFake(fake.clone()))
+        .interceptor(fake.clone())
         .build();
     let account = Account::from_clients(
         aws_sdk_ec2::Client::new(&conf),
@@ -111,7 +116,7 @@ async fn the_ami_comes_from_the_family_version_and_architecture_parameter() {
         let got = account.resolve_ami(family, "1.34", ty).await.unwrap();
         assert_eq!(got, want, "{family:?} {ty}");
     }
-    let asked = fake.asked.lock().unwrap().clone();
+    let asked = fake.0.asked.lock().unwrap().clone();
     assert_eq!(
         asked[1],
         "/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/arm64/standard/recommended/image_id"
@@ -127,32 +132,4 @@ async fn the_ami_comes_from_the_family_version_and_architecture_parameter() {
             .contains("/aws/service/eks/optimized-ami/1.99/amazon-linux-2023/x86_64/"),
         "{err}"
     );
-}
-
-/// The interceptor, shared with the test so it can read what was asked.
-#[derive(Debug)]
-struct SharedFake(std::sync::Arc<PublicParameters>);
-
-impl Intercept for SharedFake {
-    fn name(&self) -> &'static str {
-        "SharedFake"
-    }
-
-    fn modify_before_transmit(
-        &self,
-        ctx: &mut BeforeTransmitInterceptorContextMut<'_>,
-        rc: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        self.0.modify_before_transmit(ctx, rc, cfg)
-    }
-
-    fn modify_before_attempt_completion(
-        &self,
-        ctx: &mut FinalizerInterceptorContextMut<'_>,
-        rc: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        self.0.modify_before_attempt_completion(ctx, rc, cfg)
-    }
 }

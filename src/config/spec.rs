@@ -33,6 +33,14 @@ pub struct ClusterSpec {
     pub cni: CniSpec,
 }
 
+impl ClusterSpec {
+    /// Every node group, self-managed first, then the managed groups' node settings.
+    pub fn all_node_groups(&self) -> impl Iterator<Item = &NodeGroupSpec> {
+        let managed = self.managed_node_groups.iter().map(|m| &m.node);
+        self.node_groups.iter().chain(managed)
+    }
+}
+
 /// The pod network, as far as it decides how many pods a node takes and which addresses they use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct CniSpec {

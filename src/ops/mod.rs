@@ -127,13 +127,7 @@ async fn env_region() -> Option<String> {
 
 async fn resolve_inputs(spec: &ClusterSpec, cloud: &Cloud) -> Result<ModelInputs, OpsError> {
     let mut inputs = ModelInputs::default();
-    let managed = spec.managed_node_groups.iter().map(|m| &m.node);
-    for ng in spec
-        .node_groups
-        .iter()
-        .chain(managed)
-        .filter(|ng| ng.ami.is_none())
-    {
+    for ng in spec.all_node_groups().filter(|ng| ng.ami.is_none()) {
         let ami = cloud
             .account()
             .resolve_ami(ng.ami_family, &spec.version, &ng.instance_type)

@@ -13,7 +13,7 @@ type Limits = BTreeMap<String, (EniLimits, Option<u32>)>;
 
 /// One entry per node group (self-managed, then managed) whose number can be known.
 pub async fn pods_per_node(spec: &ClusterSpec, cloud: &Cloud) -> Vec<NodeGroupPods> {
-    let groups = groups(spec);
+    let groups: Vec<&NodeGroupSpec> = spec.all_node_groups().collect();
     let mut types: Vec<String> = groups
         .iter()
         .filter(|g| g.max_pods_per_node.is_none())
@@ -34,11 +34,6 @@ pub async fn pods_per_node(spec: &ClusterSpec, cloud: &Cloud) -> Vec<NodeGroupPo
         .iter()
         .filter_map(|g| entry(g, spec, &live))
         .collect()
-}
-
-fn groups(spec: &ClusterSpec) -> Vec<&NodeGroupSpec> {
-    let managed = spec.managed_node_groups.iter().map(|m| &m.node);
-    spec.node_groups.iter().chain(managed).collect()
 }
 
 fn entry(g: &NodeGroupSpec, spec: &ClusterSpec, live: &Limits) -> Option<NodeGroupPods> {
