@@ -3,6 +3,7 @@
 //! what failed and what never started. Once the caller cancels (Ctrl-C), nothing new starts;
 //! what runs finishes. It decides nothing about output: callers render its events.
 
+use crate::aws::status::{StatusSlot, read_status, with_status};
 use crate::aws::timeouts::{Op, Timeouts};
 use crate::aws::{AwsError, Provider, ResolvedResource, with_deadline};
 use crate::live::{LiveResource, LiveState};
@@ -57,6 +58,8 @@ pub enum Event {
         address: String,
         step: Step,
         elapsed: Duration,
+        /// What it is doing now, when its waiter says ("instance refresh 40%, ...").
+        detail: Option<String>,
     },
     Done {
         address: String,
@@ -345,6 +348,8 @@ async fn with_progress<T>(
     let start = Instant::now();
     let every = opts.progress_every.max(Duration::from_millis(1));
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    let slot = StatusSlot::default();
+    let work = with_status(slot.clone(), work);
     tokio::pin!(work);
     loop {
         tokio::select! {
@@ -353,6 +358,7 @@ async fn with_progress<T>(
                 address: address.to_string(),
                 step,
                 elapsed: start.elapsed(),
+                detail: read_status(&slot),
             }),
             () = tokio::time::sleep_until(deadline) => return Err(timed_out(address, step, limit)),
         }

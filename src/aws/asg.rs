@@ -1,8 +1,9 @@
 //! Auto Scaling groups of self-managed node groups: created from the launch template's latest
 //! version, tagged (tags propagate to the instances), registered in target groups and done only
 //! once `min_size` instances are InService (also after a size change); read with a tag filter;
-//! sizes, subnets, launch template, target groups and tags change in place. The desired
-//! capacity is only set when asked, since autoscalers own it after creation.
+//! sizes, subnets, launch template, target groups and tags change in place, and a new launch
+//! template version rolls through the instances (see `asg_refresh`). The desired capacity is
+//! only set when asked, since autoscalers own it after creation.
 
 use super::support::{self, Fields, not_found_ok};
 use super::timeouts::{self, Op};
@@ -20,16 +21,14 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 const SERVICE: &str = "AutoScaling";
-/// The version an instance launches from: the newest, so a launch template update reaches new
-/// instances without touching the group.
-const LAUNCH_TEMPLATE_VERSION: &str = "$Latest";
 /// Settings changed through UpdateAutoScalingGroup.
-const GROUP_FIELDS: [&str; 5] = [
+const GROUP_FIELDS: [&str; 6] = [
     "min_size",
     "max_size",
     "desired_capacity",
     "subnet_ids",
     "launch_template_id",
+    "launch_template_version",
 ];
 
 pub struct Asg {
@@ -41,6 +40,11 @@ impl Asg {
         Asg {
             client: Client::new(conf),
         }
+    }
+
+    /// Over a client built by the caller (tests install interceptors in it).
+    pub fn from_client(client: Client) -> Asg {
+        Asg { client }
     }
 
     /// Reads every group tagged with the cluster.
@@ -108,7 +112,7 @@ impl Asg {
             .client
             .create_auto_scaling_group()
             .auto_scaling_group_name(name)
-            .launch_template(launch_template(f.str("launch_template_id")?))
+            .launch_template(launch_template(&f)?)
             .min_size(f.int32("min_size")?)
             .max_size(f.int32("max_size")?)
             .desired_capacity(f.int32("desired_capacity")?)
@@ -155,6 +159,14 @@ impl Asg {
         if fields.iter().any(|x| GROUP_FIELDS.contains(&x.as_str())) {
             self.update_group(name, &f, fields).await?;
         }
+        if fields.iter().any(|x| x == "launch_template_version") {
+            let target = super::asg_refresh::Target {
+                address: &r.address,
+                name,
+                version: f.str("launch_template_version")?,
+            };
+            super::asg_refresh::roll(&self.client, &target, &r.props).await?;
+        }
         if fields
             .iter()
             .any(|x| x == "min_size" || x == "desired_capacity")
@@ -189,8 +201,8 @@ impl Asg {
         if has("subnet_ids") {
             req = req.vpc_zone_identifier(f.strings("subnet_ids")?.join(","));
         }
-        if has("launch_template_id") {
-            req = req.launch_template(launch_template(f.str("launch_template_id")?));
+        if has("launch_template_id") || has("launch_template_version") {
+            req = req.launch_template(launch_template(f)?);
         }
         req.send()
             .await
@@ -358,11 +370,15 @@ fn not_in_service(
     e
 }
 
-fn launch_template(id: &str) -> LaunchTemplateSpecification {
-    LaunchTemplateSpecification::builder()
-        .launch_template_id(id)
-        .version(LAUNCH_TEMPLATE_VERSION)
-        .build()
+/// The template and its version by number: instances launch from the version the plan showed,
+/// and a new version reaches running instances only through an instance refresh. A caller that
+/// names no version gets the newest.
+fn launch_template(f: &Fields<'_>) -> Result<LaunchTemplateSpecification, AwsError> {
+    let version = f.opt_str("launch_template_version")?.unwrap_or("$Latest");
+    Ok(LaunchTemplateSpecification::builder()
+        .launch_template_id(f.str("launch_template_id")?)
+        .version(version)
+        .build())
 }
 
 fn group_tag(name: &str, key: String) -> aws_sdk_autoscaling::types::builders::TagBuilder {
@@ -401,6 +417,7 @@ fn live(cluster: &str, g: &AutoScalingGroup) -> Option<LiveResource> {
         .map(str::trim)
         .filter(|s| !s.is_empty());
     let template = g.launch_template().and_then(|t| t.launch_template_id());
+    let version = g.launch_template().and_then(|t| t.version());
     let mut props = Props::new();
     props.insert("name".into(), Value::String(name.clone()));
     props.insert(
@@ -408,6 +425,10 @@ fn live(cluster: &str, g: &AutoScalingGroup) -> Option<LiveResource> {
         template
             .map(|t| Value::String(t.to_string()))
             .unwrap_or(Value::Null),
+    );
+    props.insert(
+        "launch_template_version".into(),
+        version.map_or(Value::Null, |v| Value::String(v.to_string())),
     );
     props.insert("min_size".into(), int(g.min_size()));
     props.insert("max_size".into(), int(g.max_size()));
@@ -423,7 +444,7 @@ fn live(cluster: &str, g: &AutoScalingGroup) -> Option<LiveResource> {
         kind: Kind::AutoscalingGroup,
         id: name,
         props,
-        attrs: BTreeMap::new(),
+        attrs: BTreeMap::from([("instances".to_string(), g.instances().len().to_string())]),
     })
 }
 

@@ -5,10 +5,12 @@
 use super::asg::Asg;
 use super::ec2::Ec2;
 use super::eks::Eks;
+use super::eks_access::AccessEntries;
 use super::eks_nodegroup::Nodegroups;
 use super::elb::Elb;
 use super::iam::Iam;
 use super::launch_template::LaunchTemplates;
+use super::tg_attach::{self, TargetGroupAttachments};
 use super::{AwsError, Provider, ResolvedResource};
 use crate::live::{LiveResource, LiveState};
 use crate::model::{External, Kind};
@@ -22,8 +24,10 @@ pub struct Cloud {
     iam: Iam,
     eks: Eks,
     nodegroups: Nodegroups,
+    access: AccessEntries,
     elb: Elb,
     asg: Asg,
+    attachments: TargetGroupAttachments,
 }
 
 enum Service {
@@ -32,8 +36,10 @@ enum Service {
     Iam,
     Eks,
     Nodegroup,
+    Access,
     Elb,
     Asg,
+    Attachment,
 }
 
 fn service_of(kind: Kind) -> Service {
@@ -52,6 +58,8 @@ fn service_of(kind: Kind) -> Service {
         Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => Service::Elb,
         Kind::AutoscalingGroup => Service::Asg,
         Kind::Nodegroup => Service::Nodegroup,
+        Kind::AccessEntry => Service::Access,
+        Kind::TargetGroupAttachment => Service::Attachment,
     }
 }
 
@@ -72,6 +80,21 @@ impl Cloud {
         &self.account
     }
 
+    /// The same, with Auto Scaling calls going through `client` (tests install interceptors in
+    /// it to answer what the local endpoint cannot, such as instance refreshes).
+    pub fn with_autoscaling(mut self, client: aws_sdk_autoscaling::Client) -> Cloud {
+        self.attachments = TargetGroupAttachments::from_client(client.clone());
+        self.asg = Asg::from_client(client);
+        self
+    }
+
+    /// The same, with EKS nodegroup calls going through `client` (tests install interceptors
+    /// in it to report the Auto Scaling group the local endpoint never creates).
+    pub fn with_nodegroups(mut self, client: aws_sdk_eks::Client) -> Cloud {
+        self.nodegroups = Nodegroups::from_client(client);
+        self
+    }
+
     /// Builds the clients from an already loaded configuration.
     pub fn from_conf(conf: &aws_config::SdkConfig) -> Cloud {
         let conf = conf.clone();
@@ -82,8 +105,10 @@ impl Cloud {
             iam: Iam::new(&conf),
             eks: Eks::new(&conf),
             nodegroups: Nodegroups::new(&conf),
+            access: AccessEntries::new(&conf),
             elb: Elb::new(&conf),
             asg: Asg::new(&conf),
+            attachments: TargetGroupAttachments::new(&conf),
         }
     }
 }
@@ -91,7 +116,7 @@ impl Cloud {
 impl Provider for Cloud {
     async fn read(&self, cluster: &str, external: &[External]) -> Result<LiveState, AwsError> {
         use super::retry::transient;
-        let (ec2, lt, iam, eks, elb, asg, nodegroups) = tokio::try_join!(
+        let (ec2, lt, iam, eks, elb, asg, nodegroups, access) = tokio::try_join!(
             transient(|| self.ec2.read(cluster, external)),
             transient(|| self.lt.read(cluster)),
             transient(|| self.iam.read(cluster)),
@@ -99,6 +124,7 @@ impl Provider for Cloud {
             transient(|| self.elb.read(cluster)),
             transient(|| self.asg.read(cluster)),
             transient(|| self.nodegroups.read(cluster)),
+            transient(|| self.access.read(cluster)),
         )?;
         let (ec2_resources, external_status) = ec2;
         let mut state = LiveState {
@@ -113,7 +139,13 @@ impl Provider for Cloud {
             .chain(elb)
             .chain(asg)
             .chain(nodegroups)
+            .chain(access)
         {
+            state.insert(r);
+        }
+        // Attachments need the nodegroups' Auto Scaling groups and the owned target groups.
+        let ours = tg_attach::ours(&state, external);
+        for r in transient(|| self.attachments.read(&state, &ours)).await? {
             state.insert(r);
         }
         Ok(state)
@@ -128,6 +160,8 @@ impl Provider for Cloud {
             Service::Elb => self.elb.create(cluster, r).await,
             Service::Asg => self.asg.create(cluster, r).await,
             Service::Nodegroup => self.nodegroups.create(cluster, r).await,
+            Service::Access => self.access.create(cluster, r).await,
+            Service::Attachment => self.attachments.create(r).await,
         }
     }
 
@@ -145,6 +179,8 @@ impl Provider for Cloud {
             Service::Elb => self.elb.update(r, live, fields).await,
             Service::Asg => self.asg.update(r, live, fields).await,
             Service::Nodegroup => self.nodegroups.update(r, live, fields).await,
+            Service::Access => self.access.update(r, live, fields).await,
+            Service::Attachment => self.attachments.update(r, live, fields).await,
         }
     }
 
@@ -157,6 +193,8 @@ impl Provider for Cloud {
             Service::Elb => self.elb.delete(live).await,
             Service::Asg => self.asg.delete(live).await,
             Service::Nodegroup => self.nodegroups.delete(live).await,
+            Service::Access => self.access.delete(live).await,
+            Service::Attachment => self.attachments.delete(live).await,
         }
     }
 }

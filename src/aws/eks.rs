@@ -1,5 +1,6 @@
 //! The EKS control plane (kind `cluster`): create and wait until ACTIVE, read the clusters
-//! tagged for this eksform cluster, update version, endpoint access and tags in place, delete
+//! tagged for this eksform cluster, update version, endpoint access, authentication mode (only
+//! forward: CONFIG_MAP, API_AND_CONFIG_MAP, API) and tags in place, delete
 //! and wait until gone. Everything else about a cluster is immutable here (the plan replaces).
 //! Must not touch clusters that lack the ownership tags.
 
@@ -9,7 +10,10 @@ use super::{AwsError, ErrorKind, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props};
 use aws_sdk_eks::client::Waiters;
-use aws_sdk_eks::types::{Cluster, KubernetesNetworkConfigRequest, UpdateStatus, VpcConfigRequest};
+use aws_sdk_eks::types::{
+    AuthenticationMode, Cluster, CreateAccessConfigRequest, KubernetesNetworkConfigRequest,
+    UpdateAccessConfigRequest, UpdateStatus, VpcConfigRequest,
+};
 use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -107,9 +111,20 @@ impl Eks {
                 .service_ipv4_cidr(cidr)
                 .build()
         });
+        let access = CreateAccessConfigRequest::builder()
+            .set_authentication_mode(
+                f.opt_str("authentication_mode")?
+                    .map(AuthenticationMode::from),
+            )
+            .set_bootstrap_cluster_creator_admin_permissions(
+                f.get("bootstrap_cluster_creator_admin_permissions")
+                    .and_then(Value::as_bool),
+            )
+            .build();
         let sent = self
             .client
             .create_cluster()
+            .access_config(access)
             .name(name)
             .set_version(f.opt_str("version")?.map(str::to_string))
             .role_arn(f.str("role_arn")?)
@@ -171,7 +186,11 @@ impl Eks {
                     self.update_endpoint(name, &f).await?;
                 }
                 "endpoint_public_access" | "endpoint_private_access" => {}
-                "tags" => self.update_tags(live, &r.props).await?,
+                "authentication_mode" => {
+                    self.update_auth_mode(&r.address, name, live, f.str("authentication_mode")?)
+                        .await?
+                }
+                "tags" => update_tags(&self.client, live, &r.props).await?,
                 other => {
                     return Err(support::immutable(
                         SERVICE,
@@ -184,6 +203,48 @@ impl Eks {
         }
         let cluster = support::owner(&live.props);
         self.reread(&cluster, name, "UpdateCluster").await
+    }
+
+    /// EKS moves a cluster's authentication mode only forward, one way: refused here before
+    /// asking, naming both modes, so the message says what to do.
+    async fn update_auth_mode(
+        &self,
+        address: &str,
+        name: &str,
+        live: &LiveResource,
+        want: &str,
+    ) -> Result<(), AwsError> {
+        const ORDER: [&str; 3] = ["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"];
+        let have = live
+            .props
+            .get("authentication_mode")
+            .and_then(Value::as_str)
+            .unwrap_or(ORDER[0]);
+        let rank = |m: &str| ORDER.iter().position(|o| *o == m);
+        if rank(want) < rank(have) {
+            return Err(AwsError::local(
+                SERVICE,
+                "UpdateClusterConfig",
+                "InvalidRequestException",
+                format!(
+                    "{address}: authenticationMode cannot go back from {have} to {want}; EKS only \
+                     moves CONFIG_MAP to API_AND_CONFIG_MAP to API (replace the cluster to go back)"
+                ),
+            ));
+        }
+        let access = UpdateAccessConfigRequest::builder()
+            .authentication_mode(AuthenticationMode::from(want))
+            .build();
+        let out = self
+            .client
+            .update_cluster_config()
+            .name(name)
+            .access_config(access)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterConfig", e))?;
+        self.wait_update(name, out.update().and_then(|u| u.id()))
+            .await
     }
 
     async fn update_version(&self, name: &str, version: &str) -> Result<(), AwsError> {
@@ -263,30 +324,6 @@ impl Eks {
         .await
     }
 
-    async fn update_tags(&self, live: &LiveResource, want: &Props) -> Result<(), AwsError> {
-        let arn = live.attrs.get("arn").cloned().unwrap_or_default();
-        let (set, remove) = support::tag_diff(&live.props, want);
-        if !set.is_empty() {
-            self.client
-                .tag_resource()
-                .resource_arn(&arn)
-                .set_tags(Some(set.into_iter().collect()))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "TagResource", e))?;
-        }
-        if !remove.is_empty() {
-            self.client
-                .untag_resource()
-                .resource_arn(&arn)
-                .set_tag_keys(Some(remove))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "UntagResource", e))?;
-        }
-        Ok(())
-    }
-
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
         let name = live.id.as_str();
         let out = self
@@ -352,6 +389,19 @@ fn live(cluster: &str, c: &Cluster) -> Option<LiveResource> {
             .kubernetes_network_config()
             .and_then(|n| n.service_ipv4_cidr())),
     );
+    let access = c.access_config();
+    props.insert(
+        "authentication_mode".into(),
+        opt(access
+            .and_then(|a| a.authentication_mode())
+            .map(|m| m.as_str())),
+    );
+    props.insert(
+        "bootstrap_cluster_creator_admin_permissions".into(),
+        access
+            .and_then(|a| a.bootstrap_cluster_creator_admin_permissions())
+            .map_or(Value::Null, Value::Bool),
+    );
     props.insert("tags".into(), tags);
     Some(LiveResource {
         address,
@@ -376,4 +426,54 @@ fn attrs(c: &Cluster) -> BTreeMap<String, String> {
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k.to_string(), v.to_string())))
         .collect()
+}
+
+/// Tags an EKS resource (cluster, nodegroup, access entry) by ARN.
+pub(super) async fn tag(
+    client: &aws_sdk_eks::Client,
+    arn: &str,
+    tags: BTreeMap<String, String>,
+) -> Result<(), AwsError> {
+    client
+        .tag_resource()
+        .resource_arn(arn)
+        .set_tags(Some(tags.into_iter().collect()))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "TagResource", e))?;
+    Ok(())
+}
+
+/// Brings the tags of the EKS resource `arn` from `live` to `want` (TagResource for what is
+/// new or changed, UntagResource for what is gone).
+pub(super) async fn update_arn_tags(
+    client: &aws_sdk_eks::Client,
+    arn: &str,
+    live: &Props,
+    want: &Props,
+) -> Result<(), AwsError> {
+    let (set, remove) = support::tag_diff(live, want);
+    if !set.is_empty() {
+        tag(client, arn, set).await?;
+    }
+    if !remove.is_empty() {
+        client
+            .untag_resource()
+            .resource_arn(arn)
+            .set_tag_keys(Some(remove))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "UntagResource", e))?;
+    }
+    Ok(())
+}
+
+/// The same for a live cluster or nodegroup, whose ARN is its `arn` attribute.
+pub(super) async fn update_tags(
+    client: &aws_sdk_eks::Client,
+    live: &LiveResource,
+    want: &Props,
+) -> Result<(), AwsError> {
+    let arn = live.attrs.get("arn").cloned().unwrap_or_default();
+    update_arn_tags(client, &arn, &live.props, want).await
 }

@@ -36,6 +36,11 @@ impl Nodegroups {
         }
     }
 
+    /// Over a client built by the caller (tests install interceptors in it).
+    pub fn from_client(client: aws_sdk_eks::Client) -> Nodegroups {
+        Nodegroups { client }
+    }
+
     /// Nodegroups live inside clusters: lists the clusters, then each cluster's nodegroups,
     /// and describes them all concurrently; ownership comes from the described tags.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
@@ -188,10 +193,17 @@ impl Nodegroups {
         for field in fields.iter().map(String::as_str) {
             match field {
                 "launch_template_version" => {
-                    self.update_version(&eks, name, &f).await?;
+                    let id = self.update_version(&eks, name, &f).await?;
+                    let update = super::ng_update::Update {
+                        address: &r.address,
+                        cluster: &eks,
+                        nodegroup: name,
+                        id: &id,
+                    };
+                    super::ng_update::wait(&self.client, &update).await?;
                     self.wait_active(&eks, name, Op::Update).await?;
                 }
-                "tags" => self.update_tags(live, &r.props).await?,
+                "tags" => super::eks::update_tags(&self.client, live, &r.props).await?,
                 k if CONFIG_FIELDS.contains(&k) => {}
                 other => {
                     let op = "UpdateNodegroupConfig";
@@ -235,41 +247,23 @@ impl Nodegroups {
     }
 
     /// A new launch template version rolls the nodes: EKS replaces them respecting the
-    /// update config and the pods' disruption budgets.
-    async fn update_version(&self, eks: &str, name: &str, f: &Fields<'_>) -> Result<(), AwsError> {
-        self.client
+    /// update config and the pods' disruption budgets. Gives the update's id to wait for.
+    async fn update_version(
+        &self,
+        eks: &str,
+        name: &str,
+        f: &Fields<'_>,
+    ) -> Result<String, AwsError> {
+        let out = self
+            .client
             .update_nodegroup_version()
             .cluster_name(eks)
             .nodegroup_name(name)
             .launch_template(launch_template(f)?)
             .send()
             .await
-            .map(|_| ())
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateNodegroupVersion", e))
-    }
-
-    async fn update_tags(&self, live: &LiveResource, want: &Props) -> Result<(), AwsError> {
-        let arn = live.attrs.get("arn").cloned().unwrap_or_default();
-        let (set, remove) = support::tag_diff(&live.props, want);
-        if !set.is_empty() {
-            self.client
-                .tag_resource()
-                .resource_arn(&arn)
-                .set_tags(Some(set.into_iter().collect()))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "TagResource", e))?;
-        }
-        if !remove.is_empty() {
-            self.client
-                .untag_resource()
-                .resource_arn(&arn)
-                .set_tag_keys(Some(remove))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "UntagResource", e))?;
-        }
-        Ok(())
+            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateNodegroupVersion", e))?;
+        Ok(out.update.and_then(|u| u.id).unwrap_or_default())
     }
 
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
@@ -489,10 +483,16 @@ fn live(cluster: &str, n: &Nodegroup) -> Option<LiveResource> {
     );
     props.insert("update_config".into(), live_update_config(n));
     props.insert("tags".into(), tags);
+    // The Auto Scaling group EKS made, for target group attachments to name.
+    let group = n
+        .resources()
+        .and_then(|r| r.auto_scaling_groups().first())
+        .and_then(|g| g.name());
     let attrs = n
         .nodegroup_arn()
         .map(|a| ("arn".to_string(), a.to_string()))
         .into_iter()
+        .chain(group.map(|g| ("autoscaling_group".to_string(), g.to_string())))
         .collect();
     Some(LiveResource {
         address,

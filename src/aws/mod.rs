@@ -5,17 +5,22 @@
 
 mod account;
 pub mod asg;
+mod asg_refresh;
 mod cloud;
 pub mod ec2;
 pub mod eks;
+pub mod eks_access;
 pub mod eks_nodegroup;
 pub mod elb;
 mod error;
 pub mod iam;
 pub mod launch_template;
 pub mod lock;
+mod ng_update;
 pub mod retry;
+pub mod status;
 mod support;
+pub mod tg_attach;
 pub mod timeouts;
 
 pub use account::{Account, ami_parameter, is_arm};

@@ -33,7 +33,9 @@ pub fn default(kind: Kind, op: Op) -> Duration {
         (NatGateway, _) => minutes(10),
         (LoadBalancer, Op::Create) => minutes(15),
         (LoadBalancer, _) => minutes(10),
-        // Create and update wait for instances to be InService; delete for them to terminate.
+        // Create and update wait for instances to be InService; delete for them to terminate;
+        // an update to a new launch template version waits for every instance to be replaced.
+        (AutoscalingGroup, Op::Update) => minutes(60),
         (AutoscalingGroup, Op::Delete) => minutes(20),
         (AutoscalingGroup, _) => minutes(15),
         (Vpc | Subnet | SecurityGroup | InternetGateway | ElasticIp, Op::Delete) => minutes(20),

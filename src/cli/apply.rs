@@ -5,7 +5,7 @@ use super::output::{confirm, print_outputs, print_warnings};
 use crate::aws::Cloud;
 use crate::live::LiveState;
 use crate::ops;
-use crate::plan::{Plan, check_deletion_protection};
+use crate::plan::{Plan, check_refusals};
 use std::path::PathBuf;
 
 /// Where the plan comes from.
@@ -24,7 +24,7 @@ pub async fn run(source: Source, auto_approve: bool, flags: RunFlags) -> anyhow:
             print_warnings(&prepared.warnings);
             events::show_plan(&prepared.plan, flags.json);
             let protected = prepared.spec.deletion_protection;
-            if let Some(refusal) = check_deletion_protection(&prepared.plan, protected) {
+            if let Some(refusal) = check_refusals(&prepared.plan, protected) {
                 anyhow::bail!(refusal);
             }
             if prepared.plan.has_changes() && !auto_approve && !confirm("apply")? {

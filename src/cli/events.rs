@@ -140,12 +140,17 @@ pub fn plan_line(plan: &Plan) -> String {
 
 /// One event as a JSON line: the resource type is the address's prefix (`vpc.main` -> `vpc`).
 pub fn event_line(e: &Event) -> String {
+    let detail = match e {
+        Event::Progress { detail, .. } => detail.as_deref(),
+        _ => None,
+    };
     let (name, address, step, elapsed, id, error) = match e {
         Event::Started { address, step } => ("start", address, step, None, None, None),
         Event::Progress {
             address,
             step,
             elapsed,
+            ..
         } => ("progress", address, step, Some(elapsed), None, None),
         Event::Done {
             address,
@@ -172,6 +177,9 @@ pub fn event_line(e: &Event) -> String {
         v["code"] = json!(err.code);
         v["message"] = json!(err.message);
         v["hint"] = json!(err.hint);
+    }
+    if let Some(d) = detail {
+        v["detail"] = json!(d);
     }
     v.to_string()
 }
@@ -265,6 +273,26 @@ mod tests {
         assert_eq!(v["elapsed_ms"], 1500);
         assert_eq!(v["code"], "VpcLimitExceeded");
         assert_eq!(v["hint"], "ask for more");
+    }
+
+    #[test]
+    fn progress_events_carry_the_waiters_status() {
+        let event = |detail: Option<&str>| Event::Progress {
+            address: "autoscaling_group.web".into(),
+            step: Step::Update,
+            elapsed: Duration::from_secs(30),
+            detail: detail.map(str::to_string),
+        };
+        let status = "instance refresh 40%, 2 instances to update";
+        let v: Value = serde_json::from_str(&event_line(&event(Some(status)))).unwrap();
+        assert_eq!(v["event"], "progress");
+        assert_eq!(v["detail"], status);
+        let v: Value = serde_json::from_str(&event_line(&event(None))).unwrap();
+        assert!(v.get("detail").is_none(), "{v}");
+        assert_eq!(
+            crate::cli::output::event_text(&event(Some(status))),
+            format!("autoscaling_group.web: still updating... [30s] {status}")
+        );
     }
 
     #[test]

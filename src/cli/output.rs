@@ -69,10 +69,12 @@ pub fn event_text(e: &Event) -> String {
             address,
             step,
             elapsed,
+            detail,
         } => format!(
-            "{address}: still {}ing... [{}s]",
+            "{address}: still {}ing... [{}s]{}",
             step.as_str().trim_end_matches('e'),
-            elapsed.as_secs()
+            elapsed.as_secs(),
+            detail.as_ref().map_or(String::new(), |d| format!(" {d}"))
         ),
         Event::Done {
             address,

@@ -2,7 +2,7 @@
 
 use super::Format;
 use super::output::{print_outputs, print_warnings, style};
-use crate::plan::check_deletion_protection;
+use crate::plan::check_refusals;
 use crate::{ops, render};
 use std::path::Path;
 
@@ -13,7 +13,7 @@ pub async fn run(
     out: Option<&Path>,
 ) -> anyhow::Result<i32> {
     let prepared = ops::prepare(file).await?;
-    let refusal = check_deletion_protection(&prepared.plan, prepared.spec.deletion_protection);
+    let refusal = check_refusals(&prepared.plan, prepared.spec.deletion_protection);
     if let Some(out) = out.filter(|_| refusal.is_none()) {
         ops::save_plan(&prepared, file, out)?;
         eprintln!(

@@ -52,7 +52,14 @@ impl Spinners {
     pub fn on_event(&self, e: &Event) {
         match e {
             Event::Started { address, step } => self.start(address, *step),
-            // The spinner's own tick already shows the elapsed time.
+            // The spinner's own tick already shows the elapsed time; a waiter's status joins
+            // the spinner's text.
+            Event::Progress {
+                address,
+                step,
+                detail: Some(d),
+                ..
+            } => self.detail(address, *step, d),
             Event::Progress { .. } => {}
             Event::Done { address, .. } => {
                 self.settle(address, &paint(self.style, "32", &event_text(e)))
@@ -71,6 +78,12 @@ impl Spinners {
         let old = self.bars().insert(address.to_string(), bar);
         if let Some(old) = old {
             self.drop_bar(&old);
+        }
+    }
+
+    fn detail(&self, address: &str, step: Step, detail: &str) {
+        if let Some(bar) = self.bars().get(address) {
+            bar.set_message(format!("{}: {detail}", spinner_text(step, address)));
         }
     }
 

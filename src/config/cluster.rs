@@ -48,8 +48,10 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
     let lbs = read_load_balancers(cx, &top, &vpc);
     let managed = managed_names(root);
     let node_groups = read_node_groups(cx, &top, &meta.name, &lbs, &managed, &vpc);
-    let managed_node_groups = super::managed::read_managed_node_groups(cx, &top, &meta.name, &vpc);
+    let managed_node_groups =
+        super::managed::read_managed_node_groups(cx, &top, &meta.name, &lbs, &vpc);
     let cni = super::cni::read_cni(cx, &top);
+    let access = super::access::read_access(cx, &top);
     if cx.has_errors() {
         return None;
     }
@@ -65,6 +67,7 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
         managed_node_groups,
         load_balancers: lbs.into_iter().map(|l| l.value).collect(),
         cni,
+        access,
     };
     super::pod_capacity::check(cx, root, &spec);
     Some(spec)

@@ -170,10 +170,11 @@ mod tests {
             "HealthCheck",
             "ManagedNodeGroup",
             "NodeGroupUpdateConfig",
+            "InstanceRefresh",
         ] {
             assert_eq!(defs[name]["additionalProperties"], false, "{name}");
         }
-        assert_eq!(defs.len(), 15);
+        assert_eq!(defs.len(), 20);
         assert_eq!(schema["additionalProperties"], false);
     }
 

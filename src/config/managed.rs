@@ -5,18 +5,20 @@
 //! instanceTypes). Names are checked for clashes with `nodeGroups` by `nodegroup`. Must not
 //! decide how a group becomes AWS resources; the model does.
 
+use super::bootstrap::{read_kubelet_extra, read_override};
 use super::cluster::{item_pos, read_tags};
 use super::kube::{read_labels, read_taints};
 use super::nodegroup::{
     DEFAULT_VOLUME_SIZE, bottlerocket_has_no_shell, check_subnets, read_ami, read_instance_type,
-    read_max_pods, read_ng_name, sizes,
+    read_lb_refs, read_max_pods, read_ng_name, read_target_group_arns, sizes,
 };
-use super::read::{Ctx, boolean, item, list, string_list};
+use super::read::{Ctx, Spanned, boolean, item, list, string_list};
 use super::schema::{Fields, fields, sub_fields};
 use super::spec::{
-    AmiFamily, CapacityType, ManagedNodeGroupSpec, NodeGroupSpec, UpdateConfig, VpcSpec,
+    AmiFamily, CapacityType, LoadBalancerSpec, ManagedNodeGroupSpec, NodeGroupSpec, UpdateConfig,
+    VpcSpec,
 };
-use super::table::{MANAGED_NODE_GROUP, UPDATE_CONFIG};
+use super::table::{MANAGED_NODE_GROUP, NODE_SECURITY_GROUPS, UPDATE_CONFIG};
 
 /// EKS capacity types, in the API's spelling; the first is the default.
 pub const CAPACITY_TYPES: &[&str] = &["ON_DEMAND", "SPOT"];
@@ -25,6 +27,7 @@ pub fn read_managed_node_groups(
     cx: &mut Ctx,
     top: &Fields,
     cluster: &str,
+    lbs: &[Spanned<LoadBalancerSpec>],
     vpc: &VpcSpec,
 ) -> Vec<ManagedNodeGroupSpec> {
     let Some(node) = top.get("managedNodeGroups") else {
@@ -34,14 +37,20 @@ pub fn read_managed_node_groups(
     for (i, n) in list(cx, node, "managedNodeGroups").iter().enumerate() {
         let path = item("managedNodeGroups", i);
         let f = fields(cx, n, &path, n.pos, &MANAGED_NODE_GROUP);
-        let mng = read_one(cx, &f, &path, cluster);
+        let mng = read_one(cx, &f, &path, cluster, lbs);
         check_subnets(cx, &mng.node, vpc, &f, item_pos(&f, n));
         out.push(mng);
     }
     out
 }
 
-fn read_one(cx: &mut Ctx, f: &Fields, path: &str, cluster: &str) -> ManagedNodeGroupSpec {
+fn read_one(
+    cx: &mut Ctx,
+    f: &Fields,
+    path: &str,
+    cluster: &str,
+    lbs: &[Spanned<LoadBalancerSpec>],
+) -> ManagedNodeGroupSpec {
     let name = read_ng_name(cx, f, path);
     let label = if name.is_empty() {
         path.to_string()
@@ -65,6 +74,10 @@ fn read_one(cx: &mut Ctx, f: &Fields, path: &str, cluster: &str) -> ManagedNodeG
     let flag =
         |cx: &mut Ctx, key: &str| f.read(cx, key, boolean).flatten().is_some_and(|b| b.value);
     let instance_types = read_instance_types(cx, f, &label);
+    let override_bootstrap_command = read_override(cx, f, &label, ami_family);
+    if override_bootstrap_command.is_some() {
+        override_needs_ami(cx, f, &label, ami_family, ami.is_some());
+    }
     let node = NodeGroupSpec {
         instance_type: instance_types[0].clone(),
         desired_capacity,
@@ -78,17 +91,18 @@ fn read_one(cx: &mut Ctx, f: &Fields, path: &str, cluster: &str) -> ManagedNodeG
         tags: f.read(cx, "tags", read_tags).unwrap_or_default(),
         max_pods_per_node: read_max_pods(cx, f),
         private_networking: flag(cx, "privateNetworking"),
-        attach_security_group_ids: Vec::new(),
-        target_group_arns: Vec::new(),
+        attach_security_group_ids: read_security_groups(cx, f, &label),
+        target_group_arns: read_target_group_arns(cx, f),
         pre_bootstrap_commands: commands.into_iter().map(|s| s.value).collect(),
         ami_family,
         ami,
-        load_balancers: Vec::new(),
-        kubelet_extra_config: Default::default(),
-        override_bootstrap_command: None,
+        load_balancers: read_lb_refs(cx, f, lbs, &label),
+        kubelet_extra_config: read_kubelet_extra(cx, f, &label, ami_family),
+        override_bootstrap_command,
+        layout: Default::default(),
+        instance_refresh: Default::default(),
         name,
     };
-    lb_not_supported(cx, f, &label);
     ManagedNodeGroupSpec {
         node,
         instance_types,
@@ -202,19 +216,42 @@ fn read_update_config(cx: &mut Ctx, f: &Fields, label: &str) -> UpdateConfig {
     }
 }
 
-/// Attaching the Auto Scaling group EKS creates to a target group is not built yet; refusing
-/// beats ignoring.
-fn lb_not_supported(cx: &mut Ctx, f: &Fields, label: &str) {
-    if let Some(node) = f.value("loadBalancers") {
-        let msg = format!("{label}: loadBalancers on a managed node group is not supported yet");
-        let hint = "put the instances behind the load balancer with a nodeGroups entry";
-        cx.error(
-            node.pos,
-            &f.path_of("loadBalancers"),
-            msg,
-            Some(hint.into()),
-        );
+/// eksctl's rule: without a custom AMI, EKS merges its own bootstrap with the launch
+/// template's user data, so an AmazonLinux2 join script of the user's would run twice. An
+/// AL2023 override is a NodeConfig that nodeadm merges, which is safe either way.
+fn override_needs_ami(cx: &mut Ctx, f: &Fields, label: &str, family: AmiFamily, has_ami: bool) {
+    if has_ami || family == AmiFamily::AmazonLinux2023 {
+        return;
     }
+    let at = f.key_pos("overrideBootstrapCommand").unwrap_or(f.at);
+    let msg = format!(
+        "{label}: overrideBootstrapCommand on a managed node group needs an explicit ami (as eksctl)"
+    );
+    let hint =
+        "add ami: ami-... (the AMI the command is written for), or remove overrideBootstrapCommand";
+    cx.error(
+        at,
+        &f.path_of("overrideBootstrapCommand"),
+        msg,
+        Some(hint.into()),
+    );
+}
+
+/// `securityGroups.attachIDs`, read as for `nodeGroups`. Managed groups always take the shared
+/// node security group, so turning it (or the local one) off is refused rather than ignored.
+fn read_security_groups(cx: &mut Ctx, f: &Fields, label: &str) -> Vec<String> {
+    let sf = sub_fields(cx, f, "securityGroups", &NODE_SECURITY_GROUPS);
+    for key in ["withShared", "withLocal"] {
+        let Some(off) = sf.read(cx, key, boolean).flatten().filter(|b| !b.value) else {
+            continue;
+        };
+        let msg = format!(
+            "{label}: securityGroups.{key}: false is not supported on a managed node group yet"
+        );
+        let hint = "managed groups use the shared node security group; remove the setting";
+        cx.error(off.pos, &off.path, msg, Some(hint.into()));
+    }
+    super::ng_layout::attach_ids(cx, &sf)
 }
 
 #[cfg(test)]

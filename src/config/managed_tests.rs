@@ -42,6 +42,48 @@ fn every_field_is_read() {
 }
 
 #[test]
+fn bootstrap_and_security_groups_are_read_as_for_node_groups() {
+    let m = managed(
+        "    kubeletExtraConfig:\n      kubeReserved: {memory: 300Mi}\n    securityGroups:\n      attachIDs: [sg-0b, sg-0a, sg-0b]\n",
+    );
+    let n = &m.node;
+    assert_eq!(
+        n.kubelet_extra_config["kubeReserved"],
+        serde_json::json!({"memory": "300Mi"})
+    );
+    assert_eq!(n.attach_security_group_ids, vec!["sg-0a", "sg-0b"]);
+    let al2 = managed(
+        "    amiFamily: AmazonLinux2\n    ami: ami-0abc\n    overrideBootstrapCommand: /etc/eks/bootstrap.sh c1\n",
+    );
+    assert_eq!(
+        al2.node.override_bootstrap_command.as_deref(),
+        Some("/etc/eks/bootstrap.sh c1")
+    );
+    // AL2023's override is a NodeConfig nodeadm merges: no AMI needed.
+    let node_config =
+        "apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec: {cluster: {name: c1}}\n";
+    let al2023 = managed(&format!(
+        "    overrideBootstrapCommand: {}\n",
+        serde_json::to_string(node_config).unwrap()
+    ));
+    assert_eq!(
+        al2023.node.override_bootstrap_command.as_deref(),
+        Some(node_config)
+    );
+}
+
+#[test]
+fn load_balancers_and_target_groups_are_read_as_for_node_groups() {
+    let arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/a/0123";
+    let text = format!(
+        "loadBalancers: [{{name: lb, listeners: [{{port: 80}}]}}]\nmanagedNodeGroups:\n  - name: m\n    loadBalancers: [lb]\n    targetGroupARNs: [\"{arn}\"]\n"
+    );
+    let m = ok(&with(&text)).spec.managed_node_groups.remove(0);
+    assert_eq!(m.node.load_balancers, vec!["lb".to_string()]);
+    assert_eq!(m.node.target_group_arns, vec![arn.to_string()]);
+}
+
+#[test]
 fn capacity_type_is_the_eks_spelling() {
     assert_eq!(
         managed("    capacityType: SPOT\n").capacity_type,
@@ -83,10 +125,40 @@ const CASES: &[Case] = &[
         "nodegroup \"m\": give maxUnavailable or maxUnavailablePercentage, not both",
     ),
     (
-        "loadBalancers: [{name: lb, listeners: [{port: 80}]}]\nmanagedNodeGroups:\n  - name: m\n    loadBalancers: [lb]\n",
+        "loadBalancers: [{name: lb, listeners: [{port: 80}]}]\nmanagedNodeGroups:\n  - name: m\n    loadBalancers: [lb, lbb]\n",
         9,
-        20,
-        "nodegroup \"m\": loadBalancers on a managed node group is not supported yet",
+        25,
+        "nodegroup \"m\": load balancer \"lbb\" is not defined in loadBalancers",
+    ),
+    (
+        "managedNodeGroups:\n  - name: m\n    amiFamily: AmazonLinux2\n    overrideBootstrapCommand: /etc/eks/bootstrap.sh c1\n",
+        9,
+        5,
+        "nodegroup \"m\": overrideBootstrapCommand on a managed node group needs an explicit ami (as eksctl)",
+    ),
+    (
+        "managedNodeGroups:\n  - name: m\n    amiFamily: Bottlerocket\n    overrideBootstrapCommand: x\n",
+        9,
+        31,
+        "nodegroup \"m\": overrideBootstrapCommand cannot be used with amiFamily Bottlerocket",
+    ),
+    (
+        "managedNodeGroups:\n  - name: m\n    securityGroups: {withShared: false, attachIDs: [sg-1]}\n",
+        8,
+        34,
+        "nodegroup \"m\": securityGroups.withShared: false is not supported on a managed node group yet",
+    ),
+    (
+        "managedNodeGroups:\n  - name: m\n    securityGroups: {attachIDs: [subnet-1]}\n",
+        8,
+        34,
+        "managedNodeGroups[0].securityGroups.attachIDs[0]: \"subnet-1\" is not a valid security group id",
+    ),
+    (
+        "managedNodeGroups:\n  - name: m\n    targetGroupARNs: [tg-1]\n",
+        8,
+        23,
+        "managedNodeGroups[0].targetGroupARNs[0]: \"tg-1\" is not a target group ARN",
     ),
 ];
 

@@ -2,16 +2,19 @@
 //! parsed with spans, checked, defaulted and turned into a `ClusterSpec`. Every problem is
 //! reported at once with `file:line:col`. Pure: no AWS, no async; reading the file is the only I/O.
 
+mod access;
 mod bootstrap;
 mod cluster;
 mod cni;
 mod diag;
 mod eksctl_fields;
+mod instance_refresh;
 mod json_schema;
 mod kube;
 mod loadbalancer;
 mod managed;
 mod network;
+mod ng_layout;
 mod nodegroup;
 mod pod_capacity;
 mod read;

@@ -9,9 +9,9 @@ use super::kube::{read_labels, read_taints};
 use super::read::{
     Ctx, Spanned, boolean, int, item, list, missing, resource_id, string, string_list,
 };
-use super::schema::{Fields, did_you_mean, fields, sub_fields};
+use super::schema::{Fields, did_you_mean, fields};
 use super::spec::{AmiFamily, LoadBalancerSpec, NodeGroupSpec, VpcSpec};
-use super::table::{NODE_GROUP, NODE_SECURITY_GROUPS};
+use super::table::NODE_GROUP;
 use super::yaml::{Node, Pos};
 use std::collections::{HashMap, HashSet};
 
@@ -150,6 +150,7 @@ fn read_one(
     if ami_family == AmiFamily::Bottlerocket && !commands.is_empty() {
         bottlerocket_has_no_shell(cx, f, &label);
     }
+    let (attach_security_group_ids, layout) = super::ng_layout::read_layout(cx, f, &label);
     NodeGroupSpec {
         instance_type: read_instance_type(cx, f),
         desired_capacity,
@@ -164,7 +165,7 @@ fn read_one(
             .read(cx, "privateNetworking", boolean)
             .flatten()
             .is_some_and(|b| b.value),
-        attach_security_group_ids: read_security_groups(cx, f),
+        attach_security_group_ids,
         target_group_arns: read_target_group_arns(cx, f),
         pre_bootstrap_commands: commands.into_iter().map(|s| s.value).collect(),
         ami_family,
@@ -172,6 +173,8 @@ fn read_one(
         load_balancers: read_lb_refs(cx, f, lbs, &label),
         kubelet_extra_config: read_kubelet_extra(cx, f, &label, ami_family),
         override_bootstrap_command: read_override(cx, f, &label, ami_family),
+        layout,
+        instance_refresh: super::instance_refresh::read_instance_refresh(cx, f),
         name,
     }
 }
@@ -315,23 +318,7 @@ pub(super) fn read_max_pods(cx: &mut Ctx, f: &Fields) -> Option<u32> {
     (v.value > 0).then_some(v.value as u32)
 }
 
-fn read_security_groups(cx: &mut Ctx, f: &Fields) -> Vec<String> {
-    let sf = sub_fields(cx, f, "securityGroups", &NODE_SECURITY_GROUPS);
-    let Some(ids) = sf.get("attachIDs") else {
-        return vec![];
-    };
-    let path = sf.path_of("attachIDs");
-    let mut out: Vec<String> = list(cx, ids, &path)
-        .iter()
-        .enumerate()
-        .filter_map(|(i, n)| resource_id(cx, n, &item(&path, i), "sg-"))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn read_target_group_arns(cx: &mut Ctx, f: &Fields) -> Vec<String> {
+pub(super) fn read_target_group_arns(cx: &mut Ctx, f: &Fields) -> Vec<String> {
     let Some(node) = f.get("targetGroupARNs") else {
         return vec![];
     };
@@ -418,7 +405,7 @@ fn read_family(cx: &mut Ctx, node: &Node, path: &str, supported: &[&str]) -> Opt
     }
 }
 
-fn read_lb_refs(
+pub(super) fn read_lb_refs(
     cx: &mut Ctx,
     f: &Fields,
     lbs: &[Spanned<LoadBalancerSpec>],

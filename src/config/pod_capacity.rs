@@ -208,16 +208,37 @@ fn exhaustion(
     };
     let per_node = u64::from(capacity::node_addresses(pods, prefix));
     let need = u64::from(g.ng.max_size) * per_node;
-    let have: u64 = sizes.iter().map(|(_, n)| n).sum();
-    if need <= have {
+    // With a group per zone every zone may grow to maxSize on its own subnets.
+    let pools: Vec<Vec<(String, u64)>> = if g.ng.layout.asg_per_az {
+        let mut zones: Vec<(&str, Vec<(String, u64)>)> = Vec::new();
+        for (s, size) in subnets.iter().zip(sizes) {
+            match zones.iter_mut().find(|(z, _)| *z == s.az) {
+                Some((_, pool)) => pool.push(size),
+                None => zones.push((&s.az, vec![size])),
+            }
+        }
+        zones.into_iter().map(|(_, pool)| pool).collect()
+    } else {
+        vec![sizes]
+    };
+    let Some(pool) = pools
+        .into_iter()
+        .find(|pool| need > pool.iter().map(|(_, n)| n).sum())
+    else {
         return;
-    }
+    };
+    let have: u64 = pool.iter().map(|(_, n)| n).sum();
     let (at, path) = pos_of(g, &["maxSize", "desiredCapacity", "minSize"]);
-    let listed: Vec<String> = sizes.iter().map(|(s, n)| format!("{s} ({n})")).collect();
+    let listed: Vec<String> = pool.iter().map(|(s, n)| format!("{s} ({n})")).collect();
     let msg = format!(
-        "{}: at maxSize {} its nodes can hold {need} addresses ({} × {per_node}: each node's own plus {pods} pods'), more than the {have} usable in its {kind} subnets: {}",
+        "{}: at maxSize {} {} nodes can hold {need} addresses ({} × {per_node}: each node's own plus {pods} pods'), more than the {have} usable in its {kind} subnets: {}",
         label(g),
         g.ng.max_size,
+        if g.ng.layout.asg_per_az {
+            "one zone's"
+        } else {
+            "its"
+        },
         g.ng.max_size,
         listed.join(", ")
     );

@@ -31,6 +31,50 @@ pub struct ClusterSpec {
     pub load_balancers: Vec<LoadBalancerSpec>,
     /// `cni` and the vpc-cni entry of `addons`: what decides pods per node.
     pub cni: CniSpec,
+    /// `accessConfig`: how the cluster authenticates IAM principals, and its access entries.
+    pub access: AccessSpec,
+}
+
+/// `accessConfig`, defaulted as eksctl does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessSpec {
+    /// EKS's spelling: CONFIG_MAP, API_AND_CONFIG_MAP or API.
+    pub authentication_mode: String,
+    pub bootstrap_cluster_creator_admin_permissions: bool,
+    pub entries: Vec<AccessEntrySpec>,
+}
+
+impl Default for AccessSpec {
+    fn default() -> AccessSpec {
+        AccessSpec {
+            authentication_mode: "API_AND_CONFIG_MAP".into(),
+            bootstrap_cluster_creator_admin_permissions: true,
+            entries: Vec::new(),
+        }
+    }
+}
+
+/// One `accessConfig.accessEntries[]` item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessEntrySpec {
+    pub principal_arn: String,
+    /// STANDARD, EC2_LINUX, EC2_WINDOWS or FARGATE_LINUX.
+    pub entry_type: String,
+    /// Sorted, without duplicates.
+    pub kubernetes_groups: Vec<String>,
+    /// `kubernetesUsername`; `None` leaves EKS's default.
+    pub username: Option<String>,
+    /// Sorted by policy ARN.
+    pub policies: Vec<AccessPolicySpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessPolicySpec {
+    pub policy_arn: String,
+    /// `cluster` or `namespace`.
+    pub scope: String,
+    /// Sorted; empty for the cluster scope.
+    pub namespaces: Vec<String>,
 }
 
 impl ClusterSpec {
@@ -140,6 +184,57 @@ pub struct NodeGroupSpec {
     /// `overrideBootstrapCommand`: the user's own join step in place of eksform's (a NodeConfig
     /// document on AL2023, shell on AL2; never Bottlerocket).
     pub override_bootstrap_command: Option<String>,
+    /// `securityGroups.withShared` / `withLocal` and the `asgPerAZ` extension.
+    pub layout: NodeGroupLayout,
+    /// `instanceRefresh` (extension): how a new launch template version rolls through the group.
+    pub instance_refresh: InstanceRefresh,
+}
+
+/// Preferences of the Auto Scaling instance refresh that replaces a self-managed group's
+/// instances when their launch template changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstanceRefresh {
+    /// Default 90.
+    pub min_healthy_percentage: u32,
+    /// Ascending, each 1-100.
+    pub checkpoint_percentages: Vec<u32>,
+    /// Seconds.
+    pub checkpoint_delay: Option<u32>,
+    /// Seconds.
+    pub instance_warmup: Option<u32>,
+}
+
+impl Default for InstanceRefresh {
+    fn default() -> Self {
+        InstanceRefresh {
+            min_healthy_percentage: 90,
+            checkpoint_percentages: Vec::new(),
+            checkpoint_delay: None,
+            instance_warmup: None,
+        }
+    }
+}
+
+/// How a self-managed group's instances are grouped and which eksform security groups they get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NodeGroupLayout {
+    /// `securityGroups.withShared` (default true): the node security group all groups share.
+    pub shared_security_group: bool,
+    /// `securityGroups.withLocal` (default true): with `shared_security_group` false, a group of
+    /// this node group's own that lets the control plane reach it.
+    pub local_security_group: bool,
+    /// `asgPerAZ` (extension): one Auto Scaling group per zone, each with the group's sizes.
+    pub asg_per_az: bool,
+}
+
+impl Default for NodeGroupLayout {
+    fn default() -> Self {
+        NodeGroupLayout {
+            shared_security_group: true,
+            local_security_group: true,
+            asg_per_az: false,
+        }
+    }
 }
 
 /// A managed node group (`managedNodeGroups[]`): an EKS nodegroup launched from a launch

@@ -28,8 +28,10 @@ pub fn desired(spec: &ClusterSpec, inputs: &ModelInputs) -> Desired {
     let net = network::build(&ctx, &mut out);
     security::build(&ctx, &net, &mut out);
     control::build(&ctx, &net, &mut out);
+    super::access::build(&ctx, &mut out);
     workers::build(&ctx, &net, inputs, &mut out);
     managed::build(&ctx, &net, inputs, &mut out);
+    super::tg_attach::build(&ctx, &mut out);
     Desired {
         cluster: spec.name.clone(),
         region: ctx.region.to_string(),

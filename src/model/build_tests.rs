@@ -56,6 +56,7 @@ fn count_table(nat_eips: usize) -> BTreeMap<Kind, usize> {
         (Kind::LoadBalancer, 1),
         (Kind::TargetGroup, 1),
         (Kind::Listener, 1),
+        (Kind::AccessEntry, 1),
     ])
     .into_iter()
     .filter(|(_, n)| *n > 0)

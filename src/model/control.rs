@@ -103,5 +103,13 @@ fn cluster(ctx: &Ctx, net: &Network) -> Resource {
             "service_ipv4_cidr",
             service_cidr(ctx.spec.vpc.cidr).to_string(),
         )
+        .with(
+            "authentication_mode",
+            ctx.spec.access.authentication_mode.clone(),
+        )
+        .with(
+            "bootstrap_cluster_creator_admin_permissions",
+            ctx.spec.access.bootstrap_cluster_creator_admin_permissions,
+        )
         .with("tags", ctx.tags("cluster.main", no_extra()))
 }

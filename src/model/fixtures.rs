@@ -45,6 +45,8 @@ pub fn node_group(cluster: &str, name: &str) -> NodeGroupSpec {
         load_balancers: Vec::new(),
         kubelet_extra_config: BTreeMap::new(),
         override_bootstrap_command: None,
+        layout: Default::default(),
+        instance_refresh: Default::default(),
     }
 }
 
@@ -121,6 +123,7 @@ pub fn review_apps() -> ClusterSpec {
         managed_node_groups: Vec::new(),
         load_balancers: vec![alb("ingress")],
         cni: Default::default(),
+        access: Default::default(),
     }
 }
 

@@ -6,7 +6,7 @@
 //! the same node security group and role as self-managed ones.
 
 use super::ModelInputs;
-use super::build::{Ctx, Out, set};
+use super::build::{Ctx, Out, literal, set};
 use super::control::service_cidr;
 use super::names::fit;
 use super::network::Network;
@@ -41,6 +41,8 @@ fn launch_template(ctx: &Ctx, m: &ManagedNodeGroupSpec, inputs: &ModelInputs) ->
         certificate_authority: "${cluster.main.certificate_authority}",
         service_cidr: service_cidr(ctx.spec.vpc.cidr),
     };
+    let groups = std::iter::once(ref_id(NODES_SG))
+        .chain(ng.attach_security_group_ids.iter().map(|id| literal(id)));
     // EKS refuses a launch template naming an instance type when the nodegroup lists them, and
     // one with an instance profile: both are the nodegroup's.
     Resource::new(address.clone(), Kind::LaunchTemplate)
@@ -50,7 +52,7 @@ fn launch_template(ctx: &Ctx, m: &ManagedNodeGroupSpec, inputs: &ModelInputs) ->
         .with("user_data", template(userdata::render(&cluster, ng)))
         .with("volume_size", ng.volume_size)
         .with("volume_type", "gp3")
-        .with("security_group_ids", set([ref_id(NODES_SG)]))
+        .with("security_group_ids", set(groups))
         .with("instance_profile_arn", Value::Null)
         .with("metadata_http_tokens", "required")
         .with("tags", ctx.tags(&address, ng.tags.clone()))
@@ -81,8 +83,11 @@ fn nodegroup(ctx: &Ctx, net: &Network, m: &ManagedNodeGroupSpec) -> Resource {
             "managed".to_string(),
         ),
     ]);
-    Resource::new(address.clone(), Kind::Nodegroup)
-        .with("name", ng.name.clone())
+    let mut r = Resource::new(address.clone(), Kind::Nodegroup);
+    if let Some(entry) = super::access::node_entry_ref(ctx) {
+        r = r.with("access_entry", entry);
+    }
+    r.with("name", ng.name.clone())
         .with("cluster_name", ref_id("cluster.main"))
         .with("node_role_arn", reference("iam_role.nodes", "arn"))
         .with("subnet_ids", set(subnets.iter().cloned()))

@@ -53,6 +53,9 @@ fn a_managed_group_is_a_launch_template_and_a_nodegroup() {
         ng.props["node_role_arn"],
         reference("iam_role.nodes", "arn")
     );
+    // Created after the node role's access entry, without depending on its value.
+    assert_eq!(ng.props["access_entry"], ref_id("access_entry.nodes"));
+    assert!(ng.depends_on().contains(&"access_entry.nodes".to_string()));
     assert_eq!(ng.props["instance_types"], json!(["m5.large", "m5a.large"]));
     assert_eq!(ng.props["capacity_type"], "SPOT");
     assert_eq!(
@@ -86,6 +89,30 @@ fn a_managed_group_is_a_launch_template_and_a_nodegroup() {
 }
 
 #[test]
+fn attached_security_groups_and_kubelet_settings_reach_the_launch_template() {
+    let mut spec = review_apps();
+    let mut node = node_group("review-apps", "batch");
+    node.attach_security_group_ids = vec!["sg-0extra".into()];
+    node.kubelet_extra_config
+        .insert("kubeReserved".into(), json!({"memory": "300Mi"}));
+    spec.managed_node_groups.push(ManagedNodeGroupSpec {
+        node,
+        instance_types: vec!["m5.large".into()],
+        capacity_type: CapacityType::OnDemand,
+        update_config: UpdateConfig::MaxUnavailable(1),
+    });
+    let all = desired(&spec, &ModelInputs::default()).resources;
+    let lt = get(&all, "launch_template.batch");
+    assert_eq!(
+        lt.props["security_group_ids"],
+        json!(["sg-0extra", ref_id("security_group.nodes")])
+    );
+    let user_data = lt.props["user_data"]["$tpl"].as_str().unwrap();
+    assert!(user_data.contains("kubeReserved"), "{user_data}");
+    assert!(user_data.contains("300Mi"), "{user_data}");
+}
+
+#[test]
 fn the_nodegroup_comes_after_what_it_references() {
     let all = with_managed();
     let pos = |a: &str| all.iter().position(|r| r.address == a).unwrap();
@@ -115,4 +142,5 @@ fn what_eks_changes_in_place_is_not_a_replacement() {
         assert!(Kind::Nodegroup.forces_replacement(f), "{f}");
     }
     assert!(Kind::Nodegroup.ignored_after_create("desired_size"));
+    assert!(Kind::Nodegroup.ignored_after_create("access_entry"));
 }

@@ -1,6 +1,7 @@
 //! The desired model: a validated `ClusterSpec` turned into the resources that should exist,
 //! with their properties, tags and references. Pure: no AWS, no I/O, no async.
 
+mod access;
 mod build;
 mod control;
 #[cfg(test)]
@@ -8,7 +9,9 @@ mod fixtures;
 mod managed;
 pub mod names;
 mod network;
+mod rolling;
 mod security;
+mod tg_attach;
 mod types;
 pub mod userdata;
 mod workers;

@@ -8,7 +8,7 @@ use super::build::{Ctx, Out};
 use super::names::{RuleSource, rule_address};
 use super::network::Network;
 use super::types::{Kind, Resource, ref_id};
-use crate::config::{LbType, LoadBalancerSpec};
+use crate::config::{LbType, LoadBalancerSpec, NodeGroupSpec};
 use std::collections::HashSet;
 
 pub(super) const CLUSTER_SG: &str = "security_group.cluster";
@@ -121,6 +121,14 @@ pub(super) fn build(ctx: &Ctx, net: &Network, out: &mut Out) {
         let description = format!("eksform: load balancer {} of {}", lb.name, ctx.cluster());
         groups.push((lb_group(&lb.name), format!("lb-{}", lb.name), description));
     }
+    for ng in local_groups(ctx) {
+        let description = format!("eksform: nodes of group {} of {}", ng.name, ctx.cluster());
+        groups.push((
+            local_group(&ng.name),
+            format!("ng-{}", ng.name),
+            description,
+        ));
+    }
     let mut rules = Vec::new();
     for (address, thing, description) in groups {
         out.push(
@@ -132,7 +140,10 @@ pub(super) fn build(ctx: &Ctx, net: &Network, out: &mut Out) {
         );
         rules.push(Rule::all(&address, "egress", cidr_src("0.0.0.0/0"), ""));
     }
-    rules.extend(cluster_rules());
+    rules.extend(cluster_rules(NODES_SG));
+    for ng in local_groups(ctx) {
+        rules.extend(cluster_rules(&local_group(&ng.name)));
+    }
     for lb in &albs {
         rules.extend(listener_rules(lb));
     }
@@ -145,31 +156,50 @@ pub(super) fn build(ctx: &Ctx, net: &Network, out: &mut Out) {
     }
 }
 
-/// What EKS needs between the control plane and the nodes.
-fn cluster_rules() -> Vec<Rule> {
+/// Address of the security group of a node group's own (`withShared: false`).
+pub(super) fn local_group(ng: &str) -> String {
+    format!("security_group.ng-{ng}")
+}
+
+/// Self-managed groups kept apart from the shared node group that get a group of their own.
+fn local_groups<'a>(ctx: &'a Ctx) -> impl Iterator<Item = &'a NodeGroupSpec> {
+    ctx.spec
+        .node_groups
+        .iter()
+        .filter(|ng| !ng.layout.shared_security_group && ng.layout.local_security_group)
+}
+
+/// The eksform security groups the instances of `ng` are in.
+pub(super) fn node_groups_of(ng: &NodeGroupSpec) -> Vec<String> {
+    let mut out = Vec::new();
+    if ng.layout.shared_security_group {
+        out.push(NODES_SG.to_string());
+    } else if ng.layout.local_security_group {
+        out.push(local_group(&ng.name));
+    }
+    out
+}
+
+/// What EKS needs between the control plane and the nodes in `nodes`.
+fn cluster_rules(nodes: &str) -> Vec<Rule> {
     vec![
         Rule::tcp(
             CLUSTER_SG,
             443,
             443,
-            group_src(NODES_SG),
+            group_src(nodes),
             "eksform: nodes to the kubernetes API",
         ),
-        Rule::all(
-            NODES_SG,
-            "ingress",
-            group_src(NODES_SG),
-            "eksform: node to node",
-        ),
+        Rule::all(nodes, "ingress", group_src(nodes), "eksform: node to node"),
         Rule::tcp(
-            NODES_SG,
+            nodes,
             1025,
             65535,
             group_src(CLUSTER_SG),
             "eksform: control plane to kubelets and pods",
         ),
         Rule::tcp(
-            NODES_SG,
+            nodes,
             443,
             443,
             group_src(CLUSTER_SG),
@@ -218,15 +248,24 @@ fn node_ports(lb: &LoadBalancerSpec) -> Vec<u16> {
 /// the VPC's range when eksform made the VPC, because the NLB's health checks come from its own
 /// addresses in the subnets (with an existing VPC, put its range in `allowFrom`).
 fn load_balancer_to_node_rules(ctx: &Ctx) -> Vec<Rule> {
-    let joined: Vec<&LoadBalancerSpec> = ctx
+    // Managed groups count too: their layout keeps them in the shared node group.
+    let joined: Vec<(String, &LoadBalancerSpec)> = ctx
         .spec
-        .node_groups
-        .iter()
-        .flat_map(|ng| ng.load_balancers.iter())
-        .filter_map(|name| ctx.spec.load_balancers.iter().find(|lb| &lb.name == name))
+        .all_node_groups()
+        .flat_map(|ng| {
+            let groups = node_groups_of(ng);
+            ng.load_balancers.iter().flat_map(move |name| {
+                let groups = groups.clone();
+                ctx.spec
+                    .load_balancers
+                    .iter()
+                    .filter(move |lb| &lb.name == name)
+                    .flat_map(move |lb| groups.clone().into_iter().map(move |g| (g, lb)))
+            })
+        })
         .collect();
     let mut rules = Vec::new();
-    for lb in joined {
+    for (nodes, lb) in joined {
         let sources: Vec<RuleSource> = match lb.kind {
             LbType::Application => vec![group_src(&lb_group(&lb.name))],
             LbType::Network => {
@@ -242,7 +281,7 @@ fn load_balancer_to_node_rules(ctx: &Ctx) -> Vec<Rule> {
         for port in node_ports(lb) {
             for source in &sources {
                 rules.push(Rule::tcp(
-                    NODES_SG,
+                    &nodes,
                     port,
                     port,
                     source.clone(),

@@ -26,13 +26,15 @@
 //! | security_group_rule | sgr-… | security_group_id, direction (ingress/egress), protocol ("tcp","udp","-1"), from_port, to_port, cidr or source_security_group_id, description | |
 //! | iam_role | role name | name, path, assume_role_policy (JSON object), managed_policy_arns, tags | arn |
 //! | instance_profile | profile name | name, path, role_name, tags | arn |
-//! | cluster | cluster name | name, version, role_arn, subnet_ids, security_group_ids, endpoint_public_access, endpoint_private_access, service_ipv4_cidr, tags | arn, endpoint, certificate_authority, status |
+//! | cluster | cluster name | name, version, role_arn, subnet_ids, security_group_ids, endpoint_public_access, endpoint_private_access, service_ipv4_cidr, authentication_mode (CONFIG_MAP → API_AND_CONFIG_MAP → API only), bootstrap_cluster_creator_admin_permissions, tags | arn, endpoint, certificate_authority, status |
 //! | launch_template | lt-… | name, image_id, instance_type, user_data (decoded text), volume_size, volume_type, security_group_ids, instance_profile_arn, metadata_http_tokens, tags | latest_version |
-//! | autoscaling_group | ASG name | name, launch_template_id, min_size, max_size, desired_capacity, subnet_ids, target_group_arns, tags | |
+//! | autoscaling_group | ASG name | name, launch_template_id, launch_template_version (the number, as a string), min_size, max_size, desired_capacity, subnet_ids, target_group_arns, instance_refresh {min_healthy_percentage, checkpoint_percentages, checkpoint_delay, instance_warmup} (apply-only: how to roll, never read nor compared), tags | instances (count) |
 //! | load_balancer | ARN | name, type, scheme, subnet_ids, security_group_ids, tags | dns_name |
 //! | target_group | ARN | name, protocol, port, vpc_id, target_type, health_check_protocol, health_check_port, health_check_path, tags | |
 //! | listener | ARN | load_balancer_arn, port, protocol, certificate_arn, target_group_arn, tags | |
-//! | nodegroup | nodegroup name | name, cluster_name, node_role_arn, subnet_ids, instance_types, capacity_type (ON_DEMAND/SPOT), min_size, max_size, desired_size, labels (map), taints [{key, value, effect}] sorted, launch_template_id, launch_template_version, update_config {max_unavailable or max_unavailable_percentage}, tags | arn |
+//! | access_entry | principal ARN | cluster_name, principal_arn, type (STANDARD/EC2_LINUX/EC2_WINDOWS/FARGATE_LINUX), kubernetes_groups (set), username (absent = EKS's default, not compared), access_policies [{policy_arn, access_scope {type, namespaces (sorted)}}] sorted by policy_arn, tags | arn, principal_arn |
+//! | nodegroup | nodegroup name | name, cluster_name, node_role_arn, subnet_ids, instance_types, capacity_type (ON_DEMAND/SPOT), min_size, max_size, desired_size, labels (map), taints [{key, value, effect}] sorted, launch_template_id, launch_template_version, update_config {max_unavailable or max_unavailable_percentage}, access_entry (create-time ordering only: ref to access_entry.nodes, never compared), tags | arn |
+//! | target_group_attachment | Auto Scaling group name | autoscaling_group_name (of a managed nodegroup's group, which EKS owns: no tags), target_group_arns (only target groups eksform owns or the config names by ARN) | |
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -65,6 +67,8 @@ pub enum Kind {
     TargetGroup,
     Listener,
     Nodegroup,
+    AccessEntry,
+    TargetGroupAttachment,
 }
 
 pub type Props = BTreeMap<String, Value>;
@@ -97,7 +101,7 @@ pub struct Desired {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 19] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -115,6 +119,8 @@ impl Kind {
         Kind::TargetGroup,
         Kind::Listener,
         Kind::Nodegroup,
+        Kind::AccessEntry,
+        Kind::TargetGroupAttachment,
     ];
 
     /// The snake_case name used in addresses, JSON output and messages.
@@ -137,6 +143,8 @@ impl Kind {
             Kind::TargetGroup => "target_group",
             Kind::Listener => "listener",
             Kind::Nodegroup => "nodegroup",
+            Kind::AccessEntry => "access_entry",
+            Kind::TargetGroupAttachment => "target_group_attachment",
         }
     }
 
@@ -172,6 +180,7 @@ impl Kind {
                 "subnet_ids",
                 "security_group_ids",
                 "service_ipv4_cidr",
+                "bootstrap_cluster_creator_admin_permissions",
             ],
             Kind::LaunchTemplate => &["name"],
             Kind::AutoscalingGroup => &["name"],
@@ -189,6 +198,11 @@ impl Kind {
                 "capacity_type",
                 "launch_template_id",
             ],
+            // Groups, username, policies and tags change in place (UpdateAccessEntry,
+            // Associate/DisassociateAccessPolicy).
+            Kind::AccessEntry => &["cluster_name", "principal_arn", "type"],
+            // A new Auto Scaling group (the nodegroup was replaced) is a new attachment.
+            Kind::TargetGroupAttachment => &["autoscaling_group_name"],
         };
         fields.contains(&field)
     }
@@ -202,14 +216,20 @@ impl Kind {
                 | "managed_policy_arns"
                 | "target_group_arns"
                 | "routes"
+                | "kubernetes_groups"
         )
     }
 
-    /// Fields that are read but never reconciled once the resource exists.
+    /// Fields that are never reconciled once the resource exists: read but owned by someone
+    /// else (desired sizes, which autoscalers own), or apply-only settings saying how to change
+    /// the resource (`instance_refresh`), which AWS keeps nowhere to compare with.
     pub fn ignored_after_create(self, field: &str) -> bool {
         matches!(
             (self, field),
-            (Kind::AutoscalingGroup, "desired_capacity") | (Kind::Nodegroup, "desired_size")
+            (
+                Kind::AutoscalingGroup,
+                "desired_capacity" | "instance_refresh"
+            ) | (Kind::Nodegroup, "desired_size" | "access_entry")
         )
     }
 }

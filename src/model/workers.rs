@@ -11,7 +11,7 @@ use super::build::{Ctx, Out, literal, set};
 use super::control::service_cidr;
 use super::names::fit;
 use super::network::Network;
-use super::security::{NODES_SG, lb_group};
+use super::security::{lb_group, node_groups_of};
 use super::types::{Kind, Resource, ref_id, reference, template};
 use super::userdata::{self, ClusterInfo};
 use crate::config::{LbScheme, LbType, LoadBalancerSpec, NodeGroupSpec};
@@ -32,7 +32,52 @@ pub(super) fn build(ctx: &Ctx, net: &Network, inputs: &ModelInputs, out: &mut Ou
     }
     for ng in &ctx.spec.node_groups {
         out.push(launch_template(ctx, ng, inputs));
-        out.push(autoscaling_group(ctx, net, ng));
+        for place in placements(ctx, net, ng) {
+            out.push(autoscaling_group(ctx, ng, place));
+        }
+    }
+}
+
+/// Where one Auto Scaling group of a node group launches: all of the group's subnets, or with
+/// `asgPerAZ` one zone's.
+struct Placement {
+    zone: Option<String>,
+    subnets: Vec<Value>,
+}
+
+fn placements(ctx: &Ctx, net: &Network, ng: &NodeGroupSpec) -> Vec<Placement> {
+    let (specs, ids) = if ng.private_networking {
+        (&ctx.spec.vpc.private, &net.private)
+    } else {
+        (&ctx.spec.vpc.public, &net.public)
+    };
+    if !ng.layout.asg_per_az {
+        return vec![Placement {
+            zone: None,
+            subnets: ids.clone(),
+        }];
+    }
+    let mut zones: Vec<Placement> = Vec::new();
+    for (spec, id) in specs.iter().zip(ids) {
+        match zones
+            .iter_mut()
+            .find(|p| p.zone.as_deref() == Some(&spec.az))
+        {
+            Some(p) => p.subnets.push(id.clone()),
+            None => zones.push(Placement {
+                zone: Some(spec.az.clone()),
+                subnets: vec![id.clone()],
+            }),
+        }
+    }
+    zones
+}
+
+/// The address of the Auto Scaling group of `ng` in `zone` (`None`: its only group).
+fn asg_address(ng: &str, zone: Option<&str>) -> String {
+    match zone {
+        Some(z) => format!("autoscaling_group.{ng}-{z}"),
+        None => format!("autoscaling_group.{ng}"),
     }
 }
 
@@ -134,7 +179,9 @@ fn launch_template(ctx: &Ctx, ng: &NodeGroupSpec, inputs: &ModelInputs) -> Resou
         certificate_authority: "${cluster.main.certificate_authority}",
         service_cidr: service_cidr(ctx.spec.vpc.cidr),
     };
-    let groups = std::iter::once(ref_id(NODES_SG))
+    let groups = node_groups_of(ng)
+        .into_iter()
+        .map(|g| ref_id(&g))
         .chain(ng.attach_security_group_ids.iter().map(|id| literal(id)));
     Resource::new(address.clone(), Kind::LaunchTemplate)
         .with("name", fit(&ctx.name(&ng.name), LAUNCH_TEMPLATE_NAME_MAX))
@@ -152,12 +199,11 @@ fn launch_template(ctx: &Ctx, ng: &NodeGroupSpec, inputs: &ModelInputs) -> Resou
         .with("tags", ctx.tags(&address, ng.tags.clone()))
 }
 
-fn autoscaling_group(ctx: &Ctx, net: &Network, ng: &NodeGroupSpec) -> Resource {
-    let address = format!("autoscaling_group.{}", ng.name);
-    let subnets = if ng.private_networking {
-        &net.private
-    } else {
-        &net.public
+fn autoscaling_group(ctx: &Ctx, ng: &NodeGroupSpec, place: Placement) -> Resource {
+    let address = asg_address(&ng.name, place.zone.as_deref());
+    let group_name = match &place.zone {
+        Some(z) => format!("{}-{z}", ng.name),
+        None => ng.name.clone(),
     };
     let target_groups = ng
         .load_balancers
@@ -180,15 +226,20 @@ fn autoscaling_group(ctx: &Ctx, net: &Network, ng: &NodeGroupSpec) -> Resource {
     ]);
     extra.extend(autoscaler_tags(&ctx.spec.name, ng));
     Resource::new(address.clone(), Kind::AutoscalingGroup)
-        .with("name", fit(&ctx.name(&ng.name), ASG_NAME_MAX))
+        .with("name", fit(&ctx.name(&group_name), ASG_NAME_MAX))
         .with(
             "launch_template_id",
             ref_id(&format!("launch_template.{}", ng.name)),
         )
+        .with(
+            "launch_template_version",
+            reference(&format!("launch_template.{}", ng.name), "latest_version"),
+        )
         .with("min_size", ng.min_size)
         .with("max_size", ng.max_size)
         .with("desired_capacity", ng.desired_capacity)
-        .with("subnet_ids", set(subnets.iter().cloned()))
+        .with("instance_refresh", super::rolling::instance_refresh(ng))
+        .with("subnet_ids", set(place.subnets))
         .with("target_group_arns", set(target_groups))
         .with("tags", ctx.tags(&address, extra))
 }
@@ -215,3 +266,7 @@ fn autoscaler_tags(cluster: &str, ng: &NodeGroupSpec) -> Vec<(String, String)> {
     tags.retain(|(k, _)| k.len() <= 128);
     tags
 }
+
+#[cfg(test)]
+#[path = "layout_tests.rs"]
+mod layout_tests;

@@ -61,7 +61,19 @@ pub async fn load_saved(planfile: &Path) -> Result<Reloaded, OpsError> {
         )));
     }
     let cloud = Cloud::connect(&plan.plan.region).await;
-    let live = cloud.read(&plan.plan.cluster, &[]).await?;
+    // Read as the plan was: target groups the config names by ARN are reported only when
+    // the read is told about them.
+    let external: Vec<crate::model::External> = plan
+        .plan
+        .used_as_is
+        .iter()
+        .map(|u| crate::model::External {
+            kind: u.kind,
+            id: u.id.clone(),
+            used_for: u.used_for.clone(),
+        })
+        .collect();
+    let live = cloud.read(&plan.plan.cluster, &external).await?;
     let moved = saved::moved(&plan, &live);
     if !moved.is_empty() {
         return Err(stale(format!(

@@ -36,6 +36,7 @@ pub fn diff_resource(
         depends_on: Vec::new(),
         desired: r.props.clone(),
         applied: applied.map(str::to_string),
+        rolling: None,
     };
     if fields.iter().any(|f| f.forces_replacement) {
         change.action = Action::Replace;
@@ -49,10 +50,15 @@ pub fn diff_resource(
     } else if !fields.is_empty() {
         change.action = Action::Update;
         let unknown = Value::String(KNOWN_AFTER_APPLY.into());
-        change.reason = if fields.iter().all(|f| f.after == unknown) {
+        let follows = fields.iter().all(|f| f.after == unknown);
+        change.reason = if follows && dependency_pending(r, &fields, pending).is_some() {
             // Only references to resources this plan replaces differ: it follows them.
             change.replaced_because = dependency_pending(r, &fields, pending);
             Reason::ReplacedDependency
+        } else if follows {
+            // It follows an attribute an update changes (a new launch template version),
+            // because the config of that dependency changed.
+            Reason::ConfigChanged
         } else if unchanged_config {
             Reason::Drift
         } else {
@@ -149,6 +155,7 @@ fn create_change(
         depends_on: Vec::new(),
         desired: r.props.clone(),
         applied: applied.map(str::to_string),
+        rolling: None,
     }
 }
 
@@ -241,5 +248,6 @@ pub fn delete_change(r: &LiveResource, reason: Reason) -> Change {
         depends_on: Vec::new(),
         desired: Default::default(),
         applied: None,
+        rolling: None,
     }
 }

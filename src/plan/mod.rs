@@ -5,10 +5,11 @@ pub mod applied;
 mod diff;
 mod protect;
 mod resolve;
+mod rolling;
 pub mod saved;
 mod types;
 
-pub use protect::{check_deletion_protection, protected_changes};
+pub use protect::{check_deletion_protection, check_one_way, check_refusals, protected_changes};
 pub use resolve::{KNOWN_AFTER_APPLY, normalize_set, resolve};
 pub use types::*;
 
@@ -38,6 +39,10 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
         if matches!(change.action, Action::Create | Action::Replace) {
             pending.insert(r.address.clone());
         }
+        if let Some(attr) = rolling::changed_attr(&change) {
+            pending.insert(resolve::pending_attr(&r.address, attr));
+        }
+        change.rolling = rolling::rolling(&change, live);
         if change.action == Action::Create
             && group_unchanged(r.kind, group_of_desired(r), live, &digests)
         {

@@ -1,5 +1,6 @@
-//! `metadata.deletionProtection`: which changes of a plan it forbids (deleting or replacing the
-//! cluster or the VPC). Pure: it judges a plan and leaves refusing and printing to the caller.
+//! Plans eksform refuses to run: what `metadata.deletionProtection` forbids (deleting or
+//! replacing the cluster or the VPC), and changes AWS can make only one way (the cluster's
+//! authentication mode). Pure: it judges a plan and leaves refusing and printing to the caller.
 
 use super::{Action, Change, Plan};
 use crate::model::Kind;
@@ -38,6 +39,39 @@ pub fn check_deletion_protection(plan: &Plan, protected: bool) -> Option<String>
     ))
 }
 
+/// EKS moves a cluster's authentication mode one way only.
+const AUTH_MODES: [&str; 3] = ["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"];
+
+/// The refusal for a plan that asks AWS for something it cannot do in place and the plan cannot
+/// do otherwise: moving the cluster's authentication mode backwards. Caught here so that `plan`
+/// says it, not the middle of an apply.
+pub fn check_one_way(plan: &Plan) -> Option<String> {
+    let rank = |v: &serde_json::Value| {
+        v.as_str()
+            .and_then(|m| AUTH_MODES.iter().position(|x| *x == m))
+    };
+    plan.changes
+        .iter()
+        .filter(|c| c.kind == Kind::Cluster && c.action == Action::Update)
+        .flat_map(|c| c.fields.iter().map(move |f| (c, f)))
+        .filter(|(_, f)| f.path == "authentication_mode")
+        .find(|(_, f)| matches!((rank(&f.before), rank(&f.after)), (Some(b), Some(a)) if a < b))
+        .map(|(c, f)| {
+            format!(
+                "{}: accessConfig.authenticationMode cannot go back from {} to {}: EKS only moves it CONFIG_MAP → API_AND_CONFIG_MAP → API\n  hint: keep authenticationMode: {}, or make a new cluster",
+                c.address,
+                f.before.as_str().unwrap_or_default(),
+                f.after.as_str().unwrap_or_default(),
+                f.before.as_str().unwrap_or_default(),
+            )
+        })
+}
+
+/// Every refusal of a plan: deletion protection, then one-way changes.
+pub fn check_refusals(plan: &Plan, protected: bool) -> Option<String> {
+    check_deletion_protection(plan, protected).or_else(|| check_one_way(plan))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +90,7 @@ mod tests {
             depends_on: vec![],
             desired: Default::default(),
             applied: None,
+            rolling: None,
         }
     }
 
@@ -105,5 +140,31 @@ mod tests {
         assert_eq!(check_deletion_protection(&p, true), None);
         let p = plan_of(vec![change("vpc.main", Kind::Vpc, Action::Delete)]);
         assert_eq!(check_deletion_protection(&p, false), None);
+    }
+
+    fn mode_change(before: &str, after: &str) -> Plan {
+        let mut c = change("cluster.main", Kind::Cluster, Action::Update);
+        c.fields.push(crate::plan::FieldDiff {
+            path: "authentication_mode".into(),
+            before: before.into(),
+            after: after.into(),
+            forces_replacement: false,
+        });
+        plan_of(vec![c])
+    }
+
+    #[test]
+    fn the_authentication_mode_only_moves_forward() {
+        assert_eq!(check_one_way(&mode_change("CONFIG_MAP", "API")), None);
+        assert_eq!(
+            check_one_way(&mode_change("API_AND_CONFIG_MAP", "API")),
+            None
+        );
+        let msg =
+            check_refusals(&mode_change("API", "API_AND_CONFIG_MAP"), false).expect("refused");
+        assert!(
+            msg.starts_with("cluster.main: accessConfig.authenticationMode cannot go back from API to API_AND_CONFIG_MAP"),
+            "{msg}"
+        );
     }
 }

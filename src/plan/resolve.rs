@@ -1,6 +1,7 @@
 //! Resolving references in desired properties against what exists (live at plan time, created
 //! resources at apply time). A reference to something that does not exist yet, or that the plan
-//! will replace, is unknown until apply.
+//! will replace, is unknown until apply; so is a reference to one attribute an in-place update
+//! changes (a launch template's `latest_version`), named in `pending` as `address#attr`.
 
 use crate::live::LiveState;
 use crate::model::{as_reference, template_placeholders};
@@ -11,7 +12,8 @@ use std::collections::BTreeSet;
 pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
 
 /// Resolves every reference in `v`. `None` when any reference is unknown: the target is not in
-/// `live`, or it is in `pending` (about to be created or replaced, so its id will change).
+/// `live`, or it is in `pending` (about to be created or replaced, so its id will change), or
+/// `pending` holds `address#attr` for the attribute it names (see `pending_attr`).
 pub fn resolve(v: &Value, live: &LiveState, pending: &BTreeSet<String>) -> Option<Value> {
     if let Some((addr, attr)) = as_reference(v) {
         return lookup(addr, attr, live, pending).map(Value::String);
@@ -37,10 +39,15 @@ pub fn resolve(v: &Value, live: &LiveState, pending: &BTreeSet<String>) -> Optio
 }
 
 fn lookup(addr: &str, attr: &str, live: &LiveState, pending: &BTreeSet<String>) -> Option<String> {
-    if pending.contains(addr) {
+    if pending.contains(addr) || pending.contains(&pending_attr(addr, attr)) {
         return None;
     }
     live.attr(addr, attr)
+}
+
+/// The `pending` entry saying that an update changes one attribute of `addr`.
+pub fn pending_attr(addr: &str, attr: &str) -> String {
+    format!("{addr}#{attr}")
 }
 
 fn resolve_template(t: &str, live: &LiveState, pending: &BTreeSet<String>) -> Option<String> {
@@ -115,6 +122,24 @@ mod tests {
                 &pending
             ),
             None
+        );
+    }
+
+    #[test]
+    fn a_pending_attribute_is_unknown_and_the_others_resolve() {
+        let live = live_with("cluster.main", "c1");
+        let pending: BTreeSet<String> = [pending_attr("cluster.main", "endpoint")].into();
+        assert_eq!(
+            resolve(&reference("cluster.main", "endpoint"), &live, &pending),
+            None
+        );
+        assert_eq!(
+            resolve(&template("at ${cluster.main.endpoint}"), &live, &pending),
+            None
+        );
+        assert_eq!(
+            resolve(&ref_id("cluster.main"), &live, &pending),
+            Some(Value::String("c1".into()))
         );
     }
 }

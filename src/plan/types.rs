@@ -78,6 +78,32 @@ pub struct Change {
     /// that a later plan can tell drift from an edited file.
     #[serde(skip_serializing, default)]
     pub applied: Option<String>,
+    /// For a group moving to a new launch template version: the instances that will be replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolling: Option<Rolling>,
+}
+
+/// Instances an update replaces, a few at a time, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rolling {
+    /// Instances in the group now (an Auto Scaling group's count, a nodegroup's desired size).
+    pub instances: u64,
+    pub via: RollingVia,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_healthy_percentage: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unavailable_percentage: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RollingVia {
+    /// StartInstanceRefresh on a self-managed group's Auto Scaling group.
+    InstanceRefresh,
+    /// UpdateNodegroupVersion on a managed nodegroup.
+    NodegroupUpdate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

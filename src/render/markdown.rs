@@ -167,6 +167,7 @@ mod tests {
             depends_on: vec![],
             desired: Default::default(),
             applied: None,
+            rolling: None,
         };
         Plan {
             format_version: FORMAT_VERSION,

@@ -213,3 +213,59 @@ fn json_plan_with_drift_and_dependencies() {
     }
     insta::assert_snapshot!(json(&p));
 }
+
+/// A self-managed group with 3 instances whose launch template's user data changes.
+fn rolling_sample() -> Plan {
+    let lt = "launch_template.web";
+    let resources = vec![
+        Resource::new(lt, Kind::LaunchTemplate).with("user_data", "--max-pods=110\n"),
+        Resource::new("autoscaling_group.web", Kind::AutoscalingGroup)
+            .with("launch_template_id", ref_id(lt))
+            .with(
+                "launch_template_version",
+                crate::model::reference(lt, "latest_version"),
+            )
+            .with("max_size", 3)
+            .with("instance_refresh", json!({"min_healthy_percentage": 90})),
+    ];
+    let mut live = LiveState::default();
+    let mut template = lr(
+        lt,
+        Kind::LaunchTemplate,
+        "lt-1",
+        json!({"user_data": "--max-pods=17\n"}),
+    );
+    template.attrs.insert("latest_version".into(), "3".into());
+    let mut group = lr(
+        "autoscaling_group.web",
+        Kind::AutoscalingGroup,
+        "review-apps-web",
+        json!({"launch_template_id": "lt-1", "launch_template_version": "3", "max_size": 3}),
+    );
+    group.attrs.insert("instances".into(), "3".into());
+    live.insert(template);
+    live.insert(group);
+    let desired = Desired {
+        cluster: "review-apps".into(),
+        region: "us-east-1".into(),
+        resources,
+        external: vec![],
+    };
+    plan(&desired, &live)
+}
+
+#[test]
+fn text_plan_with_a_rolling_replacement() {
+    let out = text(&rolling_sample(), Style::Plain);
+    assert!(
+        out.contains("rolling replacement of 3 instances (instance refresh, min healthy 90%)"),
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn markdown_and_json_plan_with_a_rolling_replacement() {
+    insta::assert_snapshot!(markdown(&rolling_sample()));
+    insta::assert_snapshot!(json(&rolling_sample()));
+}

@@ -133,7 +133,10 @@ pub(super) fn describe(c: &Change) -> String {
             Some(dep) => {
                 format!("{kind} will be updated in place to follow {dep}, which is replaced")
             }
-            None => format!("{kind} will be updated in place"),
+            None => match &c.rolling {
+                Some(r) => format!("{kind} will be updated in place: {}", r.describe()),
+                None => format!("{kind} will be updated in place"),
+            },
         },
         Action::Replace => {
             let order = match c.replace_order {

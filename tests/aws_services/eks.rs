@@ -16,6 +16,9 @@ fn cluster_props(net: &Net, cluster: &str) -> ResolvedResource {
             "endpoint_public_access": true,
             "endpoint_private_access": false,
             "service_ipv4_cidr": "10.100.0.0/16",
+            // Not EKS's defaults, so reading them back shows they were sent.
+            "authentication_mode": "API_AND_CONFIG_MAP",
+            "bootstrap_cluster_creator_admin_permissions": false,
             "tags": tags(cluster, "cluster.main", json!({"team": "web"})),
         }),
     )
@@ -59,6 +62,24 @@ async fn cluster_reads_back_as_created_with_its_attributes() {
     assert_eq!(
         eks.create(CLUSTER, &want).await.unwrap().attrs,
         created.attrs
+    );
+}
+
+#[tokio::test]
+async fn authentication_mode_moves_forward_only() {
+    let moto = common::Moto::start();
+    let (eks, want, created) = setup(&moto.sdk_config("us-east-1").await).await;
+    let api = with(&want, json!({"authentication_mode": "API"}));
+    let fields = fields(&["authentication_mode"]);
+    let updated = eks.update(&api, &created, &fields).await.unwrap();
+    assert_eq!(updated.props["authentication_mode"], "API");
+    let back = with(&want, json!({"authentication_mode": "CONFIG_MAP"}));
+    let err = eks.update(&back, &updated, &fields).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("from API to CONFIG_MAP"), "{text}");
+    assert_eq!(
+        eks.read(CLUSTER).await.unwrap()[0].props["authentication_mode"],
+        "API"
     );
 }
 

@@ -33,6 +33,7 @@ fn asg_props(net: &Net, cluster: &str, template: &str, target_groups: Value) -> 
         json!({
             "name": format!("{cluster}-web"),
             "launch_template_id": template,
+            "launch_template_version": "1",
             "min_size": 1,
             "max_size": 3,
             "desired_capacity": 2,

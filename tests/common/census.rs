@@ -249,5 +249,39 @@ async fn eks(c: &aws_sdk_eks::Client, cluster: &str, census: &mut Census) {
             .flatten()
             .map(|(k, v)| (k.as_str(), v.as_str()));
         note(census, cluster, tags, cl.arn().unwrap_or(name));
+        access_entries(c, name, cluster, census).await;
+    }
+}
+
+/// The access entries of one EKS cluster, by their tags.
+async fn access_entries(c: &aws_sdk_eks::Client, name: &str, cluster: &str, census: &mut Census) {
+    let listed = c
+        .list_access_entries()
+        .cluster_name(name)
+        .send()
+        .await
+        .unwrap();
+    for principal in listed.access_entries() {
+        let out = c
+            .describe_access_entry()
+            .cluster_name(name)
+            .principal_arn(principal)
+            .send()
+            .await
+            .unwrap();
+        let Some(e) = out.access_entry() else {
+            continue;
+        };
+        let tags = e
+            .tags()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str()));
+        note(
+            census,
+            cluster,
+            tags,
+            e.access_entry_arn().unwrap_or(principal),
+        );
     }
 }

@@ -1,8 +1,10 @@
 //! Test support: a moto server on a free loopback port, one per test, stopped on drop.
-//! moto comes from the project's venv (`scripts/setup-moto`), or `$EKSFORM_MOTO_SERVER`.
+//! moto comes from the project's venv (`scripts/setup-moto`), or `$EKSFORM_MOTO_SERVER`. It is
+//! started through `scripts/moto_server.py`, which adds the EKS access-entry API moto lacks.
 #![allow(dead_code)]
 
 pub mod census;
+pub mod eks_demo;
 pub mod proxy;
 pub mod run;
 pub mod sdk;
@@ -52,9 +54,12 @@ impl Moto {
             "moto is not installed at {}: run scripts/setup-moto first",
             bin.display()
         );
+        let python = bin.with_file_name("python");
+        let launcher = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/moto_server.py");
         for _ in 0..5 {
             let port = free_port();
-            let child = Command::new(&bin)
+            let child = Command::new(&python)
+                .arg(&launcher)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
                 .stdout(Stdio::null())

@@ -100,6 +100,7 @@ fn a_failed_change_leaves_its_error_and_progress_events_draw_nothing_new() {
         address: "subnet.public-a".into(),
         step: Step::Create,
         elapsed: Duration::from_secs(10),
+        detail: None,
     });
     assert!(
         !term.contents().contains("still creat"),
@@ -128,4 +129,25 @@ fn a_hidden_target_draws_nothing_and_still_tracks_bars() {
     assert_eq!(view.bars().len(), 1);
     view.on_event(&done("vpc.main", Step::Create));
     assert!(view.bars().is_empty());
+}
+
+#[test]
+fn a_waiters_status_joins_the_spinner_text() {
+    let term = InMemoryTerm::new(20, 100);
+    let view = on_term(&term);
+    view.on_event(&started("autoscaling_group.web", Step::Update));
+    view.on_event(&Event::Progress {
+        address: "autoscaling_group.web".into(),
+        step: Step::Update,
+        elapsed: Duration::from_secs(10),
+        detail: Some("instance refresh 40%, 2 instances to update".into()),
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        term.contents().contains(
+            "updating autoscaling_group.web: instance refresh 40%, 2 instances to update"
+        ),
+        "{}",
+        term.contents()
+    );
 }

@@ -3,72 +3,70 @@
 
 use crate::config::cluster::{API_VERSION, DEFAULT_VERSION};
 use crate::config::cni::CNI_PLUGINS;
-use crate::config::kube::EFFECTS;
 use crate::config::loadbalancer::{
     DEFAULT_NODE_PORT, HEALTH_PROTOCOLS, LB_SCHEMES, LB_TYPES, LISTENER_PROTOCOLS,
 };
-use crate::config::managed::CAPACITY_TYPES;
 use crate::config::network::{DEFAULT_CIDR, NAT_MODES};
-use crate::config::nodegroup::{AMI_FAMILIES, DEFAULT_INSTANCE_TYPE, DEFAULT_VOLUME_SIZE};
 
+use super::nodegroups::{MANAGED_NODE_GROUP, NODE_GROUP};
 use super::{DefaultValue, Items, Kind, Section, Text, field};
 
-const fn text(pattern: &'static str, max_len: u32) -> Text {
+pub(super) const fn text(pattern: &'static str, max_len: u32) -> Text {
     Text { pattern, max_len }
 }
 
-const ANY: Text = text("", 0);
-const LIST: Items = Items {
+pub(super) const ANY: Text = text("", 0);
+pub(super) const LIST: Items = Items {
     min: 0,
     unique: false,
 };
-const SET: Items = Items {
+pub(super) const SET: Items = Items {
     min: 0,
     unique: true,
 };
 
-const NAME: Text = text("^[a-zA-Z][-a-zA-Z0-9]*$", 100);
-const NODE_GROUP_NAME: Text = text("^[a-zA-Z0-9][-a-zA-Z0-9]*$", 63);
-const LB_NAME: Text = text("^[a-zA-Z][-a-zA-Z0-9]*$", 32);
-const REGION: Text = text("^[a-z]{2}(-[a-z]+)+-[0-9]{1,3}$", 0);
+pub(super) const NAME: Text = text("^[a-zA-Z][-a-zA-Z0-9]*$", 100);
+pub(super) const NODE_GROUP_NAME: Text = text("^[a-zA-Z0-9][-a-zA-Z0-9]*$", 63);
+pub(super) const LB_NAME: Text = text("^[a-zA-Z][-a-zA-Z0-9]*$", 32);
+pub(super) const REGION: Text = text("^[a-z]{2}(-[a-z]+)+-[0-9]{1,3}$", 0);
 /// An availability zone (`eu-north-1a`) or a local zone (`us-west-2-lax-1a`).
-const ZONE: Text = text(
+pub(super) const ZONE: Text = text(
     "^[a-z]{2}(-[a-z]+)+-[0-9]{1,3}([a-z]|-[a-z]+-[0-9]+[a-z])$",
     0,
 );
-const VERSION: Text = text("^1\\.[0-9]{1,3}$", 0);
-const VPC_ID: Text = text("^vpc-[0-9A-Za-z]+$", 0);
-const SUBNET_ID: Text = text("^subnet-[0-9A-Za-z]+$", 0);
-const SG_ID: Text = text("^sg-[0-9A-Za-z]+$", 0);
-const AMI: Text = text("^(ami-[0-9A-Za-z]+|auto|auto-ssm)$", 0);
-const INSTANCE_TYPE: Text = text("^[a-z0-9-]+\\.[a-z0-9-]+$", 0);
+pub(super) const VERSION: Text = text("^1\\.[0-9]{1,3}$", 0);
+pub(super) const VPC_ID: Text = text("^vpc-[0-9A-Za-z]+$", 0);
+pub(super) const SUBNET_ID: Text = text("^subnet-[0-9A-Za-z]+$", 0);
+pub(super) const SG_ID: Text = text("^sg-[0-9A-Za-z]+$", 0);
+pub(super) const AMI: Text = text("^(ami-[0-9A-Za-z]+|auto|auto-ssm)$", 0);
+pub(super) const INSTANCE_TYPE: Text = text("^[a-z0-9-]+\\.[a-z0-9-]+$", 0);
 /// `[prefix/]name`, the prefix a DNS subdomain.
-const LABEL_KEY: Text = text(
+pub(super) const LABEL_KEY: Text = text(
     "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
     0,
 );
-const LABEL_VALUE: Text = text("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$", 0);
+pub(super) const LABEL_VALUE: Text = text("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$", 0);
 /// `value:Effect`, the value optional; the effects are `kube::EFFECTS`.
 pub(super) const TAINT_SHORTHAND: Text = text(
     "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?:(NoSchedule|PreferNoSchedule|NoExecute)$",
     0,
 );
 /// AWS reserves `aws:`, eksform reserves `eksform.io/` for its ownership tags.
-const TAG_KEY: Text = text("^(?![aA][wW][sS]:)(?!eksform\\.io/)[\\s\\S]", 128);
-const TAG_VALUE: Text = text("", 256);
-const TARGET_GROUP_ARN: Text = text(
+pub(super) const TAG_KEY: Text = text("^(?![aA][wW][sS]:)(?!eksform\\.io/)[\\s\\S]", 128);
+pub(super) const TAG_VALUE: Text = text("", 256);
+pub(super) const TARGET_GROUP_ARN: Text = text(
     "^(?=arn:)(?=[\\s\\S]*:elasticloadbalancing:)(?=[\\s\\S]*:targetgroup/)",
     0,
 );
-const ARN: Text = text("^arn:([^:]*:){4}", 0);
-const URL_PATH: Text = text("^/", 1024);
-const PORT_STRING: Text = text(
+pub(super) const ARN: Text = text("^arn:([^:]*:){4}", 0);
+pub(super) const URL_PATH: Text = text("^/", 1024);
+pub(super) const PORT_STRING: Text = text(
     "^0*([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$",
     0,
 );
 
-const TAGS: Kind = Kind::Map(TAG_KEY, &Kind::Text(TAG_VALUE));
-const LABELS: Kind = Kind::Map(LABEL_KEY, &Kind::Text(LABEL_VALUE));
+pub(super) const TAGS: Kind = Kind::Map(TAG_KEY, &Kind::Text(TAG_VALUE));
+pub(super) const LABELS: Kind = Kind::Map(LABEL_KEY, &Kind::Text(LABEL_VALUE));
 
 pub static CLUSTER_CONFIG: Section = Section {
     name: "ClusterConfig",
@@ -118,6 +116,11 @@ pub static CLUSTER_CONFIG: Section = Section {
             "managedNodeGroups",
             Kind::List(&Kind::Object(&MANAGED_NODE_GROUP), LIST),
             "EKS managed node groups, each launched from a launch template eksform writes.",
+        ),
+        field(
+            "accessConfig",
+            Kind::Object(&super::ACCESS_CONFIG),
+            "EKS access entries and the cluster's authentication mode.",
         ),
         field(
             "loadBalancers",
@@ -252,290 +255,6 @@ pub static NAT: Section = Section {
         "Single: one NAT gateway; HighlyAvailable: one per zone; Disable: none.",
     )
     .default(DefaultValue::Str(NAT_MODES[0]))],
-};
-
-pub static NODE_GROUP: Section = Section {
-    name: "NodeGroup",
-    eksctl: "NodeGroup",
-    doc: "A self-managed node group.",
-    fields: &[
-        field(
-            "name",
-            Kind::Text(NODE_GROUP_NAME),
-            "Unique across nodeGroups and managedNodeGroups; letters, digits and hyphens.",
-        )
-        .required(),
-        field(
-            "instanceType",
-            Kind::Text(INSTANCE_TYPE),
-            "The EC2 instance type.",
-        )
-        .default(DefaultValue::Str(DEFAULT_INSTANCE_TYPE)),
-        field(
-            "desiredCapacity",
-            Kind::Int(0, 100_000),
-            "Instances at creation; later left to autoscalers. Default: minSize.",
-        ),
-        field(
-            "minSize",
-            Kind::Int(0, 100_000),
-            "Fewest instances. Default: desiredCapacity, else 2.",
-        ),
-        field(
-            "maxSize",
-            Kind::Int(0, 100_000),
-            "Most instances. Default: desiredCapacity, else minSize.",
-        ),
-        field(
-            "volumeSize",
-            Kind::Int(1, 16384),
-            "Root volume size in GiB.",
-        )
-        .default(DefaultValue::Int(DEFAULT_VOLUME_SIZE as i64)),
-        field(
-            "labels",
-            LABELS,
-            "Kubernetes labels the nodes register with.",
-        ),
-        field(
-            "taints",
-            Kind::AnyOf(&[
-                Kind::Map(LABEL_KEY, &Kind::Text(TAINT_SHORTHAND)),
-                Kind::List(&Kind::Object(&TAINT), LIST),
-            ]),
-            "Kubernetes taints: {key: \"value:Effect\"} or a list of {key, value, effect}.",
-        ),
-        field(
-            "tags",
-            TAGS,
-            "Tags of the Auto Scaling group and its instances, on top of metadata.tags.",
-        ),
-        field(
-            "maxPodsPerNode",
-            Kind::Int(0, 65535),
-            "Pods per node the kubelet allows; 0 or absent keeps the AMI's default.",
-        ),
-        field(
-            "privateNetworking",
-            Kind::Bool,
-            "Put the instances in the private subnets.",
-        )
-        .default(DefaultValue::Bool(false)),
-        field(
-            "securityGroups",
-            Kind::Object(&NODE_SECURITY_GROUPS),
-            "Extra security groups for the instances.",
-        ),
-        field(
-            "targetGroupARNs",
-            Kind::List(&Kind::Text(TARGET_GROUP_ARN), SET),
-            "Existing target groups the Auto Scaling group registers in.",
-        ),
-        field(
-            "preBootstrapCommands",
-            Kind::List(&Kind::Text(ANY), LIST),
-            "Shell commands run before the node joins (not with Bottlerocket).",
-        ),
-        field(
-            "overrideBootstrapCommand",
-            Kind::Text(ANY),
-            "Your own join step instead of eksform's: a NodeConfig document on AmazonLinux2023, shell replacing the bootstrap.sh call on AmazonLinux2; not with Bottlerocket.",
-        ),
-        field(
-            "kubeletExtraConfig",
-            Kind::Map(ANY, &Kind::Any),
-            "KubeletConfiguration fields (kubeReserved, systemReserved, evictionHard, featureGates, ...) laid over the AMI's; Bottlerocket takes the ones it has settings for.",
-        ),
-        field(
-            "amiFamily",
-            Kind::Enum(AMI_FAMILIES),
-            "The operating system; sets the bootstrap user data.",
-        )
-        .default(DefaultValue::Str(AMI_FAMILIES[0])),
-        field(
-            "ami",
-            Kind::Text(AMI),
-            "An AMI id (needs amiFamily), or auto / auto-ssm for the EKS-optimized AMI (the default).",
-        ),
-        field(
-            "loadBalancers",
-            Kind::List(&Kind::Text(ANY), SET),
-            "Names of loadBalancers whose target group the instances join.",
-        ),
-    ],
-};
-
-pub static MANAGED_NODE_GROUP: Section = Section {
-    name: "ManagedNodeGroup",
-    eksctl: "ManagedNodeGroup",
-    doc: "An EKS managed node group: an EKS nodegroup launched from a launch template eksform writes.",
-    fields: &[
-        field(
-            "name",
-            Kind::Text(NODE_GROUP_NAME),
-            "Unique across nodeGroups and managedNodeGroups; letters, digits and hyphens.",
-        )
-        .required(),
-        field(
-            "instanceType",
-            Kind::Text(INSTANCE_TYPE),
-            "The EC2 instance type; not with instanceTypes.",
-        )
-        .default(DefaultValue::Str(DEFAULT_INSTANCE_TYPE)),
-        field(
-            "instanceTypes",
-            Kind::List(
-                &Kind::Text(INSTANCE_TYPE),
-                Items {
-                    min: 1,
-                    unique: true,
-                },
-            ),
-            "Several instance types (for SPOT capacity); not with instanceType.",
-        ),
-        field(
-            "desiredCapacity",
-            Kind::Int(0, 100_000),
-            "Instances at creation; later left to autoscalers. Default: minSize.",
-        ),
-        field(
-            "minSize",
-            Kind::Int(0, 100_000),
-            "Fewest instances; 0 is allowed. Default: desiredCapacity, else 2.",
-        ),
-        field(
-            "maxSize",
-            Kind::Int(1, 100_000),
-            "Most instances, at least 1. Default: desiredCapacity, else minSize.",
-        ),
-        field(
-            "volumeSize",
-            Kind::Int(1, 16384),
-            "Root volume size in GiB.",
-        )
-        .default(DefaultValue::Int(DEFAULT_VOLUME_SIZE as i64)),
-        field(
-            "labels",
-            LABELS,
-            "Kubernetes labels the nodes register with.",
-        ),
-        field(
-            "taints",
-            Kind::AnyOf(&[
-                Kind::Map(LABEL_KEY, &Kind::Text(TAINT_SHORTHAND)),
-                Kind::List(&Kind::Object(&TAINT), LIST),
-            ]),
-            "Kubernetes taints EKS puts on the nodes: a list of {key, value, effect} (or {key: \"value:Effect\"}).",
-        ),
-        field(
-            "tags",
-            TAGS,
-            "Tags of the nodegroup, on top of metadata.tags.",
-        ),
-        field(
-            "capacityType",
-            Kind::Enum(CAPACITY_TYPES),
-            "ON_DEMAND or SPOT instances; eksctl's spot: true is the same as SPOT.",
-        )
-        .default(DefaultValue::Str(CAPACITY_TYPES[0])),
-        field(
-            "spot",
-            Kind::Bool,
-            "Use SPOT instances (eksctl's form of capacityType: SPOT).",
-        )
-        .default(DefaultValue::Bool(false)),
-        field(
-            "amiFamily",
-            Kind::Enum(AMI_FAMILIES),
-            "The operating system; sets the bootstrap user data.",
-        )
-        .default(DefaultValue::Str(AMI_FAMILIES[0])),
-        field(
-            "ami",
-            Kind::Text(AMI),
-            "An AMI id (needs amiFamily), or auto / auto-ssm for the EKS-optimized AMI (the default).",
-        ),
-        field(
-            "privateNetworking",
-            Kind::Bool,
-            "Put the instances in the private subnets.",
-        )
-        .default(DefaultValue::Bool(false)),
-        field(
-            "maxPodsPerNode",
-            Kind::Int(0, 65535),
-            "Pods per node the kubelet allows; 0 or absent keeps the AMI's default.",
-        ),
-        field(
-            "preBootstrapCommands",
-            Kind::List(&Kind::Text(ANY), LIST),
-            "Shell commands run before the node joins (not with Bottlerocket).",
-        ),
-        field(
-            "updateConfig",
-            Kind::Object(&UPDATE_CONFIG),
-            "How many nodes a rolling update may replace at once. Default: maxUnavailable 1.",
-        ),
-        field(
-            "loadBalancers",
-            Kind::List(&Kind::Text(ANY), SET),
-            "Names of loadBalancers for the nodegroup's instances: not supported yet on managed groups (use nodeGroups).",
-        ),
-    ],
-};
-
-pub static UPDATE_CONFIG: Section = Section {
-    name: "NodeGroupUpdateConfig",
-    eksctl: "NodeGroupUpdateConfig",
-    doc: "How a managed node group rolls: one of the two fields.",
-    fields: &[
-        field(
-            "maxUnavailable",
-            Kind::Int(1, 100),
-            "Nodes a rolling update may take down at once.",
-        ),
-        field(
-            "maxUnavailablePercentage",
-            Kind::Int(1, 100),
-            "Percent of the nodes a rolling update may take down at once.",
-        ),
-    ],
-};
-
-pub static NODE_SECURITY_GROUPS: Section = Section {
-    name: "NodeGroupSGs",
-    eksctl: "NodeGroupSGs",
-    doc: "Security groups of a node group's instances.",
-    fields: &[field(
-        "attachIDs",
-        Kind::List(&Kind::Text(SG_ID), LIST),
-        "Existing security groups attached to the instances.",
-    )],
-};
-
-pub static TAINT: Section = Section {
-    name: "NodeGroupTaint",
-    eksctl: "NodeGroupTaint",
-    doc: "One Kubernetes taint.",
-    fields: &[
-        field(
-            "key",
-            Kind::Text(LABEL_KEY),
-            "The taint key, e.g. dedicated or example.com/gpu.",
-        )
-        .required(),
-        field(
-            "value",
-            Kind::Text(LABEL_VALUE),
-            "The taint value; may be empty.",
-        ),
-        field(
-            "effect",
-            Kind::Enum(EFFECTS),
-            "What the taint does to pods that do not tolerate it.",
-        )
-        .required(),
-    ],
 };
 
 pub static LOAD_BALANCER: Section = Section {

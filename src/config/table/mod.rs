@@ -8,9 +8,13 @@
 //! fields (subnet overlaps, sizes in order, a certificate for HTTPS) stay in the readers and are
 //! only described here. This module must not read YAML or report anything.
 
+mod access;
 mod fields;
+mod nodegroups;
 
+pub use access::*;
 pub use fields::*;
+pub use nodegroups::*;
 
 /// One object of the config: a mapping whose keys are exactly its fields.
 #[derive(Debug)]
@@ -55,7 +59,7 @@ pub fn sections() -> Vec<&'static Section> {
     out
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Field {
     pub name: &'static str,
     pub kind: Kind,
@@ -65,7 +69,7 @@ pub struct Field {
 }
 
 /// What a value may be.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub enum Kind {
     Text(Text),
     /// One of these strings, spelled as here.
@@ -115,6 +119,18 @@ const fn field(name: &'static str, kind: Kind, doc: &'static str) -> Field {
         default: None,
         doc,
     }
+}
+
+/// `a` then `b` as one array; `N` must be their total length (checked when compiling).
+const fn join<const N: usize>(a: &[Field], b: &[Field]) -> [Field; N] {
+    assert!(a.len() + b.len() == N, "join: N is not the total length");
+    let mut out = [a[0]; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    out
 }
 
 impl Field {
@@ -176,6 +192,6 @@ mod tests {
             }
         }
         let names: Vec<&str> = all.iter().map(|s| s.name).collect();
-        assert_eq!(names.len(), 16, "{names:?}");
+        assert_eq!(names.len(), 21, "{names:?}");
     }
 }

@@ -193,3 +193,24 @@ fn a_mistyped_instance_type_gets_a_did_you_mean_warning() {
     );
     assert!(d.message.contains("\"t3.medium\""), "{}", d.message);
 }
+
+#[test]
+fn with_a_group_per_zone_each_zone_must_hold_max_size() {
+    // 2 × 11 = 22 fits in one /27 (27); the whole group would fit in two zones either way.
+    let text = |max: u32| {
+        with(&format!(
+            "{SMALL_VPC}nodeGroups:\n  - name: web\n    asgPerAZ: true\n    maxSize: {max}\n    maxPodsPerNode: 10\n"
+        ))
+    };
+    assert!(
+        warnings(&text(2))
+            .iter()
+            .all(|d| !d.message.contains("usable"))
+    );
+    // 3 × 11 = 33: fits in both zones together (54), not in one zone (27).
+    let d = warned(&text(3), 12, 14, "usable");
+    assert_eq!(
+        d.message,
+        "nodegroup \"web\": at maxSize 3 one zone's nodes can hold 33 addresses (3 × 11: each node's own plus 10 pods'), more than the 27 usable in its public subnets: us-east-1a 10.0.0.0/27 (27)"
+    );
+}

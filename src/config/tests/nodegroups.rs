@@ -251,10 +251,10 @@ const NODE_GROUP_CASES: &[Case] = &[
         "nodeGroups[0].securityGroups.attachIDs[0]: \"abc\" is not a valid security group id",
     ),
     (
-        "nodeGroups:\n  - name: a\n    securityGroups: {withShared: true}\n",
+        "nodeGroups:\n  - name: a\n    securityGroups: {withShared: false, withLocal: false}\n",
         8,
         22,
-        "nodeGroups[0].securityGroups: `withShared` is not supported yet by eksform",
+        "nodegroup \"a\": with withShared and withLocal false and no attachIDs its instances would have no security group",
     ),
     (
         "nodeGroups:\n  - name: a\n    targetGroupARNs: [tg-1]\n",
@@ -351,4 +351,21 @@ fn bottlerocket_refuses_pre_bootstrap_commands() {
         node_group("    amiFamily: bottlerocket\n").ami_family,
         AmiFamily::Bottlerocket
     );
+}
+
+#[test]
+fn layout_defaults_to_the_shared_group_and_one_asg() {
+    let ng = node_group("");
+    assert!(ng.layout.shared_security_group && ng.layout.local_security_group);
+    assert!(!ng.layout.asg_per_az);
+    let ng = node_group(
+        "    asgPerAZ: true\n    securityGroups: {withShared: false, attachIDs: [sg-2]}\n",
+    );
+    assert!(ng.layout.asg_per_az);
+    assert!(!ng.layout.shared_security_group && ng.layout.local_security_group);
+    assert_eq!(ng.attach_security_group_ids, vec!["sg-2".to_string()]);
+    let ng = node_group(
+        "    securityGroups: {withShared: false, withLocal: false, attachIDs: [sg-1]}\n",
+    );
+    assert!(!ng.layout.local_security_group);
 }

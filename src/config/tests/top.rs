@@ -258,7 +258,18 @@ fn bad_bytes_become_diagnostics() {
 fn the_fields_eksform_reads_are_eksctls_own() {
     use crate::config::{schema, table};
     // eksform's extensions: loadBalancers (in two places) and metadata.deletionProtection.
-    let extensions = ["loadBalancers", "deletionProtection", "capacityType", "cni"];
+    let extensions = [
+        "loadBalancers",
+        "deletionProtection",
+        "capacityType",
+        "cni",
+        "instanceRefresh",
+        "asgPerAZ",
+        // eksctl refuses kubelet settings on managed groups; eksform renders them.
+        "ManagedNodeGroup.kubeletExtraConfig",
+        // eksctl attaches target groups to self-managed groups only.
+        "ManagedNodeGroup.targetGroupARNs",
+    ];
     let eksctl_sections: Vec<_> = table::sections()
         .into_iter()
         .filter(|s| !s.eksctl.is_empty())
@@ -268,7 +279,10 @@ fn the_fields_eksform_reads_are_eksctls_own() {
         let object = section.eksctl;
         let eksctl =
             schema::object(object).unwrap_or_else(|| panic!("{object} is in eksctl's schema"));
-        for name in section.names().iter().filter(|n| !extensions.contains(n)) {
+        let extension = |n: &str| {
+            extensions.contains(&n) || extensions.contains(&format!("{object}.{n}").as_str())
+        };
+        for name in section.names().iter().filter(|n| !extension(n)) {
             assert!(
                 eksctl.fields.iter().any(|(f, _)| f == name),
                 "{object}.{name} is not an eksctl field"

@@ -1,0 +1,332 @@
+"""The local AWS endpoint for tests, the demo and the benchmark: moto's server plus EKS access entries.
+
+moto (5.2.5) does not model EKS access entries, nor a cluster's accessConfig. This file adds a
+faithful minimal model of that one API, nothing else: CreateAccessEntry, DescribeAccessEntry,
+ListAccessEntries, UpdateAccessEntry, DeleteAccessEntry, AssociateAccessPolicy,
+DisassociateAccessPolicy and ListAssociatedAccessPolicies, with tags at creation and through
+the entry ARN; plus accessConfig stored on CreateCluster/UpdateClusterConfig (forward only, as
+EKS) and reported by DescribeCluster (EKS's defaults when none was sent), with DescribeUpdate
+for those updates. Entries live on moto's cluster objects, so
+they are per account and region, go with their cluster, and are cleared by POST /moto-api/reset.
+Errors follow EKS: ResourceNotFoundException for an unknown cluster, entry or policy,
+ResourceInUseException for a duplicate principal, InvalidParameterException for groups or a
+username on EC2 entries.
+
+Run with the project's venv python and moto_server's arguments: `-H HOST -p PORT`.
+"""
+
+import datetime
+from urllib.parse import unquote
+
+from moto import server
+from moto.core.responses import ActionResult, EmptyResult
+from moto.eks import models, urls
+from moto.eks.exceptions import (
+    InvalidParameterException,
+    InvalidRequestException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+)
+from moto.eks.responses import EKSResponse
+
+BASE = "{0}/clusters/(?P<name>[^/]+)/access-entries"
+ENTRY = BASE + "/(?P<principalArn>arn:.+?)"
+POLICIES = ENTRY + "/access-policies"
+# Longest paths first: flask picks the first route whose regex matches.
+PATHS = [
+    POLICIES + "/(?P<policyArn>arn:.+)$", POLICIES + "$", ENTRY + "$", BASE + "$",
+    # DescribeUpdate, for the access-config updates below only (moto has no updates).
+    "{0}/clusters/(?P<name>[^/]+)/updates/(?P<updateId>[^/]+)$",
+]
+MODES = ["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"]
+EC2_TYPES = ("EC2_LINUX", "EC2_WINDOWS")
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def not_found(message):
+    return ResourceNotFoundException(
+        clusterName=None, nodegroupName=None, fargateProfileName=None, addonName=None,
+        message=message,
+    )
+
+
+def in_use(message):
+    return ResourceInUseException(
+        clusterName=None, nodegroupName=None, addonName=None, message=message
+    )
+
+
+def invalid(message):
+    return InvalidParameterException(
+        clusterName=None, nodegroupName=None, fargateProfileName=None, addonName=None,
+        message=message,
+    )
+
+
+class Entry:
+    def __init__(self, cluster, principal, kind, groups, username, tags):
+        self.cluster_name = cluster.name
+        self.principal_arn = principal
+        self.type = kind
+        self.kubernetes_groups = sorted(groups or [])
+        self.username = username or self.default_username(principal, kind)
+        self.tags = dict(tags or {})
+        # The cluster's ARN with `access-entry` for `cluster`, then the principal's resource.
+        self.access_entry_arn = "{}/{}".format(
+            cluster.arn.replace(":cluster/", ":access-entry/", 1), principal.split(":", 5)[-1]
+        )
+        self.created_at = self.modified_at = now()
+        self.policies = {}
+
+    @staticmethod
+    def default_username(principal, kind):
+        # EKS names nodes after the instance and everything else after the principal's ARN.
+        if kind in EC2_TYPES:
+            return "system:node:{{EC2PrivateDNSName}}"
+        return principal
+
+    def view(self):
+        return {
+            "clusterName": self.cluster_name,
+            "principalArn": self.principal_arn,
+            "kubernetesGroups": self.kubernetes_groups,
+            "accessEntryArn": self.access_entry_arn,
+            "createdAt": self.created_at,
+            "modifiedAt": self.modified_at,
+            "tags": self.tags,
+            "username": self.username,
+            "type": self.type,
+        }
+
+
+def cluster_of(response):
+    name = response._get_param("name")
+    cluster = response.eks_backend.clusters.get(name)
+    if cluster is None:
+        raise not_found("No cluster found for name: {}.".format(name))
+    if not hasattr(cluster, "access_entries"):
+        cluster.access_entries = {}
+    return cluster
+
+
+def entry_of(response):
+    cluster = cluster_of(response)
+    principal = unquote(response._get_param("principalArn"))
+    entry = cluster.access_entries.get(principal)
+    if entry is None:
+        raise not_found("The specified principalArn could not be found.")
+    return cluster, entry
+
+
+def check_ec2(kind, groups, username):
+    if kind in EC2_TYPES and (groups or username):
+        raise invalid("kubernetesGroups and username cannot be set for type {}".format(kind))
+
+
+def create_access_entry(self):
+    cluster = cluster_of(self)
+    principal = self._get_param("principalArn")
+    kind = self._get_param("type") or "STANDARD"
+    groups = self._get_param("kubernetesGroups")
+    username = self._get_param("username")
+    check_ec2(kind, groups, username)
+    if principal in cluster.access_entries:
+        raise in_use("The specified access entry resource is already in use on this cluster.")
+    entry = Entry(cluster, principal, kind, groups, username, self._get_param("tags"))
+    cluster.access_entries[principal] = entry
+    return ActionResult({"accessEntry": entry.view()})
+
+
+def describe_access_entry(self):
+    _, entry = entry_of(self)
+    return ActionResult({"accessEntry": entry.view()})
+
+
+def list_access_entries(self):
+    cluster = cluster_of(self)
+    return ActionResult({"accessEntries": sorted(cluster.access_entries)})
+
+
+def update_access_entry(self):
+    _, entry = entry_of(self)
+    groups = self._get_param("kubernetesGroups")
+    username = self._get_param("username")
+    check_ec2(entry.type, groups, username)
+    if groups is not None:
+        entry.kubernetes_groups = sorted(groups)
+    if username is not None:
+        entry.username = username
+    entry.modified_at = now()
+    return ActionResult({"accessEntry": entry.view()})
+
+
+def delete_access_entry(self):
+    cluster, entry = entry_of(self)
+    del cluster.access_entries[entry.principal_arn]
+    return EmptyResult()
+
+
+def associate_access_policy(self):
+    cluster, entry = entry_of(self)
+    policy = self._get_param("policyArn")
+    scope = self._get_param("accessScope") or {}
+    if scope.get("type") == "namespace" and not scope.get("namespaces"):
+        raise invalid("namespaces must be given for a namespace access scope")
+    old = entry.policies.get(policy)
+    entry.policies[policy] = {
+        "policyArn": policy,
+        "accessScope": {"type": scope.get("type"), "namespaces": scope.get("namespaces") or []},
+        "associatedAt": old["associatedAt"] if old else now(),
+        "modifiedAt": now(),
+    }
+    return ActionResult({
+        "clusterName": cluster.name,
+        "principalArn": entry.principal_arn,
+        "associatedAccessPolicy": entry.policies[policy],
+    })
+
+
+def disassociate_access_policy(self):
+    _, entry = entry_of(self)
+    policy = unquote(self._get_param("policyArn"))
+    if entry.policies.pop(policy, None) is None:
+        raise not_found("The specified policyArn is not associated with this access entry.")
+    return EmptyResult()
+
+
+def list_associated_access_policies(self):
+    cluster, entry = entry_of(self)
+    return ActionResult({
+        "clusterName": cluster.name,
+        "principalArn": entry.principal_arn,
+        "associatedAccessPolicies": [entry.policies[p] for p in sorted(entry.policies)],
+    })
+
+
+def access_config(given, old=None):
+    """The cluster's accessConfig: what was sent, else what it had, else EKS's defaults."""
+    out = dict(old or {"authenticationMode": "CONFIG_MAP",
+                       "bootstrapClusterCreatorAdminPermissions": True})
+    if given:
+        if given.get("authenticationMode"):
+            out["authenticationMode"] = given["authenticationMode"]
+        if given.get("bootstrapClusterCreatorAdminPermissions") is not None:
+            out["bootstrapClusterCreatorAdminPermissions"] = given[
+                "bootstrapClusterCreatorAdminPermissions"]
+    return out
+
+
+def wrap_cluster_calls():
+    create, update_config = EKSResponse.create_cluster, EKSResponse.update_cluster_config
+
+    def create_cluster(self):
+        result = create(self)
+        cluster = self.eks_backend.clusters[self._get_param("name")]
+        cluster.access_config = access_config(self._get_param("accessConfig"))
+        return result
+
+    def update_cluster_config(self):
+        given = self._get_param("accessConfig")
+        if given:
+            cluster = cluster_of(self)
+            old = getattr(cluster, "access_config", None) or access_config(None)
+            new_mode = given.get("authenticationMode") or old["authenticationMode"]
+            if MODES.index(new_mode) < MODES.index(old["authenticationMode"]):
+                raise InvalidRequestException(
+                    clusterName=cluster.name, nodegroupName=None, addonName=None,
+                    message="Unsupported authentication mode update from {} to {}".format(
+                        old["authenticationMode"], new_mode),
+                )
+            cluster.access_config = access_config(
+                {"authenticationMode": new_mode}, old)
+            if not self._get_param("resourcesVpcConfig") and not self._get_param("logging"):
+                # EKS answers an update to follow with DescribeUpdate; this one is done at once.
+                update = {
+                    "id": "access-config-{}".format(now().timestamp()),
+                    "status": "Successful", "type": "AccessConfigUpdate",
+                    "params": [], "createdAt": now(), "errors": [],
+                }
+                if not hasattr(cluster, "access_updates"):
+                    cluster.access_updates = {}
+                cluster.access_updates[update["id"]] = update
+                return ActionResult({"update": update})
+        return update_config(self)
+
+    def describe_update(self):
+        cluster = cluster_of(self)
+        update = getattr(cluster, "access_updates", {}).get(self._get_param("updateId"))
+        if update is None:
+            raise not_found("No update found for id: {}.".format(self._get_param("updateId")))
+        return ActionResult({"update": update})
+
+    EKSResponse.create_cluster = create_cluster
+    EKSResponse.update_cluster_config = update_cluster_config
+    EKSResponse.describe_update = describe_update
+
+
+def entry_by_arn(backend, arn):
+    for cluster in backend.clusters.values():
+        for entry in getattr(cluster, "access_entries", {}).values():
+            if entry.access_entry_arn == arn:
+                return entry
+    return None
+
+
+def wrap_tag_calls():
+    """Tags on an access entry's ARN; every other ARN goes to moto as before."""
+    tag, untag, list_tags = (
+        models.EKSBackend.tag_resource,
+        models.EKSBackend.untag_resource,
+        models.EKSBackend.list_tags_for_resource,
+    )
+
+    def tag_resource(self, resource_arn, tags):
+        entry = entry_by_arn(self, resource_arn)
+        if entry is None:
+            return tag(self, resource_arn, tags)
+        entry.tags.update(tags)
+
+    def untag_resource(self, resource_arn, tag_keys):
+        entry = entry_by_arn(self, resource_arn)
+        if entry is None:
+            return untag(self, resource_arn, tag_keys)
+        keys = tag_keys if isinstance(tag_keys, list) else [tag_keys]
+        for key in keys:
+            entry.tags.pop(key, None)
+
+    def list_tags_for_resource(self, resource_arn):
+        entry = entry_by_arn(self, resource_arn)
+        return list_tags(self, resource_arn) if entry is None else dict(entry.tags)
+
+    models.EKSBackend.tag_resource = tag_resource
+    models.EKSBackend.untag_resource = untag_resource
+    models.EKSBackend.list_tags_for_resource = list_tags_for_resource
+
+
+def install():
+    for name, fn in [
+        ("create_access_entry", create_access_entry),
+        ("describe_access_entry", describe_access_entry),
+        ("list_access_entries", list_access_entries),
+        ("update_access_entry", update_access_entry),
+        ("delete_access_entry", delete_access_entry),
+        ("associate_access_policy", associate_access_policy),
+        ("disassociate_access_policy", disassociate_access_policy),
+        ("list_associated_access_policies", list_associated_access_policies),
+    ]:
+        setattr(EKSResponse, name, fn)
+    wrap_cluster_calls()
+    wrap_tag_calls()
+    for path in PATHS:
+        urls.url_paths[path] = urls.response.dispatch
+    # DescribeCluster serialises the cluster object's attributes; a cluster made before any
+    # accessConfig was sent still reports EKS's default.
+    models.Cluster.access_config = access_config(None)
+
+
+if __name__ == "__main__":
+    install()
+    server.main()

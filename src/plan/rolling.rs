@@ -1,0 +1,188 @@
+//! Rolling replacement in a plan: which in-place updates change an attribute others follow (a
+//! launch template's new default version), and which changes then replace running instances
+//! (an Auto Scaling group or managed nodegroup moving to a new launch template version while it
+//! has instances). Pure: reads the change and the live state, calls nothing.
+
+use super::types::{Action, Change, Rolling, RollingVia};
+use crate::live::LiveState;
+use crate::model::Kind;
+use serde_json::Value;
+
+/// The attribute a launch template update changes when it writes what instances boot with:
+/// everything but its tags makes a new default version.
+pub fn changed_attr(change: &Change) -> Option<&'static str> {
+    let versioned = change.kind == Kind::LaunchTemplate
+        && change.action == Action::Update
+        && change.fields.iter().any(|f| !f.path.starts_with("tags"));
+    versioned.then_some("latest_version")
+}
+
+/// The rolling replacement a change causes: a new launch template version for a group that has
+/// instances. `None` for anything else (a scaling change, an empty group).
+pub fn rolling(change: &Change, live: &LiveState) -> Option<Rolling> {
+    if change.action != Action::Update
+        || !change
+            .fields
+            .iter()
+            .any(|f| f.path == "launch_template_version")
+    {
+        return None;
+    }
+    let current = live.resources.get(&change.address)?;
+    let count = |v: Option<&Value>| {
+        v.and_then(|x| x.as_u64().or_else(|| x.as_str()?.parse().ok()))
+            .unwrap_or(0)
+    };
+    let setting = |obj: &str, key: &str| {
+        change
+            .desired
+            .get(obj)
+            .and_then(|o| o.get(key))
+            .and_then(Value::as_u64)
+            .map(|n| n as u32)
+    };
+    let rolling = match change.kind {
+        Kind::AutoscalingGroup => Rolling {
+            instances: count(
+                current
+                    .attrs
+                    .get("instances")
+                    .map(|s| s.as_str().into())
+                    .as_ref(),
+            ),
+            via: RollingVia::InstanceRefresh,
+            min_healthy_percentage: setting("instance_refresh", "min_healthy_percentage"),
+            max_unavailable: None,
+            max_unavailable_percentage: None,
+        },
+        Kind::Nodegroup => Rolling {
+            instances: count(current.props.get("desired_size")),
+            via: RollingVia::NodegroupUpdate,
+            min_healthy_percentage: None,
+            max_unavailable: setting("update_config", "max_unavailable"),
+            max_unavailable_percentage: setting("update_config", "max_unavailable_percentage"),
+        },
+        _ => return None,
+    };
+    (rolling.instances > 0).then_some(rolling)
+}
+
+impl Rolling {
+    /// `rolling replacement of 3 instances (instance refresh, min healthy 90%)`.
+    pub fn describe(&self) -> String {
+        let noun = if self.instances == 1 {
+            "instance"
+        } else {
+            "instances"
+        };
+        let mut how = vec![self.via.as_str().to_string()];
+        if let Some(p) = self.min_healthy_percentage {
+            how.push(format!("min healthy {p}%"));
+        }
+        if let Some(n) = self.max_unavailable {
+            how.push(format!("max unavailable {n}"));
+        }
+        if let Some(p) = self.max_unavailable_percentage {
+            how.push(format!("max unavailable {p}%"));
+        }
+        format!(
+            "rolling replacement of {} {noun} ({})",
+            self.instances,
+            how.join(", ")
+        )
+    }
+}
+
+impl RollingVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RollingVia::InstanceRefresh => "instance refresh",
+            RollingVia::NodegroupUpdate => "nodegroup update",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::live::{LiveResource, LiveState};
+    use crate::model::{Desired, Kind, Resource, reference};
+    use crate::plan::{Action, RollingVia, plan};
+    use serde_json::json;
+
+    const LT: &str = "launch_template.batch";
+
+    fn live_of(
+        address: &str,
+        kind: Kind,
+        props: serde_json::Value,
+        attrs: &[(&str, &str)],
+    ) -> LiveResource {
+        LiveResource {
+            address: address.into(),
+            kind,
+            id: address.into(),
+            props: props.as_object().unwrap().clone().into_iter().collect(),
+            attrs: attrs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    /// A managed group on version 4 of its template with `desired` nodes; the template's
+    /// `user_data` and tags as given.
+    fn plan_for(user_data: &str, team: &str, desired: u64) -> crate::plan::Plan {
+        let resources = vec![
+            Resource::new(LT, Kind::LaunchTemplate)
+                .with("user_data", user_data)
+                .with("tags", json!({"team": team})),
+            Resource::new("nodegroup.batch", Kind::Nodegroup)
+                .with("launch_template_version", reference(LT, "latest_version"))
+                .with("desired_size", desired)
+                .with("update_config", json!({"max_unavailable_percentage": 25})),
+        ];
+        let mut live = LiveState::default();
+        let lt = json!({"user_data": "old", "tags": {"team": "a"}});
+        live.insert(live_of(
+            LT,
+            Kind::LaunchTemplate,
+            lt,
+            &[("latest_version", "4")],
+        ));
+        let ng = json!({"launch_template_version": "4", "desired_size": desired,
+                        "update_config": {"max_unavailable_percentage": 25}});
+        live.insert(live_of("nodegroup.batch", Kind::Nodegroup, ng, &[]));
+        let desired = Desired {
+            cluster: "c".into(),
+            region: "r".into(),
+            resources,
+            external: vec![],
+        };
+        plan(&desired, &live)
+    }
+
+    #[test]
+    fn new_user_data_rolls_a_managed_group_by_its_update_config() {
+        let p = plan_for("new", "a", 5);
+        let ng = &p.changes[1];
+        assert_eq!(ng.action, Action::Update);
+        assert_eq!(ng.fields[0].after, json!(crate::plan::KNOWN_AFTER_APPLY));
+        let rolling = ng.rolling.as_ref().expect("a rolling replacement");
+        assert_eq!(rolling.instances, 5);
+        assert_eq!(rolling.via, RollingVia::NodegroupUpdate);
+        assert_eq!(
+            rolling.describe(),
+            "rolling replacement of 5 instances (nodegroup update, max unavailable 25%)"
+        );
+    }
+
+    #[test]
+    fn a_tag_change_makes_no_new_version_and_an_empty_group_has_nothing_to_roll() {
+        let p = plan_for("old", "b", 5);
+        assert_eq!(p.changes[0].action, Action::Update);
+        assert_eq!(p.changes[1].action, Action::NoOp);
+        let empty = plan_for("new", "a", 0);
+        assert_eq!(empty.changes[1].action, Action::Update);
+        assert_eq!(empty.changes[1].rolling, None);
+    }
+}
