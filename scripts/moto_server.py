@@ -12,6 +12,12 @@ Errors follow EKS: ResourceNotFoundException for an unknown cluster, entry or po
 ResourceInUseException for a duplicate principal, InvalidParameterException for groups or a
 username on EC2 entries.
 
+It also makes moto's CloudFormation apply template properties its handlers drop and AWS applies:
+`Tags` on internet gateways, Elastic IPs, NAT gateways, route tables, load balancers and target
+groups, a subnet's `MapPublicIpOnLaunch`, a VPC's `EnableDnsHostnames`/`EnableDnsSupport`,
+subnet route-table associations, and descriptions of rules from another security group (see
+`cfn_keeps_properties`).
+
 Run with the project's venv python and moto_server's arguments: `-H HOST -p PORT`.
 """
 
@@ -306,7 +312,76 @@ def wrap_tag_calls():
     models.EKSBackend.list_tags_for_resource = list_tags_for_resource
 
 
+# The CloudFormation types whose Tags moto's handlers drop, and where the resource's id is.
+CFN_TAGGED_EC2 = {
+    "AWS::EC2::InternetGateway": "id",
+    "AWS::EC2::EIP": "allocation_id",
+    "AWS::EC2::NatGateway": "id",
+    "AWS::EC2::RouteTable": "id",
+}
+CFN_TAGGED_ELBV2 = ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup")
+
+
+def cfn_apply_dropped(resource, resource_json, account_id, region_name):
+    from moto.ec2.models import ec2_backends
+    from moto.elbv2.models import elbv2_backends
+
+    kind = resource_json.get("Type")
+    props = resource_json.get("Properties") or {}
+    tags = {t["Key"]: t["Value"] for t in props.get("Tags") or []}
+    ec2 = ec2_backends[account_id][region_name]
+    if kind in CFN_TAGGED_EC2 and tags:
+        ec2.create_tags([getattr(resource, CFN_TAGGED_EC2[kind])], tags)
+    elif kind in CFN_TAGGED_ELBV2 and tags:
+        elbv2_backends[account_id][region_name].add_tags(
+            [resource.arn], [{"Key": k, "Value": v} for k, v in tags.items()]
+        )
+    elif kind == "AWS::EC2::Subnet" and "MapPublicIpOnLaunch" in props:
+        flag = str(props["MapPublicIpOnLaunch"]).lower() == "true"
+        ec2.modify_subnet_attribute(resource.id, "map_public_ip_on_launch", flag)
+    elif kind == "AWS::EC2::SubnetRouteTableAssociation":
+        # moto records the association but never associates the route table with the subnet.
+        ec2.associate_route_table(resource.route_table_id, subnet_id=resource.subnet_id)
+    elif kind == "AWS::EC2::SecurityGroupIngress" and props.get("SourceSecurityGroupId") and props.get("Description"):
+        # moto keeps the description of CIDR rules only. The object holds the resolved values.
+        resolved = resource.properties
+        for rule in resource.security_group.ingress_rules:
+            same = (
+                rule.source_group.get("GroupId") == resolved["SourceSecurityGroupId"]
+                and str(rule.ip_protocol) == str(resolved["IpProtocol"])
+                and str(rule.from_port) == str(resolved.get("FromPort"))
+                and str(rule.to_port) == str(resolved.get("ToPort"))
+            )
+            if same:
+                rule.source_group["Description"] = resolved["Description"]
+    elif kind == "AWS::EC2::VPC":
+        for key, attr in (("EnableDnsHostnames", "enable_dns_hostnames"), ("EnableDnsSupport", "enable_dns_support")):
+            if key in props:
+                ec2.modify_vpc_attribute(resource.id, attr, str(props[key]).lower() == "true")
+
+
+def cfn_keeps_properties():
+    """Wraps moto's CloudFormation resource creation so the properties above reach the resource."""
+    from moto.cloudformation import parsing
+
+    original = parsing.parse_and_create_resource
+
+    def create(logical_id, resource_json, resources_map, account_id, region_name):
+        resource = original(logical_id, resource_json, resources_map, account_id, region_name)
+        if resource is not None:
+            try:
+                cfn_apply_dropped(resource, resource_json, account_id, region_name)
+            except Exception:  # never worse than moto alone
+                import traceback
+
+                traceback.print_exc()
+        return resource
+
+    parsing.parse_and_create_resource = create
+
+
 def install():
+    cfn_keeps_properties()
     for name, fn in [
         ("create_access_entry", create_access_entry),
         ("describe_access_entry", describe_access_entry),

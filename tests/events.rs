@@ -6,20 +6,13 @@ mod common;
 
 use common::Moto;
 use common::run::{
-    apply, assert_no_changes, edit, eksform, expect_exit, output_text, path_str, review_apps_in,
+    apply, assert_no_changes, edit, eksform, expect_exit, json_lines, output_text, path_str,
+    review_apps_in,
 };
-use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 
 /// Every stdout line as JSON; panics on a line that is not.
-fn json_lines(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn json_apply_and_destroy_print_one_object_per_event() {
     let moto = Moto::start();

@@ -6,18 +6,11 @@ mod common;
 
 use common::Moto;
 use common::run::{
-    assert_no_changes, edit, expect_exit, path_str, pending, plan_json, review_apps_in,
+    assert_no_changes, edit, expect_exit, json_lines, path_str, pending, plan_json, review_apps_in,
 };
 use common::sdk::Clients;
 use serde_json::Value;
 use std::collections::BTreeSet;
-
-fn json_lines(out: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
-}
 
 /// Applies with JSON events and returns them.
 fn apply_events(moto: &Moto, file: &std::path::Path) -> Vec<Value> {

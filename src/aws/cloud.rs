@@ -28,6 +28,8 @@ pub struct Cloud {
     elb: Elb,
     asg: Asg,
     attachments: TargetGroupAttachments,
+    stack_outputs: super::stack_outputs::StackOutputs,
+    stacks: super::stack::Stacks,
 }
 
 enum Service {
@@ -75,6 +77,16 @@ impl Cloud {
         Cloud::from_conf(&conf)
     }
 
+    /// Outputs of stacks eksform does not own (`vpc.fromStack`), read before the model is built.
+    pub fn stack_outputs(&self) -> &super::stack_outputs::StackOutputs {
+        &self.stack_outputs
+    }
+
+    /// The cluster's own stack, for `--engine cloudformation`.
+    pub fn stacks(&self) -> &super::stack::Stacks {
+        &self.stacks
+    }
+
     /// Zones and AMIs: the account facts a plan needs before the model is built.
     pub fn account(&self) -> &super::Account {
         &self.account
@@ -109,6 +121,8 @@ impl Cloud {
             elb: Elb::new(&conf),
             asg: Asg::new(&conf),
             attachments: TargetGroupAttachments::new(&conf),
+            stack_outputs: super::stack_outputs::StackOutputs::new(&conf),
+            stacks: super::stack::Stacks::new(&conf),
         }
     }
 }

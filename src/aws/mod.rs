@@ -18,6 +18,8 @@ pub mod launch_template;
 pub mod lock;
 mod ng_update;
 pub mod retry;
+pub mod stack;
+pub mod stack_outputs;
 pub mod status;
 mod support;
 pub mod tg_attach;

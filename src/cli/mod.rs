@@ -10,7 +10,9 @@ mod maxpods;
 mod output;
 mod plan;
 mod progress;
+mod render;
 mod schema;
+mod stack;
 mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -46,6 +48,10 @@ pub enum Command {
         /// Save the plan to this file; `eksform apply FILE` then applies exactly it.
         #[arg(long, value_name = "PLANFILE")]
         out: Option<PathBuf>,
+        /// api: eksform's own plan; cloudformation: the change set of the cluster's stack
+        /// (created to be shown, then deleted).
+        #[arg(long, value_enum, default_value_t = Engine::Api, conflicts_with = "out")]
+        engine: Engine,
     },
     /// Make the account match the config.
     Apply {
@@ -61,6 +67,10 @@ pub enum Command {
         /// Apply without asking (needed when there is no terminal).
         #[arg(long)]
         auto_approve: bool,
+        /// api: eksform makes the changes; cloudformation: through a change set on the
+        /// cluster's stack `eksform-<cluster>`, executed and followed by CloudFormation.
+        #[arg(long, value_enum, default_value_t = Engine::Api, conflicts_with = "planfile")]
+        engine: Engine,
         /// How many changes may run at once.
         #[arg(long, default_value_t = 10)]
         parallelism: usize,
@@ -79,6 +89,14 @@ pub enum Command {
     ForceUnlock {
         #[arg(short = 'f', long = "file")]
         file: PathBuf,
+    },
+    /// Print the config as another tool's input, without calling AWS.
+    Render {
+        #[arg(short = 'f', long = "file")]
+        file: PathBuf,
+        /// Only `cloudformation` today (one template, YAML); named so more can follow.
+        #[arg(long, value_enum)]
+        format: RenderFormat,
     },
     /// Print the config's JSON Schema, for editor completion (YAML language server).
     Schema,
@@ -125,10 +143,23 @@ pub enum Format {
     Json,
 }
 
+/// Who converges: eksform through the service APIs, or CloudFormation through a change set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    Api,
+    Cloudformation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    Cloudformation,
+}
+
 /// Runs a command and returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Validate { file } => validate::run(&file),
+        Command::Render { file, format } => render::run(&file, format),
         Command::Schema => schema::run(),
         Command::Maxpods {
             types,
@@ -149,16 +180,26 @@ pub async fn run(cli: Cli) -> i32 {
             format,
             detailed_exitcode,
             out,
-        } => plan::run(&file, format, detailed_exitcode, out.as_deref()).await,
+            engine,
+        } => match engine {
+            Engine::Api => plan::run(&file, format, detailed_exitcode, out.as_deref()).await,
+            Engine::Cloudformation => stack::plan(&file, format, detailed_exitcode).await,
+        },
         Command::Apply {
             planfile,
             file,
             auto_approve,
+            engine,
             parallelism,
             timeout,
             json,
             lock_timeout,
         } => {
+            if let (Engine::Cloudformation, Some(file)) = (engine, &file) {
+                let subject = lock::Subject::Config(file.clone());
+                let work = stack::apply(file, auto_approve, json);
+                return finish(lock::hold(subject, lock_timeout, Default::default(), work).await);
+            }
             let source = match (planfile, file) {
                 (Some(p), _) => apply::Source::Saved(p),
                 (None, Some(f)) => apply::Source::Config(f),
@@ -205,6 +246,11 @@ pub async fn run(cli: Cli) -> i32 {
             .await
         }
     };
+    finish(result)
+}
+
+/// The exit code of a finished command, printing its error.
+fn finish(result: anyhow::Result<i32>) -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {

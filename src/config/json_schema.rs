@@ -171,10 +171,12 @@ mod tests {
             "ManagedNodeGroup",
             "NodeGroupUpdateConfig",
             "InstanceRefresh",
+            "FromStack",
+            "FromStackOutputs",
         ] {
             assert_eq!(defs[name]["additionalProperties"], false, "{name}");
         }
-        assert_eq!(defs.len(), 20);
+        assert_eq!(defs.len(), 22);
         assert_eq!(schema["additionalProperties"], false);
     }
 

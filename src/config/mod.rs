@@ -8,6 +8,7 @@ mod cluster;
 mod cni;
 mod diag;
 mod eksctl_fields;
+mod from_stack;
 mod instance_refresh;
 mod json_schema;
 mod kube;
@@ -25,6 +26,7 @@ mod yaml;
 
 pub use bootstrap::{BrShape, bottlerocket_setting, fits_bottlerocket};
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use from_stack::check_stack_subnets;
 pub use json_schema::json_schema;
 pub use spec::*;
 

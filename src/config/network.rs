@@ -4,6 +4,7 @@
 //! Also owns the naming rules of regions and zones, and `split`, which `assign_zones` reuses
 //! once the account's zones are known. Pure: it must not ask AWS anything.
 
+use super::from_stack::read_from_stack;
 use super::read::{Ctx, Spanned, child, cidr, item, list, resource_id, string};
 use super::schema::{Fields, fields, sub_fields};
 use super::spec::{NatMode, SubnetSpec, VpcSpec};
@@ -147,8 +148,16 @@ pub fn read_network(cx: &mut Ctx, top: &Fields, region: Option<&str>) -> VpcSpec
         zones_auto: false,
         public: vec![],
         private: vec![],
+        from_stack: None,
     };
     let f = sub_fields(cx, top, "vpc", &VPC);
+    if f.get("fromStack").is_some() {
+        // The subnets are known once the stack is read; until then nothing zone-bound is checked.
+        spec.from_stack = read_from_stack(cx, top, &f);
+        spec.zones_auto = true;
+        spec.nat = NatMode::Disable;
+        return spec;
+    }
     spec.existing_id = f
         .get("id")
         .and_then(|n| resource_id(cx, n, "vpc.id", "vpc-"));

@@ -119,6 +119,21 @@ pub struct VpcSpec {
     /// One entry per AZ, in the order of `availabilityZones` (or of the subnet map keys).
     pub public: Vec<SubnetSpec>,
     pub private: Vec<SubnetSpec>,
+    /// `vpc.fromStack`: the VPC and subnets are outputs of a CloudFormation stack eksform does
+    /// not own. While set, `public`/`private` are empty and `zones_auto` is true; the stack is
+    /// read at plan time (`aws::stacks`), which fills `existing_id` and the subnets by id.
+    pub from_stack: Option<StackRef>,
+}
+
+/// A CloudFormation stack and the names of the outputs that hold the VPC and its subnets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StackRef {
+    pub name: String,
+    /// The output holding the VPC id.
+    pub id_output: String,
+    /// Outputs holding comma-joined subnet ids (eksctl's form), when the config names them.
+    pub public_output: Option<String>,
+    pub private_output: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -118,6 +118,7 @@ pub fn review_apps() -> ClusterSpec {
             zones_auto: false,
             public,
             private,
+            from_stack: None,
         },
         node_groups: vec![web],
         managed_node_groups: Vec::new(),

@@ -11,6 +11,7 @@ use std::path::Path;
 pub mod lock;
 mod pods;
 mod saved;
+pub mod stack;
 
 pub use saved::{Reloaded, load_saved, save_plan};
 
@@ -80,6 +81,12 @@ pub async fn connect(path: &Path) -> Result<Connected, OpsError> {
     };
     spec.region = Some(region.clone());
     let cloud = Cloud::connect(&region).await;
+    if let Some(stack) = spec.vpc.from_stack.clone() {
+        let vpc = cloud.stack_outputs().resolve(&stack).await;
+        vpc.map_err(|e| OpsError::Other(e.to_string()))?
+            .fill(&mut spec.vpc);
+        config::check_stack_subnets(&spec).map_err(OpsError::Other)?;
+    }
     if spec.vpc.zones_auto {
         let zones = cloud.account().availability_zones().await?;
         config::assign_zones(&mut spec, &zones);

@@ -7,6 +7,7 @@ mod protect;
 mod resolve;
 mod rolling;
 pub mod saved;
+pub mod stack;
 mod types;
 
 pub use protect::{check_deletion_protection, check_one_way, check_refusals, protected_changes};

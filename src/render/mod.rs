@@ -2,6 +2,7 @@
 //! machines. Pure: each returns a string and never prints or reads the environment (the caller
 //! says whether to use colour).
 
+pub mod cloudformation;
 mod json;
 mod markdown;
 mod text;

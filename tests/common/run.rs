@@ -137,3 +137,11 @@ pub fn assert_action(change: &Value, action: &str, reason: &str) {
         "{change:#}"
     );
 }
+
+/// One JSON value per line of `stdout` (`--json` events), panicking on a line that is not JSON.
+pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}

@@ -201,6 +201,11 @@ pub static VPC: Section = Section {
             Kind::Object(&NAT),
             "How private subnets reach the internet.",
         ),
+        field(
+            "fromStack",
+            Kind::Object(&super::FROM_STACK),
+            "Take an existing VPC and its subnets from a CloudFormation stack's outputs, used as is; not with id, cidr, subnets, nat or availabilityZones.",
+        ),
     ],
 };
 

@@ -11,10 +11,12 @@
 mod access;
 mod fields;
 mod nodegroups;
+mod stacks;
 
 pub use access::*;
 pub use fields::*;
 pub use nodegroups::*;
+pub use stacks::*;
 
 /// One object of the config: a mapping whose keys are exactly its fields.
 #[derive(Debug)]
@@ -192,6 +194,6 @@ mod tests {
             }
         }
         let names: Vec<&str> = all.iter().map(|s| s.name).collect();
-        assert_eq!(names.len(), 21, "{names:?}");
+        assert_eq!(names.len(), 23, "{names:?}");
     }
 }

@@ -3,6 +3,7 @@
 
 mod bootstrap;
 mod capacity;
+mod from_stack;
 mod loadbalancers;
 mod network;
 mod nodegroups;

@@ -265,6 +265,8 @@ fn the_fields_eksform_reads_are_eksctls_own() {
         "cni",
         "instanceRefresh",
         "asgPerAZ",
+        // The VPC taken from another CloudFormation stack's outputs.
+        "ClusterVPC.fromStack",
         // eksctl refuses kubelet settings on managed groups; eksform renders them.
         "ManagedNodeGroup.kubeletExtraConfig",
         // eksctl attaches target groups to self-managed groups only.
