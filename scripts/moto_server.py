@@ -16,7 +16,8 @@ It also makes moto's CloudFormation apply template properties its handlers drop 
 `Tags` on internet gateways, Elastic IPs, NAT gateways, route tables, load balancers and target
 groups, a subnet's `MapPublicIpOnLaunch`, a VPC's `EnableDnsHostnames`/`EnableDnsSupport`,
 subnet route-table associations, and descriptions of rules from another security group (see
-`cfn_keeps_properties`).
+`cfn_keeps_properties`); and it creates an `AWS::EKS::Cluster` in moto's EKS so that a cluster's
+template runs (`cfn_eks_cluster`).
 
 Run with the project's venv python and moto_server's arguments: `-H HOST -p PORT`.
 """
@@ -360,6 +361,65 @@ def cfn_apply_dropped(resource, resource_json, account_id, region_name):
                 ec2.modify_vpc_attribute(resource.id, attr, str(props[key]).lower() == "true")
 
 
+def cfn_eks_cluster():
+    """`AWS::EKS::Cluster` in moto's CloudFormation: made in moto's EKS backend (which moto's
+    CloudFormation skips), so `Fn::GetAtt` of Endpoint, CertificateAuthorityData and Arn works and
+    a whole cluster's template can be executed locally. The class registers itself with moto's
+    CloudFormation by subclassing its model base."""
+    from moto.core.common_models import CloudFormationModel
+
+    class EksCluster(CloudFormationModel):
+        # moto's model base names the service after the defining module.
+        __module__ = "moto.eks.models"
+
+        def __init__(self, cluster):
+            self.cluster = cluster
+
+        @staticmethod
+        def cloudformation_type():
+            return "AWS::EKS::Cluster"
+
+        @staticmethod
+        def cloudformation_name_type():
+            return "Name"
+
+        @classmethod
+        def has_cfn_attr(cls, attr):
+            return attr in ("Endpoint", "CertificateAuthorityData", "Arn")
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+            props = cloudformation_json["Properties"]
+            vpc = props.get("ResourcesVpcConfig") or {}
+            cluster = models.eks_backends[account_id][region_name].create_cluster(
+                name=props.get("Name") or resource_name,
+                role_arn=props["RoleArn"],
+                resources_vpc_config={
+                    "subnetIds": vpc.get("SubnetIds", []),
+                    "securityGroupIds": vpc.get("SecurityGroupIds", []),
+                    "endpointPublicAccess": vpc.get("EndpointPublicAccess", True),
+                    "endpointPrivateAccess": vpc.get("EndpointPrivateAccess", False),
+                },
+                version=props.get("Version"),
+                kubernetes_network_config={"serviceIpv4Cidr": (props.get("KubernetesNetworkConfig") or {}).get("ServiceIpv4Cidr")},
+                tags={t["Key"]: t["Value"] for t in props.get("Tags") or []},
+            )
+            return cls(cluster)
+
+        @property
+        def physical_resource_id(self):
+            return self.cluster.name
+
+        def get_cfn_attribute(self, attribute_name):
+            if attribute_name == "Endpoint":
+                return self.cluster.endpoint
+            if attribute_name == "CertificateAuthorityData":
+                return self.cluster.certificate_authority["data"]
+            return self.cluster.arn
+
+    return EksCluster
+
+
 def cfn_keeps_properties():
     """Wraps moto's CloudFormation resource creation so the properties above reach the resource."""
     from moto.cloudformation import parsing
@@ -382,6 +442,7 @@ def cfn_keeps_properties():
 
 def install():
     cfn_keeps_properties()
+    cfn_eks_cluster()
     for name, fn in [
         ("create_access_entry", create_access_entry),
         ("describe_access_entry", describe_access_entry),

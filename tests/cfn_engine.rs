@@ -3,10 +3,11 @@
 //! and load balancer; and the difference that matters: a rule revoked by hand is invisible to a
 //! change set and visible in `eksform plan`.
 //!
-//! moto's CloudFormation does not model EKS (an `AWS::EKS::Cluster` is taken as created, but
-//! `Fn::GetAtt` on it fails), so a whole cluster's template cannot be executed there: the parity
-//! test deploys the rendered template's network, security-group and load-balancer resources,
-//! as the issue asks, through the same `Stacks` engine apply uses.
+//! moto's CloudFormation does not model EKS; `scripts/moto_server.py` makes it create an
+//! `AWS::EKS::Cluster` in moto's EKS (so a whole cluster's template runs there), but moto still
+//! skips access entries and nodegroups. The parity test deploys the rendered template's network,
+//! security-group and load-balancer resources, as the issue asks, through the same `Stacks`
+//! engine apply uses.
 
 mod common;
 
@@ -186,4 +187,42 @@ async fn the_engines_agree_and_only_eksform_sees_a_rule_revoked_by_hand() {
     assert!(drift.iter().any(|d| d.starts_with(listener)), "{drift:#?}");
     let revoked = "\"create\" \"security_group_rule.nodes/ingress/tcp/30080-30080";
     assert!(drift.iter().any(|d| d.starts_with(revoked)), "{drift:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cloudformation_apply_converges_the_stack_and_a_second_plan_is_empty() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = review_apps_in(dir.path());
+    let f = path_str(&file);
+    let args = [
+        "apply",
+        "-f",
+        f,
+        "--auto-approve",
+        "--engine",
+        "cloudformation",
+    ];
+    let out = expect_exit(&moto, &args, 0);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("  + ClusterMain AWS::EKS::Cluster"), "{text}");
+    assert!(
+        text.contains("eksform-review-apps AWS::CloudFormation::Stack CREATE_COMPLETE"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Apply complete: stack \"eksform-review-apps\" converged."),
+        "{text}"
+    );
+    assert!(stack_exists(&moto).await);
+    let args = [
+        "plan",
+        "-f",
+        f,
+        "--engine",
+        "cloudformation",
+        "--detailed-exitcode",
+    ];
+    let out = expect_exit(&moto, &args, 0);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("No changes."));
 }
