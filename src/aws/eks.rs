@@ -214,7 +214,7 @@ impl Eks {
         live: &LiveResource,
         want: &str,
     ) -> Result<(), AwsError> {
-        const ORDER: [&str; 3] = ["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"];
+        const ORDER: &[&str] = crate::config::AUTH_MODES;
         let have = live
             .props
             .get("authentication_mode")

@@ -1,17 +1,12 @@
 //! `managedNodeGroups[]`: EKS managed node groups. The fields they share with self-managed
-//! groups (name, sizes, AMI, labels, taints, bootstrap) are read by `nodegroup`'s readers; this
+//! groups (name, sizes, AMI, labels, taints, bootstrap) are read by `nodegroup::read_shared`; this
 //! module adds what only EKS nodegroups have (several instance types, capacity type, update
 //! config) and the rules around them (minSize 0 but maxSize at least 1, instanceType or
 //! instanceTypes). Names are checked for clashes with `nodeGroups` by `nodegroup`. Must not
 //! decide how a group becomes AWS resources; the model does.
 
-use super::bootstrap::{read_kubelet_extra, read_override};
-use super::cluster::{item_pos, read_tags};
-use super::kube::{read_labels, read_taints};
-use super::nodegroup::{
-    DEFAULT_VOLUME_SIZE, bottlerocket_has_no_shell, check_subnets, read_ami, read_instance_type,
-    read_lb_refs, read_max_pods, read_ng_name, read_target_group_arns, sizes,
-};
+use super::cluster::item_pos;
+use super::nodegroup::{check_subnets, read_instance_type, read_shared};
 use super::read::{Ctx, Spanned, boolean, item, list, string_list};
 use super::schema::{Fields, fields, sub_fields};
 use super::spec::{
@@ -51,57 +46,18 @@ fn read_one(
     cluster: &str,
     lbs: &[Spanned<LoadBalancerSpec>],
 ) -> ManagedNodeGroupSpec {
-    let name = read_ng_name(cx, f, path);
-    let label = if name.is_empty() {
-        path.to_string()
-    } else {
-        format!("nodegroup \"{name}\"")
-    };
-    let (desired_capacity, min_size, max_size) = sizes(cx, f, &label);
-    if max_size == 0 {
+    let (shared, label) = read_shared(cx, f, path, cluster, lbs);
+    if shared.max_size == 0 {
         no_room(cx, f, &label);
     }
-    let mut labels = f.read(cx, "labels", read_labels).unwrap_or_default();
-    labels.insert("alpha.eksctl.io/cluster-name".into(), cluster.to_string());
-    labels.insert("alpha.eksctl.io/nodegroup-name".into(), name.clone());
-    let (ami_family, ami) = read_ami(cx, f);
-    let commands = f
-        .read(cx, "preBootstrapCommands", string_list)
-        .unwrap_or_default();
-    if ami_family == AmiFamily::Bottlerocket && !commands.is_empty() {
-        bottlerocket_has_no_shell(cx, f, &label);
-    }
-    let flag =
-        |cx: &mut Ctx, key: &str| f.read(cx, key, boolean).flatten().is_some_and(|b| b.value);
     let instance_types = read_instance_types(cx, f, &label);
-    let override_bootstrap_command = read_override(cx, f, &label, ami_family);
-    if override_bootstrap_command.is_some() {
-        override_needs_ami(cx, f, &label, ami_family, ami.is_some());
+    if shared.override_bootstrap_command.is_some() {
+        override_needs_ami(cx, f, &label, shared.ami_family, shared.ami.is_some());
     }
     let node = NodeGroupSpec {
         instance_type: instance_types[0].clone(),
-        desired_capacity,
-        min_size,
-        max_size,
-        volume_size: f
-            .int(cx, "volumeSize")
-            .map_or(DEFAULT_VOLUME_SIZE, |v| v.value as u32),
-        labels,
-        taints: f.read(cx, "taints", read_taints).unwrap_or_default(),
-        tags: f.read(cx, "tags", read_tags).unwrap_or_default(),
-        max_pods_per_node: read_max_pods(cx, f),
-        private_networking: flag(cx, "privateNetworking"),
         attach_security_group_ids: read_security_groups(cx, f, &label),
-        target_group_arns: read_target_group_arns(cx, f),
-        pre_bootstrap_commands: commands.into_iter().map(|s| s.value).collect(),
-        ami_family,
-        ami,
-        load_balancers: read_lb_refs(cx, f, lbs, &label),
-        kubelet_extra_config: read_kubelet_extra(cx, f, &label, ami_family),
-        override_bootstrap_command,
-        layout: Default::default(),
-        instance_refresh: Default::default(),
-        name,
+        ..shared
     };
     ManagedNodeGroupSpec {
         node,

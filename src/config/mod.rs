@@ -29,6 +29,7 @@ pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use from_stack::check_stack_subnets;
 pub use json_schema::json_schema;
 pub use spec::*;
+pub use table::AUTH_MODES;
 
 use std::path::Path;
 

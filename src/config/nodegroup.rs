@@ -132,6 +132,27 @@ fn read_one(
     cluster: &str,
     lbs: &[Spanned<LoadBalancerSpec>],
 ) -> NodeGroupSpec {
+    let (shared, label) = read_shared(cx, f, path, cluster, lbs);
+    let (attach_security_group_ids, layout) = super::ng_layout::read_layout(cx, f, &label);
+    NodeGroupSpec {
+        instance_type: read_instance_type(cx, f),
+        attach_security_group_ids,
+        layout,
+        instance_refresh: super::instance_refresh::read_instance_refresh(cx, f),
+        ..shared
+    }
+}
+
+/// What self-managed and managed groups read alike, and the group's label for messages. The
+/// fields each kind reads its own way (instance type, security groups, layout, instance
+/// refresh) are left empty or at their defaults for the caller.
+pub(super) fn read_shared(
+    cx: &mut Ctx,
+    f: &Fields,
+    path: &str,
+    cluster: &str,
+    lbs: &[Spanned<LoadBalancerSpec>],
+) -> (NodeGroupSpec, String) {
     let name = read_ng_name(cx, f, path);
     let label = if name.is_empty() {
         path.to_string()
@@ -150,9 +171,8 @@ fn read_one(
     if ami_family == AmiFamily::Bottlerocket && !commands.is_empty() {
         bottlerocket_has_no_shell(cx, f, &label);
     }
-    let (attach_security_group_ids, layout) = super::ng_layout::read_layout(cx, f, &label);
-    NodeGroupSpec {
-        instance_type: read_instance_type(cx, f),
+    let spec = NodeGroupSpec {
+        instance_type: String::new(),
         desired_capacity,
         min_size,
         max_size,
@@ -165,7 +185,7 @@ fn read_one(
             .read(cx, "privateNetworking", boolean)
             .flatten()
             .is_some_and(|b| b.value),
-        attach_security_group_ids,
+        attach_security_group_ids: Vec::new(),
         target_group_arns: read_target_group_arns(cx, f),
         pre_bootstrap_commands: commands.into_iter().map(|s| s.value).collect(),
         ami_family,
@@ -173,10 +193,11 @@ fn read_one(
         load_balancers: read_lb_refs(cx, f, lbs, &label),
         kubelet_extra_config: read_kubelet_extra(cx, f, &label, ami_family),
         override_bootstrap_command: read_override(cx, f, &label, ami_family),
-        layout,
-        instance_refresh: super::instance_refresh::read_instance_refresh(cx, f),
+        layout: Default::default(),
+        instance_refresh: Default::default(),
         name,
-    }
+    };
+    (spec, label)
 }
 
 /// Bottlerocket boots from TOML settings, not a shell script: commands would be dropped.

@@ -70,6 +70,14 @@ pub fn validate(path: &Path) -> Result<config::Loaded, Diagnostics> {
 /// Loads, connects (region from the file, else the environment) and fills what the account
 /// decides: zones when the file names none, AMIs for node groups without one.
 pub async fn connect(path: &Path) -> Result<Connected, OpsError> {
+    let mut connected = connect_spec(path).await?;
+    connected.inputs = resolve_inputs(&connected.spec, &connected.cloud).await?;
+    Ok(connected)
+}
+
+/// Loads and connects, filling the network from `vpc.fromStack` and zones when the file names
+/// none; `inputs` stay empty (a CloudFormation template resolves its own AMIs).
+pub(crate) async fn connect_spec(path: &Path) -> Result<Connected, OpsError> {
     let config = read_config(path)?;
     let loaded = config::load_bytes(&path.display().to_string(), &config)?;
     let mut spec = loaded.spec;
@@ -91,13 +99,12 @@ pub async fn connect(path: &Path) -> Result<Connected, OpsError> {
         let zones = cloud.account().availability_zones().await?;
         config::assign_zones(&mut spec, &zones);
     }
-    let inputs = resolve_inputs(&spec, &cloud).await?;
     Ok(Connected {
         config,
         spec,
         warnings: loaded.warnings,
         cloud,
-        inputs,
+        inputs: ModelInputs::default(),
     })
 }
 

@@ -2,7 +2,7 @@
 //! the cluster's own stack (`eksform-<cluster>`). CloudFormation, not eksform, then decides and
 //! makes the changes; this module only prepares them.
 
-use super::{OpsError, connect};
+use super::{OpsError, connect_spec};
 use crate::aws::Cloud;
 use crate::aws::stack::Stacks;
 use crate::config::Diagnostic;
@@ -32,7 +32,8 @@ pub fn stack_name(cluster: &str) -> String {
 /// Renders the config and prepares a change set for it. Stack tags carry the cluster tag and
 /// `metadata.tags`, which CloudFormation also puts on every resource it makes.
 pub async fn prepare_stack(path: &Path) -> Result<StackPrepared, OpsError> {
-    let connected = connect(path).await?;
+    // No AMI lookups: the template resolves AMIs through its own SSM parameters.
+    let connected = connect_spec(path).await?;
     let spec = &connected.spec;
     let template = crate::render::cloudformation::render_spec(spec);
     let mut tags: BTreeMap<String, String> = spec.tags.clone();

@@ -39,16 +39,13 @@ pub fn check_deletion_protection(plan: &Plan, protected: bool) -> Option<String>
     ))
 }
 
-/// EKS moves a cluster's authentication mode one way only.
-const AUTH_MODES: [&str; 3] = ["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"];
-
 /// The refusal for a plan that asks AWS for something it cannot do in place and the plan cannot
 /// do otherwise: moving the cluster's authentication mode backwards. Caught here so that `plan`
 /// says it, not the middle of an apply.
 pub fn check_one_way(plan: &Plan) -> Option<String> {
     let rank = |v: &serde_json::Value| {
         v.as_str()
-            .and_then(|m| AUTH_MODES.iter().position(|x| *x == m))
+            .and_then(|m| crate::config::AUTH_MODES.iter().position(|x| *x == m))
     };
     plan.changes
         .iter()
