@@ -15,14 +15,17 @@ username on EC2 entries.
 It also makes moto's CloudFormation apply template properties its handlers drop and AWS applies:
 `Tags` on internet gateways, Elastic IPs, NAT gateways, route tables, load balancers and target
 groups, a subnet's `MapPublicIpOnLaunch`, a VPC's `EnableDnsHostnames`/`EnableDnsSupport`,
-subnet route-table associations, and descriptions of rules from another security group (see
-`cfn_keeps_properties`); and it creates an `AWS::EKS::Cluster` in moto's EKS so that a cluster's
-template runs (`cfn_eks_cluster`).
+subnet route-table associations, a role's `ManagedPolicyArns`, and descriptions of rules from
+another security group (see `cfn_keeps_properties`); and it creates an `AWS::EKS::Cluster` (with
+its AccessConfig), an `AWS::EKS::AccessEntry` (with its AccessPolicies) and an `AWS::EKS::Nodegroup` in moto's EKS, which
+moto's CloudFormation skips, so that a cluster's template runs (`cfn_eks_cluster` here, the other two
+in `moto_cfn_eks.py`).
 
 Run with the project's venv python and moto_server's arguments: `-H HOST -p PORT`.
 """
 
 import datetime
+import sys
 from urllib.parse import unquote
 
 from moto import server
@@ -329,7 +332,8 @@ def cfn_apply_dropped(resource, resource_json, account_id, region_name):
 
     kind = resource_json.get("Type")
     props = resource_json.get("Properties") or {}
-    tags = {t["Key"]: t["Value"] for t in props.get("Tags") or []}
+    # Most types take a tag list; some (AWS::EKS::Nodegroup) take a map and are not handled here.
+    tags = cfn_tags(props) if isinstance(props.get("Tags"), list) else {}
     ec2 = ec2_backends[account_id][region_name]
     if kind in CFN_TAGGED_EC2 and tags:
         ec2.create_tags([getattr(resource, CFN_TAGGED_EC2[kind])], tags)
@@ -355,10 +359,22 @@ def cfn_apply_dropped(resource, resource_json, account_id, region_name):
             )
             if same:
                 rule.source_group["Description"] = resolved["Description"]
+    elif kind == "AWS::IAM::Role" and props.get("ManagedPolicyArns"):
+        from moto.iam.models import iam_backends
+        from moto.utilities.utils import get_partition
+
+        iam = iam_backends[account_id][get_partition(region_name)]
+        for arn in props["ManagedPolicyArns"]:
+            iam.attach_role_policy(arn, resource.name)
     elif kind == "AWS::EC2::VPC":
         for key, attr in (("EnableDnsHostnames", "enable_dns_hostnames"), ("EnableDnsSupport", "enable_dns_support")):
             if key in props:
                 ec2.modify_vpc_attribute(resource.id, attr, str(props[key]).lower() == "true")
+
+
+def cfn_bool(value):
+    """A template boolean, which may arrive as the string CloudFormation also accepts."""
+    return None if value is None else str(value).lower() == "true"
 
 
 def cfn_eks_cluster():
@@ -404,6 +420,12 @@ def cfn_eks_cluster():
                 kubernetes_network_config={"serviceIpv4Cidr": (props.get("KubernetesNetworkConfig") or {}).get("ServiceIpv4Cidr")},
                 tags={t["Key"]: t["Value"] for t in props.get("Tags") or []},
             )
+            # What the API's CreateCluster stores (see wrap_cluster_calls), from the template.
+            given = props.get("AccessConfig") or {}
+            cluster.access_config = access_config({
+                "authenticationMode": given.get("AuthenticationMode"),
+                "bootstrapClusterCreatorAdminPermissions": cfn_bool(given.get("BootstrapClusterCreatorAdminPermissions")),
+            })
             return cls(cluster)
 
         @property
@@ -418,6 +440,11 @@ def cfn_eks_cluster():
             return self.cluster.arn
 
     return EksCluster
+
+
+def cfn_tags(props):
+    """CloudFormation's tag list as EKS's tag map."""
+    return {t["Key"]: t["Value"] for t in props.get("Tags") or []}
 
 
 def cfn_keeps_properties():
@@ -443,6 +470,12 @@ def cfn_keeps_properties():
 def install():
     cfn_keeps_properties()
     cfn_eks_cluster()
+    # The access-entry and nodegroup types live next to this file; they build on this module's
+    # access-entry model, handed over as the running module (this file runs as __main__, so
+    # importing it by name would load a second copy).
+    import moto_cfn_eks
+
+    moto_cfn_eks.install(sys.modules[__name__])
     for name, fn in [
         ("create_access_entry", create_access_entry),
         ("describe_access_entry", describe_access_entry),

@@ -139,7 +139,6 @@ fn profile_props(cluster: &str, name: &str) -> ResolvedResource {
             "name": name,
             "path": format!("/eksform/{cluster}/"),
             "role_name": name,
-            "tags": tags(cluster, "instance_profile.nodes", json!({})),
         }),
     )
 }

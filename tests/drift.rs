@@ -5,12 +5,15 @@
 mod common;
 
 use aws_sdk_ec2::types::{IpPermission, IpRange};
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, ActionTypeEnum, FixedResponseActionConfig, ProtocolEnum,
+};
 use common::Moto;
 use common::run::{
     apply, assert_action, assert_no_changes, expect_exit, field, field_paths, output_text,
     path_str, pending, plan_json, review_apps_in,
 };
-use common::sdk::Clients;
+use common::sdk::{Clients, forward_target};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -34,6 +37,7 @@ async fn changes_made_outside_eksform_are_planned_as_drift_and_undone_by_apply()
         .to_string();
     drift_rules(&aws).await;
     drift_settings(&aws, &asg_name).await;
+    drift_listeners(&aws).await;
 
     check_drift_plan(&plan_json(&moto, &file));
     let text = expect_exit(&moto, &["plan", "-f", path_str(&file)], 0);
@@ -120,6 +124,40 @@ async fn drift_settings(aws: &Clients, asg_name: &str) {
     assert!(!aws.vpc_tags(&vpc).await.iter().any(|(k, _)| k == "team"));
 }
 
+/// The load balancer's listener made to answer 503 itself, and a second listener added by hand
+/// (untagged, like everything CloudFormation makes): both are the load balancer's, so eksform's.
+async fn drift_listeners(aws: &Clients) {
+    let [listener] = aws.listeners().await.try_into().expect("one listener");
+    let fixed = Action::builder()
+        .r#type(ActionTypeEnum::FixedResponse)
+        .fixed_response_config(
+            FixedResponseActionConfig::builder()
+                .status_code("503")
+                .build(),
+        )
+        .build();
+    aws.elb
+        .modify_listener()
+        .listener_arn(listener.listener_arn().unwrap())
+        .default_actions(fixed)
+        .send()
+        .await
+        .unwrap();
+    let forward = Action::builder()
+        .r#type(ActionTypeEnum::Forward)
+        .target_group_arn(aws.target_group().await.target_group_arn().unwrap())
+        .build();
+    aws.elb
+        .create_listener()
+        .load_balancer_arn(listener.load_balancer_arn().unwrap())
+        .port(8080)
+        .protocol(ProtocolEnum::Http)
+        .default_actions(forward)
+        .send()
+        .await
+        .unwrap();
+}
+
 /// Exactly the hand-made changes, each as drift; desired capacity is no diff.
 fn check_drift_plan(plan: &Value) {
     let changes = pending(plan);
@@ -130,6 +168,8 @@ fn check_drift_plan(plan: &Value) {
         "target_group.ingress",
         "autoscaling_group.web",
         "vpc.main",
+        "listener.ingress-80",
+        "listener.ingress-8080",
     ]);
     assert_eq!(
         addresses, expected,
@@ -137,7 +177,7 @@ fn check_drift_plan(plan: &Value) {
     );
     assert_eq!(
         plan["summary"],
-        json!({"add": 1, "change": 3, "replace": 0, "destroy": 1}),
+        json!({"add": 1, "change": 4, "replace": 0, "destroy": 2}),
         "{plan:#}"
     );
 
@@ -168,6 +208,12 @@ fn check_drift_plan(plan: &Value) {
     );
     assert_eq!(max["forces_replacement"], false);
 
+    let listener = &changes["listener.ingress-80"];
+    assert_action(listener, "update", "drift");
+    assert_eq!(field_paths(listener), ["target_group_arn"], "{listener:#}");
+    assert_eq!(field(listener, "target_group_arn")["before"], Value::Null);
+    assert_action(&changes["listener.ingress-8080"], "delete", "drift");
+
     let vpc = &changes["vpc.main"];
     assert_action(vpc, "update", "drift");
     assert_eq!(field_paths(vpc), ["tags.team"], "{vpc:#}");
@@ -195,10 +241,11 @@ async fn check_drift_undone(aws: &Clients, asg_name: &str) {
         "hand-added rule removed"
     );
 
-    assert_eq!(
-        aws.target_group().await.health_check_path(),
-        Some("/healthz")
-    );
+    let tg = aws.target_group().await;
+    assert_eq!(tg.health_check_path(), Some("/healthz"));
+    let [listener] = aws.listeners().await.try_into().expect("one listener left");
+    assert_eq!(listener.port(), Some(80));
+    assert_eq!(forward_target(&listener).as_deref(), tg.target_group_arn());
 
     let group = aws.autoscaling_group().await;
     assert_eq!(group.auto_scaling_group_name(), Some(asg_name));

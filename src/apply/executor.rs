@@ -428,32 +428,26 @@ async fn create<P: Provider>(
     Ok(id)
 }
 
-/// The security group a rule belongs to.
-fn group_id(r: &LiveResource) -> Option<String> {
-    (r.kind == Kind::SecurityGroupRule)
-        .then(|| {
-            r.props
-                .get("security_group_id")?
-                .as_str()
-                .map(str::to_string)
-        })
-        .flatten()
+/// The kind and id of the resource a part (a rule, a listener, a profile) belongs to.
+fn group_id(r: &LiveResource) -> Option<(Kind, String)> {
+    let (field, kind) = r.kind.parent()?;
+    Some((kind, r.props.get(field)?.as_str()?.to_string()))
 }
 
-/// A rule change carries its group's new applied record (see `plan::applied`): write it to the
-/// group, so the next plan knows the group's rule set is the config's.
+/// A change to a part carries its parent's new applied record (see `plan::applied`): write it
+/// to the parent, so the next plan knows the parent's parts are the config's.
 async fn write_group_record<P: Provider>(
     provider: &P,
     change: &Change,
-    group: Option<String>,
+    group: Option<(Kind, String)>,
     state: &Mutex<LiveState>,
 ) -> Result<(), AwsError> {
-    let (Some(record), Some(group)) = (&change.applied, group) else {
+    let (Some(record), Some((kind, group))) = (&change.applied, group) else {
         return Ok(());
     };
     let live = {
         let s = state.lock().expect("state lock");
-        let address = s.address_of_id(&group).map(str::to_string);
+        let address = s.address_of(kind, &group).map(str::to_string);
         address.and_then(|a| s.resources.get(&a).cloned())
     };
     let Some(live) = live else { return Ok(()) };
@@ -499,11 +493,13 @@ async fn update<P: Provider>(
     fields.dedup();
     let updated = provider.update(&r, &live, &fields).await?;
     let id = updated.id.clone();
+    let group = group_id(&updated);
     state
         .lock()
         .expect("state lock")
         .resources
         .insert(updated.address.clone(), updated);
+    write_group_record(provider, change, group, state).await?;
     Ok(id)
 }
 

@@ -6,6 +6,7 @@
 use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
+use crate::model::userdata::without_signal;
 use crate::model::{Kind, Props, TAG_CLUSTER};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{
@@ -438,14 +439,15 @@ fn as_read(props: &Props) -> Props {
     out
 }
 
-/// User data as text. Data that is not base64 of UTF-8 text is shown as it came, so a diff
-/// shows it instead of failing the read.
+/// User data as text, without the completion signal a rendered CloudFormation template adds
+/// (`userdata::without_signal`: not part of the node's configuration). Data that is not base64
+/// of UTF-8 text is shown as it came, so a diff shows it instead of failing the read.
 fn decode_user_data(raw: &str) -> String {
     BASE64
         .decode(raw.trim())
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .unwrap_or_else(|| raw.to_string())
+        .map_or_else(|| raw.to_string(), |text| without_signal(&text))
 }
 
 fn opt(v: Option<&str>) -> Value {

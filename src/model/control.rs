@@ -42,8 +42,7 @@ pub(super) fn build(ctx: &Ctx, net: &Network, out: &mut Out) {
         Resource::new("instance_profile.nodes", Kind::InstanceProfile)
             .with("name", fit(&ctx.name("nodes"), IAM_NAME_MAX))
             .with("path", iam_path(ctx.cluster()))
-            .with("role_name", ref_id("iam_role.nodes"))
-            .with("tags", ctx.tags("instance_profile.nodes", no_extra())),
+            .with("role_name", ref_id("iam_role.nodes")),
     );
     out.push(cluster(ctx, net));
 }

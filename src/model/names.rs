@@ -38,6 +38,16 @@ pub fn rule_address(
     format!("security_group_rule.{group}/{direction}/{protocol}/{ports}/{src}")
 }
 
+/// Address of a load balancer's listener: `listener.<lb>-<port>`, where `<lb>` is the load
+/// balancer's address without its `load_balancer.` prefix. A load balancer has one listener per
+/// port, so the port is its identity.
+pub fn listener_address(lb_address: &str, port: i64) -> String {
+    let lb = lb_address
+        .strip_prefix("load_balancer.")
+        .unwrap_or(lb_address);
+    format!("listener.{lb}-{port}")
+}
+
 /// Fits a name into `max` characters: names that are too long keep a prefix and get an 8-hex
 /// hash of the whole name, so two long names never collide.
 pub fn fit(name: &str, max: usize) -> String {

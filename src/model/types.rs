@@ -14,6 +14,13 @@
 //! All lists that are sets are kept sorted by their producer; `tags` is always a map of strings
 //! holding the full tag set including `eksform.io/cluster` and `eksform.io/id`.
 //!
+//! Three kinds are parts of another resource and carry no tags (see [`Kind::parent`]):
+//! security-group rules belong to their group, listeners to their load balancer and the
+//! instance profile to the role it holds. Every rule of an owned group, listener of an owned
+//! load balancer and profile (under the cluster's IAM path) holding an owned role is owned,
+//! addressed by its content (rules), port (listeners) or role (profiles), and recorded in the
+//! parent's applied record. CloudFormation can tag none of them.
+//!
 //! | kind | id is | properties | attrs |
 //! |---|---|---|---|
 //! | vpc | vpc-… | cidr, enable_dns_hostnames, enable_dns_support, tags | |
@@ -25,13 +32,13 @@
 //! | security_group | sg-… | vpc_id, name, description, tags | |
 //! | security_group_rule | sgr-… | security_group_id, direction (ingress/egress), protocol ("tcp","udp","-1"), from_port, to_port, cidr or source_security_group_id, description | |
 //! | iam_role | role name | name, path, assume_role_policy (JSON object), managed_policy_arns, tags | arn |
-//! | instance_profile | profile name | name, path, role_name, tags | arn |
+//! | instance_profile | profile name | name, path, role_name (no tags: owned through its role) | arn |
 //! | cluster | cluster name | name, version, role_arn, subnet_ids, security_group_ids, endpoint_public_access, endpoint_private_access, service_ipv4_cidr, authentication_mode (CONFIG_MAP → API_AND_CONFIG_MAP → API only), bootstrap_cluster_creator_admin_permissions, tags | arn, endpoint, certificate_authority, status |
 //! | launch_template | lt-… | name, image_id, instance_type, user_data (decoded text), volume_size, volume_type, security_group_ids, instance_profile_arn, metadata_http_tokens, tags | latest_version |
 //! | autoscaling_group | ASG name | name, launch_template_id, launch_template_version (the number, as a string), min_size, max_size, desired_capacity, subnet_ids, target_group_arns, instance_refresh {min_healthy_percentage, checkpoint_percentages, checkpoint_delay, instance_warmup} (apply-only: how to roll, never read nor compared), tags | instances (count) |
 //! | load_balancer | ARN | name, type, scheme, subnet_ids, security_group_ids, tags | dns_name |
 //! | target_group | ARN | name, protocol, port, vpc_id, target_type, health_check_protocol, health_check_port, health_check_path, tags | |
-//! | listener | ARN | load_balancer_arn, port, protocol, certificate_arn, target_group_arn, tags | |
+//! | listener | ARN | load_balancer_arn, port, protocol, certificate_arn, target_group_arn (no tags: owned through its load balancer, address `listener.<lb>-<port>`) | |
 //! | access_entry | principal ARN | cluster_name, principal_arn, type (STANDARD/EC2_LINUX/EC2_WINDOWS/FARGATE_LINUX), kubernetes_groups (set), username (absent = EKS's default, not compared), access_policies [{policy_arn, access_scope {type, namespaces (sorted)}}] sorted by policy_arn, tags | arn, principal_arn |
 //! | nodegroup | nodegroup name | name, cluster_name, node_role_arn, subnet_ids, instance_types, capacity_type (ON_DEMAND/SPOT), min_size, max_size, desired_size, labels (map), taints [{key, value, effect}] sorted, launch_template_id, launch_template_version, update_config {max_unavailable or max_unavailable_percentage}, access_entry (create-time ordering only: ref to access_entry.nodes, never compared), tags | arn |
 //! | target_group_attachment | Auto Scaling group name | autoscaling_group_name (of a managed nodegroup's group, which EKS owns: no tags), target_group_arns (only target groups eksform owns or the config names by ARN) | |
@@ -205,6 +212,24 @@ impl Kind {
             Kind::TargetGroupAttachment => &["autoscaling_group_name"],
         };
         fields.contains(&field)
+    }
+
+    /// For kinds that are parts of another resource, the field referring to that parent: they
+    /// are owned through it (one load balancer has one listener per port; CloudFormation cannot
+    /// even tag a listener) and their content is covered by its applied record.
+    pub fn parent_field(self) -> Option<&'static str> {
+        self.parent().map(|(field, _)| field)
+    }
+
+    /// The field referring to the parent and the parent's kind (see [`Kind::parent_field`]).
+    /// An instance profile is part of the one role it holds.
+    pub fn parent(self) -> Option<(&'static str, Kind)> {
+        match self {
+            Kind::SecurityGroupRule => Some(("security_group_id", Kind::SecurityGroup)),
+            Kind::Listener => Some(("load_balancer_arn", Kind::LoadBalancer)),
+            Kind::InstanceProfile => Some(("role_name", Kind::IamRole)),
+            _ => None,
+        }
     }
 
     /// List-valued fields whose order carries no meaning (compared as sets).

@@ -9,7 +9,7 @@
 use super::ModelInputs;
 use super::build::{Ctx, Out, literal, set};
 use super::control::service_cidr;
-use super::names::fit;
+use super::names::{self, fit};
 use super::network::Network;
 use super::security::{lb_group, node_groups_of};
 use super::types::{Kind, Resource, ref_id, reference, template};
@@ -114,7 +114,7 @@ fn load_balancer(ctx: &Ctx, net: &Network, lb: &LoadBalancerSpec, out: &mut Out)
         target_group_name(ctx, lb),
     ));
     for l in &lb.listeners {
-        let address = format!("listener.{}-{}", lb.name, l.port);
+        let address = names::listener_address(&lb_address, i64::from(l.port));
         let certificate = l.certificate_arn.as_deref().map_or(Value::Null, literal);
         out.push(
             Resource::new(address.clone(), Kind::Listener)
@@ -122,8 +122,7 @@ fn load_balancer(ctx: &Ctx, net: &Network, lb: &LoadBalancerSpec, out: &mut Out)
                 .with("port", l.port)
                 .with("protocol", l.protocol.clone())
                 .with("certificate_arn", certificate)
-                .with("target_group_arn", ref_id(&tg_address))
-                .with("tags", ctx.tags(&address, no_extra())),
+                .with("target_group_arn", ref_id(&tg_address)),
         );
     }
 }

@@ -2,24 +2,22 @@
 //! `eksform.io/applied` tag whenever eksform creates or updates it. With no state file, this is
 //! how a plan tells drift from an edit: when the live record equals the digest of the current
 //! config, the config has not changed since the last apply, so any difference was made outside
-//! eksform. Security-group rules carry no tags; their set is folded into their group's digest.
+//! eksform. Parts of another resource carry no tags (security-group rules, listeners: see
+//! `Kind::parent_field`); each part's content is folded into its parent's digest.
 
 use crate::live::LiveResource;
-use crate::model::{Desired, Kind, Resource, TAG_APPLIED, as_reference, tags_of};
+use crate::model::{Desired, Resource, TAG_APPLIED, as_reference, tags_of};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Digest per address of every desired resource that carries tags.
 pub fn digests(desired: &Desired) -> BTreeMap<String, String> {
-    let mut rules: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for r in desired
-        .resources
-        .iter()
-        .filter(|r| r.kind == Kind::SecurityGroupRule)
-    {
-        if let Some(group) = r.props.get("security_group_id").and_then(as_reference) {
-            rules.entry(group.0).or_default().push(&r.address);
+    let mut parts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for r in &desired.resources {
+        if let Some(parent) = parent_of(r) {
+            let part = format!("{}={}", r.address, digest(r, &[]));
+            parts.entry(parent).or_default().push(part);
         }
     }
     desired
@@ -27,20 +25,26 @@ pub fn digests(desired: &Desired) -> BTreeMap<String, String> {
         .iter()
         .filter(|r| r.props.contains_key("tags"))
         .map(|r| {
-            let mut members = rules.get(r.address.as_str()).cloned().unwrap_or_default();
+            let mut members = parts.get(r.address.as_str()).cloned().unwrap_or_default();
             members.sort_unstable();
             (r.address.clone(), digest(r, &members))
         })
         .collect()
 }
 
-fn digest(r: &Resource, rules: &[&str]) -> String {
+/// The address of the resource a desired part (a rule, a listener) belongs to.
+pub fn parent_of(r: &Resource) -> Option<&str> {
+    let field = r.kind.parent_field()?;
+    r.props.get(field).and_then(as_reference).map(|(a, _)| a)
+}
+
+fn digest(r: &Resource, parts: &[String]) -> String {
     let props: BTreeMap<&String, &Value> = r
         .props
         .iter()
         .filter(|(k, _)| !r.kind.ignored_after_create(k))
         .collect();
-    let canonical = serde_json::json!({ "props": props, "rules": rules }).to_string();
+    let canonical = serde_json::json!({ "props": props, "rules": parts }).to_string();
     let hash = Sha256::digest(canonical.as_bytes());
     hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }

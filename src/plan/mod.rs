@@ -44,8 +44,9 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
             pending.insert(resolve::pending_attr(&r.address, attr));
         }
         change.rolling = rolling::rolling(&change, live);
-        if change.action == Action::Create
-            && group_unchanged(r.kind, group_of_desired(r), live, &digests)
+        let edited = change.action == Action::Update && change.reason == Reason::ConfigChanged;
+        if (change.action == Action::Create || edited)
+            && group_unchanged(parent_reference(r.kind, &r.props), live, &digests)
         {
             change.reason = Reason::Drift;
         }
@@ -58,7 +59,7 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
         .filter(|r| !wanted.contains(r.address.as_str()))
         .map(|r| {
             let group = group_of_live(r, live);
-            let reason = if group_unchanged(r.kind, group, live, &digests) {
+            let reason = if group_unchanged(group, live, &digests) {
                 Reason::Drift
             } else {
                 Reason::NotInConfig
@@ -77,30 +78,27 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
     )
 }
 
-/// A group's record covers its rule set, so rule changes carry the group's new record (apply
-/// writes it to the group with each rule change) and a group whose only difference is that
-/// record shows no change of its own: a reviewer sees the rules, not a digest.
+/// A parent's record covers its parts (a group's rules, a load balancer's listeners), so a
+/// change to a part carries the parent's new record (apply writes it to the parent with the
+/// part) and a parent whose only difference is that record shows no change of its own: a
+/// reviewer sees the rules and listeners, not a digest.
 fn fold_group_records(
     changes: &mut [Change],
     live: &LiveState,
     digests: &BTreeMap<String, String>,
 ) {
     let mut touched: BTreeSet<String> = BTreeSet::new();
-    for c in changes.iter_mut().filter(|c| {
-        c.kind == crate::model::Kind::SecurityGroupRule
-            && matches!(c.action, Action::Create | Action::Delete)
-    }) {
+    for c in changes
+        .iter_mut()
+        .filter(|c| c.kind.parent_field().is_some() && c.action != Action::NoOp)
+    {
         let group = match c.action {
-            Action::Create => c
-                .desired
-                .get("security_group_id")
-                .and_then(crate::model::as_reference)
-                .map(|(a, _)| a.to_string()),
-            _ => live
+            Action::Delete => live
                 .resources
                 .get(&c.address)
                 .filter(|r| Some(&r.id) == c.id.as_ref())
                 .and_then(|r| group_of_live(r, live)),
+            _ => parent_reference(c.kind, &c.desired),
         };
         if let Some(digest) = group.as_ref().and_then(|g| digests.get(g)) {
             c.applied = Some(digest.clone());
@@ -118,31 +116,28 @@ fn fold_group_records(
     }
 }
 
-/// The address of the group a desired security-group rule belongs to.
-fn group_of_desired(r: &crate::model::Resource) -> Option<String> {
-    r.props
-        .get("security_group_id")
+/// The address of the parent a desired part refers to.
+fn parent_reference(kind: crate::model::Kind, props: &crate::model::Props) -> Option<String> {
+    props
+        .get(kind.parent_field()?)
         .and_then(crate::model::as_reference)
         .map(|(a, _)| a.to_string())
 }
 
-/// The address of the owned group a live security-group rule belongs to.
+/// The address of the owned parent a live part belongs to.
 fn group_of_live(r: &LiveResource, live: &LiveState) -> Option<String> {
-    let id = r.props.get("security_group_id")?.as_str()?;
-    live.address_of_id(id).map(str::to_string)
+    let (field, kind) = r.kind.parent()?;
+    let id = r.props.get(field)?.as_str()?;
+    live.address_of(kind, id).map(str::to_string)
 }
 
-/// A rule that appeared or vanished in a group whose rule set the config did not change since
-/// the last apply was added or revoked outside eksform.
+/// A part that appeared, vanished or changed in a parent whose parts the config did not change
+/// since the last apply was added, removed or edited outside eksform.
 fn group_unchanged(
-    kind: crate::model::Kind,
     group: Option<String>,
     live: &LiveState,
     digests: &BTreeMap<String, String>,
 ) -> bool {
-    if kind != crate::model::Kind::SecurityGroupRule {
-        return false;
-    }
     let Some(group) = group else { return false };
     let recorded = live.resources.get(&group).and_then(applied::recorded);
     recorded.is_some() && recorded.as_ref() == digests.get(&group)
@@ -273,5 +268,7 @@ fn topo_sort(changes: &mut Vec<Change>) {
     }
 }
 
+#[cfg(test)]
+mod part_tests;
 #[cfg(test)]
 mod tests;

@@ -52,7 +52,6 @@ fn listener_props(lb: &str, tg: &str, port: i64, protocol: &str) -> ResolvedReso
             "protocol": protocol,
             "certificate_arn": null,
             "target_group_arn": tg,
-            "tags": tags(CLUSTER, &address, json!({})),
         }),
     )
 }
@@ -65,7 +64,9 @@ const ALB: [&str; 4] = [
 ];
 
 /// An ALB with HTTP and HTTPS listeners forwarding to a target group, plus another cluster's
-/// target group and an untagged one. Returns what was asked for, by address.
+/// target group, an untagged one, and an untagged load balancer with a listener (listeners are
+/// owned through their load balancer, so that one is not the cluster's). Returns what was asked
+/// for, by address.
 async fn alb(conf: &aws_config::SdkConfig, net: &Net) -> (Elb, Vec<ResolvedResource>) {
     let elb = Elb::new(conf);
     let tg = target_group_props(net, CLUSTER, "HTTP", json!("/healthz"));
@@ -104,7 +105,23 @@ async fn alb(conf: &aws_config::SdkConfig, net: &Net) -> (Elb, Vec<ResolvedResou
         .protocol("HTTP".into())
         .port(80)
         .vpc_id(&net.vpc);
-    stray.send().await.unwrap();
+    let stray_tg = stray.send().await.unwrap().target_groups()[0].clone();
+    let stray_lb = sdk
+        .create_load_balancer()
+        .name("stray")
+        .set_subnets(Some(net.subnets.clone()));
+    let stray_lb = stray_lb.send().await.unwrap().load_balancers()[0].clone();
+    let forward = aws_sdk_elasticloadbalancingv2::types::Action::builder()
+        .r#type(aws_sdk_elasticloadbalancingv2::types::ActionTypeEnum::Forward)
+        .target_group_arn(stray_tg.target_group_arn().unwrap())
+        .build();
+    let listener = sdk
+        .create_listener()
+        .load_balancer_arn(stray_lb.load_balancer_arn().unwrap())
+        .port(8080)
+        .protocol("HTTP".into())
+        .default_actions(forward);
+    listener.send().await.unwrap();
     (elb, wanted)
 }
 
@@ -128,13 +145,20 @@ async fn health_check_listener_security_groups_and_tags_change_in_place() {
     let net = network(&conf).await;
     let (elb, wanted) = alb(&conf, &net).await;
     let live = elb.read(CLUSTER).await.unwrap();
+    let sdk = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
+    let stray = sdk.describe_target_groups().names("stray").send().await;
+    let stray = stray.unwrap().target_groups()[0].clone();
     let changes = [
         (
             &wanted[3],
             json!({"health_check_path": "/ready", "health_check_port": "traffic-port",
                             "tags": tags(CLUSTER, "target_group.ingress", json!({"env": "dev"}))}),
         ),
-        (&wanted[1], json!({"port": 8080})),
+        // The port is the listener's address; where it forwards changes in place.
+        (
+            &wanted[1],
+            json!({"target_group_arn": stray.target_group_arn()}),
+        ),
         (&wanted[2], json!({"security_group_ids": [net.groups[1]]})),
     ];
     let mut expected = Vec::new();

@@ -118,3 +118,47 @@ async fn a_path_that_would_never_be_read_back_is_refused() {
     assert_eq!(err.code, "InvalidProperty");
     assert!(iam.read(CLUSTER).await.unwrap().is_empty());
 }
+
+/// A profile is part of the role it holds: under this cluster's path, one holding the untagged
+/// role or none at all is not read; a create meeting an empty one (an interrupted create) takes
+/// it over, and one meeting a profile holding another role fails.
+#[tokio::test]
+async fn profiles_are_owned_through_their_role() {
+    let moto = common::Moto::start();
+    let conf = moto.sdk_config("us-east-1").await;
+    let (iam, _, profile) = setup(&conf).await;
+    let sdk = aws_sdk_iam::Client::new(&conf);
+    for name in ["stray-profile", "empty-profile"] {
+        let made = sdk.create_instance_profile().path("/eksform/demo/");
+        made.instance_profile_name(name).send().await.unwrap();
+    }
+    let held = sdk.add_role_to_instance_profile().role_name("stray");
+    held.instance_profile_name("stray-profile")
+        .send()
+        .await
+        .unwrap();
+    let live = iam.read(CLUSTER).await.unwrap();
+    assert_eq!(
+        addresses(&live),
+        ["iam_role.nodes", "instance_profile.nodes"]
+    );
+    assert_eq!(find(&live, "instance_profile.nodes").id, "demo-nodes");
+
+    iam.delete(find(&live, "instance_profile.nodes"))
+        .await
+        .unwrap();
+    let leftover = sdk.create_instance_profile().path("/eksform/demo/");
+    leftover
+        .instance_profile_name("demo-nodes")
+        .send()
+        .await
+        .unwrap();
+    let taken = iam.create(CLUSTER, &profile).await.expect("taken over");
+    assert_eq!(taken.props, profile.props);
+    let live = iam.read(CLUSTER).await.unwrap();
+    assert_eq!(find(&live, "instance_profile.nodes").props, profile.props);
+
+    let clash = with(&profile, json!({"name": "stray-profile"}));
+    let err = iam.create(CLUSTER, &clash).await.unwrap_err();
+    assert_eq!(err.code, "EntityAlreadyExists");
+}

@@ -1,5 +1,6 @@
 //! Test support: every resource in a moto server that carries a cluster's ownership tag,
-//! grouped by its `eksform.io/id` tag, read with the plain SDK. It finds duplicates and
+//! grouped by its `eksform.io/id` tag, and the untagged parts of those (listeners of its load
+//! balancers, instance profiles holding its roles), read with the plain SDK. It finds duplicates and
 //! leftovers; it must not decide what should exist (the plan says that).
 
 use super::Moto;
@@ -164,39 +165,57 @@ async fn ec2_security(c: &aws_sdk_ec2::Client, cluster: &str, census: &mut Censu
     }
 }
 
+/// Load balancers and target groups by their tags; listeners, which carry none, as parts of the
+/// cluster's load balancers (`listener.<lb>-<port>`), as eksform owns them.
 async fn elb(c: &aws_sdk_elasticloadbalancingv2::Client, cluster: &str, census: &mut Census) {
     let lbs = c.describe_load_balancers().send().await.unwrap();
-    let mut arns: Vec<String> = Vec::new();
-    for lb in lbs.load_balancers() {
-        let arn = lb.load_balancer_arn().unwrap();
-        arns.push(arn.to_string());
-        let ls = c
-            .describe_listeners()
-            .load_balancer_arn(arn)
-            .send()
-            .await
-            .unwrap();
-        arns.extend(
-            ls.listeners()
-                .iter()
-                .map(|l| l.listener_arn().unwrap().to_string()),
-        );
-    }
     let tgs = c.describe_target_groups().send().await.unwrap();
-    arns.extend(
-        tgs.target_groups()
-            .iter()
-            .map(|t| t.target_group_arn().unwrap().to_string()),
-    );
+    let arns = lbs
+        .load_balancers()
+        .iter()
+        .map(|l| l.load_balancer_arn().unwrap())
+        .chain(
+            tgs.target_groups()
+                .iter()
+                .map(|t| t.target_group_arn().unwrap()),
+        );
     for arn in arns {
-        let out = c.describe_tags().resource_arns(&arn).send().await.unwrap();
+        let out = c.describe_tags().resource_arns(arn).send().await.unwrap();
         for d in out.tag_descriptions() {
-            let tags = d
+            let tags: BTreeMap<&str, &str> = d
                 .tags()
                 .iter()
-                .map(|t| (t.key().unwrap_or_default(), t.value().unwrap_or_default()));
-            note(census, cluster, tags, &arn);
+                .map(|t| (t.key().unwrap_or_default(), t.value().unwrap_or_default()))
+                .collect();
+            note(census, cluster, tags.clone(), arn);
+            let owner = tags.get(CLUSTER_TAG) == Some(&cluster);
+            if let (true, Some(lb)) = (
+                owner,
+                tags.get(ID_TAG)
+                    .and_then(|a| a.strip_prefix("load_balancer.")),
+            ) {
+                listeners(c, arn, lb, census).await;
+            }
         }
+    }
+}
+
+async fn listeners(
+    c: &aws_sdk_elasticloadbalancingv2::Client,
+    lb_arn: &str,
+    lb: &str,
+    census: &mut Census,
+) {
+    let out = c
+        .describe_listeners()
+        .load_balancer_arn(lb_arn)
+        .send()
+        .await
+        .unwrap();
+    for l in out.listeners() {
+        let address = format!("listener.{lb}-{}", l.port().unwrap_or_default());
+        let arn = l.listener_arn().unwrap().to_string();
+        census.entry(address).or_default().push(arn);
     }
 }
 
@@ -211,8 +230,12 @@ async fn asg(c: &aws_sdk_autoscaling::Client, cluster: &str, census: &mut Census
     }
 }
 
+/// Roles by their tags; instance profiles, which carry none, as parts of the cluster's roles
+/// they hold (`instance_profile.<x>` for `iam_role.<x>`), as eksform owns them. A profile under
+/// the cluster's path holding none of them is noted too: nothing may be left behind there.
 async fn iam(c: &aws_sdk_iam::Client, cluster: &str, census: &mut Census) {
     let roles = c.list_roles().send().await.unwrap();
+    let mut owned: BTreeMap<String, String> = BTreeMap::new();
     for r in roles.roles() {
         let tags = c
             .list_role_tags()
@@ -220,21 +243,25 @@ async fn iam(c: &aws_sdk_iam::Client, cluster: &str, census: &mut Census) {
             .send()
             .await
             .unwrap();
-        let tags = tags.tags().iter().map(|t| (t.key(), t.value()));
-        note(census, cluster, tags, r.arn());
+        let tags: BTreeMap<&str, &str> = tags.tags().iter().map(|t| (t.key(), t.value())).collect();
+        note(census, cluster, tags.clone(), r.arn());
+        if let (Some(&owner), Some(id)) = (tags.get(CLUSTER_TAG), tags.get(ID_TAG))
+            && owner == cluster
+        {
+            let part = id.strip_prefix("iam_role.").unwrap_or(id);
+            owned.insert(r.role_name().to_string(), part.to_string());
+        }
     }
+    let path = format!("/eksform/{cluster}/");
     let profiles = c.list_instance_profiles().send().await.unwrap();
     for p in profiles.instance_profiles() {
-        // GetInstanceProfile, not ListInstanceProfileTags: moto answers the latter with a 500.
-        let out = c
-            .get_instance_profile()
-            .instance_profile_name(p.instance_profile_name())
-            .send()
-            .await
-            .unwrap();
-        let tags = out.instance_profile().map(|p| p.tags()).unwrap_or_default();
-        let tags = tags.iter().map(|t| (t.key(), t.value()));
-        note(census, cluster, tags, p.arn());
+        let role = p.roles().first().and_then(|r| owned.get(r.role_name()));
+        let address = match role {
+            Some(part) => format!("instance_profile.{part}"),
+            None if p.path() == path => "<instance profile holding no role of the cluster>".into(),
+            None => continue,
+        };
+        census.entry(address).or_default().push(p.arn().to_string());
     }
 }
 

@@ -1,36 +1,36 @@
 //! Listeners: a port and protocol on a load balancer whose default action forwards to one
 //! target group, with a certificate for TLS protocols. Everything but the load balancer changes
 //! in place through one ModifyListener call.
+//!
+//! A listener is part of its load balancer: every listener of an owned load balancer is owned,
+//! at the address its port gives (`listener.<lb>-<port>`), and listeners of load balancers
+//! eksform does not own are never read. Listener tags are neither written nor compared:
+//! CloudFormation cannot tag a listener, and the load balancer's applied record covers them.
 
-use super::{SERVICE, found, opt, opt_int, owned, sdk_tags, update_tags};
+use super::{SERVICE, found, opt, opt_int};
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
+use crate::model::names::listener_address;
 use crate::model::{Kind, Props};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, Certificate, Listener, ProtocolEnum,
 };
 use futures::{StreamExt, TryStreamExt, stream};
-use serde_json::Value;
 
-/// Listeners of the given (owned) load balancers, listed concurrently, kept when tagged.
-pub async fn read_all(
-    c: &Client,
-    cluster: &str,
-    lb_arns: &[String],
-) -> Result<Vec<LiveResource>, AwsError> {
-    let per_lb: Vec<Vec<Listener>> = stream::iter(lb_arns.iter().cloned())
-        .map(|arn| async move { list(c, &arn).await })
+/// Listeners of the given owned load balancers (ARN and address), listed concurrently.
+pub async fn read_all(c: &Client, lbs: &[(String, String)]) -> Result<Vec<LiveResource>, AwsError> {
+    let per_lb: Vec<Vec<LiveResource>> = stream::iter(lbs.iter().cloned())
+        .map(|(arn, address)| async move {
+            let listeners = list(c, &arn).await?;
+            let at = |l: &Listener| listener_address(&address, l.port().map_or(0, i64::from));
+            Ok::<_, AwsError>(listeners.iter().map(|l| live(l, at(l))).collect())
+        })
         .buffer_unordered(READ_CONCURRENCY)
         .try_collect()
         .await?;
-    let all: Vec<Listener> = per_lb.into_iter().flatten().collect();
-    let owned = owned(c, cluster, all, |l| l.listener_arn()).await?;
-    Ok(owned
-        .into_iter()
-        .map(|(l, address, tags)| live(&l, address, tags))
-        .collect())
+    Ok(per_lb.into_iter().flatten().collect())
 }
 
 /// The listeners of one load balancer; none when it vanished in between.
@@ -47,7 +47,8 @@ async fn list(c: &Client, lb_arn: &str) -> Result<Vec<Listener>, AwsError> {
     Ok(not_found_ok(out)?.unwrap_or_default())
 }
 
-async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
+/// One listener by ARN, known by `address`.
+async fn read_one(c: &Client, arn: &str, address: &str) -> Result<Option<LiveResource>, AwsError> {
     let out = c
         .describe_listeners()
         .listener_arns(arn)
@@ -57,17 +58,13 @@ async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveRes
     let Some(out) = not_found_ok(out)? else {
         return Ok(None);
     };
-    let owned = owned(c, cluster, out.listeners.unwrap_or_default(), |l| {
-        l.listener_arn()
-    })
-    .await?;
-    Ok(owned
-        .into_iter()
-        .next()
-        .map(|(l, address, tags)| live(&l, address, tags)))
+    Ok(out
+        .listeners()
+        .first()
+        .map(|l| live(l, address.to_string())))
 }
 
-fn live(l: &Listener, address: String, tags: Value) -> LiveResource {
+fn live(l: &Listener, address: String) -> LiveResource {
     let certificate = l
         .certificates()
         .iter()
@@ -82,7 +79,6 @@ fn live(l: &Listener, address: String, tags: Value) -> LiveResource {
         "target_group_arn".into(),
         opt(forward_target(l.default_actions())),
     );
-    props.insert("tags".into(), tags);
     LiveResource {
         address,
         kind: Kind::Listener,
@@ -122,11 +118,7 @@ fn certificates(f: &Fields<'_>) -> Result<Option<Vec<Certificate>>, AwsError> {
         .map(|arn| vec![Certificate::builder().certificate_arn(arn).build()]))
 }
 
-pub async fn create(
-    c: &Client,
-    cluster: &str,
-    r: &ResolvedResource,
-) -> Result<LiveResource, AwsError> {
+pub async fn create(c: &Client, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "CreateListener", r);
     let out = c
         .create_listener()
@@ -135,7 +127,6 @@ pub async fn create(
         .protocol(ProtocolEnum::from(f.str("protocol")?))
         .set_certificates(certificates(&f)?)
         .set_default_actions(Some(default_actions(&f)?))
-        .set_tags(Some(sdk_tags(&f.tags())))
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "CreateListener", e))?;
@@ -152,7 +143,7 @@ pub async fn create(
             )
         })?
         .to_string();
-    found(read_one(c, cluster, &arn).await?, "CreateListener", &arn)
+    found(read_one(c, &arn, &r.address).await?, "CreateListener", &arn)
 }
 
 pub async fn update(
@@ -179,7 +170,6 @@ pub async fn update(
                     .map_err(|e| AwsError::from_sdk(SERVICE, "ModifyListener", e))?;
             }
             "port" | "protocol" | "certificate_arn" | "target_group_arn" => {}
-            "tags" => update_tags(c, arn, &live.props, &r.props).await?,
             other => {
                 return Err(support::immutable(
                     SERVICE,
@@ -190,11 +180,7 @@ pub async fn update(
             }
         }
     }
-    found(
-        read_one(c, &support::owner(&r.props), arn).await?,
-        "ModifyListener",
-        arn,
-    )
+    found(read_one(c, arn, &r.address).await?, "ModifyListener", arn)
 }
 
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {

@@ -1,6 +1,7 @@
 //! ELBv2: load balancers, target groups and listeners. ELBv2 has no tag filter on its Describe
 //! calls, so reads list everything, fetch tags in batches of 20 ARNs (the API's limit) and keep
-//! what carries this cluster's ownership tags. Must not change or delete anything untagged.
+//! what carries this cluster's ownership tags. Must not change or delete anything untagged,
+//! except the listeners of an owned load balancer, which are part of it (see `listener`).
 
 mod listener;
 mod load_balancer;
@@ -32,15 +33,18 @@ impl Elb {
     }
 
     /// Load balancers and target groups concurrently, then the listeners of the owned load
-    /// balancers (listeners can only be listed per load balancer).
+    /// balancers (listeners can only be listed per load balancer, and are owned through it).
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
         let c = &self.client;
         let (lbs, tgs) = tokio::try_join!(
             load_balancer::read_all(c, cluster),
             target_group::read_all(c, cluster)
         )?;
-        let lb_arns: Vec<String> = lbs.iter().map(|l| l.id.clone()).collect();
-        let listeners = listener::read_all(c, cluster, &lb_arns).await?;
+        let owned_lbs: Vec<(String, String)> = lbs
+            .iter()
+            .map(|l| (l.id.clone(), l.address.clone()))
+            .collect();
+        let listeners = listener::read_all(c, &owned_lbs).await?;
         Ok(lbs.into_iter().chain(tgs).chain(listeners).collect())
     }
 
@@ -53,7 +57,7 @@ impl Elb {
         match r.kind {
             Kind::LoadBalancer => load_balancer::create(c, cluster, r).await,
             Kind::TargetGroup => target_group::create(c, cluster, r).await,
-            Kind::Listener => listener::create(c, cluster, r).await,
+            Kind::Listener => listener::create(c, r).await,
             _ => Err(support::wrong_kind(SERVICE, &r.address)),
         }
     }

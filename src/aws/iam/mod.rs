@@ -1,7 +1,8 @@
 //! IAM roles and instance profiles of one cluster. Everything eksform creates in IAM lives under
-//! the cluster's path (`names::iam_path`) and carries the ownership tags; reads list that path
-//! and keep only what is tagged for the cluster. This module must not touch IAM entities outside
-//! that path or without the tags.
+//! the cluster's path (`names::iam_path`); reads list that path and keep the roles tagged for
+//! the cluster and the instance profiles holding one of those roles (a profile is part of its
+//! role, see `profile`). This module must not touch IAM entities outside that path, nor roles
+//! without the tags.
 
 mod profile;
 mod role;
@@ -10,6 +11,7 @@ use super::support;
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, names};
+use std::collections::HashMap;
 
 const SERVICE: &str = "IAM";
 
@@ -24,12 +26,18 @@ impl Iam {
         }
     }
 
-    /// Reads every role and instance profile under the cluster's path tagged with the cluster.
+    /// Reads every role under the cluster's path tagged with the cluster, and the instance
+    /// profiles under that path holding one of them (both listed at once).
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
         let (roles, profiles) = tokio::try_join!(
             role::read_all(&self.client, cluster),
-            profile::read_all(&self.client, cluster)
+            profile::list(&self.client, cluster)
         )?;
+        let owned_roles: HashMap<String, String> = roles
+            .iter()
+            .map(|r| (r.id.clone(), r.address.clone()))
+            .collect();
+        let profiles = profile::owned(&profiles, &owned_roles);
         Ok(roles.into_iter().chain(profiles).collect())
     }
 

@@ -1,53 +1,52 @@
-//! Instance profiles: created under the cluster's path with their tags, then given their one
-//! role. Read with their tags; `role_name` is the role they hold (null when empty).
+//! Instance profiles: created under the cluster's path, then given their one role. A profile is
+//! part of the role it holds: every profile under the cluster's path holding an owned role is
+//! owned, at the role's address with `instance_profile.` for `iam_role.`. Profiles carry no
+//! tags of eksform's (CloudFormation cannot tag one), and the role's applied record covers
+//! them. Must not touch a profile outside the cluster's path.
 
-use super::{SERVICE, create_path, sdk_tags, tags_of};
-use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
+use super::{SERVICE, create_path};
+use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props, names};
 use aws_sdk_iam::Client;
 use aws_sdk_iam::types::InstanceProfile;
-use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-    let profiles: Vec<InstanceProfile> = c
-        .list_instance_profiles()
+/// Every profile under the cluster's path (ListInstanceProfiles returns their roles).
+pub async fn list(c: &Client, cluster: &str) -> Result<Vec<InstanceProfile>, AwsError> {
+    c.list_instance_profiles()
         .path_prefix(names::iam_path(cluster))
         .into_paginator()
         .items()
         .send()
         .try_collect()
         .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListInstanceProfiles", e))?;
-    let found: Vec<Option<LiveResource>> = stream::iter(profiles)
-        .map(|p| read_one(c, cluster, p))
-        .buffer_unordered(READ_CONCURRENCY)
-        .try_collect()
-        .await?;
-    Ok(found.into_iter().flatten().collect())
+        .map_err(|e| AwsError::from_sdk(SERVICE, "ListInstanceProfiles", e))
 }
 
-/// One listed profile with its tags; `None` when it is not the cluster's or vanished.
-/// ListInstanceProfiles leaves tags out, GetInstanceProfile includes them (and the roles).
-async fn read_one(
-    c: &Client,
-    cluster: &str,
-    listed: InstanceProfile,
-) -> Result<Option<LiveResource>, AwsError> {
-    let Some(p) = get(c, listed.instance_profile_name()).await? else {
-        return Ok(None);
-    };
-    let tags = tags_of(p.tags());
-    let Some(address) = support::owned_address(cluster, &tags) else {
-        return Ok(None);
-    };
-    Ok(Some(live(address, &p, tags)))
+/// The listed profiles that hold an owned role, given the owned roles' addresses by name.
+pub fn owned(profiles: &[InstanceProfile], roles: &HashMap<String, String>) -> Vec<LiveResource> {
+    profiles
+        .iter()
+        .filter_map(|p| {
+            let role = p.roles().first()?;
+            let address = profile_address(roles.get(role.role_name())?);
+            Some(live(address, p))
+        })
+        .collect()
 }
 
-fn live(address: String, p: &InstanceProfile, tags: Value) -> LiveResource {
+/// `instance_profile.<x>` for the role at `iam_role.<x>`.
+fn profile_address(role_address: &str) -> String {
+    let role = role_address
+        .strip_prefix("iam_role.")
+        .unwrap_or(role_address);
+    format!("instance_profile.{role}")
+}
+
+fn live(address: String, p: &InstanceProfile) -> LiveResource {
     let role = p
         .roles()
         .first()
@@ -59,7 +58,6 @@ fn live(address: String, p: &InstanceProfile, tags: Value) -> LiveResource {
     );
     props.insert("path".into(), Value::String(p.path().to_string()));
     props.insert("role_name".into(), role.unwrap_or(Value::Null));
-    props.insert("tags".into(), tags);
     LiveResource {
         address,
         kind: Kind::InstanceProfile,
@@ -80,6 +78,9 @@ async fn get(c: &Client, name: &str) -> Result<Option<InstanceProfile>, AwsError
     Ok(not_found_ok(out)?.and_then(|o| o.instance_profile))
 }
 
+/// Creates the profile and adds its role. A profile of that name already under the cluster's
+/// path and holding no role is one an interrupted create left behind (a role is what makes a
+/// profile eksform's): it is taken over and given its role.
 pub async fn create(
     c: &Client,
     cluster: &str,
@@ -92,14 +93,17 @@ pub async fn create(
         .create_instance_profile()
         .path(&path)
         .instance_profile_name(name)
-        .set_tags(Some(sdk_tags(&f.tags())))
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateInstanceProfile", e))?;
-    let arn = out
-        .instance_profile()
-        .map(|p| p.arn().to_string())
-        .unwrap_or_default();
+        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateInstanceProfile", e));
+    let arn = match out {
+        Ok(o) => o.instance_profile().map(|p| p.arn().to_string()),
+        Err(e) if e.code == "EntityAlreadyExists" => match get(c, name).await? {
+            Some(p) if p.path() == path && p.roles().is_empty() => Some(p.arn().to_string()),
+            _ => return Err(e),
+        },
+        Err(e) => return Err(e),
+    };
     if let Some(role) = f.opt_str("role_name")? {
         add_role(c, name, role).await?;
     }
@@ -111,7 +115,7 @@ pub async fn create(
         kind: Kind::InstanceProfile,
         id: name.to_string(),
         props,
-        attrs: BTreeMap::from([("arn".to_string(), arn)]),
+        attrs: BTreeMap::from([("arn".to_string(), arn.unwrap_or_default())]),
     })
 }
 
@@ -155,7 +159,6 @@ pub async fn update(
                     add_role(c, name, new).await?;
                 }
             }
-            "tags" => update_tags(c, name, &live.props, &r.props).await?,
             other => {
                 return Err(support::immutable(
                     SERVICE,
@@ -167,27 +170,6 @@ pub async fn update(
         }
     }
     Ok(support::updated(r, live, fields))
-}
-
-async fn update_tags(c: &Client, name: &str, live: &Props, want: &Props) -> Result<(), AwsError> {
-    let (set, remove) = support::tag_diff(live, want);
-    if !set.is_empty() {
-        c.tag_instance_profile()
-            .instance_profile_name(name)
-            .set_tags(Some(sdk_tags(&set)))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "TagInstanceProfile", e))?;
-    }
-    if !remove.is_empty() {
-        c.untag_instance_profile()
-            .instance_profile_name(name)
-            .set_tag_keys(Some(remove))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UntagInstanceProfile", e))?;
-    }
-    Ok(())
 }
 
 /// Removes whatever roles the profile holds now (not only the one last read), then deletes it.

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 /// Where the AL2 AMI's bootstrap.sh writes the kubelet configuration.
 const KUBELET_CONFIG: &str = "/etc/kubernetes/kubelet/kubelet-config.json";
-const EXTRA_FILE: &str = "/etc/eksform/kubelet-extra.json";
+pub(super) const EXTRA_FILE: &str = "/etc/eksform/kubelet-extra.json";
 
 pub(super) fn render(cluster: &ClusterInfo, ng: &NodeGroupSpec) -> String {
     // No errexit: as in eksctl (and on AL2023, where each script is its own part), a failing

@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// MIME boundary, as eksctl uses; quoted in the header because `/` is a MIME special character.
-const BOUNDARY: &str = "//";
+pub(super) const BOUNDARY: &str = "//";
 const NODE_CONFIG: &str = "application/node.eks.aws";
-const SHELL: &str = "text/x-shellscript; charset=\"us-ascii\"";
+pub(super) const SHELL: &str = "text/x-shellscript; charset=\"us-ascii\"";
 
 pub(super) fn render(cluster: &ClusterInfo, ng: &NodeGroupSpec) -> String {
     let mut parts: Vec<(&str, String)> = ng

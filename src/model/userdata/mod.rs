@@ -10,6 +10,9 @@
 mod al2;
 mod al2023;
 mod bottlerocket;
+mod signal;
+
+pub use signal::{CFN_SIGNAL, SignalCommand, with_signal, without_signal};
 
 use crate::config::{AmiFamily, NodeGroupSpec, Taint};
 use ipnet::Ipv4Net;

@@ -3,11 +3,16 @@
 //! groups. Pure; values only.
 //!
 //! Auto Scaling groups get an `UpdatePolicy` (a rolling update shaped by the node group's
-//! `instanceRefresh` settings) and no `CreationPolicy`: eksform's user data never runs
-//! `cfn-signal`, and a signal count nobody sends would fail every stack create.
+//! `instanceRefresh` settings). A group whose nodes signal (see `signal`: the launch template's
+//! user data ends with `cfn-signal` for that group, carrying bootstrap's exit code) also gets a
+//! `CreationPolicy` waiting for as many signals as its desired capacity (none when that is 0),
+//! and its rolling update waits for each new node's signal (`WaitOnResourceSignals`, with the
+//! signal timeout as `PauseTime`); user data runs on every launch, so replacements signal too.
+//! Managed node groups need none of this: EKS itself waits for their nodes.
 
 use super::intrinsic::{Ids, tag_list};
 use super::network::array;
+use super::signal::{self, Signals};
 use super::{Sink, resource};
 use crate::model::Resource;
 use serde_json::{Map, Value, json};
@@ -24,7 +29,8 @@ pub fn iam_role(ids: &Ids, r: &Resource, out: &mut Sink) {
     out.add(ids.logical(&r.address), resource("AWS::IAM::Role", props));
 }
 
-/// Instance profiles take no tags in CloudFormation; they are kept in `Metadata`.
+/// Instance profiles take no tags in CloudFormation, nor need them: eksform owns a profile
+/// through the role it holds.
 pub fn instance_profile(ids: &Ids, r: &Resource, out: &mut Sink) {
     let p = &r.props;
     let props = json!({
@@ -32,8 +38,7 @@ pub fn instance_profile(ids: &Ids, r: &Resource, out: &mut Sink) {
         "Path": p["path"],
         "Roles": [ids.value(&p["role_name"])],
     });
-    let mut res = resource("AWS::IAM::InstanceProfile", props);
-    res["Metadata"] = json!({ "eksform.io/tags": r.tags() });
+    let res = resource("AWS::IAM::InstanceProfile", props);
     out.add(ids.logical(&r.address), res);
 }
 
@@ -94,8 +99,9 @@ fn policy(p: &Value) -> Value {
     json!({ "PolicyArn": p["policy_arn"], "AccessScope": s })
 }
 
-/// `image` is the parameter naming the node group's AMI.
-pub fn launch_template(ids: &Ids, r: &Resource, image: &str, out: &mut Sink) {
+/// `image` is the parameter naming the node group's AMI; `group`, the logical id of the Auto
+/// Scaling group its nodes signal, if any.
+pub fn launch_template(ids: &Ids, r: &Resource, image: &str, group: Option<&str>, out: &mut Sink) {
     let p = &r.props;
     let mut data = Map::new();
     data.insert("ImageId".into(), json!({ "Ref": image }));
@@ -106,6 +112,12 @@ pub fn launch_template(ids: &Ids, r: &Resource, image: &str, out: &mut Sink) {
     let sub = match user_data {
         Value::String(s) => json!({ "Fn::Sub": ids.sub_text(&s) }),
         other => other,
+    };
+    let sub = match (group, sub["Fn::Sub"].as_str()) {
+        (Some(g), Some(text)) => {
+            signal::sub_user_data(text, g).map_or(sub, |t| json!({ "Fn::Sub": t }))
+        }
+        _ => sub,
     };
     data.insert("UserData".into(), json!({ "Fn::Base64": sub }));
     let ebs = json!({ "VolumeSize": p["volume_size"], "VolumeType": p["volume_type"] });
@@ -135,7 +147,7 @@ pub fn launch_template(ids: &Ids, r: &Resource, image: &str, out: &mut Sink) {
     );
 }
 
-pub fn autoscaling_group(ids: &Ids, r: &Resource, out: &mut Sink) {
+pub fn autoscaling_group(ids: &Ids, r: &Resource, signals: &Signals, out: &mut Sink) {
     let p = &r.props;
     let tags: Vec<Value> = r
         .tags()
@@ -163,13 +175,20 @@ pub fn autoscaling_group(ids: &Ids, r: &Resource, out: &mut Sink) {
     }
     props.insert("Tags".into(), Value::Array(tags));
     let mut res = resource("AWS::AutoScaling::AutoScalingGroup", Value::Object(props));
-    res["UpdatePolicy"] = update_policy(p);
+    let signalled = signals.signalled(ids, r);
+    res["UpdatePolicy"] = update_policy(p, signalled);
+    let desired = p["desired_capacity"].as_i64().unwrap_or(0);
+    if signalled && desired > 0 {
+        res["CreationPolicy"] =
+            json!({ "ResourceSignal": { "Count": desired, "Timeout": signal::TIMEOUT } });
+    }
     out.add(ids.logical(&r.address), res);
 }
 
 /// A rolling update keeping `min_healthy_percentage` of the desired instances in service,
-/// replacing the rest in one batch, and pausing `instance_warmup` seconds between batches.
-pub fn update_policy(p: &crate::model::Props) -> Value {
+/// replacing the rest in one batch, and pausing `instance_warmup` seconds between batches; or,
+/// when the nodes signal, waiting up to the signal timeout for each new node's signal.
+pub fn update_policy(p: &crate::model::Props, signalled: bool) -> Value {
     let desired = p["desired_capacity"].as_i64().unwrap_or(1).max(1);
     let max = p["max_size"].as_i64().unwrap_or(desired);
     let refresh = &p["instance_refresh"];
@@ -181,7 +200,10 @@ pub fn update_policy(p: &crate::model::Props) -> Value {
         "MinInstancesInService": in_service.to_string(),
         "MaxBatchSize": batch.to_string(),
     });
-    if let Some(w) = refresh["instance_warmup"].as_i64() {
+    if signalled {
+        rolling["WaitOnResourceSignals"] = json!(true);
+        rolling["PauseTime"] = json!(signal::TIMEOUT);
+    } else if let Some(w) = refresh["instance_warmup"].as_i64() {
         rolling["PauseTime"] = json!(format!("PT{w}S"));
     }
     json!({ "AutoScalingRollingUpdate": rolling })

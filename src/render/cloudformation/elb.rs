@@ -50,7 +50,8 @@ pub fn target_group(ids: &Ids, r: &Resource, out: &mut Sink) {
     out.add(ids.logical(&r.address), res);
 }
 
-/// Listeners take no tags in CloudFormation; they are kept in `Metadata`.
+/// Listeners take no tags in CloudFormation, nor need them: eksform owns a listener through its
+/// load balancer, and the load balancer's applied record covers it.
 pub fn listener(ids: &Ids, r: &Resource, out: &mut Sink) {
     let p = &r.props;
     let mut m = Map::new();
@@ -67,7 +68,6 @@ pub fn listener(ids: &Ids, r: &Resource, out: &mut Sink) {
         "DefaultActions".into(),
         json!([{ "Type": "forward", "TargetGroupArn": ids.value(&p["target_group_arn"]) }]),
     );
-    let mut res = resource("AWS::ElasticLoadBalancingV2::Listener", Value::Object(m));
-    res["Metadata"] = json!({ "eksform.io/tags": r.tags() });
+    let res = resource("AWS::ElasticLoadBalancingV2::Listener", Value::Object(m));
     out.add(ids.logical(&r.address), res);
 }

@@ -3,8 +3,9 @@
 //! AWS, prints or reads files.
 //!
 //! Every resource keeps eksform's tags (`eksform.io/cluster`, `eksform.io/id`, metadata.tags),
-//! so what CloudFormation creates is recognised by eksform as owned; types that take no tags in
-//! CloudFormation (instance profile, listener, security-group rules) keep them in `Metadata`.
+//! so what CloudFormation creates is recognised by eksform as owned. The types CloudFormation
+//! cannot tag need none: eksform owns security-group rules, listeners and the instance profile
+//! through their group, load balancer and role.
 //! Node AMIs are parameters: the EKS-optimized SSM parameter path when the config names no
 //! `ami`, the named AMI as a plain default otherwise. A managed node group's target-group
 //! attachment has no CloudFormation resource and is left out (noted in the template Metadata).
@@ -15,6 +16,7 @@ mod ids;
 mod intrinsic;
 mod network;
 mod outputs;
+mod signal;
 mod yaml;
 
 #[cfg(test)]
@@ -24,6 +26,7 @@ use crate::config::ClusterSpec;
 use crate::model::{self, Desired, Kind, ModelInputs, Resource};
 use intrinsic::Ids;
 use serde_json::{Map, Value, json};
+use signal::Signals;
 
 pub use ids::camel as logical_id;
 
@@ -147,6 +150,7 @@ pub fn template_value(desired: &Desired, amis: &[AmiParam]) -> Value {
         .iter()
         .filter(|r| r.kind == Kind::SecurityGroupRule)
         .collect();
+    let signals = Signals::plan(&ids, desired);
     let mut left_out = Vec::new();
     for r in &desired.resources {
         if r.kind == Kind::TargetGroupAttachment {
@@ -156,7 +160,7 @@ pub fn template_value(desired: &Desired, amis: &[AmiParam]) -> Value {
                            CloudFormation has no resource attaching it to a target group",
             }));
         }
-        add_resource(&ids, r, &rules, amis, &mut sink);
+        add_resource(&ids, r, &rules, amis, &signals, &mut sink);
     }
     let mut t = json!({
         "AWSTemplateFormatVersion": "2010-09-09",
@@ -168,13 +172,27 @@ pub fn template_value(desired: &Desired, amis: &[AmiParam]) -> Value {
         t["Parameters"] = Value::Object(params);
     }
     t["Outputs"] = outputs::outputs(&ids, desired);
+    let mut metadata = Map::new();
     if !left_out.is_empty() {
-        t["Metadata"] = json!({ "eksform.io/left-out": left_out });
+        metadata.insert("eksform.io/left-out".into(), json!(left_out));
+    }
+    if !signals.unsignalled.is_empty() {
+        metadata.insert("eksform.io/unsignalled".into(), json!(signals.unsignalled));
+    }
+    if !metadata.is_empty() {
+        t["Metadata"] = Value::Object(metadata);
     }
     t
 }
 
-fn add_resource(ids: &Ids, r: &Resource, rules: &[&Resource], amis: &[AmiParam], out: &mut Sink) {
+fn add_resource(
+    ids: &Ids,
+    r: &Resource,
+    rules: &[&Resource],
+    amis: &[AmiParam],
+    signals: &Signals,
+    out: &mut Sink,
+) {
     match r.kind {
         Kind::Vpc => network::vpc(ids, r, out),
         Kind::Subnet => network::subnet(ids, r, out),
@@ -199,9 +217,10 @@ fn add_resource(ids: &Ids, r: &Resource, rules: &[&Resource], amis: &[AmiParam],
                 .find(|a| a.nodegroup == ng)
                 .map(|a| ami_param_name(&a.nodegroup))
                 .unwrap_or_else(|| ami_param_name(ng));
-            compute::launch_template(ids, r, &param, out)
+            let group = signals.group_of(&r.address);
+            compute::launch_template(ids, r, &param, group, out)
         }
-        Kind::AutoscalingGroup => compute::autoscaling_group(ids, r, out),
+        Kind::AutoscalingGroup => compute::autoscaling_group(ids, r, signals, out),
         Kind::Nodegroup => compute::nodegroup(ids, r, out),
         Kind::LoadBalancer => elb::load_balancer(ids, r, out),
         Kind::TargetGroup => elb::target_group(ids, r, out),

@@ -138,8 +138,13 @@ fn every_resource_keeps_the_ownership_tags() {
     assert!(ng.as_array().unwrap().contains(
         &json!({"Key": "eksform.io/id", "Value": "autoscaling_group.web", "PropagateAtLaunch": true})
     ));
-    let profile = &t["Resources"]["InstanceProfileNodes"]["Metadata"]["eksform.io/tags"];
-    assert_eq!(profile["eksform.io/id"], "instance_profile.nodes");
+    // Owned through their role and load balancer: nothing to tag.
+    for part in ["InstanceProfileNodes", "ListenerIngress80"] {
+        let res = &t["Resources"][part];
+        assert!(res.is_object(), "{part} rendered");
+        assert!(res.get("Metadata").is_none(), "{res}");
+        assert!(res["Properties"].get("Tags").is_none(), "{res}");
+    }
 }
 
 #[test]
@@ -271,4 +276,225 @@ fn a_managed_groups_target_group_attachment_is_left_out_and_noted() {
     assert!(res.values().any(|r| r["Type"] == "AWS::EKS::Nodegroup"));
     let left = &t["Metadata"]["eksform.io/left-out"];
     assert_eq!(left[0]["address"], "target_group_attachment.web", "{t}");
+}
+
+/// `LB_SPEC`'s node group with `edit` applied to its lines (AMI family, extra fields).
+fn node_group(family: &str, extra: &str) -> String {
+    LB_SPEC.replace(
+        "    amiFamily: AmazonLinux2023\n",
+        &format!("    amiFamily: {family}\n{extra}"),
+    )
+}
+
+fn user_data(t: &Value, lt: &str) -> String {
+    let ud = &t["Resources"][lt]["Properties"]["LaunchTemplateData"]["UserData"];
+    ud["Fn::Base64"]["Fn::Sub"]
+        .as_str()
+        .expect("Fn::Base64 of a Fn::Sub")
+        .to_string()
+}
+
+const SIGNAL_WEB: &str =
+    "--stack ${AWS::StackName} --resource AutoscalingGroupWeb --region ${AWS::Region}";
+
+#[test]
+fn a_signalled_group_waits_for_its_desired_nodes_on_create_and_for_each_on_update() {
+    let t = rendered(LB_SPEC);
+    let asg = &t["Resources"]["AutoscalingGroupWeb"];
+    assert_eq!(
+        asg["CreationPolicy"],
+        json!({"ResourceSignal": {"Count": 2, "Timeout": "PT15M"}})
+    );
+    let rolling = &asg["UpdatePolicy"]["AutoScalingRollingUpdate"];
+    assert_eq!(rolling["WaitOnResourceSignals"], json!(true));
+    assert_eq!(rolling["PauseTime"], json!("PT15M"));
+    assert!(t["Metadata"].get("eksform.io/unsignalled").is_none(), "{t}");
+}
+
+#[test]
+fn al2023_signals_from_a_last_shell_part_once_nodeadm_has_started_kubelet() {
+    let text = user_data(&rendered(LB_SPEC), "LaunchTemplateWeb");
+    let parts: Vec<&str> = text.split("\n--//\n").collect();
+    let last = parts.last().expect("parts");
+    assert!(
+        last.starts_with("Content-Type: text/x-shellscript"),
+        "{text}"
+    );
+    assert!(
+        last.ends_with("\n--//--\n"),
+        "the document stays closed: {text}"
+    );
+    let node_config = text.rfind("kind: NodeConfig").expect("a NodeConfig part");
+    let install = text
+        .find("dnf install -y aws-cfn-bootstrap || exit 1")
+        .expect("install");
+    let signal = text.find(SIGNAL_WEB).expect("the signal names the group");
+    assert!(node_config < install && install < signal, "{text}");
+    assert!(
+        last.contains("--property After=nodeadm-run.service"),
+        "{last}"
+    );
+    assert!(
+        last.contains(
+            "systemctl is-active --quiet kubelet.service\n/opt/aws/bin/cfn-signal --exit-code $? "
+        ),
+        "{last}"
+    );
+    assert!(
+        text.contains("echo ${!HOME}"),
+        "shell text stays escaped: {text}"
+    );
+}
+
+#[test]
+fn the_api_engines_user_data_never_signals() {
+    let desired = model::desired(&spec(LB_SPEC), &ModelInputs::default());
+    let lt = desired
+        .resources
+        .iter()
+        .find(|r| r.address == "launch_template.web")
+        .expect("launch template");
+    let text = lt.props["user_data"].to_string();
+    assert!(!text.contains("cfn-signal"), "{text}");
+}
+
+#[test]
+fn al2_signals_bootstraps_exit_code_right_after_it() {
+    let t = rendered(&node_group("AmazonLinux2", ""));
+    let text = user_data(&t, "LaunchTemplateWeb");
+    let bootstrap = text.find("/etc/eks/bootstrap.sh demo").expect("bootstrap");
+    let signal = format!("'\n/opt/aws/bin/cfn-signal --exit-code $? {SIGNAL_WEB}\n");
+    let at = text.find(&signal).unwrap_or_else(|| panic!("{text}"));
+    assert!(bootstrap < at && text.ends_with(&signal[1..]), "{text}");
+    assert!(t["Resources"]["AutoscalingGroupWeb"]["CreationPolicy"].is_object());
+}
+
+#[test]
+fn al2_with_kubelet_extra_config_signals_bootstraps_status_after_the_merge() {
+    let extra = "    kubeletExtraConfig: {podPidsLimit: 4096}\n";
+    let text = user_data(
+        &rendered(&node_group("AmazonLinux2", extra)),
+        "LaunchTemplateWeb",
+    );
+    let kept = text
+        .find("'\nbootstrap_status=$?\nmkdir -p /etc/eksform\n")
+        .unwrap_or_else(|| panic!("status kept right after bootstrap: {text}"));
+    let signal = format!(
+        "systemctl restart kubelet\n/opt/aws/bin/cfn-signal --exit-code $bootstrap_status {SIGNAL_WEB}\n"
+    );
+    assert!(text.ends_with(&signal), "{text}");
+    assert!(text.find("/etc/eks/bootstrap.sh").unwrap() < kept);
+}
+
+#[test]
+fn al2_override_signals_after_the_users_own_script() {
+    let extra =
+        "    overrideBootstrapCommand: |\n      /etc/eks/bootstrap.sh demo\n      echo joined\n";
+    let text = user_data(
+        &rendered(&node_group("AmazonLinux2", extra)),
+        "LaunchTemplateWeb",
+    );
+    let signal = format!("echo joined\n/opt/aws/bin/cfn-signal --exit-code $? {SIGNAL_WEB}\n");
+    assert!(text.ends_with(&signal), "{text}");
+}
+
+#[test]
+fn a_group_of_desired_zero_has_no_creation_policy_but_updates_still_wait() {
+    let zero = LB_SPEC.replace(
+        "    desiredCapacity: 2\n",
+        "    desiredCapacity: 0\n    minSize: 0\n    maxSize: 2\n",
+    );
+    let t = rendered(&zero);
+    let asg = &t["Resources"]["AutoscalingGroupWeb"];
+    assert!(asg.get("CreationPolicy").is_none(), "{asg}");
+    assert_eq!(
+        asg["UpdatePolicy"]["AutoScalingRollingUpdate"]["WaitOnResourceSignals"],
+        json!(true)
+    );
+}
+
+#[test]
+fn bottlerocket_cannot_signal_so_its_group_has_no_creation_policy_and_a_note() {
+    let bottlerocket = node_group("Bottlerocket", "").replace(
+        "    preBootstrapCommands: ['echo ${HOME} > /tmp/home']\n",
+        "",
+    );
+    let t = rendered(&bottlerocket);
+    let asg = &t["Resources"]["AutoscalingGroupWeb"];
+    assert!(asg.get("CreationPolicy").is_none(), "{asg}");
+    let rolling = &asg["UpdatePolicy"]["AutoScalingRollingUpdate"];
+    assert!(rolling.get("WaitOnResourceSignals").is_none(), "{rolling}");
+    assert!(!user_data(&t, "LaunchTemplateWeb").contains("cfn-signal"));
+    let note = &t["Metadata"]["eksform.io/unsignalled"][0];
+    assert_eq!(note["address"], "autoscaling_group.web");
+    assert!(
+        note["reason"].as_str().unwrap().contains("Bottlerocket"),
+        "{note}"
+    );
+}
+
+#[test]
+fn asg_per_az_groups_share_a_launch_template_and_are_not_signalled() {
+    let t = rendered(&node_group("AmazonLinux2023", "    asgPerAZ: true\n"));
+    let res = t["Resources"].as_object().unwrap();
+    let groups: Vec<&Value> = res
+        .values()
+        .filter(|r| r["Type"] == "AWS::AutoScaling::AutoScalingGroup")
+        .collect();
+    assert_eq!(groups.len(), 2, "one group per zone");
+    assert!(groups.iter().all(|g| g.get("CreationPolicy").is_none()));
+    assert!(!user_data(&t, "LaunchTemplateWeb").contains("cfn-signal"));
+    let notes = t["Metadata"]["eksform.io/unsignalled"].as_array().unwrap();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0]["reason"].as_str().unwrap().contains("asgPerAZ"));
+}
+
+#[test]
+fn managed_node_groups_are_never_signalled() {
+    let managed = LB_SPEC.replace(
+        "nodeGroups:\n  - name: web\n    instanceType: t3.medium\n",
+        "managedNodeGroups:\n  - name: web\n    instanceType: t3.medium\n",
+    );
+    let t = rendered(&managed);
+    for (id, r) in t["Resources"].as_object().unwrap() {
+        assert!(r.get("CreationPolicy").is_none(), "{id}");
+        assert!(!r.to_string().contains("cfn-signal"), "{id}");
+    }
+}
+
+/// The signal is the template's, not the node's configuration: taking it off the rendered user
+/// data gives the config's user data back exactly, for every family and variant, so a launch
+/// template CloudFormation made reads back equal to the config's.
+#[test]
+fn the_signal_comes_off_again_exactly() {
+    let al2 = |extra: &str| node_group("AmazonLinux2", extra);
+    let variants = [
+        LB_SPEC.to_string(),
+        al2(""),
+        al2("    kubeletExtraConfig: {podPidsLimit: 4096}\n"),
+        al2(
+            "    overrideBootstrapCommand: |\n      /etc/eks/bootstrap.sh demo\n      echo joined\n",
+        ),
+    ];
+    for yaml in variants {
+        let desired = model::desired(&spec(&yaml), &ModelInputs::default());
+        let lt = desired
+            .resources
+            .iter()
+            .find(|r| r.address == "launch_template.web")
+            .expect("launch template");
+        let text = lt.props["user_data"]["$tpl"].as_str().expect("a template");
+        let signalled = super::signal::sub_user_data(text, "AutoscalingGroupWeb").expect("signals");
+        assert_ne!(signalled, text);
+        assert_eq!(
+            crate::model::userdata::without_signal(&signalled),
+            text,
+            "{yaml}"
+        );
+        assert_eq!(
+            crate::model::userdata::without_signal(text),
+            text,
+            "no signal, no change"
+        );
+    }
 }
