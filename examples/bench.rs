@@ -1,99 +1,73 @@
-//! The apply benchmark (`scripts/bench`, or `cargo run --example bench`): runs the real
-//! `eksform` binary through the test proxy (tests/common/proxy.rs) with a fixed latency on every
-//! call against moto, applies and then destroys a config, and prints one markdown table: wall
-//! time against the critical path measured from the run itself, the proxy's call counts and the
-//! most calls in flight. It measures and reports; it asserts no threshold (CI only checks that
-//! it completes) and never changes how eksform runs.
-//!
-//! Critical path: the longest chain of dependent changes in the run's own plan (`depends_on`),
-//! each weighted by its `done` event's `elapsed_ms`, plus what is sequential by nature: the
-//! time before the first change starts (lock, reads, plan) and after the last one ends (summary,
-//! lock release). The executor-only ratio leaves those two out: first start to last done over
-//! the longest chain.
+//! The benchmark (`scripts/bench`, or `cargo run --example bench`): runs the real `eksform`
+//! binary through the test proxy (tests/common/proxy.rs) with a fixed latency on every call
+//! against moto and prints markdown tables: apply/destroy of one config against its critical
+//! path (bench/apply.rs), then `plan` of generated configs — node-group scale configs and
+//! fleets — against the latency, replayed from a recording so that moto's own time is out,
+//! with its calls, concurrency, memory and CPU, and again against moto (bench/plan.rs, configs
+//! from bench/generate.rs), and the time `validate` takes on a long config. It measures and
+//! reports; it asserts no threshold (CI only checks that it completes) and never changes how
+//! eksform runs.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+// The crate root is this file, so its submodules are named by path.
+#[path = "bench/apply.rs"]
+mod apply;
+#[path = "bench/generate.rs"]
+mod generate;
+#[path = "bench/plan.rs"]
+mod plan;
+#[path = "bench/process.rs"]
+mod process;
+
 use clap::Parser;
 use common::Moto;
-use common::proxy::{Counts, Faults, Proxy};
-use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use common::proxy::{Faults, Proxy};
+use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
-#[command(about = "apply/destroy wall time against the critical path, through the fault proxy")]
+#[command(about = "apply/destroy and plan timings against the injected latency, through the proxy")]
 struct Args {
     /// Latency the proxy adds to every call, in milliseconds.
     #[arg(long, default_value_t = 50)]
     latency_ms: u64,
-    /// Runs (each on a fresh moto); the table shows the run with the median ratio.
+    /// Runs: apply/destroy runs (each on a fresh moto) and plan runs per config; the tables
+    /// show the median.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     runs: u64,
-    /// The config to apply and destroy (default: specs/review-apps.yaml).
+    /// The config to apply and destroy, and the plan table's first row (default:
+    /// specs/review-apps.yaml).
     #[arg(long)]
     spec: Option<PathBuf>,
     /// Also print per-operation call counts and the critical chain of the median runs.
     #[arg(long)]
     details: bool,
-    /// Skip the unmeasured `plan` that warms moto up first (its first requests take seconds
-    /// loading its own data, a cost AWS does not have).
+    /// Skip the unmeasured `plan` that warms each fresh moto up first (its first requests take
+    /// seconds loading its own data, a cost AWS does not have).
     #[arg(long)]
     no_warm_up: bool,
+    /// Node-group counts of the generated scale configs (3 load balancers from 50 up).
+    #[arg(long, value_delimiter = ',', default_value = "1,10,50")]
+    sizes: Vec<usize>,
+    /// Cluster counts of the generated fleets (review-apps copies).
+    #[arg(long, value_delimiter = ',', default_value = "1,5,20")]
+    fleets: Vec<usize>,
+    /// How a fleet is planned.
+    #[arg(long, value_enum, default_value_t = plan::FleetMode::Auto)]
+    fleet_mode: plan::FleetMode,
+    /// Lines of the generated config whose `validate` is timed.
+    #[arg(long, default_value_t = 1000)]
+    validate_lines: usize,
+    /// Only one half: `apply` (the apply/destroy table) or `plan` (the plan tables).
+    #[arg(long, value_enum)]
+    only: Option<Half>,
 }
 
-/// One line of eksform's stdout, stamped with its arrival since the process started.
-struct Line {
-    at: Duration,
-    event: Value,
-}
-
-/// What one eksform process did, seen from outside.
-struct Timed {
-    wall: Duration,
-    lines: Vec<Line>,
-    /// The proxy's counters when the first change started: what lock, reads and plan cost.
-    before_changes: Option<Counts>,
-}
-
-/// The numbers of one apply or destroy run.
-#[derive(Debug, Clone)]
-struct Measure {
-    resources: usize,
-    counts: Counts,
-    wall_ms: u64,
-    /// Process start to the plan line (lock, reads, plan).
-    plan_ms: u64,
-    /// Process start to the first `start` event.
-    pre_ms: u64,
-    /// First `start` event to the last `done` event.
-    exec_ms: u64,
-    /// Last `done` event to process exit.
-    post_ms: u64,
-    /// The longest chain of dependent changes, by their own durations.
-    chain_ms: u64,
-    chain: Vec<(String, u64)>,
-    /// The most changes running at once, from the start and done events.
-    max_changes: usize,
-    /// Calls made, and the most in flight, before the first change started.
-    pre_calls: (usize, usize),
-}
-
-impl Measure {
-    fn critical_ms(&self) -> u64 {
-        self.pre_ms + self.chain_ms + self.post_ms
-    }
-
-    fn ratio(&self) -> f64 {
-        self.wall_ms as f64 / self.critical_ms().max(1) as f64
-    }
-
-    fn exec_ratio(&self) -> f64 {
-        self.exec_ms as f64 / self.chain_ms.max(1) as f64
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Half {
+    Apply,
+    Plan,
 }
 
 fn main() {
@@ -107,6 +81,16 @@ fn main() {
         "no eksform binary at {}: run `cargo build --bins` first, or set EKSFORM_BIN",
         bin.display()
     );
+    if args.only != Some(Half::Plan) {
+        apply_tables(&args, &spec);
+    }
+    if args.only != Some(Half::Apply) {
+        plan_tables(&args, &spec, &bin);
+    }
+}
+
+/// The apply/destroy table of `spec`, median of `--runs` runs.
+fn apply_tables(args: &Args, spec: &Path) {
     let name = spec
         .file_stem()
         .map_or("spec".into(), |s| s.to_string_lossy().to_string());
@@ -117,397 +101,84 @@ fn main() {
             "bench: run {run}/{} ({name}, {} ms)",
             args.runs, args.latency_ms
         );
-        let (a, d) = one_run(&spec, args.latency_ms, !args.no_warm_up);
+        let (a, d) = one_run(spec, args.latency_ms, !args.no_warm_up);
         applies.push(a);
         destroys.push(d);
     }
+    let l = args.latency_ms;
     let rows = [
-        (
-            format!("apply {name}, {} ms", args.latency_ms),
-            median(applies),
-        ),
-        (
-            format!("destroy {name}, {} ms", args.latency_ms),
-            median(destroys),
-        ),
+        (format!("apply {name}, {l} ms"), apply::median(applies)),
+        (format!("destroy {name}, {l} ms"), apply::median(destroys)),
     ];
-    print!("{}", table(&rows));
+    print!("{}", apply::table(&rows));
     if args.details {
         for (config, m) in &rows {
-            print!("{}", details(config, m));
+            print!("{}", apply::details(config, m));
         }
     }
 }
 
 /// Apply then destroy on a fresh moto, each through its own proxy so that counts and the
 /// concurrency peak belong to one command.
-fn one_run(spec: &std::path::Path, latency_ms: u64, warm_up: bool) -> (Measure, Measure) {
+fn one_run(spec: &Path, latency_ms: u64, warm_up: bool) -> (apply::Measure, apply::Measure) {
     let moto = Moto::start();
+    let spec = spec.to_str().expect("a UTF-8 spec path");
     if warm_up {
-        let path = spec.to_str().expect("a UTF-8 spec path");
-        common::run::expect_exit(&moto, &["plan", "-f", path], 0);
+        common::run::expect_exit(&moto, &["plan", "-f", spec], 0);
     }
     let faults = Faults {
         latency_ms,
         ..Faults::default()
     };
-    let spec = spec.to_str().expect("a UTF-8 spec path");
-    let apply = measure(&moto, faults, "apply", spec);
-    let destroy = measure(&moto, faults, "destroy", spec);
-    (apply, destroy)
+    let applied = apply::measure(&Proxy::start(&moto, faults), "apply", spec);
+    let destroyed = apply::measure(&Proxy::start(&moto, faults), "destroy", spec);
+    (applied, destroyed)
 }
 
-/// `eksform COMMAND -f SPEC --auto-approve --json` through a fresh proxy, measured.
-fn measure(moto: &Moto, faults: Faults, command: &str, spec: &str) -> Measure {
-    let proxy = Proxy::start(moto, faults);
-    let timed = run_timed(&proxy, &[command, "-f", spec, "--auto-approve", "--json"]);
-    // What a command makes: apply creates resources, destroy destroys them.
-    let step = if command == "destroy" {
-        "destroy"
-    } else {
-        "create"
+/// The plan tables over `spec` and the generated configs, then the `validate` timing.
+fn plan_tables(args: &Args, spec: &Path, bin: &Path) {
+    let dir = tempfile::tempdir().expect("a temp dir for the generated configs");
+    let review_apps =
+        std::fs::read_to_string(spec).unwrap_or_else(|e| panic!("read {}: {e}", spec.display()));
+    let name = spec
+        .file_stem()
+        .map_or("spec".into(), |s| s.to_string_lossy());
+    let mut configs = vec![generate::BenchConfig {
+        label: name.to_string(),
+        target: spec.to_path_buf(),
+        files: vec![spec.to_path_buf()],
+    }];
+    configs.extend(generate::node_group_configs(dir.path(), &args.sizes));
+    configs.extend(generate::fleet_configs(
+        dir.path(),
+        &review_apps,
+        &args.fleets,
+    ));
+    let settings = plan::Settings {
+        latency_ms: args.latency_ms,
+        runs: args.runs,
+        warm_up: !args.no_warm_up,
+        fleet_mode: args.fleet_mode,
     };
-    analyse(&timed, proxy.counts(), step).unwrap_or_else(|e| panic!("eksform {command}: {e}"))
-}
-
-/// Runs eksform through `proxy`, stamping each stdout line as it arrives; panics with its
-/// output unless it exits 0.
-fn run_timed(proxy: &Proxy, args: &[&str]) -> Timed {
-    let mut cmd = proxy.eksform(args);
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let start = Instant::now();
-    let mut child = cmd.spawn().expect("start eksform");
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    // Drained on its own thread so a chatty stderr cannot stall the process mid-run.
-    let errors = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-    let mut lines = Vec::new();
-    let mut before_changes = None;
-    for line in stdout.lines() {
-        let Ok(line) = line else { break };
-        let at = start.elapsed();
-        let event = serde_json::from_str(&line).unwrap_or(Value::String(line));
-        if before_changes.is_none() && kind(&event) == "start" {
-            before_changes = Some(proxy.counts());
-        }
-        lines.push(Line { at, event });
+    let mut rows = Vec::new();
+    for c in &configs {
+        eprintln!("bench: plan {} ({} ms)", c.label, args.latency_ms);
+        rows.push(plan::plan_row(c, &settings));
     }
-    let status = child.wait().expect("wait for eksform");
-    let wall = start.elapsed();
-    let errors = errors.join().unwrap_or_default();
-    if !status.success() {
-        let out: Vec<String> = lines.iter().map(|l| l.event.to_string()).collect();
-        panic!(
-            "eksform {} exited with {status}:\n{}\n{errors}",
-            args.join(" "),
-            out.join("\n")
-        );
-    }
-    Timed {
-        wall,
-        lines,
-        before_changes,
-    }
-}
-
-fn kind(e: &Value) -> &str {
-    e["event"].as_str().unwrap_or("")
-}
-
-fn ms(d: Duration) -> u64 {
-    d.as_millis() as u64
-}
-
-/// The run's numbers from its event lines and the proxy's counters.
-fn analyse(t: &Timed, counts: Counts, step: &str) -> Result<Measure, String> {
-    if let Some(f) = t.lines.iter().find(|l| kind(&l.event) == "failed") {
-        return Err(format!("a change failed: {}", f.event));
-    }
-    let plan = t
-        .lines
-        .iter()
-        .find(|l| kind(&l.event) == "plan")
-        .ok_or("no plan line on stdout")?;
-    let first_start = t.lines.iter().find(|l| kind(&l.event) == "start");
-    let last_done = t.lines.iter().rev().find(|l| kind(&l.event) == "done");
-    let (Some(first), Some(last)) = (first_start, last_done) else {
-        return Err("no change started and finished: is the account already converged?".into());
-    };
-    let durations = durations(&t.lines);
-    let (chain_ms, chain) = longest_chain(&plan.event["plan"], &durations);
-    let resources = t
-        .lines
-        .iter()
-        .filter(|l| kind(&l.event) == "done" && l.event["step"] == step)
-        .count();
-    Ok(Measure {
-        resources,
-        counts,
-        wall_ms: ms(t.wall),
-        plan_ms: ms(plan.at),
-        pre_ms: ms(first.at),
-        exec_ms: ms(last.at.saturating_sub(first.at)),
-        post_ms: ms(t.wall.saturating_sub(last.at)),
-        chain_ms,
-        chain,
-        max_changes: max_changes(&t.lines),
-        pre_calls: t
-            .before_changes
-            .as_ref()
-            .map_or((0, 0), |c| (c.calls, c.max_concurrency)),
-    })
-}
-
-/// Each address's own time: the sum of its `done` events' `elapsed_ms` (a replacement has two).
-fn durations(lines: &[Line]) -> BTreeMap<String, u64> {
-    let mut out = BTreeMap::new();
-    for l in lines.iter().filter(|l| kind(&l.event) == "done") {
-        let address = l.event["address"].as_str().unwrap_or_default().to_string();
-        *out.entry(address).or_default() += l.event["elapsed_ms"].as_u64().unwrap_or(0);
-    }
-    out
-}
-
-/// The heaviest path through the plan's `depends_on` graph, weighted by `durations`
-/// (changes that did not run weigh nothing); returns its total and its changes, first first.
-fn longest_chain(plan: &Value, durations: &BTreeMap<String, u64>) -> (u64, Vec<(String, u64)>) {
-    let mut deps: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for c in plan["changes"].as_array().into_iter().flatten() {
-        let address = c["address"].as_str().unwrap_or_default().to_string();
-        let after = c["depends_on"].as_array().into_iter().flatten();
-        let after = after.filter_map(|d| d.as_str().map(str::to_string));
-        deps.insert(address, after.collect());
-    }
-    let mut best: BTreeMap<String, (u64, Option<String>)> = BTreeMap::new();
-    for address in deps.keys() {
-        heaviest(address, &deps, durations, &mut best, &mut BTreeSet::new());
-    }
-    let Some((end, (total, _))) = best.iter().max_by_key(|(_, (t, _))| *t) else {
-        return (0, Vec::new());
-    };
-    let mut chain: Vec<(String, u64)> = Vec::new();
-    let mut at = Some(end.clone());
-    // A cut cycle leaves a predecessor link back into the chain: stop there.
-    while let Some(a) = at.filter(|a| chain.iter().all(|(c, _)| c != a)) {
-        chain.push((a.clone(), durations.get(&a).copied().unwrap_or(0)));
-        at = best.get(&a).and_then(|(_, prev)| prev.clone());
-    }
-    chain.reverse();
-    (*total, chain)
-}
-
-/// The heaviest chain ending at `address` (memoised in `best` with its predecessor on it).
-/// A cycle, which the plan never has, is cut rather than followed forever.
-fn heaviest(
-    address: &str,
-    deps: &BTreeMap<String, Vec<String>>,
-    durations: &BTreeMap<String, u64>,
-    best: &mut BTreeMap<String, (u64, Option<String>)>,
-    visiting: &mut BTreeSet<String>,
-) -> u64 {
-    if let Some((t, _)) = best.get(address) {
-        return *t;
-    }
-    if !visiting.insert(address.to_string()) {
-        return 0;
-    }
-    let mut before: (u64, Option<String>) = (0, None);
-    for d in deps.get(address).into_iter().flatten() {
-        let t = heaviest(d, deps, durations, best, visiting);
-        if t > before.0 || before.1.is_none() {
-            before = (t, Some(d.clone()));
-        }
-    }
-    visiting.remove(address);
-    let own = durations.get(address).copied().unwrap_or(0);
-    best.insert(address.to_string(), (before.0 + own, before.1));
-    before.0 + own
-}
-
-/// The most changes between their `start` and their `done` at once.
-fn max_changes(lines: &[Line]) -> usize {
-    let (mut now, mut peak) = (0usize, 0usize);
-    for l in lines {
-        match kind(&l.event) {
-            "start" => now += 1,
-            "done" | "failed" => now = now.saturating_sub(1),
-            _ => {}
-        }
-        peak = peak.max(now);
-    }
-    peak
-}
-
-/// The run with the median ratio (the upper one of an even count).
-fn median(mut runs: Vec<Measure>) -> Measure {
-    runs.sort_by(|a, b| a.ratio().total_cmp(&b.ratio()));
-    runs.swap_remove(runs.len() / 2)
-}
-
-fn table(rows: &[(String, Measure)]) -> String {
-    let mut out = String::from(
-        "| config | resources | API calls | calls per resource | max concurrency | wall ms \
-         | critical path ms | ratio | executor wall ms | longest chain ms | executor ratio |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    let l = args.latency_ms;
+    println!("\nplan, {l} ms per call (L), replayed from a recording (moto's processing out):\n");
+    print!("{}", plan::plan_table(&rows, l));
+    println!();
+    print!("{}", plan::usage_table(&rows));
+    println!("\nthe same plans answered by moto, {l} ms per call:\n");
+    print!("{}", plan::moto_table(&rows, l));
+    let (long, lines) = generate::validate_config(dir.path(), args.validate_lines);
+    // Process start-up is in the number: it is what a user waits for.
+    let runs = args.runs.max(5);
+    let (wall, cpu) = plan::validate_time(bin, &long, runs);
+    println!(
+        "\nvalidate of a {lines}-line config: {} ms wall, {} ms CPU (median of {runs} runs)",
+        wall.as_millis(),
+        cpu.as_millis()
     );
-    for (config, m) in rows {
-        out.push_str(&format!(
-            "| {config} | {} | {} | {:.1} | {} | {} | {} | {:.2} | {} | {} | {:.2} |\n",
-            m.resources,
-            m.counts.calls,
-            m.counts.calls as f64 / m.resources.max(1) as f64,
-            m.counts.max_concurrency,
-            m.wall_ms,
-            m.critical_ms(),
-            m.ratio(),
-            m.exec_ms,
-            m.chain_ms,
-            m.exec_ratio(),
-        ));
-    }
-    out
-}
-
-/// Where the time went: the sequential parts, the critical chain and the busiest operations.
-fn details(config: &str, m: &Measure) -> String {
-    let mut out = format!(
-        "\n{config}: plan printed at {} ms, {} ms before the first change, {} ms executing, \
-         {} ms after the last; at most {} changes at once\n\
-         before the first change: {} calls, at most {} at once\ncritical chain ({} ms):\n",
-        m.plan_ms,
-        m.pre_ms,
-        m.exec_ms,
-        m.post_ms,
-        m.max_changes,
-        m.pre_calls.0,
-        m.pre_calls.1,
-        m.chain_ms
-    );
-    for (address, d) in &m.chain {
-        out.push_str(&format!("  {d:>7} ms  {address}\n"));
-    }
-    let mut ops: Vec<(&String, &usize)> = m.counts.per_op.iter().collect();
-    ops.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    out.push_str("calls per operation:\n");
-    for (op, n) in ops {
-        out.push_str(&format!("  {n:>5}  {op}\n"));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn line(at_ms: u64, event: Value) -> Line {
-        Line {
-            at: Duration::from_millis(at_ms),
-            event,
-        }
-    }
-
-    fn done(address: &str, elapsed_ms: u64) -> Value {
-        json!({"event": "done", "address": address, "step": "create", "elapsed_ms": elapsed_ms})
-    }
-
-    fn start(address: &str) -> Value {
-        json!({"event": "start", "address": address, "step": "create"})
-    }
-
-    /// vpc -> subnet -> nat (slow) beats vpc -> sg, though sg is the heaviest single change.
-    fn plan() -> Value {
-        json!({"changes": [
-            {"address": "vpc", "action": "create"},
-            {"address": "subnet", "action": "create", "depends_on": ["vpc"]},
-            {"address": "sg", "action": "create", "depends_on": ["vpc"]},
-            {"address": "nat", "action": "create", "depends_on": ["subnet", "gone"]},
-        ]})
-    }
-
-    #[test]
-    fn the_longest_chain_is_the_heaviest_dependent_path() {
-        let d = BTreeMap::from([
-            ("vpc".to_string(), 100),
-            ("subnet".to_string(), 50),
-            ("sg".to_string(), 120),
-            ("nat".to_string(), 300),
-        ]);
-        let (total, chain) = longest_chain(&plan(), &d);
-        assert_eq!(total, 450);
-        let names: Vec<&str> = chain.iter().map(|(a, _)| a.as_str()).collect();
-        assert_eq!(names, ["vpc", "subnet", "nat"]);
-    }
-
-    #[test]
-    fn a_cycle_is_cut_not_followed() {
-        let p = json!({"changes": [
-            {"address": "a", "depends_on": ["b"]},
-            {"address": "b", "depends_on": ["a"]},
-        ]});
-        let d = BTreeMap::from([("a".to_string(), 10), ("b".to_string(), 20)]);
-        let (total, chain) = longest_chain(&p, &d);
-        assert_eq!((total, chain.len()), (30, 2));
-    }
-
-    #[test]
-    fn analyse_splits_wall_time_into_before_during_and_after() {
-        let t = Timed {
-            wall: Duration::from_millis(1000),
-            lines: vec![
-                line(200, json!({"event": "plan", "plan": plan()})),
-                line(250, start("vpc")),
-                line(350, done("vpc", 100)),
-                line(351, start("subnet")),
-                line(352, start("sg")),
-                line(400, done("subnet", 50)),
-                line(401, start("nat")),
-                line(470, done("sg", 120)),
-                line(700, done("nat", 300)),
-                line(710, json!({"event": "summary"})),
-            ],
-            before_changes: None,
-        };
-        let m = analyse(&t, Counts::default(), "create").unwrap();
-        assert_eq!((m.pre_ms, m.exec_ms, m.post_ms), (250, 450, 300));
-        assert_eq!((m.chain_ms, m.critical_ms()), (450, 1000));
-        assert_eq!((m.resources, m.max_changes), (4, 2));
-        assert!((m.ratio() - 1.0).abs() < 1e-9 && (m.exec_ratio() - 1.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn analyse_refuses_a_run_with_a_failed_change() {
-        let t = Timed {
-            wall: Duration::from_millis(10),
-            lines: vec![
-                line(1, json!({"event": "plan", "plan": plan()})),
-                line(2, start("vpc")),
-                line(3, json!({"event": "failed", "address": "vpc"})),
-            ],
-            before_changes: None,
-        };
-        assert!(analyse(&t, Counts::default(), "create").is_err());
-    }
-
-    #[test]
-    fn the_median_run_is_picked_by_ratio() {
-        let run = |wall_ms| Measure {
-            resources: 1,
-            counts: Counts::default(),
-            wall_ms,
-            plan_ms: 0,
-            pre_ms: 0,
-            exec_ms: 0,
-            post_ms: 0,
-            chain_ms: 100,
-            chain: Vec::new(),
-            max_changes: 1,
-            pre_calls: (0, 0),
-        };
-        assert_eq!(median(vec![run(300), run(100), run(200)]).wall_ms, 200);
-    }
 }

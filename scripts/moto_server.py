@@ -231,6 +231,16 @@ def access_config(given, old=None):
 
 def wrap_cluster_calls():
     create, update_config = EKSResponse.create_cluster, EKSResponse.update_cluster_config
+    list_nodegroups = EKSResponse.list_nodegroups
+
+    def list_nodegroups_of(self):
+        # moto answers a missing cluster with a 500 (KeyError); EKS says ResourceNotFound.
+        name = self._get_param("name")
+        if name not in self.eks_backend.clusters:
+            raise not_found(f"No cluster found for name: {name}.")
+        return list_nodegroups(self)
+
+    EKSResponse.list_nodegroups = list_nodegroups_of
 
     def create_cluster(self):
         result = create(self)

@@ -53,10 +53,12 @@ impl Asg {
             .name(format!("tag:{TAG_CLUSTER}"))
             .values(cluster)
             .build();
+        // 100 per page (the API's maximum; the default is 50): one page up to 100 groups.
         let groups: Vec<AutoScalingGroup> = self
             .client
             .describe_auto_scaling_groups()
             .filters(filter)
+            .max_records(100)
             .into_paginator()
             .items()
             .send()

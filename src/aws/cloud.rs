@@ -69,11 +69,26 @@ impl Cloud {
     /// Loads the standard AWS configuration chain; `region` (from `metadata.region`) wins over
     /// the environment's region.
     pub async fn connect(region: &str) -> Cloud {
-        let conf = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(region.to_string()))
+        Cloud::for_region(&Cloud::load_conf().await, region)
+    }
+
+    /// The standard AWS configuration chain with eksform's retry policy (6 attempts). Loaded
+    /// once per process: every client built from it shares its HTTP client (one connection
+    /// pool per service endpoint) and its credentials cache.
+    pub async fn load_conf() -> aws_config::SdkConfig {
+        aws_config::defaults(BehaviorVersion::latest())
             .retry_config(RetryConfig::standard().with_max_attempts(6))
             .load()
-            .await;
+            .await
+    }
+
+    /// Clients for `region` (it wins over the environment's) over `conf`'s HTTP client and
+    /// credentials.
+    pub fn for_region(conf: &aws_config::SdkConfig, region: &str) -> Cloud {
+        let conf = conf
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build();
         Cloud::from_conf(&conf)
     }
 

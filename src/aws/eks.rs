@@ -1,10 +1,10 @@
-//! The EKS control plane (kind `cluster`): create and wait until ACTIVE, read the clusters
-//! tagged for this eksform cluster, update version, endpoint access, authentication mode (only
+//! The EKS control plane (kind `cluster`): create and wait until ACTIVE, read the cluster of
+//! this eksform cluster's name when tagged for it, update version, endpoint access, authentication mode (only
 //! forward: CONFIG_MAP, API_AND_CONFIG_MAP, API) and tags in place, delete
 //! and wait until gone. Everything else about a cluster is immutable here (the plan replaces).
 //! Must not touch clusters that lack the ownership tags.
 
-use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
+use super::support::{self, Fields, not_found_ok};
 use super::timeouts::{self, Op};
 use super::{AwsError, ErrorKind, ResolvedResource};
 use crate::live::LiveResource;
@@ -14,7 +14,6 @@ use aws_sdk_eks::types::{
     AuthenticationMode, Cluster, CreateAccessConfigRequest, KubernetesNetworkConfigRequest,
     UpdateAccessConfigRequest, UpdateStatus, VpcConfigRequest,
 };
-use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -37,28 +36,12 @@ impl Eks {
         }
     }
 
-    /// Lists every cluster of the region and describes them concurrently: EKS has no tag
-    /// filter on ListClusters, so ownership is decided from the described tags.
+    /// The cluster named after the eksform cluster (the model names it so: `cluster.main` has
+    /// the eksform cluster's name), kept when its tags say it is this cluster's. One call: no
+    /// ListClusters and no DescribeCluster of every cluster in the region.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-        let names: Vec<String> = self
-            .client
-            .list_clusters()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ListClusters", e))?;
-        let found: Vec<Option<Cluster>> = stream::iter(names)
-            .map(|n| async move { self.describe(&n).await })
-            .buffer_unordered(READ_CONCURRENCY)
-            .try_collect()
-            .await?;
-        Ok(found
-            .into_iter()
-            .flatten()
-            .filter_map(|c| live(cluster, &c))
-            .collect())
+        let found = self.describe(cluster).await?;
+        Ok(found.iter().filter_map(|c| live(cluster, c)).collect())
     }
 
     /// The cluster, or `None` when it does not exist.

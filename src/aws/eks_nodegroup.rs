@@ -1,5 +1,5 @@
 //! EKS managed nodegroups (kind `nodegroup`): create and wait until ACTIVE, read the nodegroups
-//! of every cluster tagged for this eksform cluster, change scaling, labels, taints and update
+//! of the EKS cluster of this eksform cluster's name, change scaling, labels, taints and update
 //! config in place (UpdateNodegroupConfig) and the launch template version by a rolling update
 //! (UpdateNodegroupVersion), delete and wait until gone. Must not touch nodegroups that lack
 //! the ownership tags; instance types, capacity type, subnets and role are replaced by the plan.
@@ -41,24 +41,12 @@ impl Nodegroups {
         Nodegroups { client }
     }
 
-    /// Nodegroups live inside clusters: lists the clusters, then each cluster's nodegroups,
-    /// and describes them all concurrently; ownership comes from the described tags.
+    /// Nodegroups live inside the EKS cluster, which has the eksform cluster's name: lists that
+    /// cluster's nodegroups, then describes them all concurrently (EKS has no batch describe);
+    /// ownership comes from the described tags.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-        let clusters: Vec<String> = self
-            .client
-            .list_clusters()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ListClusters", e))?;
-        let pairs: Vec<Vec<(String, String)>> = stream::iter(clusters)
-            .map(|c| async move { self.list(&c).await })
-            .buffer_unordered(READ_CONCURRENCY)
-            .try_collect()
-            .await?;
-        let found: Vec<Option<Nodegroup>> = stream::iter(pairs.into_iter().flatten())
+        let listed = self.list(cluster).await?;
+        let found: Vec<Option<Nodegroup>> = stream::iter(listed)
             .map(|(c, n)| async move { self.describe(&c, &n).await })
             .buffer_unordered(READ_CONCURRENCY)
             .try_collect()

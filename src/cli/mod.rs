@@ -5,6 +5,8 @@
 mod apply;
 mod destroy;
 mod events;
+mod fleet;
+mod fleet_apply;
 mod lock;
 mod maxpods;
 mod output;
@@ -36,10 +38,11 @@ pub enum Command {
         #[arg(short = 'f', long = "file")]
         file: PathBuf,
     },
-    /// Show what apply would change, field by field.
+    /// Show what apply would change, field by field. Several `-f`, or a folder (its *.yaml and
+    /// *.yml files), plan a fleet: every cluster at once, with one combined summary.
     Plan {
-        #[arg(short = 'f', long = "file")]
-        file: PathBuf,
+        #[arg(short = 'f', long = "file", required = true)]
+        file: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Exit 2 when the plan has changes, 0 when it has none, 1 on error.
@@ -62,8 +65,10 @@ pub enum Command {
             required_unless_present = "file"
         )]
         planfile: Option<PathBuf>,
+        /// A config file, a folder of them or several `-f`: each cluster applied under its own
+        /// lock, all at once, after one confirmation.
         #[arg(short = 'f', long = "file")]
-        file: Option<PathBuf>,
+        file: Vec<PathBuf>,
         /// Apply without asking (needed when there is no terminal).
         #[arg(long)]
         auto_approve: bool,
@@ -181,9 +186,17 @@ pub async fn run(cli: Cli) -> i32 {
             detailed_exitcode,
             out,
             engine,
-        } => match engine {
-            Engine::Api => plan::run(&file, format, detailed_exitcode, out.as_deref()).await,
-            Engine::Cloudformation => stack::plan(&file, format, detailed_exitcode).await,
+        } => match (expand(&file).as_deref(), engine) {
+            (Err(e), _) => Err(anyhow::anyhow!(e.to_string())),
+            (Ok([file]), Engine::Api) => {
+                plan::run(file, format, detailed_exitcode, out.as_deref()).await
+            }
+            (Ok([file]), Engine::Cloudformation) => {
+                stack::plan(file, format, detailed_exitcode).await
+            }
+            (Ok(files), _) => {
+                fleet::plan(files, format, detailed_exitcode, out.is_some(), engine).await
+            }
         },
         Command::Apply {
             planfile,
@@ -195,31 +208,18 @@ pub async fn run(cli: Cli) -> i32 {
             json,
             lock_timeout,
         } => {
-            if let (Engine::Cloudformation, Some(file)) = (engine, &file) {
-                let subject = lock::Subject::Config(file.clone());
-                let work = stack::apply(file, auto_approve, json);
-                return finish(lock::hold(subject, lock_timeout, Default::default(), work).await);
-            }
-            let source = match (planfile, file) {
-                (Some(p), _) => apply::Source::Saved(p),
-                (None, Some(f)) => apply::Source::Config(f),
-                (None, None) => unreachable!("clap requires one of PLANFILE and -f"),
-            };
             let flags = events::RunFlags {
                 parallelism,
                 timeouts: events::timeouts(&timeout),
                 json,
                 cancel: Default::default(),
             };
-            let subject = lock::Subject::of(&source);
-            let cancel = flags.cancel.clone();
-            lock::hold(
-                subject,
+            let how = ApplyHow {
+                auto_approve,
+                engine,
                 lock_timeout,
-                cancel,
-                apply::run(source, auto_approve, flags),
-            )
-            .await
+            };
+            run_apply(planfile, &file, how, flags).await
         }
         Command::Destroy {
             file,
@@ -247,6 +247,52 @@ pub async fn run(cli: Cli) -> i32 {
         }
     };
     finish(result)
+}
+
+/// How `apply` was asked to run, besides what it applies and its progress flags.
+struct ApplyHow {
+    auto_approve: bool,
+    engine: Engine,
+    lock_timeout: std::time::Duration,
+}
+
+/// `apply`: a saved plan, one config (either engine) or a fleet.
+async fn run_apply(
+    planfile: Option<PathBuf>,
+    file: &[PathBuf],
+    how: ApplyHow,
+    flags: events::RunFlags,
+) -> anyhow::Result<i32> {
+    let ApplyHow {
+        auto_approve,
+        engine,
+        lock_timeout,
+    } = how;
+    let files = expand(file)?;
+    if files.len() > 1 {
+        fleet::refusal((engine == Engine::Cloudformation).then_some("--engine cloudformation"))?;
+        return fleet_apply::apply(&files, auto_approve, flags, lock_timeout).await;
+    }
+    let file = files.into_iter().next();
+    if let (Engine::Cloudformation, Some(file)) = (engine, &file) {
+        let subject = lock::Subject::Config(file.clone());
+        let work = stack::apply(file, auto_approve, flags.json);
+        return lock::hold(subject, lock_timeout, Default::default(), work).await;
+    }
+    let source = match (planfile, file) {
+        (Some(p), _) => apply::Source::Saved(p),
+        (None, Some(f)) => apply::Source::Config(f),
+        (None, None) => unreachable!("clap requires one of PLANFILE and -f"),
+    };
+    let subject = lock::Subject::of(&source);
+    let cancel = flags.cancel.clone();
+    let work = apply::run(source, auto_approve, flags);
+    lock::hold(subject, lock_timeout, cancel, work).await
+}
+
+/// The config files `-f` names: folders expanded (a fleet when more than one).
+fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, crate::ops::OpsError> {
+    crate::ops::fleet::files(args)
 }
 
 /// The exit code of a finished command, printing its error.

@@ -121,6 +121,15 @@ pub fn print_report(r: &Report, what: &str) {
 
 /// What a user wires next: each load balancer's DNS name and each target group's ARN.
 pub fn print_outputs(state: &LiveState) {
+    let lines = output_lines(state);
+    if !lines.is_empty() {
+        println!("\nOutputs:");
+        lines.iter().for_each(|l| println!("  {l}"));
+    }
+}
+
+/// The outputs as `address.attribute = value` lines (a fleet prints them per cluster).
+pub fn output_lines(state: &LiveState) -> Vec<String> {
     let mut lines = Vec::new();
     for r in state.resources.values() {
         match r.kind {
@@ -132,8 +141,5 @@ pub fn print_outputs(state: &LiveState) {
             _ => {}
         }
     }
-    if !lines.is_empty() {
-        println!("\nOutputs:");
-        lines.iter().for_each(|l| println!("  {l}"));
-    }
+    lines
 }

@@ -61,6 +61,21 @@ pub fn fit(name: &str, max: usize) -> String {
     format!("{prefix}-{hash}")
 }
 
+/// Load balancer and target group names take at most 32 characters.
+pub const ELB_NAME_MAX: usize = 32;
+
+/// A prefix every name `fit(<cluster>-<thing>, max)` starts with: a reader can tell the
+/// resources that are probably the cluster's by name before their tags are known (ownership is
+/// still decided by the tags).
+pub fn name_prefix(cluster: &str, max: usize) -> &str {
+    let keep = max.saturating_sub(10).min(cluster.len());
+    let mut end = keep;
+    while !cluster.is_char_boundary(end) {
+        end -= 1;
+    }
+    &cluster[..end]
+}
+
 /// The IAM path under which eksform creates roles and instance profiles of a cluster.
 pub fn iam_path(cluster: &str) -> String {
     format!("/eksform/{cluster}/")
@@ -69,6 +84,21 @@ pub fn iam_path(cluster: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fitted_names_start_with_the_name_prefix() {
+        for cluster in [
+            "c",
+            "review-apps",
+            "a-cluster-name-that-is-far-too-long-for-elb",
+        ] {
+            for thing in ["ingress", "a-very-long-load-balancer-name"] {
+                let name = fit(&format!("{cluster}-{thing}"), 32);
+                assert!(name.starts_with(name_prefix(cluster, 32)), "{name}");
+            }
+        }
+        assert_eq!(name_prefix("review-apps", 32), "review-apps");
+    }
 
     #[test]
     fn rule_addresses_are_canonical() {

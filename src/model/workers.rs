@@ -9,7 +9,7 @@
 use super::ModelInputs;
 use super::build::{Ctx, Out, literal, set};
 use super::control::service_cidr;
-use super::names::{self, fit};
+use super::names::{self, ELB_NAME_MAX, fit};
 use super::network::Network;
 use super::security::{lb_group, node_groups_of};
 use super::types::{Kind, Resource, ref_id, reference, template};
@@ -17,8 +17,6 @@ use super::userdata::{self, ClusterInfo};
 use crate::config::{LbScheme, LbType, LoadBalancerSpec, NodeGroupSpec};
 use serde_json::Value;
 
-/// ELBv2 load balancer and target group names are at most 32 characters.
-const ELB_NAME_MAX: usize = 32;
 /// Launch template names are at most 128 characters.
 const LAUNCH_TEMPLATE_NAME_MAX: usize = 128;
 /// Auto Scaling group names are at most 255 characters.

@@ -8,6 +8,7 @@ use crate::model::{self, Desired, ModelInputs};
 use crate::plan::{self, Plan};
 use std::path::Path;
 
+pub mod fleet;
 pub mod lock;
 mod pods;
 mod saved;
@@ -71,7 +72,8 @@ pub fn validate(path: &Path) -> Result<config::Loaded, Diagnostics> {
 /// decides: zones when the file names none, AMIs for node groups without one.
 pub async fn connect(path: &Path) -> Result<Connected, OpsError> {
     let mut connected = connect_spec(path).await?;
-    connected.inputs = resolve_inputs(&connected.spec, &connected.cloud).await?;
+    connected.inputs =
+        resolve_inputs(&connected.spec, &connected.cloud, ModelInputs::default()).await?;
     Ok(connected)
 }
 
@@ -79,16 +81,31 @@ pub async fn connect(path: &Path) -> Result<Connected, OpsError> {
 /// none; `inputs` stay empty (a CloudFormation template resolves its own AMIs).
 pub(crate) async fn connect_spec(path: &Path) -> Result<Connected, OpsError> {
     let config = read_config(path)?;
-    let loaded = config::load_bytes(&path.display().to_string(), &config)?;
-    let mut spec = loaded.spec;
-    let region = match spec.region.clone() {
-        Some(r) => r,
+    let mut loaded = config::load_bytes(&path.display().to_string(), &config)?;
+    let region = region_of(&loaded.spec, path).await?;
+    loaded.spec.region = Some(region.clone());
+    let cloud = Cloud::connect(&region).await;
+    complete_spec(config, loaded, cloud).await
+}
+
+/// The region a config plans in: `metadata.region`, else the environment's.
+pub(crate) async fn region_of(spec: &ClusterSpec, path: &Path) -> Result<String, OpsError> {
+    match spec.region.clone() {
+        Some(r) => Ok(r),
         None => env_region().await.ok_or_else(|| OpsError::NoRegion {
             file: path.display().to_string(),
-        })?,
-    };
-    spec.region = Some(region.clone());
-    let cloud = Cloud::connect(&region).await;
+        }),
+    }
+}
+
+/// The rest of `connect_spec` once the config is loaded, its region set and `cloud` built for
+/// that region (a fleet builds every cluster's `Cloud` from one loaded configuration).
+pub(crate) async fn complete_spec(
+    config: Vec<u8>,
+    loaded: config::Loaded,
+    cloud: Cloud,
+) -> Result<Connected, OpsError> {
+    let mut spec = loaded.spec;
     if let Some(stack) = spec.vpc.from_stack.clone() {
         let vpc = cloud.stack_outputs().resolve(&stack).await;
         vpc.map_err(|e| OpsError::Other(e.to_string()))?
@@ -139,37 +156,76 @@ async fn env_region() -> Option<String> {
         .map(|r| r.to_string())
 }
 
-async fn resolve_inputs(spec: &ClusterSpec, cloud: &Cloud) -> Result<ModelInputs, OpsError> {
-    let mut inputs = ModelInputs::default();
-    for ng in spec.all_node_groups().filter(|ng| ng.ami.is_none()) {
-        let ami = cloud
+/// The AMI of every node group that names none and has none in `known` yet: one SSM lookup per
+/// distinct (family, version, instance type), all at once; a failure names the first node
+/// group (in config order) it leaves without an image.
+async fn resolve_inputs(
+    spec: &ClusterSpec,
+    cloud: &Cloud,
+    known: ModelInputs,
+) -> Result<ModelInputs, OpsError> {
+    let wanted: Vec<_> = spec
+        .all_node_groups()
+        .filter(|ng| ng.ami.is_none() && !known.amis.contains_key(&ng.name))
+        .collect();
+    let mut keys: Vec<(config::AmiFamily, &str)> = Vec::new();
+    for ng in &wanted {
+        let key = (ng.ami_family, ng.instance_type.as_str());
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    let lookups = keys.iter().map(|(family, instance_type)| async move {
+        let found = cloud
             .account()
-            .resolve_ami(ng.ami_family, &spec.version, &ng.instance_type)
-            .await
-            .map_err(|source| OpsError::Ami {
-                nodegroup: ng.name.clone(),
-                error: Box::new(source),
-            })?;
-        inputs.amis.insert(ng.name.clone(), ami);
+            .resolve_ami(*family, &spec.version, instance_type)
+            .await;
+        ((*family, *instance_type), found)
+    });
+    let found = futures::future::join_all(lookups).await;
+    let mut inputs = known;
+    for ng in wanted {
+        let key = (ng.ami_family, ng.instance_type.as_str());
+        match found.iter().find(|(k, _)| *k == key).map(|(_, r)| r) {
+            Some(Ok(ami)) => {
+                inputs.amis.insert(ng.name.clone(), ami.clone());
+            }
+            Some(Err(e)) => {
+                return Err(OpsError::Ami {
+                    nodegroup: ng.name.clone(),
+                    error: Box::new(e.clone()),
+                });
+            }
+            None => unreachable!("every wanted node group has a lookup"),
+        }
     }
     Ok(inputs)
 }
 
 /// The full plan for a config file.
 pub async fn prepare(path: &Path) -> Result<Prepared, OpsError> {
+    prepare_connected(connect_spec(path).await?).await
+}
+
+/// The full plan for a config already loaded and connected.
+pub(crate) async fn prepare_connected(connected: Connected) -> Result<Prepared, OpsError> {
     let Connected {
         config,
         spec,
         warnings,
         cloud,
         inputs,
-    } = connect(path).await?;
-    let desired = model::desired(&spec, &inputs);
-    // The instance types' numbers are read alongside the account: no extra round trip.
-    let (live, pods) = tokio::join!(
-        cloud.read(&desired.cluster, &desired.external),
+    } = connected;
+    // Reading the account needs only the cluster's name and the ids the config names, which
+    // no AMI changes: the AMIs still missing and the instance types' numbers are looked up
+    // alongside the account, so neither costs a round trip of its own.
+    let skeleton = model::desired(&spec, &inputs);
+    let (live, inputs, pods) = tokio::join!(
+        cloud.read(&skeleton.cluster, &skeleton.external),
+        resolve_inputs(&spec, &cloud, inputs),
         pods::pods_per_node(&spec, &cloud)
     );
+    let desired = model::desired(&spec, &inputs?);
     let live = live?;
     check_external(&live)?;
     let mut plan = plan::plan(&desired, &live);

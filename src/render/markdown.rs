@@ -8,13 +8,14 @@ use super::{inline, summary_line, symbol, unified_diff};
 use crate::plan::{Action, Change, Plan, Reason};
 
 /// GitHub's limit for a comment body, less room for the truncation notes.
-const LIMIT: usize = 65_536 - 1_024;
+pub(super) const LIMIT: usize = 65_536 - 1_024;
 
 pub fn markdown(plan: &Plan) -> String {
     markdown_within(plan, LIMIT)
 }
 
-fn markdown_within(plan: &Plan, limit: usize) -> String {
+/// The plan's comment cut to fit `limit` characters (a fleet gives each cluster a share).
+pub(super) fn markdown_within(plan: &Plan, limit: usize) -> String {
     let head = header(plan);
     let tail = used_as_is(plan);
     let mut sections: Vec<(String, String)> = plan

@@ -3,6 +3,7 @@
 //! says whether to use colour).
 
 pub mod cloudformation;
+pub mod fleet;
 mod json;
 mod markdown;
 mod text;

@@ -252,3 +252,29 @@ async fn reads_find_owned_target_groups_beyond_one_tag_batch() {
     }
     assert_eq!(elb.read(CLUSTER).await.unwrap().len(), 45);
 }
+
+/// Listeners are read with the tags for load balancers named like the cluster's; one the
+/// cluster owns under another name still has its listeners read (a trip later).
+#[tokio::test]
+async fn an_owned_load_balancer_with_an_unexpected_name_keeps_its_listeners() {
+    let moto = common::Moto::start();
+    let conf = moto.sdk_config("us-east-1").await;
+    let net = network(&conf).await;
+    let elb = Elb::new(&conf);
+    let tg = elb
+        .create(
+            CLUSTER,
+            &target_group_props(&net, CLUSTER, "HTTP", json!("/")),
+        )
+        .await
+        .unwrap();
+    let lb = with(
+        &load_balancer_props(&net, "application", json!([net.groups[0]])),
+        json!({"name": "renamed-by-hand"}),
+    );
+    let lb = elb.create(CLUSTER, &lb).await.unwrap();
+    let listener = listener_props(&lb.id, &tg.id, 80, "HTTP");
+    elb.create(CLUSTER, &listener).await.unwrap();
+    let live = elb.read(CLUSTER).await.unwrap();
+    assert_eq!(find(&live, "listener.ingress-80").props, listener.props);
+}

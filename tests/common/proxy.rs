@@ -4,8 +4,14 @@
 //! trip wire and the call counters. It must not interpret AWS semantics beyond naming the
 //! protocol and operation of a request: moto stays the only source of truth.
 //!
+//! It can also record answers and replay them (`Tape`): a replayed request is answered from
+//! the recording after the injected latency without reaching moto, so a benchmark measures
+//! eksform and the latency, not moto's own processing. Recording is off unless asked for.
+//!
 //! Plain threads, not tokio: tests call it from sync and async code alike, and a blocking
 //! thread per connection is ample for one eksform process.
+
+mod tape;
 
 use super::Moto;
 use std::collections::BTreeMap;
@@ -15,6 +21,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
+pub use tape::Tape;
+use tape::{TapeMode, tape_key};
 
 /// What to inject. Percentages are of all requests and are rolled in this order.
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,6 +53,17 @@ pub struct Counts {
     pub per_op: BTreeMap<String, usize>,
     /// The most requests in flight at once.
     pub max_concurrency: usize,
+    /// Requests answered from the tape (replay), never seen by moto.
+    pub replayed: usize,
+    /// Requests the tape had no answer for (replay): forwarded to moto instead, by operation.
+    pub misses: BTreeMap<String, usize>,
+}
+
+impl Counts {
+    /// Replay misses over all operations.
+    pub fn missed(&self) -> usize {
+        self.misses.values().sum()
+    }
 }
 
 pub struct Proxy {
@@ -63,6 +82,7 @@ struct State {
     tripped: AtomicBool,
     /// The operations whose one lost answer has been spent.
     lost: Mutex<std::collections::BTreeSet<String>>,
+    tape: Mutex<Option<(TapeMode, Tape)>>,
     stop: AtomicBool,
     wake: Condvar,
     wake_lock: Mutex<()>,
@@ -106,6 +126,7 @@ impl Proxy {
             hold_after: Mutex::new(None),
             tripped: AtomicBool::new(false),
             lost: Mutex::new(std::collections::BTreeSet::new()),
+            tape: Mutex::new(None),
             stop: AtomicBool::new(false),
             wake: Condvar::new(),
             wake_lock: Mutex::new(()),
@@ -132,6 +153,18 @@ impl Proxy {
     /// and `tripped()` turns true: the moment for a test to kill the client.
     pub fn kill_after(&self, n: usize) {
         *self.state.hold_after.lock().unwrap() = Some(n);
+    }
+
+    /// From now on every forwarded answer is also kept on `tape` (a later identical request
+    /// overwrites it: reads are idempotent).
+    pub fn record(&self, tape: &Tape) {
+        *self.state.tape.lock().unwrap() = Some((TapeMode::Record, tape.clone()));
+    }
+
+    /// From now on requests are answered from `tape` after the injected latency; one it lacks
+    /// is forwarded to moto and counted in `Counts::misses`. Faults still apply first.
+    pub fn replay(&self, tape: &Tape) {
+        *self.state.tape.lock().unwrap() = Some((TapeMode::Replay, tape.clone()));
     }
 
     pub fn tripped(&self) -> bool {
@@ -197,7 +230,7 @@ fn serve(st: &State, conn: TcpStream) {
                     fault_response(protocol, matches!(fate, Fate::Throttle));
                 write_response(&mut out, status, &headers, body.as_bytes())
             }
-            Fate::Forward => st.forward(&req, &op, &mut out),
+            Fate::Forward => st.answer(&req, &op, &mut out),
         };
         st.in_flight.fetch_sub(1, Ordering::SeqCst);
         if !keep {
@@ -244,8 +277,37 @@ impl State {
         z ^ (z >> 31)
     }
 
-    /// Sends the request to moto and its answer back; false when the connection must end.
-    fn forward(&self, req: &Request, op: &str, out: &mut TcpStream) -> bool {
+    /// Answers from the tape when replaying and it has the request, else forwards.
+    fn answer(&self, req: &Request, op: &str, out: &mut TcpStream) -> bool {
+        let tape = self.tape.lock().unwrap().clone();
+        let Some((mode, tape)) = tape else {
+            return self.forward(req, op, out, None);
+        };
+        let key = tape_key(req, op);
+        if mode == TapeMode::Record {
+            return self.forward(req, op, out, Some((&tape, key)));
+        }
+        let recorded = tape.0.lock().unwrap().get(&key).cloned();
+        let mut c = self.counts.lock().unwrap();
+        let Some((status, headers, body)) = recorded else {
+            *c.misses.entry(op.to_string()).or_default() += 1;
+            drop(c);
+            return self.forward(req, op, out, None);
+        };
+        c.replayed += 1;
+        drop(c);
+        write_response(out, &status, &headers, &body)
+    }
+
+    /// Sends the request to moto and its answer back (keeping it on `keep`'s tape under its
+    /// key); false when the connection must end.
+    fn forward(
+        &self,
+        req: &Request,
+        op: &str,
+        out: &mut TcpStream,
+        keep: Option<(&Tape, String)>,
+    ) -> bool {
         let number = {
             let mut c = self.counts.lock().unwrap();
             c.forwarded += 1;
@@ -254,6 +316,10 @@ impl State {
         let Some((status, headers, body)) = self.upstream_call(req) else {
             return false;
         };
+        if let Some((tape, key)) = keep {
+            let reply = (status.clone(), headers.clone(), body.clone());
+            tape.0.lock().unwrap().insert(key, reply);
+        }
         let lose = self.faults.lock().unwrap().lose_first.contains(&op)
             && self.lost.lock().unwrap().insert(op.to_string());
         if lose {

@@ -18,19 +18,41 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, Certificate, Listener, ProtocolEnum,
 };
 use futures::{StreamExt, TryStreamExt, stream};
+use std::collections::HashMap;
 
-/// Listeners of the given owned load balancers (ARN and address), listed concurrently.
-pub async fn read_all(c: &Client, lbs: &[(String, String)]) -> Result<Vec<LiveResource>, AwsError> {
-    let per_lb: Vec<Vec<LiveResource>> = stream::iter(lbs.iter().cloned())
-        .map(|(arn, address)| async move {
-            let listeners = list(c, &arn).await?;
-            let at = |l: &Listener| listener_address(&address, l.port().map_or(0, i64::from));
-            Ok::<_, AwsError>(listeners.iter().map(|l| live(l, at(l))).collect())
-        })
+/// The listeners of the given load balancers by ARN, listed concurrently.
+pub async fn list_many(
+    c: &Client,
+    lb_arns: Vec<String>,
+) -> Result<HashMap<String, Vec<Listener>>, AwsError> {
+    stream::iter(lb_arns)
+        .map(|arn| async move { Ok::<_, AwsError>((arn.clone(), list(c, &arn).await?)) })
         .buffer_unordered(READ_CONCURRENCY)
         .try_collect()
-        .await?;
-    Ok(per_lb.into_iter().flatten().collect())
+        .await
+}
+
+/// The listeners of the owned load balancers (ARN and address): taken from `listed` where they
+/// were listed already, listed now for the others.
+pub async fn of_owned(
+    c: &Client,
+    lbs: &[(String, String)],
+    mut listed: HashMap<String, Vec<Listener>>,
+) -> Result<Vec<LiveResource>, AwsError> {
+    let missing: Vec<String> = lbs
+        .iter()
+        .filter(|(arn, _)| !listed.contains_key(arn))
+        .map(|(arn, _)| arn.clone())
+        .collect();
+    listed.extend(list_many(c, missing).await?);
+    let mut out = Vec::new();
+    for (arn, address) in lbs {
+        for l in listed.get(arn).into_iter().flatten() {
+            let at = listener_address(address, l.port().map_or(0, i64::from));
+            out.push(live(l, at));
+        }
+    }
+    Ok(out)
 }
 
 /// The listeners of one load balancer; none when it vanished in between.

@@ -22,15 +22,23 @@ fn wait_for(op: Op) -> Duration {
     support::budget(timeouts::default(Kind::LoadBalancer, op))
 }
 
-pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-    let lbs: Vec<LoadBalancer> = c
-        .describe_load_balancers()
+/// Every load balancer of the region (ELBv2 has no tag filter on DescribeLoadBalancers).
+pub async fn list(c: &Client) -> Result<Vec<LoadBalancer>, AwsError> {
+    c.describe_load_balancers()
         .into_paginator()
         .items()
         .send()
         .try_collect()
         .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e))?;
+        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e))
+}
+
+/// The cluster's among the listed load balancers, by their tags.
+pub async fn owned_of(
+    c: &Client,
+    cluster: &str,
+    lbs: Vec<LoadBalancer>,
+) -> Result<Vec<LiveResource>, AwsError> {
     let owned = owned(c, cluster, lbs, |l| l.load_balancer_arn()).await?;
     Ok(owned
         .into_iter()

@@ -10,7 +10,7 @@ mod target_group;
 use super::support::{self, READ_CONCURRENCY};
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
-use crate::model::{Kind, Props};
+use crate::model::{Kind, Props, names};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::Tag;
 use futures::{StreamExt, TryStreamExt, stream};
@@ -32,19 +32,33 @@ impl Elb {
         }
     }
 
-    /// Load balancers and target groups concurrently, then the listeners of the owned load
-    /// balancers (listeners can only be listed per load balancer, and are owned through it).
+    /// Two round trips whatever the number of load balancers: load balancers and target groups
+    /// are listed at once; then their tags (in batches of 20) and the listeners of the load
+    /// balancers whose names look like this cluster's (listeners can only be listed per load
+    /// balancer, and are owned through it). Only an owned load balancer with an unexpected name
+    /// costs a third trip for its listeners.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
         let c = &self.client;
-        let (lbs, tgs) = tokio::try_join!(
-            load_balancer::read_all(c, cluster),
-            target_group::read_all(c, cluster)
+        let (lbs, tgs) =
+            tokio::try_join!(load_balancer::list(c), target_group::read_all(c, cluster))?;
+        let prefix = names::name_prefix(cluster, names::ELB_NAME_MAX);
+        let likely: Vec<String> = lbs
+            .iter()
+            .filter(|l| {
+                l.load_balancer_name()
+                    .is_some_and(|n| n.starts_with(prefix))
+            })
+            .filter_map(|l| l.load_balancer_arn().map(str::to_string))
+            .collect();
+        let (lbs, listed) = tokio::try_join!(
+            load_balancer::owned_of(c, cluster, lbs),
+            listener::list_many(c, likely)
         )?;
         let owned_lbs: Vec<(String, String)> = lbs
             .iter()
             .map(|l| (l.id.clone(), l.address.clone()))
             .collect();
-        let listeners = listener::read_all(c, &owned_lbs).await?;
+        let listeners = listener::of_owned(c, &owned_lbs, listed).await?;
         Ok(lbs.into_iter().chain(tgs).chain(listeners).collect())
     }
 

@@ -1,0 +1,75 @@
+//! `eksform plan` with a folder or several `-f`: every cluster planned at once and shown as one
+//! fleet plan. Loading, planning and rendering are `ops::fleet`'s and `render::fleet`'s; this
+//! file only refuses what fleets do not support yet, prints and picks the exit code.
+
+use super::output::{print_warnings, style};
+use super::{Engine, Format};
+use crate::ops::{OpsError, fleet};
+use crate::plan::check_refusals;
+use crate::render::fleet::{self as view, Entry};
+use std::path::PathBuf;
+
+/// Why an option is refused with several clusters; `None` when it is fine.
+pub fn refusal(option: Option<&str>) -> anyhow::Result<()> {
+    match option {
+        Some(what) => anyhow::bail!(
+            "{what} works on one cluster: it is not supported with several config files yet\n  hint: run it once per file (`-f FILE`)"
+        ),
+        None => Ok(()),
+    }
+}
+
+pub async fn plan(
+    files: &[PathBuf],
+    format: Format,
+    detailed_exitcode: bool,
+    out: bool,
+    engine: Engine,
+) -> anyhow::Result<i32> {
+    refusal(out.then_some("plan --out"))?;
+    refusal((engine == Engine::Cloudformation).then_some("--engine cloudformation"))?;
+    let members = fleet::load(files).await?;
+    let conf = fleet::shared_conf().await;
+    let planned = fleet::plan_all(members, &conf).await;
+    let mut entries = Vec::new();
+    let mut refused = Vec::new();
+    for p in &planned {
+        let plan = match &p.result {
+            Ok(prepared) => {
+                print_warnings(&prepared.warnings);
+                let protected = prepared.spec.deletion_protection;
+                if let Some(r) = check_refusals(&prepared.plan, protected) {
+                    refused.push(format!("error: cluster \"{}\": {r}", p.cluster));
+                }
+                Ok(&prepared.plan)
+            }
+            Err(e) => Err(message(e)),
+        };
+        entries.push(Entry {
+            file: &p.file,
+            cluster: &p.cluster,
+            region: &p.region,
+            plan,
+        });
+    }
+    let out = match format {
+        Format::Text => view::text(&entries, style()),
+        Format::Markdown => view::markdown(&entries),
+        Format::Json => view::json(&entries) + "\n",
+    };
+    print!("{out}");
+    refused.iter().for_each(|r| eprintln!("{r}"));
+    let summary = view::summary(&entries);
+    Ok(if summary.failed > 0 || !refused.is_empty() {
+        1
+    } else if detailed_exitcode && summary.has_changes() {
+        2
+    } else {
+        0
+    })
+}
+
+/// An error as one cluster's section shows it (the section says it is an error).
+pub fn message(e: &OpsError) -> String {
+    e.to_string()
+}

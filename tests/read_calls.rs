@@ -1,0 +1,71 @@
+//! How a plan reads the account, counted at the proxy: the calls grow with the kinds of
+//! resource, not with their number — one batched, tag-filtered Describe per kind — except where
+//! the API has no batch form (a launch template's versions), and nothing is read of clusters
+//! that are not this one's (no ListClusters, no DescribeCluster of every cluster).
+
+mod common;
+
+use common::Moto;
+use common::proxy::{Faults, Proxy};
+use common::run::{apply, edit, path_str, review_apps_in};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The operations one `plan` of `file` sends, counted per `service:operation`.
+fn plan_calls(moto: &Moto, file: &Path) -> BTreeMap<String, usize> {
+    let proxy = Proxy::start(moto, Faults::default());
+    let args = ["plan", "-f", path_str(file), "--detailed-exitcode"];
+    let out = proxy.eksform(&args).output().expect("run eksform");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    proxy.counts().per_op
+}
+
+/// Review-apps, with `extra` more node groups like `web`.
+fn applied(extra: usize) -> (Moto, tempfile::TempDir, std::path::PathBuf) {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = review_apps_in(dir.path());
+    let group = std::fs::read_to_string(&file).unwrap();
+    let web = &group[group.find("  - name: web").unwrap()..];
+    let web = &web[..web.find("    loadBalancers: [ingress]\n").unwrap()];
+    let copies: String = (1..=extra)
+        .map(|i| web.replace("name: web", &format!("name: web{i}")))
+        .collect();
+    edit(
+        &file,
+        "    loadBalancers: [ingress]\n",
+        &format!("    loadBalancers: [ingress]\n{copies}"),
+    );
+    apply(&moto, &file);
+    (moto, dir, file)
+}
+
+#[test]
+fn a_plan_reads_per_kind_not_per_resource() {
+    let (moto, _dir, file) = applied(0);
+    let one = plan_calls(&moto, &file);
+    drop(moto);
+    let (moto, _dir, file) = applied(3);
+    let four = plan_calls(&moto, &file);
+
+    let versions = "ec2:DescribeLaunchTemplateVersions";
+    assert_eq!((one[versions], four[versions]), (1, 4), "one per template");
+    let without = |m: &BTreeMap<String, usize>| {
+        let mut m = m.clone();
+        m.remove(versions);
+        m
+    };
+    assert_eq!(
+        without(&one),
+        without(&four),
+        "four node groups read with the same calls as one"
+    );
+    assert_eq!(four["autoscaling:DescribeAutoScalingGroups"], 1);
+    assert_eq!(four["ec2:DescribeLaunchTemplates"], 1);
+    assert_eq!(four["eks:GET /clusters/*"], 1, "{four:#?}");
+    assert!(
+        !four.contains_key("eks:GET /clusters"),
+        "no ListClusters: {four:#?}"
+    );
+    assert_eq!(four["elasticloadbalancing:DescribeListeners"], 1);
+}
