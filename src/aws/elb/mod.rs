@@ -39,8 +39,22 @@ impl Elb {
     /// costs a third trip for its listeners.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
         let c = &self.client;
-        let (lbs, tgs) =
-            tokio::try_join!(load_balancer::list(c), target_group::read_all(c, cluster))?;
+        // The two branches run side by side: waiting for the target groups' tags before the
+        // load balancers' would cost a round trip.
+        let (lbs, tgs) = tokio::try_join!(
+            self.load_balancers_with_listeners(cluster),
+            target_group::read_all(c, cluster)
+        )?;
+        Ok(lbs.into_iter().chain(tgs).collect())
+    }
+
+    /// The owned load balancers, then their listeners.
+    async fn load_balancers_with_listeners(
+        &self,
+        cluster: &str,
+    ) -> Result<Vec<LiveResource>, AwsError> {
+        let c = &self.client;
+        let lbs = load_balancer::list(c).await?;
         let prefix = names::name_prefix(cluster, names::ELB_NAME_MAX);
         let likely: Vec<String> = lbs
             .iter()
@@ -59,7 +73,7 @@ impl Elb {
             .map(|l| (l.id.clone(), l.address.clone()))
             .collect();
         let listeners = listener::of_owned(c, &owned_lbs, listed).await?;
-        Ok(lbs.into_iter().chain(tgs).chain(listeners).collect())
+        Ok(lbs.into_iter().chain(listeners).collect())
     }
 
     pub async fn create(
