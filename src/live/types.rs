@@ -61,20 +61,12 @@ impl LiveState {
         }
     }
 
-    /// Maps a physical id back to the address of an owned resource.
-    /// The address of the resource of `kind` with physical id `id` (a role and its instance
-    /// profile may share a name).
+    /// Maps a physical id back to the address of the owned resource of `kind` (a role and its
+    /// instance profile may share a name, so the id alone is not enough).
     pub fn address_of(&self, kind: crate::model::Kind, id: &str) -> Option<&str> {
         self.resources
             .values()
             .find(|r| r.kind == kind && r.id == id)
-            .map(|r| r.address.as_str())
-    }
-
-    pub fn address_of_id(&self, id: &str) -> Option<&str> {
-        self.resources
-            .values()
-            .find(|r| r.id == id)
             .map(|r| r.address.as_str())
     }
 }

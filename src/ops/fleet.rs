@@ -136,20 +136,9 @@ fn check_unique(members: &[Member]) -> Result<(), OpsError> {
     }
 }
 
-/// The AWS configuration every cluster of the fleet shares: loaded once; each cluster's `Cloud`
-/// is built from it for its own region.
-pub async fn shared_conf() -> SdkConfig {
-    Cloud::load_conf().await
-}
-
-/// A `Cloud` for `region` whose clients share `conf`'s HTTP client and credentials cache.
-pub fn cloud_for(conf: &SdkConfig, region: &str) -> Cloud {
-    Cloud::for_region(conf, region)
-}
-
 /// Plans one member against the account.
 pub async fn prepare(member: Member, conf: &SdkConfig) -> Result<Prepared, OpsError> {
-    let cloud = cloud_for(conf, &member.region);
+    let cloud = Cloud::for_region(conf, &member.region);
     let connected = complete_spec(member.config, member.loaded, cloud).await?;
     prepare_connected(connected).await
 }

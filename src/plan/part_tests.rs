@@ -2,8 +2,8 @@
 //! balancer's applied record covers them, so a listener changed by hand is drift, an edit of
 //! the file is not, and the record rides with the listener's change.
 
+use super::tests::lr;
 use super::*;
-use crate::live::LiveResource;
 use crate::model::{Kind, Resource, ref_id};
 use serde_json::json;
 
@@ -25,14 +25,14 @@ fn desired(protocol: &str) -> Desired {
 
 fn live(record: &str, protocol: &str, extra_port: Option<u16>) -> LiveState {
     let mut s = LiveState::default();
-    s.insert(part(
+    s.insert(lr(
         "load_balancer.ingress",
         Kind::LoadBalancer,
         "arn:lb",
         json!({"name": "ingress", "tags": {"eksform.io/applied": record}}),
     ));
     let listener = json!({"load_balancer_arn": "arn:lb", "port": 80, "protocol": protocol});
-    s.insert(part(
+    s.insert(lr(
         "listener.ingress-80",
         Kind::Listener,
         "arn:l80",
@@ -41,19 +41,9 @@ fn live(record: &str, protocol: &str, extra_port: Option<u16>) -> LiveState {
     if let Some(port) = extra_port {
         let props = json!({"load_balancer_arn": "arn:lb", "port": port, "protocol": "HTTP"});
         let address = format!("listener.ingress-{port}");
-        s.insert(part(&address, Kind::Listener, "arn:lx", props));
+        s.insert(lr(&address, Kind::Listener, "arn:lx", props));
     }
     s
-}
-
-fn part(address: &str, kind: Kind, id: &str, props: serde_json::Value) -> LiveResource {
-    LiveResource {
-        address: address.into(),
-        kind,
-        id: id.into(),
-        props: props.as_object().unwrap().clone().into_iter().collect(),
-        attrs: Default::default(),
-    }
 }
 
 fn change<'a>(p: &'a Plan, address: &str) -> &'a Change {

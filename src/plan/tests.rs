@@ -20,7 +20,7 @@ fn live(resources: Vec<LiveResource>) -> LiveState {
     s
 }
 
-fn lr(address: &str, kind: Kind, id: &str, props: serde_json::Value) -> LiveResource {
+pub(super) fn lr(address: &str, kind: Kind, id: &str, props: serde_json::Value) -> LiveResource {
     LiveResource {
         address: address.into(),
         kind,
