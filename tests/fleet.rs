@@ -241,3 +241,45 @@ async fn a_cluster_that_cannot_be_planned_fails_alone() {
     assert!(!tagged(&moto, "fleet-a").await.is_empty());
     assert!(tagged(&moto, "fleet-c").await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_locked_cluster_is_refused_while_the_rest_of_the_fleet_applies() {
+    use eksform::aws::lock::{Holder, LockStore};
+    let moto = Moto::start();
+    let store = LockStore::new(&moto.sdk_config("us-east-1").await);
+    store.ensure_table().await.unwrap();
+    let now = eksform::apply::lock::now_secs();
+    let alice = Holder {
+        who: "alice@laptop".into(),
+        pid: 4242,
+        since: now,
+        lease_until: now + 600,
+        token: "alice-token".into(),
+    };
+    let key = "us-east-1/fleet-a";
+    store.acquire(key, &alice, now).await.unwrap();
+    let dir = fleet_dir();
+
+    let out = expect_exit(
+        &moto,
+        &["apply", "-f", path_str(dir.path()), "--auto-approve"],
+        1,
+    );
+    let text = output_text(&out);
+    assert!(
+        text.contains("cluster \"fleet-a\" is locked by alice@laptop (pid 4242) since"),
+        "{text}"
+    );
+    assert!(
+        text.contains("cluster \"fleet-b\": apply complete"),
+        "{text}"
+    );
+    assert!(
+        tagged(&moto, "fleet-a").await.is_empty(),
+        "nothing of the locked cluster"
+    );
+    assert!(!tagged(&moto, "fleet-b").await.is_empty());
+    // The holder keeps its lock; the other cluster's lock is released at the end.
+    assert_eq!(store.read(key).await.unwrap(), Some(alice));
+    assert_eq!(store.read("us-east-1/fleet-b").await.unwrap(), None);
+}

@@ -8,7 +8,8 @@ mod common;
 use aws_sdk_cloudformation::types::StackStatus;
 use common::Moto;
 use common::run::{
-    apply, edit, eksform, expect_exit, output_text, path_str, pending, plan_json, review_apps_in,
+    apply, assert_waves, edit, eksform, expect_exit, output_text, path_str, pending, plan_json,
+    review_apps_in,
 };
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -184,6 +185,14 @@ async fn the_stacks_vpc_is_used_as_is_through_plan_apply_and_destroy() {
     );
 
     apply(&moto, &file);
+    // The stack is looked up alongside the reads: its subnets (DescribeSubnets of the ids it
+    // gives) in the second wave, not a wave of their own before the reads.
+    let placed = [
+        ("cloudformation:DescribeStacks", 1),
+        ("ec2:DescribeSubnets", 2),
+    ];
+    assert_waves(&moto, &file, 2, &placed);
+
     expect_exit(
         &moto,
         &["destroy", "-f", path_str(&file), "--auto-approve"],

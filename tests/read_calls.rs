@@ -7,7 +7,7 @@ mod common;
 
 use common::Moto;
 use common::proxy::{Faults, Proxy};
-use common::run::{apply, edit, path_str, review_apps_in};
+use common::run::{apply, assert_waves, by_wave, edit, path_str, plan_waves, review_apps_in};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -68,4 +68,50 @@ fn a_plan_reads_per_kind_not_per_resource() {
         "no ListClusters: {four:#?}"
     );
     assert_eq!(four["elasticloadbalancing:DescribeListeners"], 1);
+}
+
+#[test]
+fn a_plan_reads_in_two_waves_whatever_the_number_of_node_groups() {
+    for extra in [0, 3] {
+        let (moto, _dir, file) = applied(extra);
+        let waves = plan_waves(&moto, &file);
+        assert_eq!(
+            waves.len(),
+            2,
+            "{extra} more node groups:\n{}",
+            by_wave(&waves)
+        );
+        // The second wave is only what needs ids from the first.
+        let mut second = waves[1].clone();
+        second.sort();
+        second.dedup();
+        let expected = [
+            "ec2:DescribeLaunchTemplateVersions",
+            "ec2:DescribeSecurityGroupRules",
+            "ec2:DescribeTags",
+            "ec2:DescribeVpcAttribute",
+            "eks:GET /clusters/*/access-entries/*",
+            "eks:GET /clusters/*/access-entries/*/access-policies",
+            "elasticloadbalancing:DescribeListeners",
+            "elasticloadbalancing:DescribeTags",
+            "iam:ListAttachedRolePolicies",
+            "iam:ListRoleTags",
+        ];
+        assert_eq!(second, expected, "{}", by_wave(&waves));
+    }
+}
+
+#[test]
+fn zones_the_account_picks_cost_no_round_trip_of_their_own() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = review_apps_in(dir.path());
+    edit(
+        &file,
+        "availabilityZones: [us-east-1a, us-east-1b, us-east-1c]\n",
+        "",
+    );
+    apply(&moto, &file);
+    // The zones are asked for with the reads.
+    assert_waves(&moto, &file, 2, &[("ec2:DescribeAvailabilityZones", 1)]);
 }

@@ -41,6 +41,8 @@ struct PlanRun {
 pub struct PlanRow {
     label: String,
     resources: usize,
+    /// Round trips of the recording plan, counted in waves (`Proxy::in_waves`).
+    waves: usize,
     apply_ratio: f64,
     /// The median plan run by wall time, replayed from the tape at L.
     plan: PlanRun,
@@ -72,7 +74,7 @@ pub fn plan_row(cfg: &BenchConfig, s: &Settings) -> PlanRow {
         ..Faults::default()
     };
     let applies = apply_all(&moto, faults, cfg);
-    let tape = record(&moto, cfg, dir_mode);
+    let (tape, waves) = record(&moto, cfg, dir_mode);
     let replay = Some(&tape);
     let plan = median_plan(&moto, faults, cfg, dir_mode, s.runs, replay);
     let base = median_plan(&moto, Faults::default(), cfg, dir_mode, s.runs, replay).wall;
@@ -86,6 +88,7 @@ pub fn plan_row(cfg: &BenchConfig, s: &Settings) -> PlanRow {
     PlanRow {
         label: format!("{}{how}", cfg.label),
         resources: applies.iter().map(|m| m.resources).sum(),
+        waves,
         // A fleet is as slow as its slowest cluster: its worst ratio is its ratio.
         apply_ratio: applies.iter().map(|m| m.ratio()).fold(0.0, f64::max),
         plan,
@@ -147,14 +150,17 @@ fn apply_all(moto: &Moto, faults: Faults, cfg: &BenchConfig) -> Vec<apply::Measu
     })
 }
 
-/// One unmeasured plan with no latency whose answers are kept on the returned tape. The account
-/// is not changed after it, so later plans send the same reads and get the same answers.
-fn record(moto: &Moto, cfg: &BenchConfig, dir_mode: bool) -> Tape {
+/// One unmeasured plan with no latency whose answers are kept on the returned tape, with its
+/// round trips counted in waves (its calls held back until 300 ms pass with no new one, then let
+/// go together). The account is not changed after it, so later plans send the same reads and
+/// get the same answers.
+fn record(moto: &Moto, cfg: &BenchConfig, dir_mode: bool) -> (Tape, usize) {
     let tape = Tape::new();
     let proxy = Proxy::start(moto, Faults::default());
     proxy.record(&tape);
+    proxy.in_waves(Duration::from_millis(300));
     run_all(plan_commands(&proxy, cfg, dir_mode));
-    tape
+    (tape, proxy.counts().waves.len())
 }
 
 /// One measured plan through a fresh proxy, so its counters belong to this run alone; answered
@@ -236,19 +242,20 @@ fn millis(d: Duration) -> f64 {
 /// process start included), and the depth left once it is removed.
 pub fn plan_table(rows: &[PlanRow], latency_ms: u64) -> String {
     let mut out = String::from(
-        "| config | resources | API calls | max concurrency | replay misses | plan wall ms \
-         | plan wall / L | plan wall ms, L = 0 | (wall - wall at L = 0) / L \
-         | apply wall / critical path |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| config | resources | API calls | max concurrency | round trips (waves) | replay misses \
+         | plan wall ms | plan wall / L | plan wall ms, L = 0 | (wall - wall at L = 0) / L \
+         | apply wall / critical path |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for r in rows {
         let (wall, base) = (millis(r.plan.wall), millis(r.base));
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2} |",
             r.label,
             r.resources,
             r.plan.calls,
             r.plan.max_concurrency,
+            r.waves,
             r.plan.misses,
             ms(r.plan.wall),
             per_l(wall, latency_ms),
@@ -306,6 +313,7 @@ mod tests {
             moto_base: Duration::from_millis(600),
             label: label.into(),
             resources: 35,
+            waves: 2,
             apply_ratio: 1.014,
             plan: PlanRun {
                 wall: Duration::from_millis(wall_ms),
@@ -323,7 +331,7 @@ mod tests {
     #[test]
     fn the_plan_table_shows_wall_over_latency() {
         let t = plan_table(&[row("review-apps", 250, 0)], 50);
-        let want = "| review-apps | 35 | 40 | 12 | 2 | 250 | 5.0 | 100 | 3.0 | 1.01 |";
+        let want = "| review-apps | 35 | 40 | 12 | 2 | 2 | 250 | 5.0 | 100 | 3.0 | 1.01 |";
         assert!(t.contains(want), "{t}");
         let t = plan_table(&[row("review-apps", 250, 0)], 0);
         assert!(t.contains("| 250 | - | 100 | - | 1.01 |"), "{t}");

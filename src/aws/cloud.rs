@@ -72,14 +72,21 @@ impl Cloud {
         Cloud::for_region(&Cloud::load_conf().await, region)
     }
 
-    /// The standard AWS configuration chain with eksform's retry policy (6 attempts). Loaded
-    /// once per process: every client built from it shares its HTTP client (one connection
-    /// pool per service endpoint) and its credentials cache.
+    /// The standard AWS configuration chain with eksform's retry policy (6 attempts), loaded
+    /// once per process (later calls get the same): every client built from it, for any
+    /// cluster, region or the lock, shares one HTTP client (one connection pool per endpoint,
+    /// the trusted certificates loaded once) and one credentials cache (credentials are
+    /// resolved once).
     pub async fn load_conf() -> aws_config::SdkConfig {
-        aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(RetryConfig::standard().with_max_attempts(6))
-            .load()
-            .await
+        static CONF: tokio::sync::OnceCell<aws_config::SdkConfig> =
+            tokio::sync::OnceCell::const_new();
+        let load = || {
+            aws_config::defaults(BehaviorVersion::latest())
+                .retry_config(RetryConfig::standard().with_max_attempts(6))
+                .http_client(super::http::shared_client())
+                .load()
+        };
+        CONF.get_or_init(load).await.clone()
     }
 
     /// Clients for `region` (it wins over the environment's) over `conf`'s HTTP client and

@@ -5,8 +5,7 @@
 //! are policy and live in `apply::lock`.
 
 use super::AwsError;
-use aws_config::retry::RetryConfig;
-use aws_config::{BehaviorVersion, Region};
+use aws_config::Region;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::client::Waiters;
 use aws_sdk_dynamodb::types::{
@@ -54,15 +53,17 @@ impl LockStore {
         }
     }
 
-    /// Loads the standard configuration chain for `region`, with `Cloud::connect`'s retries:
-    /// a throttled acquire must not fail a run that would otherwise have converged.
+    /// Over the process's configuration (`Cloud::load_conf`: its credentials, HTTP client and
+    /// retries — a throttled acquire must not fail a run that would otherwise have converged),
+    /// in `region`.
     pub async fn connect(region: &str) -> LockStore {
-        let conf = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(region.to_string()))
-            .retry_config(RetryConfig::standard().with_max_attempts(6))
-            .load()
-            .await;
-        LockStore::new(&conf)
+        let conf = crate::aws::Cloud::load_conf().await;
+        LockStore::new(
+            &conf
+                .to_builder()
+                .region(Region::new(region.to_string()))
+                .build(),
+        )
     }
 
     /// Creates the table when it does not exist yet and waits until it is active.

@@ -13,6 +13,7 @@ pub mod eks_access;
 pub mod eks_nodegroup;
 pub mod elb;
 mod error;
+mod http;
 pub mod iam;
 pub mod launch_template;
 pub mod lock;

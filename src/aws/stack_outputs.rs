@@ -111,19 +111,20 @@ impl StackOutputs {
         if !is_id(&vpc_id, "vpc-") {
             return Err(bad_value(r, &r.id_output, &vpc_id, "a VPC id"));
         }
-        let mut tiers = Vec::new();
-        for key in [&r.public_output, &r.private_output] {
-            let subnets = match key {
-                Some(key) => {
-                    let ids = subnet_ids(r, key, &value(key)?)?;
-                    self.subnets(r, key, &ids, &vpc_id).await?
+        let ids =
+            |key: &Option<String>| -> Result<Option<(String, Vec<String>)>, StackOutputError> {
+                match key {
+                    Some(key) => Ok(Some((key.clone(), subnet_ids(r, key, &value(key)?)?))),
+                    None => Ok(None),
                 }
-                None => Vec::new(),
             };
-            tiers.push(subnets);
-        }
-        let private = tiers.pop().unwrap_or_default();
-        let public = tiers.pop().unwrap_or_default();
+        // Both tiers' subnets at once; a problem with the public one is named first.
+        let (public, private) = futures::future::join(
+            self.tier(r, ids(&r.public_output)?, &vpc_id),
+            self.tier(r, ids(&r.private_output)?, &vpc_id),
+        )
+        .await;
+        let (public, private) = (public?, private?);
         Ok(StackVpc {
             vpc_id,
             public,
@@ -163,6 +164,19 @@ impl StackOutputs {
     }
 
     /// The subnets `ids` (from output `key`), each in the stack's VPC, in zone order.
+    /// The subnets of one tier's output (`(output key, ids)`); none without the output.
+    async fn tier(
+        &self,
+        r: &StackRef,
+        wanted: Option<(String, Vec<String>)>,
+        vpc_id: &str,
+    ) -> Result<Vec<SubnetSpec>, StackOutputError> {
+        match wanted {
+            Some((key, ids)) => self.subnets(r, &key, &ids, vpc_id).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
     async fn subnets(
         &self,
         r: &StackRef,

@@ -4,7 +4,7 @@
 //! configuration (credentials resolved once, one HTTP client and so one connection pool).
 //! It does not print: rendering is `render::fleet`'s, and the commands' wiring is `cli`'s.
 
-use super::{OpsError, Prepared, complete_spec, prepare_connected, read_config, region_of};
+use super::{OpsError, Prepared, connected, prepare_connected, read_config, region_of};
 use crate::aws::Cloud;
 use crate::config::{self, Diagnostic, Diagnostics, Loaded, Severity};
 use aws_config::SdkConfig;
@@ -139,8 +139,7 @@ fn check_unique(members: &[Member]) -> Result<(), OpsError> {
 /// Plans one member against the account.
 pub async fn prepare(member: Member, conf: &SdkConfig) -> Result<Prepared, OpsError> {
     let cloud = Cloud::for_region(conf, &member.region);
-    let connected = complete_spec(member.config, member.loaded, cloud).await?;
-    prepare_connected(connected).await
+    prepare_connected(connected(member.config, member.loaded, cloud)).await
 }
 
 /// Plans every member concurrently; the result keeps the members' order, and one cluster's

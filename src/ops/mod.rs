@@ -80,12 +80,21 @@ pub async fn connect(path: &Path) -> Result<Connected, OpsError> {
 /// Loads and connects, filling the network from `vpc.fromStack` and zones when the file names
 /// none; `inputs` stay empty (a CloudFormation template resolves its own AMIs).
 pub(crate) async fn connect_spec(path: &Path) -> Result<Connected, OpsError> {
+    let mut connected = connect_loaded(path).await?;
+    fill_network(&connected.cloud, &mut connected.spec).await?;
+    connected.network_pending = false;
+    Ok(connected)
+}
+
+/// Loads and connects; what the account decides about the network is left to
+/// `prepare_connected`, which looks it up alongside the reads.
+async fn connect_loaded(path: &Path) -> Result<Connected, OpsError> {
     let config = read_config(path)?;
     let mut loaded = config::load_bytes(&path.display().to_string(), &config)?;
     let region = region_of(&loaded.spec, path).await?;
     loaded.spec.region = Some(region.clone());
     let cloud = Cloud::connect(&region).await;
-    complete_spec(config, loaded, cloud).await
+    Ok(connected(config, loaded, cloud))
 }
 
 /// The region a config plans in: `metadata.region`, else the environment's.
@@ -98,31 +107,36 @@ pub(crate) async fn region_of(spec: &ClusterSpec, path: &Path) -> Result<String,
     }
 }
 
-/// The rest of `connect_spec` once the config is loaded, its region set and `cloud` built for
-/// that region (a fleet builds every cluster's `Cloud` from one loaded configuration).
-pub(crate) async fn complete_spec(
-    config: Vec<u8>,
-    loaded: config::Loaded,
-    cloud: Cloud,
-) -> Result<Connected, OpsError> {
-    let mut spec = loaded.spec;
+/// A loaded config and its account, with the network still to be filled in: `cloud` is built
+/// for the config's region (a fleet builds every cluster's `Cloud` from one loaded
+/// configuration).
+pub(crate) fn connected(config: Vec<u8>, loaded: config::Loaded, cloud: Cloud) -> Connected {
+    let network_pending = loaded.spec.vpc.from_stack.is_some() || loaded.spec.vpc.zones_auto;
+    Connected {
+        config,
+        spec: loaded.spec,
+        warnings: loaded.warnings,
+        cloud,
+        inputs: ModelInputs::default(),
+        network_pending,
+    }
+}
+
+/// What the account decides about the network: the VPC and subnets of `vpc.fromStack`
+/// (DescribeStacks, then DescribeSubnets of its outputs), the zones when the config names
+/// none (DescribeAvailabilityZones).
+async fn fill_network(cloud: &Cloud, spec: &mut ClusterSpec) -> Result<(), OpsError> {
     if let Some(stack) = spec.vpc.from_stack.clone() {
         let vpc = cloud.stack_outputs().resolve(&stack).await;
         vpc.map_err(|e| OpsError::Other(e.to_string()))?
             .fill(&mut spec.vpc);
-        config::check_stack_subnets(&spec).map_err(OpsError::Other)?;
+        config::check_stack_subnets(spec).map_err(OpsError::Other)?;
     }
     if spec.vpc.zones_auto {
         let zones = cloud.account().availability_zones().await?;
-        config::assign_zones(&mut spec, &zones);
+        config::assign_zones(spec, &zones);
     }
-    Ok(Connected {
-        config,
-        spec,
-        warnings: loaded.warnings,
-        cloud,
-        inputs: ModelInputs::default(),
-    })
+    Ok(())
 }
 
 /// A config loaded and its account connected, before reading live state.
@@ -132,6 +146,9 @@ pub struct Connected {
     pub warnings: Vec<Diagnostic>,
     pub cloud: Cloud,
     pub inputs: ModelInputs,
+    /// `fill_network` has not run yet: `vpc.fromStack` or the zones are still the account's to
+    /// decide.
+    pub network_pending: bool,
 }
 
 fn read_config(path: &Path) -> Result<Vec<u8>, OpsError> {
@@ -204,7 +221,7 @@ async fn resolve_inputs(
 
 /// The full plan for a config file.
 pub async fn prepare(path: &Path) -> Result<Prepared, OpsError> {
-    prepare_connected(connect_spec(path).await?).await
+    prepare_connected(connect_loaded(path).await?).await
 }
 
 /// The full plan for a config already loaded and connected.
@@ -215,16 +232,27 @@ pub(crate) async fn prepare_connected(connected: Connected) -> Result<Prepared, 
         warnings,
         cloud,
         inputs,
+        network_pending,
     } = connected;
-    // Reading the account needs only the cluster's name and the ids the config names, which
-    // no AMI changes: the AMIs still missing and the instance types' numbers are looked up
-    // alongside the account, so neither costs a round trip of its own.
+    // Reading the account needs only the cluster's name and the ids the config itself names,
+    // which neither an AMI nor the network the account fills in changes: the stack's VPC (the
+    // lookup checks its subnets), the zones, the AMIs still missing and the instance types'
+    // numbers are looked up alongside the account, so none costs a round trip of its own.
     let skeleton = model::desired(&spec, &inputs);
-    let (live, inputs, pods) = tokio::join!(
+    let network = async {
+        let mut filled = spec.clone();
+        if network_pending {
+            fill_network(&cloud, &mut filled).await?;
+        }
+        Ok::<_, OpsError>(filled)
+    };
+    let (live, filled, inputs, pods) = tokio::join!(
         cloud.read(&skeleton.cluster, &skeleton.external),
+        network,
         resolve_inputs(&spec, &cloud, inputs),
         pods::pods_per_node(&spec, &cloud)
     );
+    let spec = filled?;
     let desired = model::desired(&spec, &inputs?);
     let live = live?;
     check_external(&live)?;
@@ -249,6 +277,7 @@ pub async fn prepare_destroy(path: &Path) -> Result<Prepared, OpsError> {
         warnings,
         cloud,
         inputs,
+        ..
     } = connect(path).await?;
     let desired = model::desired(&spec, &inputs);
     let live = cloud.read(&desired.cluster, &[]).await?;

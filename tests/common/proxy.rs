@@ -57,6 +57,8 @@ pub struct Counts {
     pub replayed: usize,
     /// Requests the tape had no answer for (replay): forwarded to moto instead, by operation.
     pub misses: BTreeMap<String, usize>,
+    /// With `Proxy::in_waves`: the operations of each wave, in order (see there).
+    pub waves: Vec<Vec<String>>,
 }
 
 impl Counts {
@@ -83,6 +85,8 @@ struct State {
     /// The operations whose one lost answer has been spent.
     lost: Mutex<std::collections::BTreeSet<String>>,
     tape: Mutex<Option<(TapeMode, Tape)>>,
+    waves: Mutex<Option<Waves>>,
+    wave_released: Condvar,
     stop: AtomicBool,
     wake: Condvar,
     wake_lock: Mutex<()>,
@@ -127,6 +131,8 @@ impl Proxy {
             tripped: AtomicBool::new(false),
             lost: Mutex::new(std::collections::BTreeSet::new()),
             tape: Mutex::new(None),
+            waves: Mutex::new(None),
+            wave_released: Condvar::new(),
             stop: AtomicBool::new(false),
             wake: Condvar::new(),
             wake_lock: Mutex::new(()),
@@ -167,12 +173,31 @@ impl Proxy {
         *self.state.tape.lock().unwrap() = Some((TapeMode::Replay, tape.clone()));
     }
 
+    /// From now on requests are held back and let through in waves: a wave gathers every
+    /// request that arrives until none has arrived for `quiet`, then all of them go on at once.
+    /// A client that sends everything it can at once has as many waves as calls it had to make
+    /// one after another (its round-trip depth), whatever the latency and however long each
+    /// answer takes; `Counts::waves` lists them. `quiet` only has to exceed the client's own
+    /// time between two calls it sends together.
+    pub fn in_waves(&self, quiet: Duration) {
+        *self.state.waves.lock().unwrap() = Some(Waves {
+            quiet,
+            released: 0,
+            last_arrival: Instant::now(),
+            ops: Vec::new(),
+        });
+    }
+
     pub fn tripped(&self) -> bool {
         self.state.tripped.load(Ordering::SeqCst)
     }
 
     pub fn counts(&self) -> Counts {
-        self.state.counts.lock().unwrap().clone()
+        let mut counts = self.state.counts.lock().unwrap().clone();
+        if let Some(w) = self.state.waves.lock().unwrap().as_ref() {
+            counts.waves = w.ops.clone();
+        }
+        counts
     }
 
     /// The environment for running eksform through this proxy.
@@ -220,6 +245,7 @@ fn serve(st: &State, conn: TcpStream) {
     let mut reader = BufReader::new(conn);
     while let Some(req) = read_request(&mut reader) {
         let (protocol, op) = identify(&req);
+        st.join_wave(&op);
         let now = st.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         let (fate, latency) = st.decide(&op, now);
         std::thread::sleep(Duration::from_millis(latency));
@@ -240,7 +266,42 @@ fn serve(st: &State, conn: TcpStream) {
     }
 }
 
+/// `Proxy::in_waves`: the wave being gathered is number `released`.
+struct Waves {
+    quiet: Duration,
+    released: usize,
+    last_arrival: Instant,
+    ops: Vec<Vec<String>>,
+}
+
 impl State {
+    /// Holds a request until its wave goes (no-op unless `Proxy::in_waves`). The first held
+    /// request to see the wave quiet for long enough lets the whole wave go.
+    fn join_wave(&self, op: &str) {
+        let mut guard = self.waves.lock().unwrap();
+        let Some(w) = guard.as_mut() else { return };
+        let mine = w.released;
+        w.last_arrival = Instant::now();
+        if w.ops.len() <= mine {
+            w.ops.push(Vec::new());
+        }
+        w.ops[mine].push(op.to_string());
+        loop {
+            let w = guard.as_mut().expect("waves stay on once set");
+            if w.released > mine {
+                return;
+            }
+            let waited = w.last_arrival.elapsed();
+            if waited >= w.quiet {
+                w.released += 1;
+                self.wave_released.notify_all();
+                return;
+            }
+            let left = w.quiet - waited;
+            guard = self.wave_released.wait_timeout(guard, left).unwrap().0;
+        }
+    }
+
     /// Counts the call and rolls its fate.
     fn decide(&self, op: &str, in_flight: usize) -> (Fate, u64) {
         let faults = *self.faults.lock().unwrap();

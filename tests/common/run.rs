@@ -145,3 +145,39 @@ pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect()
 }
+
+/// The waves of one `plan -f FILE` that must find no changes (see `Proxy::in_waves`): the
+/// operations it could send only after others had answered, wave by wave.
+pub fn plan_waves(moto: &Moto, file: &Path) -> Vec<Vec<String>> {
+    let proxy = super::proxy::Proxy::start(moto, Default::default());
+    proxy.in_waves(std::time::Duration::from_millis(300));
+    let args = ["plan", "-f", path_str(file), "--detailed-exitcode"];
+    let out = proxy.eksform(&args).output().expect("run eksform");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    proxy.counts().waves
+}
+
+/// Waves as lines of their distinct operations, for assertion messages.
+pub fn by_wave(waves: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    for (i, ops) in waves.iter().enumerate() {
+        let mut ops = ops.clone();
+        ops.sort();
+        ops.dedup();
+        out.push_str(&format!("wave {}: {}\n", i + 1, ops.join(" ")));
+    }
+    out
+}
+
+/// `plan_waves`, asserting the plan took `expected` waves and sent `op` in wave `wave` (from 1).
+pub fn assert_waves(moto: &Moto, file: &Path, expected: usize, placed: &[(&str, usize)]) {
+    let waves = plan_waves(moto, file);
+    assert_eq!(waves.len(), expected, "{}", by_wave(&waves));
+    for (op, wave) in placed {
+        assert!(
+            waves[wave - 1].iter().any(|o| o == op),
+            "{op} in wave {wave}:\n{}",
+            by_wave(&waves)
+        );
+    }
+}
