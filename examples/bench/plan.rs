@@ -74,7 +74,8 @@ pub fn plan_row(cfg: &BenchConfig, s: &Settings) -> PlanRow {
         ..Faults::default()
     };
     let applies = apply_all(&moto, faults, cfg);
-    let (tape, waves) = record(&moto, cfg, dir_mode);
+    let tape = record(&moto, cfg, dir_mode);
+    let waves = count_waves(&moto, cfg, dir_mode, &tape);
     let replay = Some(&tape);
     let plan = median_plan(&moto, faults, cfg, dir_mode, s.runs, replay);
     let base = median_plan(&moto, Faults::default(), cfg, dir_mode, s.runs, replay).wall;
@@ -150,17 +151,25 @@ fn apply_all(moto: &Moto, faults: Faults, cfg: &BenchConfig) -> Vec<apply::Measu
     })
 }
 
-/// One unmeasured plan with no latency whose answers are kept on the returned tape, with its
-/// round trips counted in waves (its calls held back until 300 ms pass with no new one, then let
-/// go together). The account is not changed after it, so later plans send the same reads and
-/// get the same answers.
-fn record(moto: &Moto, cfg: &BenchConfig, dir_mode: bool) -> (Tape, usize) {
+/// One unmeasured plan with no latency whose answers are kept on the returned tape. The account
+/// is not changed after it, so later plans send the same reads and get the same answers.
+fn record(moto: &Moto, cfg: &BenchConfig, dir_mode: bool) -> Tape {
     let tape = Tape::new();
     let proxy = Proxy::start(moto, Faults::default());
     proxy.record(&tape);
+    run_all(plan_commands(&proxy, cfg, dir_mode));
+    tape
+}
+
+/// The plan's round trips, counted in waves: one unmeasured plan replayed from `tape` with its
+/// calls held back until 300 ms pass with no new one, then let go together (`Proxy::in_waves`).
+/// Replayed, so that moto's processing (which serializes a fleet's calls) cannot split a wave.
+fn count_waves(moto: &Moto, cfg: &BenchConfig, dir_mode: bool, tape: &Tape) -> usize {
+    let proxy = Proxy::start(moto, Faults::default());
+    proxy.replay(tape);
     proxy.in_waves(Duration::from_millis(300));
     run_all(plan_commands(&proxy, cfg, dir_mode));
-    (tape, proxy.counts().waves.len())
+    proxy.counts().waves.len()
 }
 
 /// One measured plan through a fresh proxy, so its counters belong to this run alone; answered
