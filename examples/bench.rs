@@ -6,7 +6,7 @@
 //! with its calls, concurrency, memory and CPU, and again against moto (bench/plan.rs, configs
 //! from bench/generate.rs), and the time `validate` takes on a long config. It measures and
 //! reports; it asserts no threshold (CI only checks that it completes) and never changes how
-//! eksform runs.
+//! eksform runs; a config that does not plan clean after its apply is an error, not a row.
 
 #[path = "../tests/common/mod.rs"]
 mod common;

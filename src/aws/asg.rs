@@ -5,6 +5,7 @@
 //! template version rolls through the instances (see `asg_refresh`). The desired capacity is
 //! only set when asked, since autoscalers own it after creation.
 
+use super::paging;
 use super::support::{self, Fields, not_found_ok};
 use super::timeouts::{self, Op};
 use super::{AwsError, ResolvedResource};
@@ -58,7 +59,7 @@ impl Asg {
             .client
             .describe_auto_scaling_groups()
             .filters(filter)
-            .max_records(100)
+            .max_records(paging::AUTOSCALING)
             .into_paginator()
             .items()
             .send()

@@ -116,6 +116,8 @@ async fn describe(
         .describe_instance_refreshes()
         .auto_scaling_group_name(name)
         .set_instance_refresh_ids(id.map(|i| vec![i.to_string()]))
+        // Newest first: the first page holds the refresh that matters.
+        .max_records(super::paging::INSTANCE_REFRESHES)
         .send()
         .await
         .map(|o| o.instance_refreshes.unwrap_or_default())

@@ -4,6 +4,7 @@
 //! Must not touch entries that lack the ownership tags (EKS makes some itself, for the cluster
 //! creator and for managed nodegroups' roles).
 
+use super::paging;
 use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use super::{AwsError, ErrorKind, ResolvedResource};
 use crate::live::LiveResource;
@@ -38,6 +39,7 @@ impl AccessEntries {
             .list_access_entries()
             .cluster_name(cluster)
             .into_paginator()
+            .page_size(paging::EKS)
             .items()
             .send()
             .try_collect()
@@ -103,6 +105,7 @@ impl AccessEntries {
             .cluster_name(cluster)
             .principal_arn(principal)
             .into_paginator()
+            .page_size(paging::EKS)
             .items()
             .send()
             .try_collect()

@@ -4,6 +4,7 @@
 //! (UpdateNodegroupVersion), delete and wait until gone. Must not touch nodegroups that lack
 //! the ownership tags; instance types, capacity type, subnets and role are replaced by the plan.
 
+use super::paging;
 use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use super::timeouts::{self, Op};
 use super::{AwsError, ResolvedResource};
@@ -65,6 +66,7 @@ impl Nodegroups {
             .list_nodegroups()
             .cluster_name(cluster)
             .into_paginator()
+            .page_size(paging::EKS)
             .items()
             .send()
             .try_collect()

@@ -3,6 +3,7 @@
 //! Auto Scaling group launches `$Latest`). User data is base64 in the API and plain text in the
 //! properties. Must not touch templates without the ownership tags.
 
+use super::paging;
 use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
@@ -63,6 +64,7 @@ impl LaunchTemplates {
             .describe_launch_templates()
             .filters(filter)
             .into_paginator()
+            .page_size(paging::LAUNCH_TEMPLATES)
             .items()
             .send()
             .try_collect()
@@ -117,6 +119,7 @@ impl LaunchTemplates {
                 .describe_tags()
                 .filters(filter)
                 .into_paginator()
+                .page_size(paging::EC2)
                 .items()
                 .send()
                 .try_collect()

@@ -18,6 +18,7 @@ pub mod iam;
 pub mod launch_template;
 pub mod lock;
 mod ng_update;
+mod paging;
 pub mod retry;
 pub mod stack;
 pub mod stack_outputs;

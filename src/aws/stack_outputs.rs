@@ -186,7 +186,7 @@ impl StackOutputs {
     ) -> Result<Vec<SubnetSpec>, StackOutputError> {
         // A filter, unlike SubnetIds, answers what exists instead of failing on the first
         // missing id, so the missing one can be named without reading the error's text.
-        let out = self
+        let out: Vec<_> = self
             .ec2
             .describe_subnets()
             .filters(
@@ -195,12 +195,16 @@ impl StackOutputs {
                     .set_values(Some(ids.to_vec()))
                     .build(),
             )
+            .into_paginator()
+            .page_size(super::paging::EC2)
+            .items()
             .send()
+            .try_collect()
             .await
             .map_err(|e| aws(&r.name, AwsError::from_sdk("EC2", "DescribeSubnets", e)))?;
         let mut found = Vec::new();
         for id in ids {
-            let Some(s) = out.subnets().iter().find(|s| s.subnet_id() == Some(id)) else {
+            let Some(s) = out.iter().find(|s| s.subnet_id() == Some(id)) else {
                 return Err(StackOutputError::NoSubnet {
                     stack: r.name.clone(),
                     output: key.into(),

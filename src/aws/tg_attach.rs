@@ -5,6 +5,7 @@
 //! someone else attached to the same group is never seen here. Must not change anything else
 //! on the Auto Scaling group (sizes, tags, launch template are EKS's).
 
+use super::paging;
 use super::support::{self, Fields};
 use super::{AwsError, ResolvedResource};
 use crate::live::{LiveResource, LiveState};
@@ -91,6 +92,7 @@ impl TargetGroupAttachments {
         self.client
             .describe_auto_scaling_groups()
             .set_auto_scaling_group_names(Some(names.to_vec()))
+            .max_records(paging::AUTOSCALING)
             .into_paginator()
             .items()
             .send()

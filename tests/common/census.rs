@@ -7,6 +7,14 @@ use super::Moto;
 use aws_sdk_ec2::types::{Filter, Tag};
 use std::collections::BTreeMap;
 
+/// Every item of every page of a paginator (each call sets the API's largest page size: a
+/// census that read one default page would miss what a large cluster has).
+macro_rules! all {
+    ($paginator:expr) => {
+        $paginator.items().send().try_collect().await.unwrap()
+    };
+}
+
 const CLUSTER_TAG: &str = "eksform.io/cluster";
 const ID_TAG: &str = "eksform.io/id";
 
@@ -68,21 +76,24 @@ async fn ec2(c: &aws_sdk_ec2::Client, cluster: &str, census: &mut Census) {
             .values(cluster)
             .build()
     };
-    let out = c.describe_vpcs().filters(f()).send().await.unwrap();
-    for x in out.vpcs() {
+    let out = c
+        .describe_vpcs()
+        .filters(f())
+        .into_paginator()
+        .page_size(1000);
+    for x in &all!(out) {
         note(census, cluster, ec2_tags(x.tags()), x.vpc_id().unwrap());
     }
-    let out = c.describe_subnets().filters(f()).send().await.unwrap();
-    for x in out.subnets() {
+    let out = c
+        .describe_subnets()
+        .filters(f())
+        .into_paginator()
+        .page_size(1000);
+    for x in &all!(out) {
         note(census, cluster, ec2_tags(x.tags()), x.subnet_id().unwrap());
     }
-    let out = c
-        .describe_internet_gateways()
-        .filters(f())
-        .send()
-        .await
-        .unwrap();
-    for x in out.internet_gateways() {
+    let out = c.describe_internet_gateways().filters(f()).into_paginator();
+    for x in &all!(out.page_size(1000)) {
         note(
             census,
             cluster,
@@ -99,10 +110,10 @@ async fn ec2(c: &aws_sdk_ec2::Client, cluster: &str, census: &mut Census) {
             x.allocation_id().unwrap(),
         );
     }
-    let out = c.describe_nat_gateways().filter(f()).send().await.unwrap();
+    let out = c.describe_nat_gateways().filter(f()).into_paginator();
+    let out = all!(out.page_size(1000));
     // A deleted NAT gateway stays listed for a while on AWS too; it is gone, not a duplicate.
     for x in out
-        .nat_gateways()
         .iter()
         .filter(|n| !matches!(n.state().map(|s| s.as_str()), Some("deleted" | "deleting")))
     {
@@ -113,8 +124,8 @@ async fn ec2(c: &aws_sdk_ec2::Client, cluster: &str, census: &mut Census) {
             x.nat_gateway_id().unwrap(),
         );
     }
-    let out = c.describe_route_tables().filters(f()).send().await.unwrap();
-    for x in out.route_tables() {
+    let out = c.describe_route_tables().filters(f()).into_paginator();
+    for x in &all!(out.page_size(1000)) {
         note(
             census,
             cluster,
@@ -123,13 +134,8 @@ async fn ec2(c: &aws_sdk_ec2::Client, cluster: &str, census: &mut Census) {
         );
     }
     ec2_security(c, cluster, census, f()).await;
-    let out = c
-        .describe_launch_templates()
-        .filters(f())
-        .send()
-        .await
-        .unwrap();
-    for x in out.launch_templates() {
+    let out = c.describe_launch_templates().filters(f()).into_paginator();
+    for x in &all!(out.page_size(200)) {
         note(
             census,
             cluster,
@@ -143,19 +149,15 @@ async fn ec2_security(c: &aws_sdk_ec2::Client, cluster: &str, census: &mut Censu
     let out = c
         .describe_security_groups()
         .filters(f.clone())
-        .send()
-        .await
-        .unwrap();
-    for x in out.security_groups() {
+        .into_paginator();
+    for x in &all!(out.page_size(1000)) {
         note(census, cluster, ec2_tags(x.tags()), x.group_id().unwrap());
     }
     let out = c
         .describe_security_group_rules()
         .filters(f)
-        .send()
-        .await
-        .unwrap();
-    for x in out.security_group_rules() {
+        .into_paginator();
+    for x in &all!(out.page_size(1000)) {
         note(
             census,
             cluster,
@@ -168,17 +170,10 @@ async fn ec2_security(c: &aws_sdk_ec2::Client, cluster: &str, census: &mut Censu
 /// Load balancers and target groups by their tags; listeners, which carry none, as parts of the
 /// cluster's load balancers (`listener.<lb>-<port>`), as eksform owns them.
 async fn elb(c: &aws_sdk_elasticloadbalancingv2::Client, cluster: &str, census: &mut Census) {
-    let lbs = c.describe_load_balancers().send().await.unwrap();
-    let tgs = c.describe_target_groups().send().await.unwrap();
-    let arns = lbs
-        .load_balancers()
-        .iter()
-        .map(|l| l.load_balancer_arn().unwrap())
-        .chain(
-            tgs.target_groups()
-                .iter()
-                .map(|t| t.target_group_arn().unwrap()),
-        );
+    let lbs = all!(c.describe_load_balancers().page_size(400).into_paginator());
+    let tgs = all!(c.describe_target_groups().page_size(400).into_paginator());
+    let arns = (lbs.iter().map(|l| l.load_balancer_arn().unwrap()))
+        .chain(tgs.iter().map(|t| t.target_group_arn().unwrap()));
     for arn in arns {
         let out = c.describe_tags().resource_arns(arn).send().await.unwrap();
         for d in out.tag_descriptions() {
@@ -209,10 +204,8 @@ async fn listeners(
     let out = c
         .describe_listeners()
         .load_balancer_arn(lb_arn)
-        .send()
-        .await
-        .unwrap();
-    for l in out.listeners() {
+        .page_size(400);
+    for l in &all!(out.into_paginator()) {
         let address = format!("listener.{lb}-{}", l.port().unwrap_or_default());
         let arn = l.listener_arn().unwrap().to_string();
         census.entry(address).or_default().push(arn);
@@ -220,8 +213,8 @@ async fn listeners(
 }
 
 async fn asg(c: &aws_sdk_autoscaling::Client, cluster: &str, census: &mut Census) {
-    let out = c.describe_auto_scaling_groups().send().await.unwrap();
-    for g in out.auto_scaling_groups() {
+    let out = c.describe_auto_scaling_groups().into_paginator();
+    for g in &all!(out.page_size(100)) {
         let tags = g
             .tags()
             .iter()
@@ -234,16 +227,12 @@ async fn asg(c: &aws_sdk_autoscaling::Client, cluster: &str, census: &mut Census
 /// they hold (`instance_profile.<x>` for `iam_role.<x>`), as eksform owns them. A profile under
 /// the cluster's path holding none of them is noted too: nothing may be left behind there.
 async fn iam(c: &aws_sdk_iam::Client, cluster: &str, census: &mut Census) {
-    let roles = c.list_roles().send().await.unwrap();
+    let roles = all!(c.list_roles().into_paginator().page_size(1000));
     let mut owned: BTreeMap<String, String> = BTreeMap::new();
-    for r in roles.roles() {
-        let tags = c
-            .list_role_tags()
-            .role_name(r.role_name())
-            .send()
-            .await
-            .unwrap();
-        let tags: BTreeMap<&str, &str> = tags.tags().iter().map(|t| (t.key(), t.value())).collect();
+    for r in &roles {
+        let tags = c.list_role_tags().role_name(r.role_name()).into_paginator();
+        let tags = all!(tags.page_size(1000));
+        let tags: BTreeMap<&str, &str> = tags.iter().map(|t| (t.key(), t.value())).collect();
         note(census, cluster, tags.clone(), r.arn());
         if let (Some(&owner), Some(id)) = (tags.get(CLUSTER_TAG), tags.get(ID_TAG))
             && owner == cluster
@@ -253,8 +242,8 @@ async fn iam(c: &aws_sdk_iam::Client, cluster: &str, census: &mut Census) {
         }
     }
     let path = format!("/eksform/{cluster}/");
-    let profiles = c.list_instance_profiles().send().await.unwrap();
-    for p in profiles.instance_profiles() {
+    let profiles = all!(c.list_instance_profiles().into_paginator().page_size(1000));
+    for p in &profiles {
         let role = p.roles().first().and_then(|r| owned.get(r.role_name()));
         let address = match role {
             Some(part) => format!("instance_profile.{part}"),
@@ -266,8 +255,8 @@ async fn iam(c: &aws_sdk_iam::Client, cluster: &str, census: &mut Census) {
 }
 
 async fn eks(c: &aws_sdk_eks::Client, cluster: &str, census: &mut Census) {
-    let names = c.list_clusters().send().await.unwrap();
-    for name in names.clusters() {
+    let names = all!(c.list_clusters().into_paginator().page_size(100));
+    for name in &names {
         let out = c.describe_cluster().name(name).send().await.unwrap();
         let Some(cl) = out.cluster() else { continue };
         let tags = cl
@@ -277,18 +266,14 @@ async fn eks(c: &aws_sdk_eks::Client, cluster: &str, census: &mut Census) {
             .map(|(k, v)| (k.as_str(), v.as_str()));
         note(census, cluster, tags, cl.arn().unwrap_or(name));
         access_entries(c, name, cluster, census).await;
+        nodegroups(c, name, cluster, census).await;
     }
 }
 
 /// The access entries of one EKS cluster, by their tags.
 async fn access_entries(c: &aws_sdk_eks::Client, name: &str, cluster: &str, census: &mut Census) {
-    let listed = c
-        .list_access_entries()
-        .cluster_name(name)
-        .send()
-        .await
-        .unwrap();
-    for principal in listed.access_entries() {
+    let listed = c.list_access_entries().cluster_name(name).into_paginator();
+    for principal in &all!(listed.page_size(100)) {
         let out = c
             .describe_access_entry()
             .cluster_name(name)
@@ -310,5 +295,19 @@ async fn access_entries(c: &aws_sdk_eks::Client, name: &str, cluster: &str, cens
             tags,
             e.access_entry_arn().unwrap_or(principal),
         );
+    }
+}
+
+/// The managed node groups of one EKS cluster, by their tags.
+async fn nodegroups(c: &aws_sdk_eks::Client, name: &str, cluster: &str, census: &mut Census) {
+    let listed = c.list_nodegroups().cluster_name(name).into_paginator();
+    for ng in &all!(listed.page_size(100)) {
+        let out = c.describe_nodegroup().cluster_name(name).nodegroup_name(ng);
+        let Some(g) = out.send().await.unwrap().nodegroup else {
+            continue;
+        };
+        let tags = g.tags().into_iter().flatten();
+        let tags = tags.map(|(k, v)| (k.as_str(), v.as_str()));
+        note(census, cluster, tags, g.nodegroup_arn().unwrap_or(ng));
     }
 }

@@ -10,6 +10,7 @@ macro_rules! all_pages {
         async {
             $call
                 .into_paginator()
+                .page_size(crate::aws::paging::EC2)
                 .items()
                 .send()
                 .try_collect()

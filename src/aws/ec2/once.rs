@@ -61,36 +61,32 @@ impl Ec2 {
             tag_filter(TAG_ID, &r.address),
         ];
         let c = &self.client;
+        let f = || Some(filters.clone());
         let ids: Vec<String> = match r.kind {
             Kind::Vpc => {
-                let out = c.describe_vpcs().set_filters(Some(filters)).send().await;
-                let out = out.map_err(sdk("DescribeVpcs"))?;
-                out.vpcs()
+                let found = all_pages!(c.describe_vpcs().set_filters(f()), "DescribeVpcs");
+                let found: Vec<_> = found.await?;
+                found
                     .iter()
                     .filter_map(|v| v.vpc_id())
                     .map(str::to_string)
                     .collect()
             }
             Kind::Subnet => {
-                let out = c.describe_subnets().set_filters(Some(filters)).send().await;
-                let out = out.map_err(sdk("DescribeSubnets"))?;
-                let ids = out.subnets().iter().filter_map(|s| s.subnet_id());
+                let found = all_pages!(c.describe_subnets().set_filters(f()), "DescribeSubnets");
+                let found: Vec<_> = found.await?;
+                let ids = found.iter().filter_map(|s| s.subnet_id());
                 ids.map(str::to_string).collect()
             }
             Kind::InternetGateway => {
-                let call = c.describe_internet_gateways().set_filters(Some(filters));
-                let out = call.send().await.map_err(sdk("DescribeInternetGateways"))?;
-                let ids = out.internet_gateways().iter();
-                ids.filter_map(|g| g.internet_gateway_id())
-                    .map(str::to_string)
-                    .collect()
+                let call = c.describe_internet_gateways().set_filters(f());
+                let found: Vec<_> = all_pages!(call, "DescribeInternetGateways").await?;
+                let ids = found.iter().filter_map(|g| g.internet_gateway_id());
+                ids.map(str::to_string).collect()
             }
+            // DescribeAddresses is not paginated: it answers every address at once.
             Kind::ElasticIp => {
-                let out = c
-                    .describe_addresses()
-                    .set_filters(Some(filters))
-                    .send()
-                    .await;
+                let out = c.describe_addresses().set_filters(f()).send().await;
                 let out = out.map_err(sdk("DescribeAddresses"))?;
                 let ids = out.addresses().iter().filter_map(|a| a.allocation_id());
                 ids.map(str::to_string).collect()

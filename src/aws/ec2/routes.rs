@@ -267,6 +267,7 @@ impl Ec2 {
             .describe_route_tables()
             .filters(filter)
             .into_paginator()
+            .page_size(crate::aws::paging::EC2)
             .items()
             .send();
         let tables: Vec<RouteTable> = pages

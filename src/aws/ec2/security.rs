@@ -147,15 +147,12 @@ impl Ec2 {
             Filter::builder().name("vpc-id").values(vpc).build(),
             Filter::builder().name("group-name").values(name).build(),
         ];
-        let out = self
+        let call = self
             .client
             .describe_security_groups()
-            .set_filters(Some(filters.to_vec()))
-            .send()
-            .await;
-        let out = out.map_err(sdk("DescribeSecurityGroups"))?;
-        let own = out
-            .security_groups()
+            .set_filters(Some(filters.to_vec()));
+        let groups: Vec<_> = all_pages!(call, "DescribeSecurityGroups").await?;
+        let own = groups
             .iter()
             .find(|g| tag_map(g.tags()).get(TAG_ID) == Some(&r.address));
         Ok(own.and_then(|g| g.group_id()).map(str::to_string))

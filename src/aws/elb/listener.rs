@@ -8,6 +8,7 @@
 //! CloudFormation cannot tag a listener, and the load balancer's applied record covers them.
 
 use super::{SERVICE, found, opt, opt_int};
+use crate::aws::paging;
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
@@ -60,6 +61,7 @@ async fn list(c: &Client, lb_arn: &str) -> Result<Vec<Listener>, AwsError> {
     let out = c
         .describe_listeners()
         .load_balancer_arn(lb_arn)
+        .page_size(paging::ELB)
         .into_paginator()
         .items()
         .send()

@@ -3,6 +3,7 @@
 //! change in place; name, type and scheme force a replacement.
 
 use super::{SERVICE, found, opt, owned, sdk_tags, update_tags};
+use crate::aws::paging;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::timeouts::{self, Op};
 use crate::aws::{AwsError, ResolvedResource};
@@ -25,6 +26,7 @@ fn wait_for(op: Op) -> Duration {
 /// Every load balancer of the region (ELBv2 has no tag filter on DescribeLoadBalancers).
 pub async fn list(c: &Client) -> Result<Vec<LoadBalancer>, AwsError> {
     c.describe_load_balancers()
+        .page_size(paging::ELB)
         .into_paginator()
         .items()
         .send()

@@ -2,6 +2,7 @@
 //! changes in place. `health_check_path` is null for health checks without a path (TCP).
 
 use super::{SERVICE, found, opt, opt_int, owned, sdk_tags, update_tags};
+use crate::aws::paging;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::timeouts::{self, Op};
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
@@ -14,6 +15,7 @@ use serde_json::Value;
 pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
     let tgs: Vec<TargetGroup> = c
         .describe_target_groups()
+        .page_size(paging::ELB)
         .into_paginator()
         .items()
         .send()

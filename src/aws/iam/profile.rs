@@ -5,6 +5,7 @@
 //! them. Must not touch a profile outside the cluster's path.
 
 use super::{SERVICE, create_path};
+use crate::aws::paging;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
@@ -19,6 +20,7 @@ pub async fn list(c: &Client, cluster: &str) -> Result<Vec<InstanceProfile>, Aws
     c.list_instance_profiles()
         .path_prefix(names::iam_path(cluster))
         .into_paginator()
+        .page_size(paging::IAM)
         .items()
         .send()
         .try_collect()

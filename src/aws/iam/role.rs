@@ -3,6 +3,7 @@
 //! policies as a sorted set.
 
 use super::{SERVICE, create_path, sdk_tags, tags_of};
+use crate::aws::paging;
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
@@ -17,6 +18,7 @@ pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, Aw
         .list_roles()
         .path_prefix(names::iam_path(cluster))
         .into_paginator()
+        .page_size(paging::IAM)
         .items()
         .send()
         .try_collect()
@@ -70,6 +72,7 @@ async fn role_tags(c: &Client, name: &str) -> Result<Value, AwsError> {
         .list_role_tags()
         .role_name(name)
         .into_paginator()
+        .page_size(paging::IAM)
         .items()
         .send()
         .try_collect()
@@ -83,6 +86,7 @@ async fn attached_policies(c: &Client, name: &str) -> Result<Vec<String>, AwsErr
         .list_attached_role_policies()
         .role_name(name)
         .into_paginator()
+        .page_size(paging::IAM)
         .items()
         .send()
         .try_collect()
@@ -280,6 +284,7 @@ async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
         .list_role_policies()
         .role_name(name)
         .into_paginator()
+        .page_size(paging::IAM)
         .items()
         .send()
         .try_collect()
@@ -298,6 +303,7 @@ async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
         .list_instance_profiles_for_role()
         .role_name(name)
         .into_paginator()
+        .page_size(paging::IAM)
         .items()
         .send()
         .try_collect()
