@@ -21,6 +21,9 @@ its AccessConfig), an `AWS::EKS::AccessEntry` (with its AccessPolicies) and an `
 moto's CloudFormation skips, so that a cluster's template runs (`cfn_eks_cluster` here, the other two
 in `moto_cfn_eks.py`).
 
+EC2 client tokens (moto ignores them) come from `moto_ext/ec2.py`, CreateListener's idempotency
+(moto adds a second listener on a port) from `moto_ext/elbv2.py`.
+
 Run with the project's venv python and moto_server's arguments: `-H HOST -p PORT`.
 """
 
@@ -486,6 +489,11 @@ def install():
     import moto_cfn_eks
 
     moto_cfn_eks.install(sys.modules[__name__])
+    import moto_ext.ec2
+    import moto_ext.elbv2
+
+    moto_ext.ec2.install()
+    moto_ext.elbv2.install()
     for name, fn in [
         ("create_access_entry", create_access_entry),
         ("describe_access_entry", describe_access_entry),

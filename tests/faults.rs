@@ -6,7 +6,7 @@ mod common;
 
 use common::Moto;
 use common::census::{self, Census};
-use common::proxy::{Counts, Faults, Proxy, wait_until};
+use common::proxy::{Counts, Faults, Proxy, is_create, wait_until};
 use common::run::{self, output_text, path_str};
 use common::sdk::Clients;
 use std::collections::BTreeSet;
@@ -71,13 +71,16 @@ async fn assert_exactly_one_each(moto: &Moto, file: &Path) {
 
 fn show(counts: &Counts) -> String {
     format!(
-        "calls {} (forwarded {}, throttled {}, 5xx {}, dropped {}), max concurrency {}\n{:?}",
+        "calls {} (forwarded {}, throttled {}, 5xx {}, dropped {}, lost {}), max concurrency {}\n\
+         lost: {:?}\n{:?}",
         counts.calls,
         counts.forwarded,
         counts.throttled,
         counts.errors,
         counts.dropped,
+        counts.lost,
         counts.max_concurrency,
+        counts.lost_per_op,
         counts.per_op
     )
 }
@@ -92,6 +95,42 @@ async fn apply_converges_through_throttling_and_server_errors() {
     let counts = proxy.counts();
     assert_eq!(code, Some(0), "{}\n{text}", show(&counts));
     // The faults really happened, on more than a handful of calls.
+    assert!(
+        counts.throttled >= 5 && counts.errors >= 2,
+        "{}",
+        show(&counts)
+    );
+    eprintln!("{}", show(&counts));
+
+    proxy.set_faults(Faults::default());
+    let (code, text) = through(
+        &proxy,
+        &["plan", "-f", path_str(&file), "--detailed-exitcode"],
+    );
+    assert_eq!(code, Some(0), "the plan must be empty:\n{text}");
+    assert_exactly_one_each(&moto, &file).await;
+}
+
+/// The issue-16 case: on top of throttling and 5xx, 5% of creates reach moto and their answer
+/// is lost. Every create resent after that must be recognised as eksform's own (a client token,
+/// or "already exists" answered by adopting the tagged resource): no duplicate, plan empty.
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_converges_when_created_answers_are_lost_too() {
+    let moto = Moto::start();
+    let seed = std::env::var("EKSFORM_FAULT_SEED").map_or(3, |s| s.parse().expect("a number"));
+    let proxy = Proxy::start(
+        &moto,
+        Faults {
+            lose_pct: 5,
+            ..flaky(seed)
+        },
+    );
+    let file = spec();
+    let (code, text) = through(&proxy, &["apply", "-f", path_str(&file), "--auto-approve"]);
+    let counts = proxy.counts();
+    assert_eq!(code, Some(0), "{}\n{text}", show(&counts));
+    // About 40 creates at 5%: most runs lose one or more answers, not all (the rolls follow
+    // arrival order, which concurrency varies); the test above loses one of every create.
     assert!(
         counts.throttled >= 5 && counts.errors >= 2,
         "{}",
@@ -295,6 +334,36 @@ async fn an_apply_that_waits_for_the_lock_runs_after_the_other_and_finds_nothing
     assert!(out2.contains("waiting up to 300s"), "{out2}");
     assert!(out2.contains("No changes"), "{out2}");
     assert_exactly_one_each(&moto, &file).await;
+}
+
+/// Every kind that creates, each create's first answer lost: each is resent and recognised.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_first_answer_of_every_create_is_lost_and_nothing_is_made_twice() {
+    let moto = Moto::start();
+    let proxy = Proxy::start(
+        &moto,
+        Faults {
+            lose_each_create_once: true,
+            ..Faults::default()
+        },
+    );
+    let file = spec();
+    let (code, out) = through(&proxy, &["apply", "-f", path_str(&file), "--auto-approve"]);
+    let counts = proxy.counts();
+    assert_eq!(code, Some(0), "{out}\n{}", show(&counts));
+    let creates: Vec<&String> = counts.per_op.keys().filter(|op| is_create(op)).collect();
+    let lost: Vec<&String> = counts.lost_per_op.keys().collect();
+    assert_eq!(lost, creates, "{}", show(&counts));
+    for op in [
+        "iam:CreateRole",
+        "elasticloadbalancing:CreateTargetGroup",
+        "eks:POST /clusters",
+    ] {
+        assert!(counts.lost_per_op.contains_key(op), "{}", show(&counts));
+    }
+    eprintln!("{}", show(&counts));
+    assert_exactly_one_each(&moto, &file).await;
+    run::assert_no_changes(&moto, &file);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -5,6 +5,7 @@
 //! template version rolls through the instances (see `asg_refresh`). The desired capacity is
 //! only set when asked, since autoscalers own it after creation.
 
+use super::adopt::{Found, adopt};
 use super::paging;
 use super::support::{self, Fields, not_found_ok};
 use super::timeouts::{self, Op};
@@ -85,6 +86,14 @@ impl Asg {
             .next())
     }
 
+    /// The group named `name` and the address its tags give it.
+    async fn named(&self, cluster: &str, name: &str) -> Result<Option<Found<()>>, AwsError> {
+        Ok(self.describe(name).await?.map(|g| Found {
+            value: (),
+            address: live(cluster, &g).map(|l| l.address),
+        }))
+    }
+
     async fn reread(
         &self,
         cluster: &str,
@@ -126,13 +135,9 @@ impl Asg {
             .await
             .map_err(|e| AwsError::from_sdk(SERVICE, "CreateAutoScalingGroup", e));
         if let Err(e) = sent {
-            // A retry after a crash finds the group it created itself: that is not an error,
-            // though its instances may still be on their way.
-            let existing = self.describe(name).await?.and_then(|g| live(cluster, &g));
-            match existing {
-                Some(l) if e.code == "AlreadyExists" && l.address == r.address => {}
-                _ => return Err(e),
-            }
+            // A resend, or a retry after a crash, finds the group it created itself: that is
+            // not an error, though its instances may still be on their way.
+            adopt(r, name, e, || self.named(cluster, name)).await?;
         }
         let min = f.int32("min_size")?;
         self.wait_in_service(name, &r.address, min, Op::Create)

@@ -4,9 +4,10 @@
 //! and wait until gone. Everything else about a cluster is immutable here (the plan replaces).
 //! Must not touch clusters that lack the ownership tags.
 
+use super::adopt::{Found, adopt};
 use super::support::{self, Fields, not_found_ok};
 use super::timeouts::{self, Op};
-use super::{AwsError, ErrorKind, ResolvedResource};
+use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props};
 use aws_sdk_eks::client::Waiters;
@@ -119,7 +120,9 @@ impl Eks {
             .await
             .map_err(|e| AwsError::from_sdk(SERVICE, "CreateCluster", e));
         if let Err(e) = sent {
-            self.adopt_or_fail(cluster, r, name, e).await?;
+            // A resend, or an apply killed while waiting, finds its own cluster: the wait
+            // resumes.
+            adopt(r, name, e, || self.named(cluster, name)).await?;
         }
         self.client
             .wait_until_cluster_active()
@@ -132,24 +135,12 @@ impl Eks {
         self.reread(cluster, name, "CreateCluster").await
     }
 
-    /// A create that failed because the cluster exists is fine when the existing cluster is
-    /// this very resource (an apply killed while waiting); then the wait simply resumes.
-    async fn adopt_or_fail(
-        &self,
-        cluster: &str,
-        r: &ResolvedResource,
-        name: &str,
-        e: AwsError,
-    ) -> Result<(), AwsError> {
-        if e.kind != ErrorKind::InUse {
-            return Err(e);
-        }
-        let ours = self
-            .describe(name)
-            .await?
-            .and_then(|c| live(cluster, &c))
-            .is_some_and(|l| l.address == r.address);
-        if ours { Ok(()) } else { Err(e) }
+    /// The EKS cluster named `name` and the address its tags give it.
+    async fn named(&self, cluster: &str, name: &str) -> Result<Option<Found<()>>, AwsError> {
+        Ok(self.describe(name).await?.map(|c| Found {
+            value: (),
+            address: live(cluster, &c).map(|l| l.address),
+        }))
     }
 
     pub async fn update(

@@ -4,6 +4,7 @@
 //! (UpdateNodegroupVersion), delete and wait until gone. Must not touch nodegroups that lack
 //! the ownership tags; instance types, capacity type, subnets and role are replaced by the plan.
 
+use super::adopt::{Found, adopt};
 use super::paging;
 use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use super::timeouts::{self, Op};
@@ -134,15 +135,15 @@ impl Nodegroups {
             .await
             .map_err(|e| AwsError::from_sdk(SERVICE, "CreateNodegroup", e));
         if let Err(e) = sent {
-            // An apply killed while waiting finds its own nodegroup: the wait resumes.
-            let ours = self
-                .describe(eks, name)
-                .await?
-                .and_then(|n| live(cluster, &n))
-                .is_some_and(|l| l.address == r.address);
-            if !ours {
-                return Err(e);
-            }
+            // A resend, or an apply killed while waiting, finds its own nodegroup: the wait
+            // resumes.
+            let named = || async {
+                Ok(self.describe(eks, name).await?.map(|n| Found {
+                    value: (),
+                    address: live(cluster, &n).map(|l| l.address),
+                }))
+            };
+            adopt(r, name, e, named).await?;
         }
         self.wait_active(eks, name, Op::Create).await?;
         self.reread(cluster, eks, name, "CreateNodegroup").await

@@ -3,6 +3,7 @@
 //! Auto Scaling group launches `$Latest`). User data is base64 in the API and plain text in the
 //! properties. Must not touch templates without the ownership tags.
 
+use super::adopt::{Found, adopt};
 use super::paging;
 use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use super::{AwsError, ResolvedResource};
@@ -182,6 +183,31 @@ impl LaunchTemplates {
         Ok(self.complete(cluster, templates).await?.into_iter().next())
     }
 
+    /// The template named `name`, as read, with the address its tags give it.
+    async fn named(
+        &self,
+        cluster: &str,
+        name: &str,
+    ) -> Result<Option<Found<LiveResource>>, AwsError> {
+        let owned = self.find_by_name(cluster, name).await?;
+        if let Some(l) = owned {
+            let address = Some(l.address.clone());
+            return Ok(Some(Found { value: l, address }));
+        }
+        // Not this cluster's; whether it exists at all decides the error.
+        let out = self
+            .client
+            .describe_launch_templates()
+            .launch_template_names(name);
+        let out = out.send().await;
+        let out = out.map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLaunchTemplates", e));
+        let exists = not_found_ok(out)?.is_some_and(|o| !o.launch_templates().is_empty());
+        Ok(exists.then(|| Found {
+            value: live(String::new(), name, Props::new(), None),
+            address: None,
+        }))
+    }
+
     pub async fn create(
         &self,
         cluster: &str,
@@ -205,13 +231,9 @@ impl LaunchTemplates {
             .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLaunchTemplate", e));
         let out = match sent {
             Ok(out) => out,
-            // The name is unique: a retry after a crash finds the template it made itself.
-            Err(e) => {
-                return match self.find_by_name(cluster, name).await? {
-                    Some(l) if e.code.contains("AlreadyExists") && l.address == r.address => Ok(l),
-                    _ => Err(e),
-                };
-            }
+            // The name is unique: a resend, or a retry after a crash, finds the template it
+            // made itself.
+            Err(e) => return adopt(r, name, e, || self.named(cluster, name)).await,
         };
         let t = out.launch_template().ok_or_else(|| {
             AwsError::local(

@@ -4,6 +4,7 @@
 //! SDK type. Errors keep the AWS error code and carry a hint.
 
 mod account;
+pub mod adopt;
 pub mod asg;
 mod asg_refresh;
 mod cloud;

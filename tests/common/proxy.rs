@@ -11,11 +11,15 @@
 //! Plain threads, not tokio: tests call it from sync and async code alike, and a blocking
 //! thread per connection is ample for one eksform process.
 
+mod aws;
 mod tape;
+mod wire;
 
 use super::Moto;
+pub use aws::is_create;
+use aws::{error_body, fault_response, identify};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -23,6 +27,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 pub use tape::Tape;
 use tape::{TapeMode, tape_key};
+use wire::{Request, header, hop_header, read_body, read_head, read_request, write_response};
 
 /// What to inject. Percentages are of all requests and are rolled in this order.
 #[derive(Debug, Clone, Copy, Default)]
@@ -35,6 +40,24 @@ pub struct Faults {
     /// Operations (`ec2:CreateVpc`) whose first call reaches moto but whose answer is lost:
     /// the connection closes as if the network failed after AWS acted.
     pub lose_first: &'static [&'static str],
+    /// Percent of creates (see `is_create`) that reach moto and whose answer is then lost,
+    /// rolled after the faults above for the calls that went through.
+    pub lose_pct: u64,
+    /// The first answer of every create operation is lost (as `lose_first` naming them all).
+    pub lose_each_create_once: bool,
+    /// Answers one operation with one AWS error instead of forwarding it, for its first
+    /// `times` calls: what AWS answers while it has not caught up (IAM eventual consistency).
+    pub refuse: Option<Refusal>,
+}
+
+/// `Faults::refuse`: `operation` (`eks:POST /clusters`, `autoscaling:CreateAutoScalingGroup`)
+/// is answered with HTTP 400, `code` and `message`, in the operation's protocol.
+#[derive(Debug, Clone, Copy)]
+pub struct Refusal {
+    pub operation: &'static str,
+    pub code: &'static str,
+    pub message: &'static str,
+    pub times: usize,
 }
 
 /// Counters read after (or during) a run.
@@ -47,8 +70,12 @@ pub struct Counts {
     pub throttled: usize,
     pub errors: usize,
     pub dropped: usize,
-    /// Requests moto answered whose answer was lost (`Faults::lose_first`).
+    /// Requests moto answered whose answer was lost (`Faults::lose_first`, `lose_pct`).
     pub lost: usize,
+    /// Lost answers by operation.
+    pub lost_per_op: BTreeMap<String, usize>,
+    /// Requests answered with `Faults::refuse`'s error.
+    pub refused: usize,
     /// Requests received per `service:operation`.
     pub per_op: BTreeMap<String, usize>,
     /// The most requests in flight at once.
@@ -92,20 +119,6 @@ struct State {
     wake_lock: Mutex<()>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Protocol {
-    Ec2Query,
-    AwsQuery,
-    AwsJson,
-    RestJson,
-}
-
-struct Request {
-    head: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
 /// Status ("200 OK"), headers and body of an answer from moto.
 type Reply = (String, Vec<(String, String)>, Vec<u8>);
 
@@ -114,6 +127,7 @@ enum Fate {
     Throttle,
     Error,
     Drop,
+    Refuse(Refusal),
 }
 
 impl Proxy {
@@ -256,6 +270,10 @@ fn serve(st: &State, conn: TcpStream) {
                     fault_response(protocol, matches!(fate, Fate::Throttle));
                 write_response(&mut out, status, &headers, body.as_bytes())
             }
+            Fate::Refuse(r) => {
+                let (headers, body) = error_body(protocol, "Sender", r.code, r.message);
+                write_response(&mut out, "400 Bad Request", &headers, body.as_bytes())
+            }
             Fate::Forward => st.answer(&req, &op, &mut out),
         };
         st.in_flight.fetch_sub(1, Ordering::SeqCst);
@@ -306,7 +324,13 @@ impl State {
     fn decide(&self, op: &str, in_flight: usize) -> (Fate, u64) {
         let faults = *self.faults.lock().unwrap();
         let roll = self.next_random() % 100;
-        let fate = if roll < faults.throttle_pct {
+        let refused = self.counts.lock().unwrap().refused;
+        let fate = if let Some(r) = faults
+            .refuse
+            .filter(|r| r.operation == op && refused < r.times)
+        {
+            Fate::Refuse(r)
+        } else if roll < faults.throttle_pct {
             Fate::Throttle
         } else if roll < faults.throttle_pct + faults.error_pct {
             Fate::Error
@@ -323,6 +347,7 @@ impl State {
             Fate::Throttle => c.throttled += 1,
             Fate::Error => c.errors += 1,
             Fate::Drop => c.dropped += 1,
+            Fate::Refuse(_) => c.refused += 1,
             Fate::Forward => {}
         }
         (fate, faults.latency_ms)
@@ -381,10 +406,10 @@ impl State {
             let reply = (status.clone(), headers.clone(), body.clone());
             tape.0.lock().unwrap().insert(key, reply);
         }
-        let lose = self.faults.lock().unwrap().lose_first.contains(&op)
-            && self.lost.lock().unwrap().insert(op.to_string());
-        if lose {
-            self.counts.lock().unwrap().lost += 1;
+        if self.loses_answer(op) {
+            let mut c = self.counts.lock().unwrap();
+            c.lost += 1;
+            *c.lost_per_op.entry(op.to_string()).or_default() += 1;
             return false;
         }
         let hold = self.hold_after.lock().unwrap().is_some_and(|n| number > n);
@@ -394,6 +419,17 @@ impl State {
             return false;
         }
         write_response(out, &status, &headers, &body)
+    }
+
+    /// Whether the answer to `op`, which moto has just acted on, is to be lost.
+    fn loses_answer(&self, op: &str) -> bool {
+        let faults = *self.faults.lock().unwrap();
+        let first_lost =
+            faults.lose_first.contains(&op) || (faults.lose_each_create_once && is_create(op));
+        if first_lost && self.lost.lock().unwrap().insert(op.to_string()) {
+            return true;
+        }
+        faults.lose_pct > 0 && is_create(op) && self.next_random() % 100 < faults.lose_pct
     }
 
     fn wait_for_stop(&self) {
@@ -425,196 +461,6 @@ impl State {
         let body = read_body(&mut reader, &headers, true)?;
         let status = status.split_once(' ').map(|(_, s)| s.to_string())?;
         Some((status, headers, body))
-    }
-}
-
-/// Headers that describe one connection or one framing, rewritten on each side.
-fn hop_header(name: &str) -> bool {
-    [
-        "connection",
-        "keep-alive",
-        "transfer-encoding",
-        "content-length",
-    ]
-    .iter()
-    .any(|h| name.eq_ignore_ascii_case(h))
-}
-
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
-fn read_head(r: &mut impl BufRead) -> Option<(String, Vec<(String, String)>)> {
-    let mut first = String::new();
-    if r.read_line(&mut first).ok()? == 0 {
-        return None;
-    }
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        r.read_line(&mut line).ok()?;
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        let (k, v) = line.split_once(':')?;
-        headers.push((k.trim().to_string(), v.trim().to_string()));
-    }
-    Some((first.trim_end().to_string(), headers))
-}
-
-/// A body framed by Content-Length or chunks; a response without either runs to EOF.
-fn read_body(r: &mut impl BufRead, headers: &[(String, String)], to_eof: bool) -> Option<Vec<u8>> {
-    let mut body = Vec::new();
-    if header(headers, "transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        loop {
-            let mut size = String::new();
-            r.read_line(&mut size).ok()?;
-            let size = usize::from_str_radix(size.trim().split(';').next()?, 16).ok()?;
-            let mut chunk = vec![0; size + 2];
-            r.read_exact(&mut chunk).ok()?;
-            if size == 0 {
-                return Some(body);
-            }
-            body.extend_from_slice(&chunk[..size]);
-        }
-    }
-    match header(headers, "content-length") {
-        Some(n) => {
-            body.resize(n.parse().ok()?, 0);
-            r.read_exact(&mut body).ok()?;
-        }
-        None if to_eof => {
-            r.read_to_end(&mut body).ok()?;
-        }
-        None => {}
-    }
-    Some(body)
-}
-
-fn read_request(r: &mut impl BufRead) -> Option<Request> {
-    let (head, headers) = read_head(r)?;
-    let body = read_body(r, &headers, false)?;
-    Some(Request {
-        head,
-        headers,
-        body,
-    })
-}
-
-fn write_response(
-    out: &mut TcpStream,
-    status: &str,
-    headers: &[(String, String)],
-    body: &[u8],
-) -> bool {
-    let mut msg = format!("HTTP/1.1 {status}\r\n");
-    for (k, v) in headers.iter().filter(|(k, _)| !hop_header(k)) {
-        msg.push_str(&format!("{k}: {v}\r\n"));
-    }
-    msg.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-    out.write_all(msg.as_bytes()).is_ok() && out.write_all(body).is_ok()
-}
-
-/// The protocol and `service:operation` of a request. The service is the one the request was
-/// signed for (SigV4 credential scope), as every service shares the one endpoint here.
-fn identify(req: &Request) -> (Protocol, String) {
-    let service = header(&req.headers, "authorization")
-        .and_then(|a| a.split("Credential=").nth(1))
-        .and_then(|c| c.split('/').nth(3))
-        .unwrap_or("unknown")
-        .to_string();
-    if let Some(target) = header(&req.headers, "x-amz-target") {
-        let op = target.rsplit('.').next().unwrap_or(target);
-        return (Protocol::AwsJson, format!("{service}:{op}"));
-    }
-    let form = String::from_utf8_lossy(&req.body);
-    let action = form
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("Action="))
-        .map(str::to_string);
-    if let Some(action) = action {
-        let protocol = if service == "ec2" {
-            Protocol::Ec2Query
-        } else {
-            Protocol::AwsQuery
-        };
-        return (protocol, format!("{service}:{action}"));
-    }
-    (
-        Protocol::RestJson,
-        format!("{service}:{}", rest_operation(&req.head)),
-    )
-}
-
-/// `POST /clusters/x/node-groups` becomes `POST /clusters/*/node-groups`: names vary per test,
-/// operations do not.
-fn rest_operation(head: &str) -> String {
-    let mut parts = head.split(' ');
-    let method = parts.next().unwrap_or("");
-    let path = parts.next().unwrap_or("").split('?').next().unwrap_or("");
-    let shape: Vec<&str> = path
-        .split('/')
-        .enumerate()
-        .map(|(i, seg)| if i % 2 == 0 && i > 0 { "*" } else { seg })
-        .collect();
-    format!("{method} {}", shape.join("/"))
-}
-
-/// A throttling or server error as the service itself would send it, so the SDK's standard
-/// retry classifies it by code or status, as it would against AWS.
-fn fault_response(p: Protocol, throttle: bool) -> (&'static str, Vec<(String, String)>, String) {
-    let xml = vec![("Content-Type".to_string(), "text/xml".to_string())];
-    let json = |kind: &str| {
-        vec![
-            ("Content-Type".to_string(), "application/json".to_string()),
-            ("x-amzn-ErrorType".to_string(), kind.to_string()),
-        ]
-    };
-    let ec2 = |code: &str| {
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code>\
-             <Message>injected by the test proxy</Message></Error></Errors>\
-             <RequestID>fault</RequestID></Response>"
-        )
-    };
-    let query = |kind: &str, code: &str| {
-        format!(
-            "<ErrorResponse><Error><Type>{kind}</Type><Code>{code}</Code>\
-             <Message>injected by the test proxy</Message></Error>\
-             <RequestId>fault</RequestId></ErrorResponse>"
-        )
-    };
-    let body = |kind: &str| {
-        format!("{{\"__type\":\"{kind}\",\"message\":\"injected by the test proxy\"}}")
-    };
-    match (p, throttle) {
-        (Protocol::Ec2Query, true) => ("503 Service Unavailable", xml, ec2("RequestLimitExceeded")),
-        (Protocol::Ec2Query, false) => ("500 Internal Server Error", xml, ec2("InternalError")),
-        (Protocol::AwsQuery, true) => ("400 Bad Request", xml, query("Sender", "Throttling")),
-        (Protocol::AwsQuery, false) => (
-            "500 Internal Server Error",
-            xml,
-            query("Receiver", "InternalFailure"),
-        ),
-        (Protocol::AwsJson, true) => (
-            "400 Bad Request",
-            json("ThrottlingException"),
-            body("ThrottlingException"),
-        ),
-        (Protocol::RestJson, true) => (
-            "429 Too Many Requests",
-            json("TooManyRequestsException"),
-            body("TooManyRequestsException"),
-        ),
-        (Protocol::AwsJson | Protocol::RestJson, false) => (
-            "500 Internal Server Error",
-            json("ServerException"),
-            body("ServerException"),
-        ),
     }
 }
 

@@ -7,9 +7,11 @@ use super::props::{
     normalize_ports, normalize_protocol, prop_i32, prop_opt_str, prop_str, tag_map, tag_spec,
 };
 use super::{Ec2, SERVICE, sdk};
+use crate::aws::adopt::{Found, adopt};
+use crate::aws::support::owner;
 use crate::aws::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
-use crate::model::TAG_ID;
+use crate::model::{TAG_CLUSTER, TAG_ID};
 use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType, UserIdGroupPair,
 };
@@ -128,21 +130,18 @@ impl Ec2 {
                 .group_id()
                 .map(str::to_string)
                 .ok_or_else(|| super::network::missing_id("CreateSecurityGroup", &r.address)),
-            Err(e) if e.code == "InvalidGroup.Duplicate" => {
-                self.own_group_named(r, vpc, name).await?.ok_or(e)
-            }
-            Err(e) => Err(e),
+            Err(e) => adopt(r, name, e, || self.group_named(r, vpc, name)).await,
         }
     }
 
-    /// A group of that name made by an earlier attempt at this same resource (its id tag says
-    /// so); a group someone else made is left alone and the create fails.
-    async fn own_group_named(
+    /// The group of that name in `vpc` and the address its tags give it (a group made by an
+    /// earlier send of this same create is adopted; one someone else made fails the create).
+    async fn group_named(
         &self,
         r: &ResolvedResource,
         vpc: &str,
         name: &str,
-    ) -> Result<Option<String>, AwsError> {
+    ) -> Result<Option<Found<String>>, AwsError> {
         let filters = [
             Filter::builder().name("vpc-id").values(vpc).build(),
             Filter::builder().name("group-name").values(name).build(),
@@ -152,10 +151,15 @@ impl Ec2 {
             .describe_security_groups()
             .set_filters(Some(filters.to_vec()));
         let groups: Vec<_> = all_pages!(call, "DescribeSecurityGroups").await?;
-        let own = groups
-            .iter()
-            .find(|g| tag_map(g.tags()).get(TAG_ID) == Some(&r.address));
-        Ok(own.and_then(|g| g.group_id()).map(str::to_string))
+        let cluster = owner(&r.props);
+        Ok(groups.iter().find_map(|g| {
+            let tags = tag_map(g.tags());
+            let ours = tags.get(TAG_CLUSTER) == Some(&cluster);
+            Some(Found {
+                value: g.group_id()?.to_string(),
+                address: tags.get(TAG_ID).filter(|_| ours).cloned(),
+            })
+        }))
     }
 
     pub(super) async fn delete_security_group(&self, live: &LiveResource) -> Result<(), AwsError> {

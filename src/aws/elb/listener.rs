@@ -8,6 +8,7 @@
 //! CloudFormation cannot tag a listener, and the load balancer's applied record covers them.
 
 use super::{SERVICE, found, opt, opt_int};
+use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
@@ -153,21 +154,39 @@ pub async fn create(c: &Client, r: &ResolvedResource) -> Result<LiveResource, Aw
         .set_default_actions(Some(default_actions(&f)?))
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateListener", e))?;
-    let arn = out
-        .listeners()
-        .first()
-        .and_then(|l| l.listener_arn())
-        .ok_or_else(|| {
-            AwsError::local(
-                SERVICE,
-                "CreateListener",
-                "EmptyResponse",
-                format!("{}: no ARN returned", r.address),
-            )
-        })?
-        .to_string();
+        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateListener", e));
+    let arn = match out {
+        Ok(out) => out
+            .listeners
+            .and_then(|l| l.into_iter().next()?.listener_arn),
+        Err(e) => {
+            let port = f.int32("port")?;
+            let lb = f.str("load_balancer_arn")?;
+            let what = format!("on port {port}");
+            Some(adopt(r, &what, e, || on_port(c, lb, port, &r.address)).await?)
+        }
+    };
+    let arn = arn.ok_or_else(|| {
+        let msg = format!("{}: no ARN returned", r.address);
+        AwsError::local(SERVICE, "CreateListener", "EmptyResponse", msg)
+    })?;
     found(read_one(c, &arn, &r.address).await?, "CreateListener", &arn)
+}
+
+/// The listener on `port` of the load balancer `lb`. Listeners carry no tags: one on a port of
+/// this cluster's own load balancer is the listener `address` made by an earlier send.
+async fn on_port(
+    c: &Client,
+    lb: &str,
+    port: i32,
+    address: &str,
+) -> Result<Option<Found<String>>, AwsError> {
+    let listeners = list(c, lb).await?;
+    let arn = listeners.into_iter().find(|l| l.port() == Some(port));
+    Ok(arn.and_then(|l| l.listener_arn).map(|value| Found {
+        value,
+        address: Some(address.to_string()),
+    }))
 }
 
 pub async fn update(

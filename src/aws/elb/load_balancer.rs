@@ -2,7 +2,8 @@
 //! scheme, type and tags in one call, then waited on until active. Subnets and security groups
 //! change in place; name, type and scheme force a replacement.
 
-use super::{SERVICE, found, opt, owned, sdk_tags, update_tags};
+use super::{SERVICE, address_of, found, opt, owned, sdk_tags, update_tags};
+use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::timeouts::{self, Op};
@@ -102,9 +103,10 @@ pub async fn create(
     // A network load balancer takes security groups only when created with some; an empty
     // list means none, which is what the model asks for.
     let groups = (!groups.is_empty()).then_some(groups);
+    let name = f.str("name")?;
     let out = c
         .create_load_balancer()
-        .name(f.str("name")?)
+        .name(name)
         .r#type(LoadBalancerTypeEnum::from(f.str("type")?))
         .scheme(LoadBalancerSchemeEnum::from(f.str("scheme")?))
         .set_subnets(Some(f.strings("subnet_ids")?))
@@ -112,20 +114,17 @@ pub async fn create(
         .set_tags(Some(sdk_tags(&f.tags())))
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLoadBalancer", e))?;
-    let arn = out
-        .load_balancers()
-        .first()
-        .and_then(|l| l.load_balancer_arn())
-        .ok_or_else(|| {
-            AwsError::local(
-                SERVICE,
-                "CreateLoadBalancer",
-                "EmptyResponse",
-                format!("{}: no ARN returned", r.address),
-            )
-        })?
-        .to_string();
+        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLoadBalancer", e));
+    let arn = match out {
+        Ok(out) => out
+            .load_balancers
+            .and_then(|l| l.into_iter().next()?.load_balancer_arn),
+        Err(e) => Some(adopt(r, name, e, || named(c, cluster, name)).await?),
+    };
+    let arn = arn.ok_or_else(|| {
+        let msg = format!("{}: no ARN returned", r.address);
+        AwsError::local(SERVICE, "CreateLoadBalancer", "EmptyResponse", msg)
+    })?;
     c.wait_until_load_balancer_available()
         .load_balancer_arns(&arn)
         .wait(wait_for(Op::Create))
@@ -199,4 +198,18 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
         .await
         .map(|_| ())
         .map_err(|e| support::waiter_error(SERVICE, "DescribeLoadBalancers", &live.address, e))
+}
+
+/// The load balancer named `name`: its ARN and the address its tags give it.
+async fn named(c: &Client, cluster: &str, name: &str) -> Result<Option<Found<String>>, AwsError> {
+    let out = c.describe_load_balancers().names(name).send().await;
+    let out = out.map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e));
+    let arn =
+        not_found_ok(out)?.and_then(|o| o.load_balancers?.into_iter().next()?.load_balancer_arn);
+    let Some(arn) = arn else { return Ok(None) };
+    let address = address_of(c, cluster, &arn).await?;
+    Ok(Some(Found {
+        value: arn,
+        address,
+    }))
 }

@@ -140,6 +140,15 @@ async fn tags_by_arn(c: &Client, arns: Vec<String>) -> Result<HashMap<String, Va
     Ok(results.into_iter().flatten().collect())
 }
 
+/// The address `arn`'s tags give it in `cluster` (`None`: not this cluster's), for adopting a
+/// resource found by name after a create was refused.
+async fn address_of(c: &Client, cluster: &str, arn: &str) -> Result<Option<String>, AwsError> {
+    let mut tags = tags_by_arn(c, vec![arn.to_string()]).await?;
+    Ok(tags
+        .remove(arn)
+        .and_then(|t| support::owned_address(cluster, &t)))
+}
+
 /// The owned subset of `items`: each with its address and tags.
 async fn owned<T>(
     c: &Client,

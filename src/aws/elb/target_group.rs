@@ -1,7 +1,8 @@
 //! Target groups: protocol, port, VPC and target type are fixed at creation; the health check
 //! changes in place. `health_check_path` is null for health checks without a path (TCP).
 
-use super::{SERVICE, found, opt, opt_int, owned, sdk_tags, update_tags};
+use super::{SERVICE, address_of, found, opt, opt_int, owned, sdk_tags, update_tags};
+use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::timeouts::{self, Op};
@@ -90,9 +91,10 @@ pub async fn create(
     r: &ResolvedResource,
 ) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "CreateTargetGroup", r);
+    let name = f.str("name")?;
     let out = c
         .create_target_group()
-        .name(f.str("name")?)
+        .name(name)
         .protocol(ProtocolEnum::from(f.str("protocol")?))
         .port(f.int32("port")?)
         .vpc_id(f.str("vpc_id")?)
@@ -103,7 +105,14 @@ pub async fn create(
         .set_tags(Some(sdk_tags(&f.tags())))
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateTargetGroup", e))?;
+        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateTargetGroup", e));
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => {
+            let arn = adopt(r, name, e, || named(c, cluster, name)).await?;
+            return found(read_one(c, cluster, &arn).await?, "CreateTargetGroup", &arn);
+        }
+    };
     let arn = out
         .target_groups()
         .first()
@@ -118,6 +127,20 @@ pub async fn create(
         })?
         .to_string();
     found(read_one(c, cluster, &arn).await?, "CreateTargetGroup", &arn)
+}
+
+/// The target group named `name`: its ARN and the address its tags give it.
+async fn named(c: &Client, cluster: &str, name: &str) -> Result<Option<Found<String>>, AwsError> {
+    let out = c.describe_target_groups().names(name).send().await;
+    let out =
+        not_found_ok(out.map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e)))?;
+    let arn = out.and_then(|o| o.target_groups?.into_iter().next()?.target_group_arn);
+    let Some(arn) = arn else { return Ok(None) };
+    let address = address_of(c, cluster, &arn).await?;
+    Ok(Some(Found {
+        value: arn,
+        address,
+    }))
 }
 
 pub async fn update(

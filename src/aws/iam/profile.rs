@@ -5,6 +5,7 @@
 //! them. Must not touch a profile outside the cluster's path.
 
 use super::{SERVICE, create_path};
+use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
@@ -80,9 +81,10 @@ async fn get(c: &Client, name: &str) -> Result<Option<InstanceProfile>, AwsError
     Ok(not_found_ok(out)?.and_then(|o| o.instance_profile))
 }
 
-/// Creates the profile and adds its role. A profile of that name already under the cluster's
-/// path and holding no role is one an interrupted create left behind (a role is what makes a
-/// profile eksform's): it is taken over and given its role.
+/// Creates the profile and adds its role. Profiles carry no tags here: a profile of that name
+/// already under the cluster's path, holding no role or this one, is one an earlier send of
+/// this create made (its answer lost, or the apply interrupted before the role was added): it
+/// is adopted and given its role.
 pub async fn create(
     c: &Client,
     cluster: &str,
@@ -98,15 +100,25 @@ pub async fn create(
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "CreateInstanceProfile", e));
-    let arn = match out {
-        Ok(o) => o.instance_profile().map(|p| p.arn().to_string()),
-        Err(e) if e.code == "EntityAlreadyExists" => match get(c, name).await? {
-            Some(p) if p.path() == path && p.roles().is_empty() => Some(p.arn().to_string()),
-            _ => return Err(e),
-        },
-        Err(e) => return Err(e),
+    let role = f.opt_str("role_name")?;
+    let (arn, has_role) = match out {
+        Ok(o) => (o.instance_profile().map(|p| p.arn().to_string()), false),
+        Err(e) => {
+            let named = || async {
+                Ok(get(c, name).await?.map(|p| {
+                    let roles: Vec<&str> = p.roles().iter().map(|x| x.role_name()).collect();
+                    let ours = p.path() == path && (roles.is_empty() || roles == role.as_slice());
+                    Found {
+                        value: (p.arn().to_string(), !roles.is_empty()),
+                        address: ours.then(|| r.address.clone()),
+                    }
+                }))
+            };
+            let (arn, has_role) = adopt(r, name, e, named).await?;
+            (Some(arn), has_role)
+        }
     };
-    if let Some(role) = f.opt_str("role_name")? {
+    if let Some(role) = role.filter(|_| !has_role) {
         add_role(c, name, role).await?;
     }
     let mut props = r.props.clone();

@@ -3,6 +3,7 @@
 //! policies as a sorted set.
 
 use super::{SERVICE, create_path, sdk_tags, tags_of};
+use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
@@ -148,8 +149,12 @@ pub async fn create(
         .set_tags(Some(sdk_tags(&f.tags())))
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateRole", e))?;
-    let arn = out.role().map(|r| r.arn().to_string()).unwrap_or_default();
+        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateRole", e));
+    let arn = match out {
+        Ok(out) => out.role().map(|r| r.arn().to_string()).unwrap_or_default(),
+        // Attaching the policies below is idempotent: an adopted role gets what it lacks.
+        Err(e) => adopt(r, name, e, || existing(c, cluster, name)).await?,
+    };
     let policies = f.strings("managed_policy_arns")?;
     for p in &policies {
         attach(c, name, p).await?;
@@ -167,6 +172,24 @@ pub async fn create(
         props,
         attrs: BTreeMap::from([("arn".to_string(), arn)]),
     })
+}
+
+/// The role named `name` (its ARN) and the address its tags give it in `cluster`.
+async fn existing(
+    c: &Client,
+    cluster: &str,
+    name: &str,
+) -> Result<Option<Found<String>>, AwsError> {
+    let out = c.get_role().role_name(name).send().await;
+    let out = out.map_err(|e| AwsError::from_sdk(SERVICE, "GetRole", e));
+    let Some(role) = not_found_ok(out)?.and_then(|o| o.role) else {
+        return Ok(None);
+    };
+    let tags = role_tags(c, name).await?;
+    Ok(Some(Found {
+        value: role.arn().to_string(),
+        address: support::owned_address(cluster, &tags),
+    }))
 }
 
 fn missing(r: &ResolvedResource, key: &str) -> AwsError {
