@@ -6,7 +6,7 @@ mod common;
 
 use common::Moto;
 use common::census::{self, Census};
-use common::proxy::{Counts, Faults, Proxy, is_create, wait_until};
+use common::proxy::{Counts, Faults, Proxy, Refusal, is_create, wait_until};
 use common::run::{self, output_text, path_str};
 use common::sdk::Clients;
 use std::collections::BTreeSet;
@@ -393,4 +393,98 @@ async fn creates_whose_answer_was_lost_are_adopted_not_made_twice() {
     );
     assert_exactly_one_each(&moto, &file).await;
     run::assert_no_changes(&moto, &file);
+}
+
+/// EKS's answer while a role made moments ago is not yet visible to it (IAM is eventually
+/// consistent), as its API documents it: the create is tried again until EKS sees the role.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cluster_role_eks_cannot_assume_yet_is_waited_for() {
+    let refusal = Refusal {
+        operation: "eks:POST /clusters",
+        code: "InvalidParameterException",
+        message: "Role with arn: arn:aws:iam::123456789012:role/eksform/review-apps/review-apps-cluster, \
+                  could not be assumed because it does not exist or the trusted entity is not correct",
+        times: 3,
+    };
+    converges_after_refusals(refusal).await;
+}
+
+/// Auto Scaling's answer while the launch template's new instance profile is unknown to EC2.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_instance_profile_ec2_does_not_know_yet_is_waited_for() {
+    let refusal = Refusal {
+        operation: "autoscaling:CreateAutoScalingGroup",
+        code: "ValidationError",
+        message: "You must use a valid fully-formed launch template. Value (review-apps-nodes) for \
+                  parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name",
+        times: 2,
+    };
+    converges_after_refusals(refusal).await;
+}
+
+async fn converges_after_refusals(refusal: Refusal) {
+    let moto = Moto::start();
+    let proxy = Proxy::start(
+        &moto,
+        Faults {
+            refuse: Some(refusal),
+            ..Faults::default()
+        },
+    );
+    let file = spec();
+    let (code, out) = through(&proxy, &["apply", "-f", path_str(&file), "--auto-approve"]);
+    let counts = proxy.counts();
+    assert_eq!(code, Some(0), "{out}\n{}", show(&counts));
+    assert_eq!(counts.refused, refusal.times, "{}", show(&counts));
+    assert_eq!(
+        counts.per_op[refusal.operation],
+        refusal.times + 1,
+        "sent until accepted, once accepted: {}",
+        show(&counts)
+    );
+    assert_exactly_one_each(&moto, &file).await;
+    run::assert_no_changes(&moto, &file);
+}
+
+/// One retry budget: a call throttled without end is sent `retry::ATTEMPTS` times in all, not
+/// the SDK's attempts again for each of eksform's own (36 before), and the plan then fails
+/// naming the call.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_throttled_without_end_is_sent_at_most_the_attempt_budget() {
+    let moto = Moto::start();
+    let proxy = Proxy::start(
+        &moto,
+        Faults {
+            refuse: Some(Refusal {
+                operation: "iam:ListRoles",
+                code: "Throttling",
+                message: "Rate exceeded",
+                times: usize::MAX,
+            }),
+            ..Faults::default()
+        },
+    );
+    let file = spec();
+    let (code, out) = through(&proxy, &["plan", "-f", path_str(&file)]);
+    let counts = proxy.counts();
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("ListRoles") && out.contains("Throttling"),
+        "{out}"
+    );
+    let sent = counts.per_op["iam:ListRoles"];
+    assert_eq!(
+        sent,
+        eksform::aws::retry::ATTEMPTS as usize,
+        "{}",
+        show(&counts)
+    );
+    // Every other read was sent once: a throttled call does not re-run its service's read.
+    let others = counts
+        .per_op
+        .iter()
+        .filter(|(op, _)| op.as_str() != "iam:ListRoles");
+    for (op, n) in others {
+        assert_eq!(*n, 1, "{op} sent {n} times: {}", show(&counts));
+    }
 }

@@ -299,9 +299,9 @@ async fn run_task<P: Provider>(
     let start = Instant::now();
     let limit = opts.timeouts.limit(t.change.kind, step.op());
     let deadline = tokio::time::Instant::now() + limit;
-    // Throttling and 5xx that outlast the SDK's own retries are retried here, the whole step
-    // again: creates are idempotent (client tokens, adoption of our own tagged resources).
-    let work = crate::aws::retry::transient(|| async {
+    // Throttling and 5xx are retried per call inside the provider (aws/retry.rs), never by
+    // running the whole step again: one budget, not two multiplied.
+    let work = async {
         match t.step {
             Step::Destroy => destroy(provider, t.change, t.old.as_ref(), state)
                 .await
@@ -309,7 +309,7 @@ async fn run_task<P: Provider>(
             Step::Create => create(provider, cluster, t.change, state).await.map(Some),
             Step::Update => update(provider, t.change, state).await.map(Some),
         }
-    });
+    };
     let work = with_deadline(Some(deadline), work);
     let result = with_progress(work, &address, step, (deadline, limit), opts, on_event).await;
     let elapsed = start.elapsed();

@@ -14,8 +14,8 @@ pub struct Account {
 impl Account {
     pub fn new(conf: &aws_config::SdkConfig) -> Account {
         Account {
-            ec2: aws_sdk_ec2::Client::new(conf),
-            ssm: aws_sdk_ssm::Client::new(conf),
+            ec2: super::retry::client!(aws_sdk_ec2, conf),
+            ssm: super::retry::client!(aws_sdk_ssm, conf),
         }
     }
 

@@ -7,6 +7,7 @@
 
 use super::adopt::{Found, adopt};
 use super::paging;
+use super::retry::while_iam_propagates;
 use super::support::{self, Fields, not_found_ok};
 use super::timeouts::{self, Op};
 use super::{AwsError, ResolvedResource};
@@ -40,7 +41,7 @@ pub struct Asg {
 impl Asg {
     pub fn new(conf: &aws_config::SdkConfig) -> Asg {
         Asg {
-            client: Client::new(conf),
+            client: super::retry::client!(aws_sdk_autoscaling, conf),
         }
     }
 
@@ -120,7 +121,7 @@ impl Asg {
     ) -> Result<LiveResource, AwsError> {
         let f = Fields::new(SERVICE, "CreateAutoScalingGroup", r);
         let name = f.str("name")?;
-        let sent = self
+        let call = self
             .client
             .create_auto_scaling_group()
             .auto_scaling_group_name(name)
@@ -130,10 +131,13 @@ impl Asg {
             .desired_capacity(f.int32("desired_capacity")?)
             .vpc_zone_identifier(f.strings("subnet_ids")?.join(","))
             .set_target_group_arns(Some(f.strings("target_group_arns")?))
-            .set_tags(Some(sdk_tags(name, &f.tags())))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateAutoScalingGroup", e));
+            .set_tags(Some(sdk_tags(name, &f.tags())));
+        // The launch template's instance profile, made moments ago, may be unknown to EC2 yet.
+        let sent = while_iam_propagates(|| async {
+            let sent = call.clone().send().await;
+            sent.map_err(|e| AwsError::from_sdk(SERVICE, "CreateAutoScalingGroup", e))
+        })
+        .await;
         if let Err(e) = sent {
             // A resend, or a retry after a crash, finds the group it created itself: that is
             // not an error, though its instances may still be on their way.

@@ -14,7 +14,6 @@ use super::tg_attach::{self, TargetGroupAttachments};
 use super::{AwsError, Provider, ResolvedResource};
 use crate::live::{LiveResource, LiveState};
 use crate::model::{External, Kind};
-use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region};
 
 pub struct Cloud {
@@ -72,7 +71,7 @@ impl Cloud {
         Cloud::for_region(&Cloud::load_conf().await, region)
     }
 
-    /// The standard AWS configuration chain with eksform's retry policy (6 attempts), loaded
+    /// The standard AWS configuration chain with eksform's retry policy (retry.rs), loaded
     /// once per process (later calls get the same): every client built from it, for any
     /// cluster, region or the lock, shares one HTTP client (one connection pool per endpoint,
     /// the trusted certificates loaded once) and one credentials cache (credentials are
@@ -82,7 +81,7 @@ impl Cloud {
             tokio::sync::OnceCell::const_new();
         let load = || {
             aws_config::defaults(BehaviorVersion::latest())
-                .retry_config(RetryConfig::standard().with_max_attempts(6))
+                .retry_config(super::retry::config())
                 .http_client(super::http::shared_client())
                 .load()
         };
@@ -151,16 +150,17 @@ impl Cloud {
 
 impl Provider for Cloud {
     async fn read(&self, cluster: &str, external: &[External]) -> Result<LiveState, AwsError> {
-        use super::retry::transient;
+        // Each call retries its own transient failures (retry.rs): a throttled call is sent
+        // again, never a whole service's read.
         let (ec2, lt, iam, eks, elb, asg, nodegroups, access) = tokio::try_join!(
-            transient(|| self.ec2.read(cluster, external)),
-            transient(|| self.lt.read(cluster)),
-            transient(|| self.iam.read(cluster)),
-            transient(|| self.eks.read(cluster)),
-            transient(|| self.elb.read(cluster)),
-            transient(|| self.asg.read(cluster)),
-            transient(|| self.nodegroups.read(cluster)),
-            transient(|| self.access.read(cluster)),
+            self.ec2.read(cluster, external),
+            self.lt.read(cluster),
+            self.iam.read(cluster),
+            self.eks.read(cluster),
+            self.elb.read(cluster),
+            self.asg.read(cluster),
+            self.nodegroups.read(cluster),
+            self.access.read(cluster),
         )?;
         let (ec2_resources, external_status) = ec2;
         let mut state = LiveState {
@@ -181,7 +181,7 @@ impl Provider for Cloud {
         }
         // Attachments need the nodegroups' Auto Scaling groups and the owned target groups.
         let ours = tg_attach::ours(&state, external);
-        for r in transient(|| self.attachments.read(&state, &ours)).await? {
+        for r in self.attachments.read(&state, &ours).await? {
             state.insert(r);
         }
         Ok(state)

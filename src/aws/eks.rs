@@ -5,6 +5,7 @@
 //! Must not touch clusters that lack the ownership tags.
 
 use super::adopt::{Found, adopt};
+use super::retry::while_iam_propagates;
 use super::support::{self, Fields, not_found_ok};
 use super::timeouts::{self, Op};
 use super::{AwsError, ResolvedResource};
@@ -33,7 +34,7 @@ pub struct Eks {
 impl Eks {
     pub fn new(conf: &aws_config::SdkConfig) -> Eks {
         Eks {
-            client: aws_sdk_eks::Client::new(conf),
+            client: super::retry::client!(aws_sdk_eks, conf),
         }
     }
 
@@ -105,7 +106,7 @@ impl Eks {
                     .and_then(Value::as_bool),
             )
             .build();
-        let sent = self
+        let call = self
             .client
             .create_cluster()
             .access_config(access)
@@ -115,10 +116,13 @@ impl Eks {
             .resources_vpc_config(vpc)
             .set_kubernetes_network_config(network)
             .set_tags(Some(f.tags().into_iter().collect::<HashMap<_, _>>()))
-            .client_request_token(support::client_token(cluster, &r.address, &r.props))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateCluster", e));
+            .client_request_token(support::client_token(cluster, &r.address, &r.props));
+        // A cluster role made moments ago may not be assumable by EKS yet.
+        let sent = while_iam_propagates(|| async {
+            let sent = call.clone().send().await;
+            sent.map_err(|e| AwsError::from_sdk(SERVICE, "CreateCluster", e))
+        })
+        .await;
         if let Err(e) = sent {
             // A resend, or an apply killed while waiting, finds its own cluster: the wait
             // resumes.

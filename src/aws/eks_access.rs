@@ -26,7 +26,7 @@ pub struct AccessEntries {
 impl AccessEntries {
     pub fn new(conf: &aws_config::SdkConfig) -> AccessEntries {
         AccessEntries {
-            client: aws_sdk_eks::Client::new(conf),
+            client: super::retry::client!(aws_sdk_eks, conf),
         }
     }
 

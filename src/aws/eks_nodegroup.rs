@@ -6,6 +6,7 @@
 
 use super::adopt::{Found, adopt};
 use super::paging;
+use super::retry::while_iam_propagates;
 use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use super::timeouts::{self, Op};
 use super::{AwsError, ResolvedResource};
@@ -34,7 +35,7 @@ pub struct Nodegroups {
 impl Nodegroups {
     pub fn new(conf: &aws_config::SdkConfig) -> Nodegroups {
         Nodegroups {
-            client: aws_sdk_eks::Client::new(conf),
+            client: super::retry::client!(aws_sdk_eks, conf),
         }
     }
 
@@ -115,7 +116,7 @@ impl Nodegroups {
     ) -> Result<LiveResource, AwsError> {
         let f = Fields::new(SERVICE, "CreateNodegroup", r);
         let (eks, name) = (f.str("cluster_name")?, f.str("name")?);
-        let sent = self
+        let call = self
             .client
             .create_nodegroup()
             .cluster_name(eks)
@@ -130,10 +131,13 @@ impl Nodegroups {
             .launch_template(launch_template(&f)?)
             .update_config(update_config(&r.props))
             .set_tags(Some(f.tags().into_iter().collect::<HashMap<_, _>>()))
-            .client_request_token(support::client_token(cluster, &r.address, &r.props))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateNodegroup", e));
+            .client_request_token(support::client_token(cluster, &r.address, &r.props));
+        // A node role made moments ago may not be usable by EKS yet.
+        let sent = while_iam_propagates(|| async {
+            let sent = call.clone().send().await;
+            sent.map_err(|e| AwsError::from_sdk(SERVICE, "CreateNodegroup", e))
+        })
+        .await;
         if let Err(e) = sent {
             // A resend, or an apply killed while waiting, finds its own nodegroup: the wait
             // resumes.

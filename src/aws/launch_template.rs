@@ -50,7 +50,7 @@ pub struct LaunchTemplates {
 impl LaunchTemplates {
     pub fn new(conf: &aws_config::SdkConfig) -> LaunchTemplates {
         LaunchTemplates {
-            client: Client::new(conf),
+            client: super::retry::client!(aws_sdk_ec2, conf),
         }
     }
 

@@ -49,7 +49,7 @@ pub struct LockStore {
 impl LockStore {
     pub fn new(conf: &aws_config::SdkConfig) -> LockStore {
         LockStore {
-            client: Client::new(conf),
+            client: crate::aws::retry::client!(aws_sdk_dynamodb, conf),
         }
     }
 

@@ -40,7 +40,7 @@ fn settled(status: &str) -> bool {
 
 impl Stacks {
     pub fn new(conf: &aws_config::SdkConfig) -> Stacks {
-        Stacks::from_client(Client::new(conf))
+        Stacks::from_client(super::retry::client!(aws_sdk_cloudformation, conf))
     }
 
     pub fn from_client(client: Client) -> Stacks {

@@ -89,8 +89,8 @@ pub struct StackOutputs {
 impl StackOutputs {
     pub fn new(conf: &aws_config::SdkConfig) -> StackOutputs {
         StackOutputs {
-            cfn: aws_sdk_cloudformation::Client::new(conf),
-            ec2: aws_sdk_ec2::Client::new(conf),
+            cfn: super::retry::client!(aws_sdk_cloudformation, conf),
+            ec2: super::retry::client!(aws_sdk_ec2, conf),
         }
     }
 

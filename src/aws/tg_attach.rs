@@ -46,7 +46,7 @@ pub fn ours(state: &LiveState, external: &[External]) -> BTreeSet<String> {
 
 impl TargetGroupAttachments {
     pub fn new(conf: &aws_config::SdkConfig) -> TargetGroupAttachments {
-        TargetGroupAttachments::from_client(Client::new(conf))
+        TargetGroupAttachments::from_client(super::retry::client!(aws_sdk_autoscaling, conf))
     }
 
     pub fn from_client(client: Client) -> TargetGroupAttachments {

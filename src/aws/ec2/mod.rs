@@ -68,7 +68,7 @@ pub struct Ec2 {
 impl Ec2 {
     pub fn new(conf: &aws_config::SdkConfig) -> Ec2 {
         Ec2 {
-            client: aws_sdk_ec2::Client::new(conf),
+            client: crate::aws::retry::client!(aws_sdk_ec2, conf),
             attempted: Default::default(),
         }
     }

@@ -1,12 +1,13 @@
 //! Creating exactly once what EC2 gives no idempotency token: VPCs, subnets, internet gateways
 //! and Elastic IPs. A create whose answer was lost (a dropped connection, a timeout, a 5xx from
 //! a proxy) may still have made the resource; sending it again would make a second one. So the
-//! SDK does not retry these calls, and before any second attempt, in this process or in the
-//! outer retry of the whole change, the resource is looked up by its tags (given at creation)
-//! and adopted when found. It decides nothing else about the create.
+//! SDK does not retry these calls: they are retried here, within the same attempt budget
+//! (`retry::ATTEMPTS`), and before any second attempt in this process the resource is looked up
+//! by its tags (given at creation) and adopted when found. It decides nothing else about the
+//! create.
 
 use super::{Ec2, SERVICE, sdk};
-use crate::aws::retry::{OUTER_ATTEMPTS, backoff};
+use crate::aws::retry::{ATTEMPTS, backoff};
 use crate::aws::support::owner;
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
 use crate::model::{Kind, TAG_CLUSTER, TAG_ID};
@@ -45,7 +46,7 @@ impl Ec2 {
                 return Ok(id);
             }
             match call().await {
-                Err(e) if e.kind == ErrorKind::Transient && attempt + 1 < OUTER_ATTEMPTS => {
+                Err(e) if e.kind == ErrorKind::Transient && attempt + 1 < ATTEMPTS => {
                     tokio::time::sleep(backoff(attempt)).await;
                     attempt += 1;
                 }

@@ -28,7 +28,7 @@ pub struct Elb {
 impl Elb {
     pub fn new(conf: &aws_config::SdkConfig) -> Elb {
         Elb {
-            client: Client::new(conf),
+            client: super::retry::client!(aws_sdk_elasticloadbalancingv2, conf),
         }
     }
 

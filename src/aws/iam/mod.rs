@@ -22,7 +22,7 @@ pub struct Iam {
 impl Iam {
     pub fn new(conf: &aws_config::SdkConfig) -> Iam {
         Iam {
-            client: aws_sdk_iam::Client::new(conf),
+            client: crate::aws::retry::client!(aws_sdk_iam, conf),
         }
     }
 
