@@ -50,7 +50,11 @@ fn addresses(moto: &Moto, file: &Path) -> BTreeSet<String> {
 /// moto keeps no tags on security group rules, so rules are counted per eksform group instead:
 /// EC2 refuses a duplicate rule, so the count is what can go wrong.
 async fn assert_exactly_one_each(moto: &Moto, file: &Path) {
-    let found = census::tagged(moto, CLUSTER).await;
+    assert_exactly_one_each_of(moto, CLUSTER, file).await;
+}
+
+async fn assert_exactly_one_each_of(moto: &Moto, cluster: &str, file: &Path) {
+    let found = census::tagged(moto, cluster).await;
     assert!(
         census::duplicates(&found).is_empty(),
         "duplicates: {:#?}",
@@ -339,6 +343,27 @@ async fn an_apply_that_waits_for_the_lock_runs_after_the_other_and_finds_nothing
 /// Every kind that creates, each create's first answer lost: each is resent and recognised.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_first_answer_of_every_create_is_lost_and_nothing_is_made_twice() {
+    let ops = first_answers_lost(CLUSTER, &spec()).await;
+    for op in [
+        "iam:CreateRole",
+        "elasticloadbalancing:CreateTargetGroup",
+        "eks:POST /clusters",
+    ] {
+        assert!(ops.contains(op), "{ops:?}");
+    }
+}
+
+/// The same for a managed node group and its launch template.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_first_answer_of_a_managed_node_group_create_is_lost_and_it_is_made_once() {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("specs/managed.yaml");
+    let ops = first_answers_lost("managed", &file).await;
+    assert!(ops.contains("eks:POST /clusters/*/node-groups"), "{ops:?}");
+}
+
+/// Applies `file` with the first answer of every create operation lost; returns those
+/// operations after checking that the result has no duplicate and plans clean.
+async fn first_answers_lost(cluster: &str, file: &Path) -> BTreeSet<String> {
     let moto = Moto::start();
     let proxy = Proxy::start(
         &moto,
@@ -347,23 +372,16 @@ async fn the_first_answer_of_every_create_is_lost_and_nothing_is_made_twice() {
             ..Faults::default()
         },
     );
-    let file = spec();
     let (code, out) = through(&proxy, &["apply", "-f", path_str(&file), "--auto-approve"]);
     let counts = proxy.counts();
     assert_eq!(code, Some(0), "{out}\n{}", show(&counts));
     let creates: Vec<&String> = counts.per_op.keys().filter(|op| is_create(op)).collect();
     let lost: Vec<&String> = counts.lost_per_op.keys().collect();
     assert_eq!(lost, creates, "{}", show(&counts));
-    for op in [
-        "iam:CreateRole",
-        "elasticloadbalancing:CreateTargetGroup",
-        "eks:POST /clusters",
-    ] {
-        assert!(counts.lost_per_op.contains_key(op), "{}", show(&counts));
-    }
     eprintln!("{}", show(&counts));
-    assert_exactly_one_each(&moto, &file).await;
-    run::assert_no_changes(&moto, &file);
+    assert_exactly_one_each_of(&moto, cluster, file).await;
+    run::assert_no_changes(&moto, file);
+    counts.lost_per_op.into_keys().collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
