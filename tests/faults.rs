@@ -372,7 +372,7 @@ async fn first_answers_lost(cluster: &str, file: &Path) -> BTreeSet<String> {
             ..Faults::default()
         },
     );
-    let (code, out) = through(&proxy, &["apply", "-f", path_str(&file), "--auto-approve"]);
+    let (code, out) = through(&proxy, &["apply", "-f", path_str(file), "--auto-approve"]);
     let counts = proxy.counts();
     assert_eq!(code, Some(0), "{out}\n{}", show(&counts));
     let creates: Vec<&String> = counts.per_op.keys().filter(|op| is_create(op)).collect();
