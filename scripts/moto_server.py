@@ -21,6 +21,9 @@ its AccessConfig), an `AWS::EKS::AccessEntry` (with its AccessPolicies) and an `
 moto's CloudFormation skips, so that a cluster's template runs (`cfn_eks_cluster` here, the other two
 in `moto_cfn_eks.py`).
 
+Services' APIs moto lacks otherwise live in `moto_ext/`, one module per service (instance
+refreshes and launches from any launch template version: `moto_ext/autoscaling.py`).
+
 Run with the project's venv python and moto_server's arguments: `-H HOST -p PORT`.
 """
 
@@ -484,8 +487,10 @@ def install():
     # access-entry model, handed over as the running module (this file runs as __main__, so
     # importing it by name would load a second copy).
     import moto_cfn_eks
+    from moto_ext import autoscaling
 
     moto_cfn_eks.install(sys.modules[__name__])
+    autoscaling.install()
     for name, fn in [
         ("create_access_entry", create_access_entry),
         ("describe_access_entry", describe_access_entry),
