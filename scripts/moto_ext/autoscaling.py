@@ -316,7 +316,8 @@ def cancel_instance_refresh(self):
             "No in progress or pending Instance Refresh found for Auto Scaling group "
             f"{group.name}")
     active[0].status = "Cancelling"
-    active[0].next_step = now()
+    # Instances being replaced finish first: Cancelled after a short while, as on AWS.
+    active[0].next_step = now() + datetime.timedelta(seconds=step_seconds() / 2)
     return ActionResult({"InstanceRefreshId": active[0].id})
 
 
