@@ -22,7 +22,8 @@ moto's CloudFormation skips, so that a cluster's template runs (`cfn_eks_cluster
 in `moto_cfn_eks.py`).
 
 Services' APIs moto lacks otherwise live in `moto_ext/`, one module per service (instance
-refreshes and launches from any launch template version: `moto_ext/autoscaling.py`).
+refreshes and launches from any launch template version: `moto_ext/autoscaling.py`; nodegroup
+updates: `moto_ext/eks_updates.py`).
 
 Run with the project's venv python and moto_server's arguments: `-H HOST -p PORT`.
 """
@@ -487,7 +488,7 @@ def install():
     # access-entry model, handed over as the running module (this file runs as __main__, so
     # importing it by name would load a second copy).
     import moto_cfn_eks
-    from moto_ext import autoscaling
+    from moto_ext import autoscaling, eks_updates
 
     moto_cfn_eks.install(sys.modules[__name__])
     autoscaling.install()
@@ -504,6 +505,7 @@ def install():
         setattr(EKSResponse, name, fn)
     wrap_cluster_calls()
     wrap_tag_calls()
+    eks_updates.install()
     for path in PATHS:
         urls.url_paths[path] = urls.response.dispatch
     # DescribeCluster serialises the cluster object's attributes; a cluster made before any

@@ -235,7 +235,8 @@ impl Nodegroups {
     }
 
     /// A new launch template version rolls the nodes: EKS replaces them respecting the
-    /// update config and the pods' disruption budgets. Gives the update's id to wait for.
+    /// update config and the pods' disruption budgets. Gives the update's id to wait for: the
+    /// new one, or the version update an interrupted apply left running.
     async fn update_version(
         &self,
         eks: &str,
@@ -250,8 +251,18 @@ impl Nodegroups {
             .launch_template(launch_template(f)?)
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateNodegroupVersion", e))?;
-        Ok(out.update.and_then(|u| u.id).unwrap_or_default())
+            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateNodegroupVersion", e));
+        match out {
+            Ok(out) => Ok(out.update.and_then(|u| u.id).unwrap_or_default()),
+            // An interrupted apply's update still runs: wait for it rather than fail.
+            Err(e) if e.code == "ResourceInUseException" => {
+                match super::ng_update::running(&self.client, eks, name).await? {
+                    Some(id) => Ok(id),
+                    None => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        }
     }
 
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
