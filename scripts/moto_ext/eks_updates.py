@@ -1,4 +1,5 @@
-"""Nodegroup updates for moto's EKS: UpdateNodegroupVersion, DescribeUpdate and ListUpdates.
+"""Nodegroup updates for moto's EKS (UpdateNodegroupVersion, DescribeUpdate, ListUpdates), and
+the transitional states EKS shows (CREATING, UPDATING, DELETING) before ACTIVE or gone.
 
 moto (5.2.5) answers UpdateNodegroupVersion, ListUpdates and a nodegroup's DescribeUpdate
 with HTTP 404, and forgets the update UpdateNodegroupConfig answers with. This module keeps
@@ -12,7 +13,13 @@ each nodegroup's updates, newest first, in the API's shapes:
   ACTIVE on its old version. A nodegroup that is not ACTIVE refuses with
   ResourceInUseException, a launch template other than the nodegroup's with
   InvalidParameterException, as EKS does.
-- UpdateNodegroupConfig's update (Successful at once, as moto has it) is kept too.
+- UpdateNodegroupConfig answers an update InProgress of type ConfigUpdate (its parameters in
+  EKS's types) and puts the nodegroup in UPDATING until it is Successful.
+- CreateCluster and CreateNodegroup answer CREATING, and the cluster or nodegroup stays so for
+  EKSFORM_MOTO_EKS_STATE_SECONDS (default 1) before it is ACTIVE; DeleteCluster and
+  DeleteNodegroup leave it DELETING (still described and listed, still counted against
+  deleting its cluster) for as long before it is gone. Objects CloudFormation makes are ACTIVE
+  at once, as before.
 - DescribeUpdate with nodegroupName finds those updates; without it, the cluster's updates go
   to the launcher's own handler (access config). ListUpdates lists either, paged.
 
@@ -41,6 +48,14 @@ PATHS = [
 
 def update_seconds():
     return float(os.environ.get("EKSFORM_MOTO_EKS_UPDATE_SECONDS", "1"))
+
+
+def state_seconds():
+    return float(os.environ.get("EKSFORM_MOTO_EKS_STATE_SECONDS", "1"))
+
+
+def later():
+    return now() + datetime.timedelta(seconds=state_seconds())
 
 
 def now():
@@ -84,11 +99,84 @@ class Update:
 
 
 def advance(backend):
-    for cluster in backend.clusters.values():
-        for nodegroup in cluster.nodegroups.values():
+    for name, cluster in list(backend.clusters.items()):
+        for ng_name, nodegroup in list(cluster.nodegroups.items()):
             for update in getattr(nodegroup, "updates", []):
                 if update.status == "InProgress" and now() >= update.ends_at:
                     update.finish(update)
+            settle(nodegroup, lambda: drop_nodegroup(cluster, ng_name))
+        settle(cluster, lambda: drop_cluster(backend, name))
+
+
+def settle(thing, drop):
+    """CREATING becomes ACTIVE, DELETING goes, once the object's time has come."""
+    due = getattr(thing, "settles_at", None)
+    if due is None or now() < due:
+        return
+    thing.settles_at = None
+    if thing.status == "CREATING":
+        thing.status = "ACTIVE"
+    elif thing.status == "DELETING":
+        drop()
+
+
+def drop_nodegroup(cluster, name):
+    cluster.nodegroups.pop(name, None)
+    cluster.nodegroup_count -= 1
+
+
+def drop_cluster(backend, name):
+    backend.clusters.pop(name, None)
+    backend.cluster_count -= 1
+
+
+def wrap_lifecycle():
+    """CREATING and DELETING for a while, on the API's create and delete calls only."""
+    create_cluster, delete_cluster = EKSResponse.create_cluster, EKSResponse.delete_cluster
+    create_nodegroup = EKSResponse.create_nodegroup
+    delete_nodegroup = EKSResponse.delete_nodegroup
+
+    def creating(thing):
+        thing.status, thing.settles_at = "CREATING", later()
+
+    def create_cluster_(self):
+        result = create_cluster(self)
+        creating(self.eks_backend.clusters[self._get_param("name")])
+        return result
+
+    def create_nodegroup_(self):
+        result = create_nodegroup(self)
+        _, nodegroup = nodegroup_of(self)
+        creating(nodegroup)
+        return result
+
+    def delete_cluster_(self):
+        name = self._get_param("name")
+        cluster = self.eks_backend.clusters.get(name)
+        if cluster is not None and cluster.status == "DELETING":
+            return ActionResult({"cluster": cluster})
+        result = delete_cluster(self)
+        self.eks_backend.clusters[name] = cluster
+        self.eks_backend.cluster_count += 1
+        cluster.status, cluster.settles_at = "DELETING", later()
+        return result
+
+    def delete_nodegroup_(self):
+        cluster = self.eks_backend.clusters.get(self._get_param("name"))
+        name = self._get_param("nodegroupName")
+        nodegroup = cluster.nodegroups.get(name) if cluster is not None else None
+        if nodegroup is not None and nodegroup.status == "DELETING":
+            return ActionResult({"nodegroup": nodegroup})
+        result = delete_nodegroup(self)
+        cluster.nodegroups[name] = nodegroup
+        cluster.nodegroup_count += 1
+        nodegroup.status, nodegroup.settles_at = "DELETING", later()
+        return result
+
+    EKSResponse.create_cluster = create_cluster_
+    EKSResponse.delete_cluster = delete_cluster_
+    EKSResponse.create_nodegroup = create_nodegroup_
+    EKSResponse.delete_nodegroup = delete_nodegroup_
 
 
 def image_missing(backend, template_id, version):
@@ -197,10 +285,20 @@ def wrap_config_update():
     original = EKSResponse.update_nodegroup_config
 
     def update_nodegroup_config(self):
-        answer = original(self).result["update"]
-        _, nodegroup = nodegroup_of(self)
-        update = Update(answer["type"], config_params(self), status=answer["status"])
+        cluster, nodegroup = nodegroup_of(self)
+        if nodegroup.status != "ACTIVE":
+            raise ResourceInUseException(
+                clusterName=cluster.name, nodegroupName=nodegroup.nodegroup_name,
+                addonName=None,
+                message="Nodegroup cannot be updated as it is currently not in Active State")
+        original(self)
+
+        def finish(update):
+            update.status, nodegroup.status = "Successful", "ACTIVE"
+
+        update = Update("ConfigUpdate", config_params(self), finish=finish)
         nodegroup.updates.insert(0, update)
+        nodegroup.status = "UPDATING"
         return ActionResult({"update": update.view()})
 
     EKSResponse.update_nodegroup_config = update_nodegroup_config
@@ -253,6 +351,7 @@ def install():
     EKSResponse.list_updates = list_updates
     wrap_describe_update()
     wrap_config_update()
+    wrap_lifecycle()
     EKSResponse.call_action = advancing(EKSResponse.call_action)
     for path in PATHS:
         urls.url_paths[path] = urls.response.dispatch

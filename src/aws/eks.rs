@@ -9,7 +9,6 @@ use super::timeouts::{self, Op};
 use super::{AwsError, ErrorKind, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props};
-use aws_sdk_eks::client::Waiters;
 use aws_sdk_eks::types::{
     AuthenticationMode, Cluster, CreateAccessConfigRequest, KubernetesNetworkConfigRequest,
     UpdateAccessConfigRequest, UpdateStatus, VpcConfigRequest,
@@ -121,14 +120,8 @@ impl Eks {
         if let Err(e) = sent {
             self.adopt_or_fail(cluster, r, name, e).await?;
         }
-        self.client
-            .wait_until_cluster_active()
-            .name(name)
-            .wait(wait_for(Op::Create))
-            .await
-            .map_err(|e| {
-                support::waiter_error(SERVICE, "DescribeCluster", &format!("cluster {name:?}"), e)
-            })?;
+        let target = super::eks_wait::Target::Cluster { name };
+        super::eks_wait::active(&self.client, &target, wait_for(Op::Create)).await?;
         self.reread(cluster, name, "CreateCluster").await
     }
 
@@ -319,15 +312,8 @@ impl Eks {
         if not_found_ok(out)?.is_none() {
             return Ok(());
         }
-        self.client
-            .wait_until_cluster_deleted()
-            .name(name)
-            .wait(wait_for(Op::Delete))
-            .await
-            .map(|_| ())
-            .map_err(|e| {
-                support::waiter_error(SERVICE, "DescribeCluster", &format!("cluster {name:?}"), e)
-            })
+        let target = super::eks_wait::Target::Cluster { name };
+        super::eks_wait::gone(&self.client, &target, wait_for(Op::Delete)).await
     }
 }
 

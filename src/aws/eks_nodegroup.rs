@@ -9,7 +9,6 @@ use super::timeouts::{self, Op};
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props};
-use aws_sdk_eks::client::Waiters;
 use aws_sdk_eks::types::{
     CapacityTypes, LaunchTemplateSpecification, Nodegroup, NodegroupScalingConfig,
     NodegroupUpdateConfig, Taint, TaintEffect, UpdateLabelsPayload, UpdateTaintsPayload,
@@ -147,17 +146,8 @@ impl Nodegroups {
     }
 
     async fn wait_active(&self, cluster: &str, name: &str, op: Op) -> Result<(), AwsError> {
-        self.client
-            .wait_until_nodegroup_active()
-            .cluster_name(cluster)
-            .nodegroup_name(name)
-            .wait(wait_for(op))
-            .await
-            .map(|_| ())
-            .map_err(|e| {
-                let what = format!("nodegroup {name:?}");
-                support::waiter_error(SERVICE, "DescribeNodegroup", &what, e)
-            })
+        let target = super::eks_wait::Target::Nodegroup { cluster, name };
+        super::eks_wait::active(&self.client, &target, wait_for(op)).await
     }
 
     pub async fn update(
@@ -279,17 +269,11 @@ impl Nodegroups {
         if not_found_ok(out)?.is_none() {
             return Ok(());
         }
-        self.client
-            .wait_until_nodegroup_deleted()
-            .cluster_name(&eks)
-            .nodegroup_name(name)
-            .wait(wait_for(Op::Delete))
-            .await
-            .map(|_| ())
-            .map_err(|e| {
-                let what = format!("nodegroup {name:?}");
-                support::waiter_error(SERVICE, "DescribeNodegroup", &what, e)
-            })
+        let target = super::eks_wait::Target::Nodegroup {
+            cluster: &eks,
+            name,
+        };
+        super::eks_wait::gone(&self.client, &target, wait_for(Op::Delete)).await
     }
 }
 

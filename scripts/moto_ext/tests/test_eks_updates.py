@@ -10,7 +10,9 @@ UPDATE = 0.3
 
 
 class NodegroupUpdates(LauncherTest):
-    SETTINGS = {"EKSFORM_MOTO_EKS_UPDATE_SECONDS": str(UPDATE)}
+    # Creates settle at the next request: these tests are about updates.
+    SETTINGS = {"EKSFORM_MOTO_EKS_UPDATE_SECONDS": str(UPDATE),
+                "EKSFORM_MOTO_EKS_STATE_SECONDS": "0"}
 
     def setUp(self):
         self.ec2, self.eks = self.client("ec2"), self.client("eks")
@@ -95,12 +97,74 @@ class NodegroupUpdates(LauncherTest):
                 launchTemplate={"id": other, "version": "1"})
         config = self.eks.update_nodegroup_config(
             clusterName=self.cluster, nodegroupName="ng",
-            scalingConfig={"minSize": 1, "maxSize": 3, "desiredSize": 2})["update"]
-        self.assertEqual(self.describe(config["id"])["status"], "Successful")
+            scalingConfig={"minSize": 1, "maxSize": 3, "desiredSize": 2})
+        self.assertConforms("eks", "UpdateNodegroupConfig", config)
+        config = config["update"]
+        self.assertEqual((config["status"], config["type"]), ("InProgress", "ConfigUpdate"))
+        self.assertIn({"type": "DesiredSize", "value": "2"}, config["params"])
+        self.assertEqual(self.nodegroup()["status"], "UPDATING")
+        self.assertEqual(self.wait_end(config["id"])["status"], "Successful")
+        self.assertEqual(self.nodegroup()["status"], "ACTIVE")
         listed = self.eks.list_updates(name=self.cluster, nodegroupName="ng", maxResults=1)
         self.assertEqual(listed["updateIds"], [config["id"]])
         with self.assertRaises(self.eks.exceptions.ResourceNotFoundException):
             self.describe("no-such-update")
+
+
+class Lifecycle(LauncherTest):
+    SETTINGS = {"EKSFORM_MOTO_EKS_STATE_SECONDS": str(UPDATE)}
+
+    def setUp(self):
+        self.eks = self.client("eks")
+
+    def status(self, nodegroup=None):
+        eks = self.eks
+        if nodegroup:
+            out = eks.describe_nodegroup(clusterName="life", nodegroupName=nodegroup)
+            self.assertConforms("eks", "DescribeNodegroup", out)
+            return out["nodegroup"]["status"]
+        out = eks.describe_cluster(name="life")
+        self.assertConforms("eks", "DescribeCluster", out)
+        return out["cluster"]["status"]
+
+    def until_not(self, status, nodegroup=None):
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                now = self.status(nodegroup)
+            except self.eks.exceptions.ResourceNotFoundException:
+                return None
+            if now != status:
+                return now
+            time.sleep(UPDATE / 3)
+        self.fail(f"still {status}")
+
+    def test_clusters_and_nodegroups_are_creating_then_active_and_deleting_then_gone(self):
+        eks, ec2 = self.eks, self.client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+        role = "arn:aws:iam::123456789012:role/x"
+        created = eks.create_cluster(name="life", roleArn=role,
+                                     resourcesVpcConfig={"subnetIds": [subnet]})
+        self.assertConforms("eks", "CreateCluster", created)
+        self.assertEqual(created["cluster"]["status"], "CREATING")
+        self.assertEqual(self.status(), "CREATING")
+        self.assertEqual(self.until_not("CREATING"), "ACTIVE")
+        made = eks.create_nodegroup(clusterName="life", nodegroupName="ng", nodeRole=role,
+                                    subnets=[subnet])
+        self.assertEqual(made["nodegroup"]["status"], "CREATING")
+        self.assertEqual(self.until_not("CREATING", "ng"), "ACTIVE")
+        gone = eks.delete_nodegroup(clusterName="life", nodegroupName="ng")
+        self.assertConforms("eks", "DeleteNodegroup", gone)
+        self.assertEqual(gone["nodegroup"]["status"], "DELETING")
+        self.assertEqual(eks.list_nodegroups(clusterName="life")["nodegroups"], ["ng"])
+        with self.assertRaises(eks.exceptions.ResourceInUseException):
+            eks.delete_cluster(name="life")
+        self.assertIsNone(self.until_not("DELETING", "ng"))
+        self.assertEqual(eks.delete_cluster(name="life")["cluster"]["status"], "DELETING")
+        self.assertEqual(eks.delete_cluster(name="life")["cluster"]["status"], "DELETING")
+        self.assertIsNone(self.until_not("DELETING"))
+        self.assertEqual(eks.list_clusters()["clusters"], [])
 
 
 if __name__ == "__main__":
