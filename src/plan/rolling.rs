@@ -105,13 +105,24 @@ pub fn resume_unfinished(change: &mut Change, live: &LiveState) {
         change.action = Action::Update;
         change.reason = Reason::RollPending;
     }
+    change.rolling = Some(unfinished_roll(change, current, outdated, versions));
+}
+
+/// The instance refresh that finishes a group's roll, with what the last one left.
+fn unfinished_roll(
+    change: &Change,
+    current: &crate::live::LiveResource,
+    outdated: u64,
+    versions: String,
+) -> Rolling {
+    let attr = |k: &str| current.attrs.get(k).cloned();
     let min_healthy = change
         .desired
         .get("instance_refresh")
         .and_then(|o| o.get("min_healthy_percentage"))
         .and_then(Value::as_u64)
         .map(|n| n as u32);
-    change.rolling = Some(Rolling {
+    Rolling {
         instances: attr("instances")
             .and_then(|n| n.parse().ok())
             .unwrap_or(outdated),
@@ -125,7 +136,7 @@ pub fn resume_unfinished(change: &mut Change, live: &LiveState) {
             last_status: attr(roll::LAST_STATUS),
             last_reason: attr(roll::LAST_REASON),
         }),
-    });
+    }
 }
 
 impl Rolling {
