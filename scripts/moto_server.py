@@ -23,6 +23,9 @@ in `moto_cfn_eks.py`).
 
 EC2 client tokens (moto ignores them) come from `moto_ext/ec2.py`, CreateListener's idempotency
 (moto adds a second listener on a port) from `moto_ext/elbv2.py`.
+Services' APIs moto lacks otherwise live in `moto_ext/`, one module per service (instance
+refreshes and launches from any launch template version: `moto_ext/autoscaling.py`; nodegroup
+updates: `moto_ext/eks_updates.py`).
 
 Run with the project's venv python and moto_server's arguments: `-H HOST -p PORT`.
 """
@@ -487,6 +490,7 @@ def install():
     # access-entry model, handed over as the running module (this file runs as __main__, so
     # importing it by name would load a second copy).
     import moto_cfn_eks
+    from moto_ext import autoscaling, eks_updates
 
     moto_cfn_eks.install(sys.modules[__name__])
     import moto_ext.ec2
@@ -494,6 +498,7 @@ def install():
 
     moto_ext.ec2.install()
     moto_ext.elbv2.install()
+    autoscaling.install()
     for name, fn in [
         ("create_access_entry", create_access_entry),
         ("describe_access_entry", describe_access_entry),
@@ -507,6 +512,7 @@ def install():
         setattr(EKSResponse, name, fn)
     wrap_cluster_calls()
     wrap_tag_calls()
+    eks_updates.install()
     for path in PATHS:
         urls.url_paths[path] = urls.response.dispatch
     # DescribeCluster serialises the cluster object's attributes; a cluster made before any

@@ -1,119 +1,23 @@
 //! The rolling update of a managed nodegroup onto a new launch template version against the
-//! local AWS endpoint. moto answers UpdateNodegroupVersion and DescribeUpdate with 404, so those
-//! two are faked at the SDK boundary: an interceptor in the EKS client records the version asked
-//! for and answers the describes from a script, while moto answers everything else (the
-//! cluster, the nodegroup, its ACTIVE wait).
+//! local AWS endpoint, whose launcher models nodegroup updates (scripts/moto_ext/eks_updates.py):
+//! UpdateNodegroupVersion puts the nodegroup in UPDATING with an update InProgress, which ends
+//! Successful (the nodegroup on the new version) or Failed (its image does not exist). moto's
+//! managed nodegroups have no instances, so what rolls is the nodegroup's record.
 
 mod common;
 
-use common::eks_demo::{cluster, owned, resource};
-
-use aws_sdk_eks::config::interceptors::{
-    BeforeTransmitInterceptorContextMut, FinalizerInterceptorContextMut,
-};
-use aws_sdk_eks::config::{ConfigBag, Intercept, RuntimeComponents};
-use aws_sdk_eks::operation::describe_update::DescribeUpdateOutput;
-use aws_sdk_eks::operation::update_nodegroup_version::UpdateNodegroupVersionOutput;
-use aws_sdk_eks::types::{ErrorCode, ErrorDetail, Update, UpdateStatus};
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::Output;
+use aws_sdk_eks::types::{UpdateStatus, UpdateType};
 use common::Moto;
+use common::eks_demo::{cluster, owned, resource};
 use eksform::aws::ResolvedResource;
 use eksform::aws::eks_nodegroup::Nodegroups;
+use eksform::live::LiveResource;
 use eksform::model::Kind;
-use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
+use serde_json::json;
 
-#[derive(Debug, Clone, Copy)]
-enum Call {
-    UpdateVersion,
-    DescribeUpdate,
-}
+const MISSING_IMAGE: &str = "ami-0123456789abcdef0";
 
-#[derive(Debug, Default)]
-struct Updates {
-    /// Bodies of the UpdateNodegroupVersion requests.
-    asked: Mutex<Vec<Value>>,
-    /// Statuses DescribeUpdate reports, in order; the last one repeats.
-    script: Vec<UpdateStatus>,
-    described: Mutex<usize>,
-    in_flight: Mutex<Option<Call>>,
-}
-
-#[derive(Debug, Clone)]
-struct FakeUpdates(Arc<Updates>);
-
-impl Intercept for FakeUpdates {
-    fn name(&self) -> &'static str {
-        "FakeUpdates"
-    }
-
-    fn modify_before_transmit(
-        &self,
-        ctx: &mut BeforeTransmitInterceptorContextMut<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let req = ctx.request();
-        let call = if req.uri().ends_with("/update-version") {
-            let body = serde_json::from_slice(req.body().bytes().unwrap_or_default())?;
-            self.0.asked.lock().unwrap().push(body);
-            Some(Call::UpdateVersion)
-        } else if req.uri().contains("/updates/u-1") {
-            Some(Call::DescribeUpdate)
-        } else {
-            None
-        };
-        *self.0.in_flight.lock().unwrap() = call;
-        Ok(())
-    }
-
-    fn modify_before_attempt_completion(
-        &self,
-        ctx: &mut FinalizerInterceptorContextMut<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let out = match self.0.in_flight.lock().unwrap().take() {
-            None => return Ok(()),
-            Some(Call::UpdateVersion) => Output::erase(
-                UpdateNodegroupVersionOutput::builder()
-                    .update(update(UpdateStatus::InProgress))
-                    .build(),
-            ),
-            Some(Call::DescribeUpdate) => {
-                let mut n = self.0.described.lock().unwrap();
-                let status = self.0.script[(*n).min(self.0.script.len() - 1)].clone();
-                *n += 1;
-                Output::erase(
-                    DescribeUpdateOutput::builder()
-                        .update(update(status))
-                        .build(),
-                )
-            }
-        };
-        if let Some(slot) = ctx.output_or_error_mut() {
-            *slot = Ok(out);
-        }
-        Ok(())
-    }
-}
-
-fn update(status: UpdateStatus) -> Update {
-    let failed = status == UpdateStatus::Failed;
-    let mut u = Update::builder().id("u-1").status(status);
-    if failed {
-        u = u.errors(
-            ErrorDetail::builder()
-                .error_code(ErrorCode::NodeCreationFailure)
-                .error_message("instances failed to join")
-                .build(),
-        );
-    }
-    u.build()
-}
-
-fn nodegroup(version: &str) -> ResolvedResource {
+fn nodegroup(template: &str, version: &str) -> ResolvedResource {
     resource(
         "nodegroup.batch",
         Kind::Nodegroup,
@@ -124,60 +28,158 @@ fn nodegroup(version: &str) -> ResolvedResource {
             "instance_types": ["m5.large"], "capacity_type": "ON_DEMAND",
             "min_size": 1, "max_size": 4, "desired_size": 2,
             "labels": {}, "taints": [],
-            "launch_template_id": "lt-0123", "launch_template_version": version,
+            "launch_template_id": template, "launch_template_version": version,
             "update_config": {"max_unavailable": 1},
             "tags": owned("nodegroup.batch"),
         }),
     )
 }
 
-/// Creates the nodegroup at version 1, then moves it to version 2 through a faked client.
-async fn roll(script: Vec<UpdateStatus>) -> (FakeUpdates, Result<(), eksform::aws::AwsError>) {
+struct Setup {
+    _moto: Moto,
+    eks: aws_sdk_eks::Client,
+    nodegroups: Nodegroups,
+    template: String,
+    live: LiveResource,
+}
+
+/// Cluster "demo" with nodegroup "batch" on version 1 of a launch template whose version 2
+/// names `image`.
+async fn setup(image: &str) -> Setup {
     let moto = Moto::start();
     let conf = moto.sdk_config("us-east-1").await;
     cluster(&conf).await;
-    let live = Nodegroups::new(&conf)
-        .create("demo", &nodegroup("1"))
+    let ec2 = aws_sdk_ec2::Client::new(&conf);
+    let data = |image: &str| {
+        aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
+            .image_id(image)
+            .build()
+    };
+    let template = ec2
+        .create_launch_template()
+        .launch_template_name("batch")
+        .launch_template_data(data("ami-ekslinux"))
+        .send()
+        .await
+        .unwrap()
+        .launch_template
+        .and_then(|t| t.launch_template_id)
+        .unwrap();
+    ec2.create_launch_template_version()
+        .launch_template_id(&template)
+        .launch_template_data(data(image))
+        .send()
         .await
         .unwrap();
-    let fake = FakeUpdates(Arc::new(Updates {
-        script,
-        ..Updates::default()
-    }));
-    let eks_conf = aws_sdk_eks::config::Builder::from(&conf)
-        .interceptor(fake.clone())
-        .build();
-    let faked = Nodegroups::from_client(aws_sdk_eks::Client::from_conf(eks_conf));
-    let fields = ["launch_template_version".to_string()];
-    let result = faked.update(&nodegroup("2"), &live, &fields).await;
-    (fake, result.map(|_| ()))
+    let nodegroups = Nodegroups::new(&conf);
+    let live = nodegroups
+        .create("demo", &nodegroup(&template, "1"))
+        .await
+        .unwrap();
+    Setup {
+        eks: aws_sdk_eks::Client::new(&conf),
+        nodegroups,
+        template,
+        live,
+        _moto: moto,
+    }
+}
+
+impl Setup {
+    async fn update_to_2(&self) -> Result<LiveResource, eksform::aws::AwsError> {
+        let fields = ["launch_template_version".to_string()];
+        self.nodegroups
+            .update(&nodegroup(&self.template, "2"), &self.live, &fields)
+            .await
+    }
+
+    async fn updates(&self) -> Vec<aws_sdk_eks::types::Update> {
+        let ids = self
+            .eks
+            .list_updates()
+            .name("demo")
+            .nodegroup_name("batch")
+            .send()
+            .await
+            .unwrap()
+            .update_ids
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for id in ids {
+            let u = self
+                .eks
+                .describe_update()
+                .name("demo")
+                .nodegroup_name("batch")
+                .update_id(id)
+                .send()
+                .await
+                .unwrap();
+            out.extend(u.update);
+        }
+        out
+    }
+
+    async fn version(&self) -> Option<String> {
+        let ng = self
+            .eks
+            .describe_nodegroup()
+            .cluster_name("demo")
+            .nodegroup_name("batch")
+            .send()
+            .await
+            .unwrap()
+            .nodegroup
+            .unwrap();
+        ng.launch_template.and_then(|t| t.version)
+    }
 }
 
 #[tokio::test]
 async fn a_new_version_calls_update_nodegroup_version_and_waits_for_the_update() {
-    let (fake, result) = roll(vec![
-        UpdateStatus::InProgress,
-        UpdateStatus::InProgress,
-        UpdateStatus::Successful,
-    ])
-    .await;
-    result.unwrap();
-    let asked = fake.0.asked.lock().unwrap().clone();
-    assert_eq!(asked.len(), 1, "{asked:?}");
-    assert_eq!(asked[0]["launchTemplate"]["version"], "2", "{asked:?}");
-    assert_eq!(asked[0]["launchTemplate"]["id"], "lt-0123", "{asked:?}");
-    assert_eq!(*fake.0.described.lock().unwrap(), 3);
+    let s = setup("ami-ekslinux").await;
+    let live = s.update_to_2().await.unwrap();
+    assert_eq!(live.props["launch_template_version"], "2", "{live:?}");
+    assert_eq!(s.version().await.as_deref(), Some("2"));
+    let updates = s.updates().await;
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    assert_eq!(updates[0].r#type(), Some(&UpdateType::VersionUpdate));
+    assert_eq!(updates[0].status(), Some(&UpdateStatus::Successful));
 }
 
 #[tokio::test]
 async fn a_failed_update_reports_its_errors() {
-    let (_, result) = roll(vec![UpdateStatus::InProgress, UpdateStatus::Failed]).await;
-    let e = result.unwrap_err();
+    let s = setup(MISSING_IMAGE).await;
+    let e = s.update_to_2().await.unwrap_err();
     assert_eq!(e.code, "NodegroupUpdateFailed");
     assert!(
-        e.message
-            .contains("ended Failed: NodeCreationFailure: instances failed to join"),
+        e.message.contains("ended Failed: NodeCreationFailure: ")
+            && e.message.contains(MISSING_IMAGE),
         "{}",
         e.message
     );
+    assert_eq!(s.version().await.as_deref(), Some("1"));
+}
+
+#[tokio::test]
+async fn an_update_left_running_by_an_interrupted_apply_is_waited_for_not_refused() {
+    let s = setup("ami-ekslinux").await;
+    // What an apply killed after UpdateNodegroupVersion leaves: an update in progress.
+    let spec = aws_sdk_eks::types::LaunchTemplateSpecification::builder()
+        .id(&s.template)
+        .version("2")
+        .build();
+    s.eks
+        .update_nodegroup_version()
+        .cluster_name("demo")
+        .nodegroup_name("batch")
+        .launch_template(spec)
+        .send()
+        .await
+        .unwrap();
+    let live = s.update_to_2().await.unwrap();
+    assert_eq!(live.props["launch_template_version"], "2", "{live:?}");
+    let updates = s.updates().await;
+    assert_eq!(updates.len(), 1, "one update, not a second: {updates:?}");
+    assert_eq!(updates[0].status(), Some(&UpdateStatus::Successful));
 }

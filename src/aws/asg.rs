@@ -11,7 +11,7 @@ use super::retry::while_iam_propagates;
 use super::support::{self, Fields, not_found_ok};
 use super::timeouts::{self, Op};
 use super::{AwsError, ResolvedResource};
-use crate::live::LiveResource;
+use crate::live::{LiveResource, roll};
 use crate::model::{Kind, Props, TAG_CLUSTER};
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::client::Waiters;
@@ -68,7 +68,15 @@ impl Asg {
             .try_collect()
             .await
             .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAutoScalingGroups", e))?;
-        Ok(groups.iter().filter_map(|g| live(cluster, g)).collect())
+        let mut found: Vec<LiveResource> = groups.iter().filter_map(|g| live(cluster, g)).collect();
+        // Only a group with instances left on another version has a roll worth reporting: the
+        // refreshes are read for those alone, so a converged cluster's plan sends no more calls.
+        let unfinished = found
+            .iter_mut()
+            .filter(|r| r.attrs.contains_key(roll::OUTDATED))
+            .map(|r| super::asg_refresh::read_last(&self.client, r));
+        futures::future::try_join_all(unfinished).await?;
+        Ok(found)
     }
 
     /// The group by name, whether owned or not; `None` when there is no such group.
@@ -162,6 +170,8 @@ impl Asg {
                 g if GROUP_FIELDS.contains(&g) => {}
                 "target_group_arns" => self.update_target_groups(name, &live.props, &f).await?,
                 "tags" => self.update_tags(name, &live.props, &r.props).await?,
+                // Instances left on an older version by an unfinished roll: resumed below.
+                roll::FIELD => {}
                 other => {
                     let op = "UpdateAutoScalingGroup";
                     return Err(support::immutable(SERVICE, op, &r.address, other));
@@ -171,7 +181,10 @@ impl Asg {
         if fields.iter().any(|x| GROUP_FIELDS.contains(&x.as_str())) {
             self.update_group(name, &f, fields).await?;
         }
-        if fields.iter().any(|x| x == "launch_template_version") {
+        if fields
+            .iter()
+            .any(|x| x == "launch_template_version" || x == roll::FIELD)
+        {
             let target = super::asg_refresh::Target {
                 address: &r.address,
                 name,
@@ -451,12 +464,14 @@ fn live(cluster: &str, g: &AutoScalingGroup) -> Option<LiveResource> {
         support::sorted_strings(g.target_group_arns()),
     );
     props.insert("tags".into(), tags);
+    let mut attrs = BTreeMap::from([("instances".to_string(), g.instances().len().to_string())]);
+    attrs.extend(super::asg_refresh::outdated(g));
     Some(LiveResource {
         address,
         kind: Kind::AutoscalingGroup,
         id: name,
         props,
-        attrs: BTreeMap::from([("instances".to_string(), g.instances().len().to_string())]),
+        attrs,
     })
 }
 

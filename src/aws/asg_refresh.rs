@@ -2,16 +2,19 @@
 //! the version, an instance refresh (Rolling, SkipMatching) replaces every instance still on
 //! another one, a few at a time as `instance_refresh` says, and the change waits for it to
 //! succeed. A refresh already running (left by an interrupted apply) is waited for, not refused.
-//! It must not change the group's settings; `asg` does.
+//! For plans it reads what a roll left behind: the instances still on another version and the
+//! group's latest refresh. It must not change the group's settings; `asg` does.
 
 use super::AwsError;
 use super::status::set_status;
 use super::support;
 use super::timeouts::{self, Op};
+use crate::live::{LiveResource, roll};
 use crate::model::{Kind, Props};
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::types::{
-    InstanceRefresh, InstanceRefreshStatus as St, RefreshPreferences, RefreshStrategy,
+    AutoScalingGroup, InstanceRefresh, InstanceRefreshStatus as St, RefreshPreferences,
+    RefreshStrategy,
 };
 use serde_json::Value;
 
@@ -50,6 +53,63 @@ async fn needs_refresh(client: &Client, t: &Target<'_>) -> Result<bool, AwsError
         .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAutoScalingGroups", e))?;
     let groups = out.auto_scaling_groups.unwrap_or_default();
     Ok(groups.iter().any(|g| !g.instances().is_empty()))
+}
+
+/// The group's instances on another launch template or version than the group's, as the
+/// attributes `roll` names: how many, and which versions. Nothing when every instance matches,
+/// or when the group names `$Latest` or `$Default`, which its instances report by that name.
+pub fn outdated(g: &AutoScalingGroup) -> Vec<(String, String)> {
+    let spec = g.launch_template();
+    let (Some(id), Some(version)) = (
+        spec.and_then(|t| t.launch_template_id()),
+        spec.and_then(|t| t.version()),
+    ) else {
+        return Vec::new();
+    };
+    if version.starts_with('$') {
+        return Vec::new();
+    }
+    let mut old: Vec<&str> = g
+        .instances()
+        .iter()
+        .filter_map(|i| i.launch_template())
+        .filter(|t| t.launch_template_id().is_some_and(|x| x != id) || t.version() != Some(version))
+        .map(|t| t.version().unwrap_or("unknown"))
+        .collect();
+    if old.is_empty() {
+        return Vec::new();
+    }
+    let count = old.len();
+    old.sort_by_key(|v| (v.parse::<u64>().unwrap_or(u64::MAX), v.to_string()));
+    old.dedup();
+    vec![
+        (roll::OUTDATED.to_string(), count.to_string()),
+        (roll::OUTDATED_VERSIONS.to_string(), old.join(", ")),
+    ]
+}
+
+/// Adds the group's latest instance refresh (status and reason) to its attributes.
+pub async fn read_last(client: &Client, group: &mut LiveResource) -> Result<(), AwsError> {
+    let latest = client
+        .describe_instance_refreshes()
+        .auto_scaling_group_name(&group.id)
+        // Newest first: the first record is the one that says how the last roll went.
+        .max_records(1)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeInstanceRefreshes", e))?
+        .instance_refreshes
+        .unwrap_or_default()
+        .into_iter()
+        .next();
+    if let Some(r) = latest {
+        let status = r.status().map_or("Pending", |s| s.as_str());
+        group.attrs.insert(roll::LAST_STATUS.into(), status.into());
+        if let Some(reason) = r.status_reason().filter(|x| !x.is_empty()) {
+            group.attrs.insert(roll::LAST_REASON.into(), reason.into());
+        }
+    }
+    Ok(())
 }
 
 fn preferences(props: &Props) -> RefreshPreferences {
@@ -224,5 +284,29 @@ mod tests {
         assert_eq!(p.checkpoint_delay(), Some(300));
         assert_eq!(p.instance_warmup(), None);
         assert_eq!(p.skip_matching(), Some(true));
+    }
+
+    fn group(version: &str, instances: &[(&str, &str)]) -> AutoScalingGroup {
+        use aws_sdk_autoscaling::types::{Instance, LaunchTemplateSpecification as Lt};
+        let lt = |id: &str, v: &str| Lt::builder().launch_template_id(id).version(v).build();
+        let mut g = AutoScalingGroup::builder().launch_template(lt("lt-1", version));
+        for (id, v) in instances {
+            g = g.instances(Instance::builder().launch_template(lt(id, v)).build());
+        }
+        g.build()
+    }
+
+    #[test]
+    fn instances_on_another_template_or_version_are_counted_with_their_versions() {
+        let g = group(
+            "3",
+            &[("lt-1", "3"), ("lt-1", "2"), ("lt-1", "10"), ("lt-0", "3")],
+        );
+        let attrs: std::collections::BTreeMap<_, _> = outdated(&g).into_iter().collect();
+        assert_eq!(attrs[roll::OUTDATED], "3");
+        assert_eq!(attrs[roll::OUTDATED_VERSIONS], "2, 3, 10");
+        assert!(outdated(&group("3", &[("lt-1", "3")])).is_empty());
+        // `$Latest` groups report that name for every instance: nothing can be told apart.
+        assert!(outdated(&group("$Latest", &[("lt-1", "$Latest")])).is_empty());
     }
 }

@@ -11,7 +11,6 @@ use super::timeouts::{self, Op};
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props};
-use aws_sdk_eks::client::Waiters;
 use aws_sdk_eks::types::{
     AuthenticationMode, Cluster, CreateAccessConfigRequest, KubernetesNetworkConfigRequest,
     UpdateAccessConfigRequest, UpdateStatus, VpcConfigRequest,
@@ -128,14 +127,8 @@ impl Eks {
             // resumes.
             adopt(r, name, e, || self.named(cluster, name)).await?;
         }
-        self.client
-            .wait_until_cluster_active()
-            .name(name)
-            .wait(wait_for(Op::Create))
-            .await
-            .map_err(|e| {
-                support::waiter_error(SERVICE, "DescribeCluster", &format!("cluster {name:?}"), e)
-            })?;
+        let target = super::eks_wait::Target::Cluster { name };
+        super::eks_wait::active(&self.client, &target, wait_for(Op::Create)).await?;
         self.reread(cluster, name, "CreateCluster").await
     }
 
@@ -314,15 +307,8 @@ impl Eks {
         if not_found_ok(out)?.is_none() {
             return Ok(());
         }
-        self.client
-            .wait_until_cluster_deleted()
-            .name(name)
-            .wait(wait_for(Op::Delete))
-            .await
-            .map(|_| ())
-            .map_err(|e| {
-                support::waiter_error(SERVICE, "DescribeCluster", &format!("cluster {name:?}"), e)
-            })
+        let target = super::eks_wait::Target::Cluster { name };
+        super::eks_wait::gone(&self.client, &target, wait_for(Op::Delete)).await
     }
 }
 

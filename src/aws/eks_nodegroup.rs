@@ -12,7 +12,6 @@ use super::timeouts::{self, Op};
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props};
-use aws_sdk_eks::client::Waiters;
 use aws_sdk_eks::types::{
     CapacityTypes, LaunchTemplateSpecification, Nodegroup, NodegroupScalingConfig,
     NodegroupUpdateConfig, Taint, TaintEffect, UpdateLabelsPayload, UpdateTaintsPayload,
@@ -154,17 +153,8 @@ impl Nodegroups {
     }
 
     async fn wait_active(&self, cluster: &str, name: &str, op: Op) -> Result<(), AwsError> {
-        self.client
-            .wait_until_nodegroup_active()
-            .cluster_name(cluster)
-            .nodegroup_name(name)
-            .wait(wait_for(op))
-            .await
-            .map(|_| ())
-            .map_err(|e| {
-                let what = format!("nodegroup {name:?}");
-                support::waiter_error(SERVICE, "DescribeNodegroup", &what, e)
-            })
+        let target = super::eks_wait::Target::Nodegroup { cluster, name };
+        super::eks_wait::active(&self.client, &target, wait_for(op)).await
     }
 
     pub async fn update(
@@ -242,7 +232,8 @@ impl Nodegroups {
     }
 
     /// A new launch template version rolls the nodes: EKS replaces them respecting the
-    /// update config and the pods' disruption budgets. Gives the update's id to wait for.
+    /// update config and the pods' disruption budgets. Gives the update's id to wait for: the
+    /// new one, or the version update an interrupted apply left running.
     async fn update_version(
         &self,
         eks: &str,
@@ -257,8 +248,18 @@ impl Nodegroups {
             .launch_template(launch_template(f)?)
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateNodegroupVersion", e))?;
-        Ok(out.update.and_then(|u| u.id).unwrap_or_default())
+            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateNodegroupVersion", e));
+        match out {
+            Ok(out) => Ok(out.update.and_then(|u| u.id).unwrap_or_default()),
+            // An interrupted apply's update still runs: wait for it rather than fail.
+            Err(e) if e.code == "ResourceInUseException" => {
+                match super::ng_update::running(&self.client, eks, name).await? {
+                    Some(id) => Ok(id),
+                    None => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        }
     }
 
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
@@ -275,17 +276,11 @@ impl Nodegroups {
         if not_found_ok(out)?.is_none() {
             return Ok(());
         }
-        self.client
-            .wait_until_nodegroup_deleted()
-            .cluster_name(&eks)
-            .nodegroup_name(name)
-            .wait(wait_for(Op::Delete))
-            .await
-            .map(|_| ())
-            .map_err(|e| {
-                let what = format!("nodegroup {name:?}");
-                support::waiter_error(SERVICE, "DescribeNodegroup", &what, e)
-            })
+        let target = super::eks_wait::Target::Nodegroup {
+            cluster: &eks,
+            name,
+        };
+        super::eks_wait::gone(&self.client, &target, wait_for(Op::Delete)).await
     }
 }
 

@@ -12,6 +12,7 @@ pub mod ec2;
 pub mod eks;
 pub mod eks_access;
 pub mod eks_nodegroup;
+mod eks_wait;
 pub mod elb;
 mod error;
 mod http;

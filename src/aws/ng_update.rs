@@ -1,6 +1,7 @@
 //! Waiting for an EKS nodegroup update (the rolling replacement UpdateNodegroupVersion starts):
 //! DescribeUpdate until Successful, reporting its status as the change's progress; Failed or
-//! Cancelled is an error carrying the update's own errors. It must not start updates; the
+//! Cancelled is an error carrying the update's own errors; and finding the version update an
+//! interrupted apply left running, so the next one waits for it. It must not start updates; the
 //! nodegroup module does.
 
 use super::AwsError;
@@ -9,7 +10,7 @@ use super::support;
 use super::timeouts::{self, Op};
 use crate::model::Kind;
 use aws_sdk_eks::Client;
-use aws_sdk_eks::types::{ErrorDetail, UpdateStatus};
+use aws_sdk_eks::types::{ErrorDetail, UpdateStatus, UpdateType};
 
 const SERVICE: &str = "EKS";
 
@@ -49,6 +50,44 @@ pub async fn wait(client: &Client, u: &Update<'_>) -> Result<(), AwsError> {
         }
     })
     .await
+}
+
+/// The id of the nodegroup's version update still in progress, if there is one.
+pub async fn running(
+    client: &Client,
+    cluster: &str,
+    nodegroup: &str,
+) -> Result<Option<String>, AwsError> {
+    let ids: Vec<String> = client
+        .list_updates()
+        .name(cluster)
+        .nodegroup_name(nodegroup)
+        .max_results(100)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "ListUpdates", e))?;
+    for id in ids {
+        let update = client
+            .describe_update()
+            .name(cluster)
+            .nodegroup_name(nodegroup)
+            .update_id(&id)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeUpdate", e))?
+            .update;
+        let open = update.as_ref().is_some_and(|u| {
+            u.r#type() == Some(&UpdateType::VersionUpdate)
+                && u.status() == Some(&UpdateStatus::InProgress)
+        });
+        if open {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 fn update_failed(u: &Update<'_>, status: &str, errors: &[ErrorDetail]) -> AwsError {

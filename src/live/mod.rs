@@ -3,4 +3,4 @@
 
 mod types;
 
-pub use types::{ExternalStatus, LiveResource, LiveState};
+pub use types::{ExternalStatus, LiveResource, LiveState, roll};

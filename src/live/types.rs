@@ -70,3 +70,18 @@ impl LiveState {
             .map(|r| r.address.as_str())
     }
 }
+
+/// Attributes of a node group's live resource that describe a roll left unfinished: instances
+/// (or nodes) not on the version the group points at, and the last attempt to replace them.
+pub mod roll {
+    /// How many instances run another launch template version than the group's.
+    pub const OUTDATED: &str = "instances_outdated";
+    /// The versions those instances run, comma-separated, in order.
+    pub const OUTDATED_VERSIONS: &str = "instances_outdated_versions";
+    /// The latest instance refresh's (or nodegroup update's) status, as AWS names it.
+    pub const LAST_STATUS: &str = "last_roll_status";
+    /// Why it ended as it did, when AWS says.
+    pub const LAST_REASON: &str = "last_roll_reason";
+    /// The plan's field for a roll to finish: the instances' versions, then the group's.
+    pub const FIELD: &str = "instances_launch_template_version";
+}

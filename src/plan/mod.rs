@@ -44,6 +44,7 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
             pending.insert(resolve::pending_attr(&r.address, attr));
         }
         change.rolling = rolling::rolling(&change, live);
+        rolling::resume_unfinished(&mut change, live);
         let edited = change.action == Action::Update && change.reason == Reason::ConfigChanged;
         if (change.action == Action::Create || edited)
             && group_unchanged(parent_reference(r.kind, &r.props), live, &digests)

@@ -1,10 +1,12 @@
 //! Rolling replacement in a plan: which in-place updates change an attribute others follow (a
 //! launch template's new default version), and which changes then replace running instances
 //! (an Auto Scaling group or managed nodegroup moving to a new launch template version while it
-//! has instances). Pure: reads the change and the live state, calls nothing.
+//! has instances), and which groups still have instances on an older version because a roll
+//! did not finish, so that apply resumes it. Pure: reads the change and the live state, calls
+//! nothing.
 
-use super::types::{Action, Change, Rolling, RollingVia};
-use crate::live::LiveState;
+use super::types::{Action, Change, FieldDiff, Reason, Rolling, RollingVia, Unfinished};
+use crate::live::{LiveState, roll};
 use crate::model::Kind;
 use serde_json::Value;
 
@@ -54,6 +56,7 @@ pub fn rolling(change: &Change, live: &LiveState) -> Option<Rolling> {
             min_healthy_percentage: setting("instance_refresh", "min_healthy_percentage"),
             max_unavailable: None,
             max_unavailable_percentage: None,
+            unfinished: None,
         },
         Kind::Nodegroup => Rolling {
             instances: count(current.props.get("desired_size")),
@@ -61,20 +64,120 @@ pub fn rolling(change: &Change, live: &LiveState) -> Option<Rolling> {
             min_healthy_percentage: None,
             max_unavailable: setting("update_config", "max_unavailable"),
             max_unavailable_percentage: setting("update_config", "max_unavailable_percentage"),
+            unfinished: None,
         },
         _ => return None,
     };
     (rolling.instances > 0).then_some(rolling)
 }
 
+/// A group that keeps its launch template version but still has instances on an older one (an
+/// interrupted apply, a failed or cancelled refresh) gets the roll finished: an update whose
+/// field says which versions the instances run, with the latest refresh's outcome.
+pub fn resume_unfinished(change: &mut Change, live: &LiveState) {
+    let touches_version = change
+        .fields
+        .iter()
+        .any(|f| f.path == "launch_template_version");
+    let open = matches!(change.action, Action::NoOp | Action::Update);
+    if change.kind != Kind::AutoscalingGroup || !open || touches_version {
+        return;
+    }
+    let Some(current) = live.resources.get(&change.address) else {
+        return;
+    };
+    let attr = |k: &str| current.attrs.get(k).cloned();
+    let Some(outdated) = attr(roll::OUTDATED).and_then(|n| n.parse::<u64>().ok()) else {
+        return;
+    };
+    let versions = attr(roll::OUTDATED_VERSIONS).unwrap_or_default();
+    change.fields.push(FieldDiff {
+        path: roll::FIELD.into(),
+        before: Value::String(versions.clone()),
+        after: current
+            .props
+            .get("launch_template_version")
+            .cloned()
+            .unwrap_or(Value::Null),
+        forces_replacement: false,
+    });
+    if change.action == Action::NoOp {
+        change.action = Action::Update;
+        change.reason = Reason::RollPending;
+    }
+    change.rolling = Some(unfinished_roll(change, current, outdated, versions));
+}
+
+/// The instance refresh that finishes a group's roll, with what the last one left.
+fn unfinished_roll(
+    change: &Change,
+    current: &crate::live::LiveResource,
+    outdated: u64,
+    versions: String,
+) -> Rolling {
+    let attr = |k: &str| current.attrs.get(k).cloned();
+    let min_healthy = change
+        .desired
+        .get("instance_refresh")
+        .and_then(|o| o.get("min_healthy_percentage"))
+        .and_then(Value::as_u64)
+        .map(|n| n as u32);
+    Rolling {
+        instances: attr("instances")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(outdated),
+        via: RollingVia::InstanceRefresh,
+        min_healthy_percentage: min_healthy,
+        max_unavailable: None,
+        max_unavailable_percentage: None,
+        unfinished: Some(Unfinished {
+            outdated,
+            versions,
+            last_status: attr(roll::LAST_STATUS),
+            last_reason: attr(roll::LAST_REASON),
+        }),
+    }
+}
+
 impl Rolling {
-    /// `rolling replacement of 3 instances (instance refresh, min healthy 90%)`.
+    /// `rolling replacement of 3 instances (instance refresh, min healthy 90%)`; for a roll that
+    /// did not finish, `2 of 3 instances still on version 1, rolling replacement resumes (...);
+    /// latest instance refresh Failed: why`.
     pub fn describe(&self) -> String {
+        let Some(u) = &self.unfinished else {
+            return self.describe_new();
+        };
+        let mut out = format!(
+            "{} of {} instances still on version {}, rolling replacement resumes ({})",
+            u.outdated,
+            self.instances,
+            u.versions,
+            self.how()
+        );
+        if let Some(status) = &u.last_status {
+            out.push_str(&format!("; latest {} {status}", self.via.as_str()));
+            if let Some(reason) = &u.last_reason {
+                out.push_str(&format!(": {reason}"));
+            }
+        }
+        out
+    }
+
+    fn describe_new(&self) -> String {
         let noun = if self.instances == 1 {
             "instance"
         } else {
             "instances"
         };
+        format!(
+            "rolling replacement of {} {noun} ({})",
+            self.instances,
+            self.how()
+        )
+    }
+
+    /// `instance refresh, min healthy 90%`.
+    fn how(&self) -> String {
         let mut how = vec![self.via.as_str().to_string()];
         if let Some(p) = self.min_healthy_percentage {
             how.push(format!("min healthy {p}%"));
@@ -85,11 +188,7 @@ impl Rolling {
         if let Some(p) = self.max_unavailable_percentage {
             how.push(format!("max unavailable {p}%"));
         }
-        format!(
-            "rolling replacement of {} {noun} ({})",
-            self.instances,
-            how.join(", ")
-        )
+        how.join(", ")
     }
 }
 
@@ -104,9 +203,9 @@ impl RollingVia {
 
 #[cfg(test)]
 mod tests {
-    use crate::live::{LiveResource, LiveState};
+    use crate::live::{LiveResource, LiveState, roll};
     use crate::model::{Desired, Kind, Resource, reference};
-    use crate::plan::{Action, RollingVia, plan};
+    use crate::plan::{Action, Reason, RollingVia, plan};
     use serde_json::json;
 
     const LT: &str = "launch_template.batch";
@@ -184,5 +283,63 @@ mod tests {
         let empty = plan_for("new", "a", 0);
         assert_eq!(empty.changes[1].action, Action::Update);
         assert_eq!(empty.changes[1].rolling, None);
+    }
+
+    /// A self-managed group on version 3 of its template with 3 instances, `attrs` added to
+    /// what its reader found.
+    fn plan_group(attrs: &[(&str, &str)]) -> crate::plan::Plan {
+        let asg = "autoscaling_group.web";
+        let resources = vec![
+            Resource::new(asg, Kind::AutoscalingGroup)
+                .with("launch_template_version", "3")
+                .with("instance_refresh", json!({"min_healthy_percentage": 75})),
+        ];
+        let mut all = vec![("instances", "3")];
+        all.extend_from_slice(attrs);
+        let props = json!({"launch_template_version": "3",
+                           "instance_refresh": {"min_healthy_percentage": 75}});
+        let mut live = LiveState::default();
+        live.insert(live_of(asg, Kind::AutoscalingGroup, props, &all));
+        let desired = Desired {
+            cluster: "c".into(),
+            region: "r".into(),
+            resources,
+            external: vec![],
+        };
+        plan(&desired, &live)
+    }
+
+    #[test]
+    fn instances_left_on_an_older_version_resume_the_roll_with_the_refresh_outcome() {
+        let p = plan_group(&[
+            (roll::OUTDATED, "2"),
+            (roll::OUTDATED_VERSIONS, "2"),
+            (roll::LAST_STATUS, "Failed"),
+            (roll::LAST_REASON, "instances failed health checks"),
+        ]);
+        let c = &p.changes[0];
+        assert_eq!((c.action, c.reason), (Action::Update, Reason::RollPending));
+        assert_eq!(c.fields.len(), 1);
+        assert_eq!(c.fields[0].path, roll::FIELD);
+        assert_eq!(
+            (&c.fields[0].before, &c.fields[0].after),
+            (&json!("2"), &json!("3"))
+        );
+        let rolling = c.rolling.as_ref().expect("a roll to resume");
+        assert_eq!(
+            rolling.describe(),
+            "2 of 3 instances still on version 2, rolling replacement resumes (instance \
+             refresh, min healthy 75%); latest instance refresh Failed: instances failed \
+             health checks"
+        );
+        assert!(p.has_changes());
+    }
+
+    #[test]
+    fn a_group_whose_instances_all_match_has_nothing_to_resume() {
+        let p = plan_group(&[]);
+        assert_eq!(p.changes[0].action, Action::NoOp);
+        assert_eq!(p.changes[0].rolling, None);
+        assert!(!p.has_changes());
     }
 }

@@ -35,6 +35,9 @@ pub enum Reason {
     Drift,
     /// A second copy of a resource (left by an interrupted create).
     Duplicate,
+    /// Instances still run an older launch template version: a roll did not finish (an apply
+    /// was interrupted, or the instance refresh failed or was cancelled).
+    RollPending,
     /// Nothing to do.
     UpToDate,
 }
@@ -95,6 +98,24 @@ pub struct Rolling {
     pub max_unavailable: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_unavailable_percentage: Option<u32>,
+    /// What an earlier roll left: instances still on an older version, and how it went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unfinished: Option<Unfinished>,
+}
+
+/// A roll that has not reached every instance yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unfinished {
+    /// Instances not on the group's launch template version.
+    pub outdated: u64,
+    /// The versions they run: "2", or "1, 2".
+    pub versions: String,
+    /// The latest instance refresh's status as AWS names it (InProgress, Failed, Cancelled, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<String>,
+    /// Why it ended so, when AWS says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,6 +210,7 @@ impl Reason {
             Reason::NotInConfig => "not_in_config",
             Reason::Drift => "drift",
             Reason::Duplicate => "duplicate",
+            Reason::RollPending => "roll_pending",
             Reason::UpToDate => "up_to_date",
         }
     }

@@ -48,6 +48,11 @@ impl Moto {
     /// The port is picked free and then handed to moto, so another process may take it in
     /// between: a server that exits at once is started again on another port.
     pub fn start() -> Moto {
+        Moto::start_with(&[])
+    }
+
+    /// Starts moto with launcher settings (`EKSFORM_MOTO_*`, read by scripts/moto_ext only).
+    pub fn start_with(settings: &[(&str, &str)]) -> Moto {
         let bin = moto_server_path();
         assert!(
             bin.exists(),
@@ -62,6 +67,7 @@ impl Moto {
                 .arg(&launcher)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+                .envs(settings.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()

@@ -1,0 +1,1 @@
+"""The launcher's additions to moto, one module per service (see scripts/moto_server.py)."""

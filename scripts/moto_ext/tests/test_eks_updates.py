@@ -1,0 +1,171 @@
+"""Nodegroup updates (moto_ext/eks_updates.py): every operation eksform uses from that module,
+checked against botocore's model."""
+
+import time
+import unittest
+
+from moto_ext.tests.support import LauncherTest
+
+UPDATE = 0.3
+
+
+class NodegroupUpdates(LauncherTest):
+    # Creates settle at the next request: these tests are about updates.
+    SETTINGS = {"EKSFORM_MOTO_EKS_UPDATE_SECONDS": str(UPDATE),
+                "EKSFORM_MOTO_EKS_STATE_SECONDS": "0"}
+
+    def setUp(self):
+        self.ec2, self.eks = self.client("ec2"), self.client("eks")
+        self.cluster = self.id().rsplit(".", 1)[-1][:40]
+        vpc = self.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnet = self.ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+        role = "arn:aws:iam::123456789012:role/nodes"
+        self.eks.create_cluster(name=self.cluster, roleArn=role,
+                                resourcesVpcConfig={"subnetIds": [subnet]})
+        template = self.ec2.create_launch_template(
+            LaunchTemplateName=self.cluster, LaunchTemplateData={"ImageId": "ami-ekslinux"})
+        self.template = template["LaunchTemplate"]["LaunchTemplateId"]
+        self.eks.create_nodegroup(
+            clusterName=self.cluster, nodegroupName="ng", nodeRole=role, subnets=[subnet],
+            launchTemplate={"id": self.template, "version": "1"})
+
+    def new_version(self, image="ami-ekslinux"):
+        self.ec2.create_launch_template_version(
+            LaunchTemplateId=self.template, LaunchTemplateData={"ImageId": image})
+
+    def nodegroup(self):
+        out = self.eks.describe_nodegroup(clusterName=self.cluster, nodegroupName="ng")
+        self.assertConforms("eks", "DescribeNodegroup", out)
+        return out["nodegroup"]
+
+    def describe(self, update_id):
+        out = self.eks.describe_update(name=self.cluster, nodegroupName="ng", updateId=update_id)
+        self.assertConforms("eks", "DescribeUpdate", out)
+        return out["update"]
+
+    def update_version(self):
+        out = self.eks.update_nodegroup_version(
+            clusterName=self.cluster, nodegroupName="ng",
+            launchTemplate={"id": self.template, "version": "2"})
+        self.assertConforms("eks", "UpdateNodegroupVersion", out)
+        return out["update"]
+
+    def wait_end(self, update_id):
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            update = self.describe(update_id)
+            if update["status"] != "InProgress":
+                return update
+            time.sleep(UPDATE / 3)
+        self.fail("the update did not end")
+
+    def test_a_version_update_rolls_the_nodegroup_through_updating(self):
+        self.new_version()
+        update = self.update_version()
+        self.assertEqual((update["status"], update["type"]), ("InProgress", "VersionUpdate"))
+        self.assertIn({"type": "LaunchTemplateVersion", "value": "2"}, update["params"])
+        self.assertEqual(self.nodegroup()["status"], "UPDATING")
+        with self.assertRaises(self.eks.exceptions.ResourceInUseException):
+            self.update_version()
+        done = self.wait_end(update["id"])
+        self.assertEqual(done["status"], "Successful")
+        nodegroup = self.nodegroup()
+        self.assertEqual((nodegroup["status"], nodegroup["launchTemplate"]["version"]),
+                         ("ACTIVE", "2"))
+        listed = self.eks.list_updates(name=self.cluster, nodegroupName="ng")
+        self.assertConforms("eks", "ListUpdates", listed)
+        self.assertEqual(listed["updateIds"], [update["id"]])
+
+    def test_a_version_whose_image_is_missing_fails_and_keeps_the_old_one(self):
+        self.new_version(image="ami-0123456789abcdef0")
+        update = self.update_version()
+        done = self.wait_end(update["id"])
+        self.assertEqual(done["status"], "Failed")
+        self.assertEqual(done["errors"][0]["errorCode"], "NodeCreationFailure")
+        self.assertIn("ami-0123456789abcdef0", done["errors"][0]["errorMessage"])
+        nodegroup = self.nodegroup()
+        self.assertEqual((nodegroup["status"], nodegroup["launchTemplate"]["version"]),
+                         ("ACTIVE", "1"))
+
+    def test_another_launch_template_is_refused_and_config_updates_are_listed(self):
+        other = self.ec2.create_launch_template(
+            LaunchTemplateName=self.cluster + "-other",
+            LaunchTemplateData={"ImageId": "ami-ekslinux"})["LaunchTemplate"]["LaunchTemplateId"]
+        with self.assertRaises(self.eks.exceptions.InvalidParameterException):
+            self.eks.update_nodegroup_version(
+                clusterName=self.cluster, nodegroupName="ng",
+                launchTemplate={"id": other, "version": "1"})
+        config = self.eks.update_nodegroup_config(
+            clusterName=self.cluster, nodegroupName="ng",
+            scalingConfig={"minSize": 1, "maxSize": 3, "desiredSize": 2})
+        self.assertConforms("eks", "UpdateNodegroupConfig", config)
+        config = config["update"]
+        self.assertEqual((config["status"], config["type"]), ("InProgress", "ConfigUpdate"))
+        self.assertIn({"type": "DesiredSize", "value": "2"}, config["params"])
+        self.assertEqual(self.nodegroup()["status"], "UPDATING")
+        self.assertEqual(self.wait_end(config["id"])["status"], "Successful")
+        self.assertEqual(self.nodegroup()["status"], "ACTIVE")
+        listed = self.eks.list_updates(name=self.cluster, nodegroupName="ng", maxResults=1)
+        self.assertEqual(listed["updateIds"], [config["id"]])
+        with self.assertRaises(self.eks.exceptions.ResourceNotFoundException):
+            self.describe("no-such-update")
+
+
+class Lifecycle(LauncherTest):
+    SETTINGS = {"EKSFORM_MOTO_EKS_STATE_SECONDS": str(UPDATE)}
+
+    def setUp(self):
+        self.eks = self.client("eks")
+
+    def status(self, nodegroup=None):
+        eks = self.eks
+        if nodegroup:
+            out = eks.describe_nodegroup(clusterName="life", nodegroupName=nodegroup)
+            self.assertConforms("eks", "DescribeNodegroup", out)
+            return out["nodegroup"]["status"]
+        out = eks.describe_cluster(name="life")
+        self.assertConforms("eks", "DescribeCluster", out)
+        return out["cluster"]["status"]
+
+    def until_not(self, status, nodegroup=None):
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                now = self.status(nodegroup)
+            except self.eks.exceptions.ResourceNotFoundException:
+                return None
+            if now != status:
+                return now
+            time.sleep(UPDATE / 3)
+        self.fail(f"still {status}")
+
+    def test_clusters_and_nodegroups_are_creating_then_active_and_deleting_then_gone(self):
+        eks, ec2 = self.eks, self.client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+        role = "arn:aws:iam::123456789012:role/x"
+        created = eks.create_cluster(name="life", roleArn=role,
+                                     resourcesVpcConfig={"subnetIds": [subnet]})
+        self.assertConforms("eks", "CreateCluster", created)
+        self.assertEqual(created["cluster"]["status"], "CREATING")
+        self.assertEqual(self.status(), "CREATING")
+        self.assertEqual(self.until_not("CREATING"), "ACTIVE")
+        made = eks.create_nodegroup(clusterName="life", nodegroupName="ng", nodeRole=role,
+                                    subnets=[subnet])
+        self.assertEqual(made["nodegroup"]["status"], "CREATING")
+        self.assertEqual(self.until_not("CREATING", "ng"), "ACTIVE")
+        gone = eks.delete_nodegroup(clusterName="life", nodegroupName="ng")
+        self.assertConforms("eks", "DeleteNodegroup", gone)
+        self.assertEqual(gone["nodegroup"]["status"], "DELETING")
+        self.assertEqual(eks.list_nodegroups(clusterName="life")["nodegroups"], ["ng"])
+        with self.assertRaises(eks.exceptions.ResourceInUseException):
+            eks.delete_cluster(name="life")
+        self.assertIsNone(self.until_not("DELETING", "ng"))
+        self.assertEqual(eks.delete_cluster(name="life")["cluster"]["status"], "DELETING")
+        self.assertEqual(eks.delete_cluster(name="life")["cluster"]["status"], "DELETING")
+        self.assertIsNone(self.until_not("DELETING"))
+        self.assertEqual(eks.list_clusters()["clusters"], [])
+
+
+if __name__ == "__main__":
+    unittest.main()
