@@ -105,3 +105,129 @@ fn a_missing_file_is_an_error_naming_it() {
     assert_eq!(o.status.code(), Some(1));
     assert!(all(&o).contains("/nonexistent/cluster.yaml"));
 }
+
+#[test]
+fn validate_counts_self_managed_and_managed_node_groups() {
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/managed.yaml");
+    let o = eksform(&["validate", "-f", spec]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    assert!(
+        all(&o).contains("0 self-managed and 1 managed node group(s)"),
+        "{}",
+        all(&o)
+    );
+}
+
+#[test]
+fn usage_errors_exit_1_so_they_never_read_as_changes_present() {
+    for args in [
+        vec![
+            "plan",
+            "-f",
+            "x.yaml",
+            "--detailed-exitcode",
+            "--fromat",
+            "json",
+        ],
+        vec!["plan", "--detailed-exitcode"],
+        vec!["plan", "-f", "", "--detailed-exitcode"],
+        vec!["apply", "--auto-approve"],
+        vec!["apply", "-f", "x.yaml", "--lock-timeout", "soon"],
+        vec!["frobnicate"],
+        vec![],
+    ] {
+        let o = eksform(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", all(&o));
+        assert!(
+            o.stdout.is_empty(),
+            "{args:?}: a usage error goes to stderr"
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("error:")
+                || String::from_utf8_lossy(&o.stderr).contains("Usage:"),
+            "{args:?}: {}",
+            all(&o)
+        );
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let o = eksform(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        concat!("eksform ", env!("CARGO_PKG_VERSION"))
+    );
+    for args in [
+        vec!["--help"],
+        vec!["plan", "--help"],
+        vec!["help", "apply"],
+    ] {
+        let o = eksform(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", all(&o));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("Usage:"));
+    }
+}
+
+#[test]
+fn every_subcommand_that_takes_a_config_describes_f_in_its_help() {
+    for cmd in [
+        "validate",
+        "plan",
+        "apply",
+        "destroy",
+        "render",
+        "force-unlock",
+    ] {
+        let o = eksform(&[cmd, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "{cmd}: {}", all(&o));
+        let help = String::from_utf8_lossy(&o.stdout).to_string();
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with("-f, --file"))
+            .unwrap_or_else(|| panic!("{cmd} --help has no -f:\n{help}"));
+        assert!(
+            line.contains("ClusterConfig"),
+            "{cmd}: -f undescribed: {line}"
+        );
+    }
+}
+
+#[test]
+fn completions_are_printed_for_every_shell_clap_knows() {
+    // A word each shell's script must contain: its own completion machinery and our commands.
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef eksform"),
+        ("fish", "complete -c eksform"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[eksform]"),
+    ] {
+        let o = eksform(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", all(&o));
+        let script = String::from_utf8_lossy(&o.stdout);
+        assert!(script.contains(marker), "{shell}: no {marker:?}");
+        for word in ["force-unlock", "detailed-exitcode", "lock-timeout"] {
+            assert!(script.contains(word), "{shell}: no {word}");
+        }
+    }
+    let o = eksform(&["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(1), "{}", all(&o));
+}
+
+#[test]
+fn zero_durations_are_accepted_by_lock_timeout_and_timeout() {
+    // Bad config: the run stops at validation, after the command line was accepted.
+    let f = file_with(BAD);
+    let path = f.path().to_str().unwrap();
+    for zero in ["0", "0s"] {
+        for flag in ["--lock-timeout", "--timeout"] {
+            let o = eksform(&["apply", "-f", path, "--auto-approve", flag, zero]);
+            assert_eq!(o.status.code(), Some(1), "{flag} {zero}");
+            let out = all(&o);
+            assert!(!out.contains("invalid duration"), "{flag} {zero}: {out}");
+            assert!(out.contains(&format!("{path}:6:12: error:")), "{out}");
+        }
+    }
+}
