@@ -48,14 +48,15 @@ pub fn show_plan(plan: &Plan, json: bool) {
     }
 }
 
-/// Runs the plan with Ctrl-C handling, rendering events and the summary as asked. Returns the
-/// report and whether the user interrupted the run.
+/// Runs the plan with Ctrl-C handling, rendering events and the summary as asked; `resume`
+/// ends the summary of a run that stopped short. Returns the report and whether the user
+/// interrupted the run.
 pub async fn run<P: Provider>(
     provider: &P,
     plan: &Plan,
     live: LiveState,
     flags: &RunFlags,
-    what: &str,
+    (what, resume): (&str, &str),
 ) -> (Report, bool) {
     let opts = flags.options();
     // Spinners only where someone watches: CI logs and pipes keep the plain lines.
@@ -79,7 +80,7 @@ pub async fn run<P: Provider>(
         if cancelled {
             println!("\n{what} interrupted.");
         }
-        print_report(&report, what);
+        print_report(&report, what, resume);
     }
     (report, cancelled)
 }
@@ -244,7 +245,9 @@ pub fn watch_ctrl_c(
             if let Some(s) = &spinners {
                 s.clear();
             }
-            eprintln!("interrupted again: exiting now; run the same command again to resume");
+            eprintln!(
+                "interrupted again: exiting now; `eksform plan -f FILE` shows what is left and `eksform apply -f FILE` finishes it"
+            );
             std::process::exit(130);
         }
     })
