@@ -231,3 +231,56 @@ fn zero_durations_are_accepted_by_lock_timeout_and_timeout() {
         }
     }
 }
+
+/// Runs eksform in an environment with no credentials anywhere: no AWS_* variables, HOME an
+/// empty directory (no ~/.aws), and instance metadata set by `imds`.
+fn without_credentials(args: &[&str], imds: (&str, &str)) -> (Output, std::time::Duration) {
+    let home = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_eksform"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env(imds.0, imds.1)
+        .output()
+        .expect("run eksform");
+    (out, started.elapsed())
+}
+
+#[test]
+fn no_credentials_fail_within_a_second_naming_the_chain() {
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/review-apps.yaml");
+    let disabled = ("AWS_EC2_METADATA_DISABLED", "true");
+    // Port 9 on loopback: nothing listens, as on a machine that is not an EC2 instance.
+    let unreachable = ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
+    for imds in [disabled, unreachable] {
+        for args in [
+            vec!["plan", "-f", spec],
+            vec!["apply", "-f", spec, "--auto-approve"],
+        ] {
+            let (o, elapsed) = without_credentials(&args, imds);
+            let text = all(&o);
+            assert_eq!(o.status.code(), Some(1), "{args:?} {imds:?}: {text}");
+            assert!(
+                elapsed < std::time::Duration::from_secs(1),
+                "{args:?} {imds:?}: {elapsed:?}"
+            );
+            assert!(
+                text.contains("error: AWS credentials: NoCredentials: no AWS credentials found"),
+                "{text}"
+            );
+            for source in [
+                "the environment (AWS_ACCESS_KEY_ID",
+                "profile \"default\" (AWS_PROFILE) in the shared files ~/.aws/credentials",
+                "SSO",
+                "web identity",
+                "container credentials endpoint",
+                "EC2 instance metadata",
+            ] {
+                assert!(text.contains(source), "{source}: {text}");
+            }
+            assert!(!text.contains("dispatch failure"), "{text}");
+        }
+    }
+}

@@ -59,14 +59,14 @@ impl LockStore {
     /// Over the process's configuration (`Cloud::load_conf`: its credentials, HTTP client and
     /// retries — a throttled acquire must not fail a run that would otherwise have converged),
     /// in `region`.
-    pub async fn connect(region: &str) -> LockStore {
-        let conf = crate::aws::Cloud::load_conf().await;
-        LockStore::new(
+    pub async fn connect(region: &str) -> Result<LockStore, AwsError> {
+        let conf = crate::aws::Cloud::load_conf().await?;
+        Ok(LockStore::new(
             &conf
                 .to_builder()
                 .region(Region::new(region.to_string()))
                 .build(),
-        )
+        ))
     }
 
     /// Creates the table when it does not exist yet and waits until it is active.

@@ -7,6 +7,7 @@ mod account;
 pub mod asg;
 mod asg_refresh;
 mod cloud;
+mod credentials;
 pub mod ec2;
 pub mod eks;
 pub mod eks_access;

@@ -74,7 +74,7 @@ pub async fn load_saved(planfile: &Path) -> Result<Reloaded, OpsError> {
             plan.config_file
         )));
     }
-    let cloud = Cloud::connect(&plan.plan.region).await;
+    let cloud = Cloud::connect(&plan.plan.region).await?;
     // Read as the plan was: target groups the config names by ARN are reported only when
     // the read is told about them.
     let external: Vec<crate::model::External> = plan
