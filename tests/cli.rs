@@ -284,3 +284,17 @@ fn no_credentials_fail_within_a_second_naming_the_chain() {
         }
     }
 }
+
+#[test]
+fn a_metadata_endpoint_that_never_answers_costs_one_timeout_not_one_per_lookup() {
+    // Connections are accepted by the kernel and never answered, like a filtered network.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", silent.local_addr().unwrap());
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/review-apps.yaml");
+    let imds = ("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.as_str());
+    let (o, elapsed) = without_credentials(&["plan", "-f", spec], imds);
+    assert_eq!(o.status.code(), Some(1), "{}", all(&o));
+    assert!(all(&o).contains("NoCredentials"), "{}", all(&o));
+    // The SDK's one-second metadata timeout, once: the region is not looked up there too.
+    assert!(elapsed < std::time::Duration::from_secs(2), "{elapsed:?}");
+}

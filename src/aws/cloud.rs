@@ -84,6 +84,7 @@ impl Cloud {
             let conf = aws_config::defaults(BehaviorVersion::latest())
                 .retry_config(RetryConfig::standard().with_max_attempts(6))
                 .http_client(super::http::shared_client())
+                .region(super::credentials::default_region())
                 .load()
                 .await;
             super::credentials::resolved(conf).await

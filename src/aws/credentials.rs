@@ -11,11 +11,26 @@
 //! milliseconds) and retries only a metadata service that answered.
 
 use super::error::{AwsError, ErrorKind};
+use aws_config::Region;
+use aws_config::environment::region::EnvironmentVariableRegionProvider;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::profile::region::ProfileFileRegionProvider;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
+
+/// The process-wide default region, which only credential providers calling STS use (every
+/// client gets its cluster's region): the environment's or the profile's, else `us-east-1`,
+/// STS's global endpoint. Instance metadata is not asked here, as the SDK's default would do
+/// (once for the configuration and again for each credential and token chain): off EC2 each
+/// of those asks costs a second of connect timeout, before the credentials are even looked at.
+pub fn default_region() -> RegionProviderChain {
+    RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
+        .or_else(ProfileFileRegionProvider::new())
+        .or_else(Region::new("us-east-1"))
+}
 
 /// `conf` with its credentials resolved: the same chain behind a provider that hands the SDK
 /// what was just found, then asks the chain again whenever the SDK's cache needs a refresh.
