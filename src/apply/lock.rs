@@ -69,7 +69,8 @@ pub struct Lock {
 pub type Warn = Arc<dyn Fn(String) + Send + Sync>;
 
 /// Takes the lock of `cluster`, creating the table on first use, waiting up to `policy.wait`
-/// while another run holds it. `on_wait` is called once, with the holder, when it has to wait.
+/// while another run holds it. `on_wait` is called once, with the holder, when it has to wait;
+/// a holder that died on this host is taken over at once, told through `warn`.
 pub async fn acquire(
     store: Arc<LockStore>,
     region: &str,
@@ -149,10 +150,12 @@ pub fn machine() -> String {
     }
 }
 
-/// Whether `pid` is a live process here; a zombie (killed, not yet reaped) is not.
+/// Whether `pid` is a live process here; a zombie (killed, not yet reaped) is not. Only a
+/// process that is certainly gone counts as gone: an unreadable entry counts as running.
 fn process_runs(pid: u32) -> bool {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return false;
+    let stat = match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat,
+        Err(e) => return e.kind() != std::io::ErrorKind::NotFound,
     };
     // `pid (comm) state …`: comm may hold spaces and parentheses, the state follows the last ')'.
     let state = stat
