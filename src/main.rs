@@ -4,7 +4,10 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() {
-    let cli = eksform::cli::Cli::parse();
+    let cli = match eksform::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(eksform::cli::usage_error(&e)),
+    };
     let code = eksform::cli::run(cli).await;
     std::process::exit(code);
 }

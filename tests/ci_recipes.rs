@@ -1,8 +1,13 @@
 //! The GitHub Actions recipes in docs/ci/ stay usable: each is a YAML workflow with the steps
-//! the README promises, and every `eksform` command in them parses with today's command line.
+//! the README promises, every `eksform` command in them parses with today's command line, and
+//! the pull-request recipe's script, run with bash, tells a plan with changes from an error.
+
+mod common;
 
 use clap::Parser;
 use eksform::cli::Cli;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use yaml_rust2::{Yaml, YamlLoader};
 
 fn workflow(name: &str) -> Yaml {
@@ -178,4 +183,100 @@ fn the_command_line_check_refuses_what_eksform_would_refuse() {
         argv("eksform plan -f \"$EKSFORM_CONFIG\" > plan.md 2> plan.err || code=$?"),
         ["eksform", "plan", "-f", "cluster.yaml"]
     );
+}
+
+/// What the pull-request workflow's Plan step recorded after running its script with the
+/// `eksform` found first on PATH in `bin`: the `exitcode` output and plan.md.
+struct StepResult {
+    exitcode: String,
+    plan_md: String,
+}
+
+/// Runs the Plan step's script as GitHub runs it (`bash -e`), in a fresh working directory.
+fn run_plan_step(bin: &Path, config: &str, env: &[(&'static str, String)]) -> StepResult {
+    let w = workflow("pull-request-plan.yml");
+    let steps = steps(&w, "plan");
+    let step = &steps[runs(&steps, &["plan", "--detailed-exitcode"])];
+    let dir = tempfile::tempdir().unwrap();
+    let (output, summary) = (dir.path().join("output"), dir.path().join("summary"));
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let status = Command::new("bash")
+        .args(["-e", "-c", text(step, "run")])
+        .current_dir(dir.path())
+        .envs(env.iter().cloned())
+        .env("PATH", path)
+        .env("EKSFORM_CONFIG", config)
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env_remove("AWS_PROFILE")
+        .stdin(Stdio::null())
+        .status()
+        .expect("run bash");
+    assert!(status.success(), "the Plan step itself must not fail");
+    let outputs = std::fs::read_to_string(&output).unwrap_or_default();
+    StepResult {
+        exitcode: outputs
+            .lines()
+            .find_map(|l| l.strip_prefix("exitcode="))
+            .unwrap_or_else(|| panic!("no exitcode output: {outputs}"))
+            .to_string(),
+        plan_md: std::fs::read_to_string(dir.path().join("plan.md")).unwrap_or_default(),
+    }
+}
+
+/// A directory whose only entry is `eksform`: the binary under test, or a script.
+fn bin_dir(script: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("eksform");
+    match script {
+        None => std::os::unix::fs::symlink(common::eksform_bin(), &target).unwrap(),
+        Some(text) => {
+            std::fs::write(&target, format!("#!/bin/sh\n{text}\n")).unwrap();
+            let mode = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+            std::fs::set_permissions(&target, mode).unwrap();
+        }
+    }
+    dir
+}
+
+/// Fails the job exactly when the workflow's "Fail on a plan error" step would.
+fn job_fails(r: &StepResult) -> bool {
+    r.exitcode != "0" && r.exitcode != "2"
+}
+
+#[test]
+fn the_pull_request_plan_step_tells_changes_from_errors() {
+    let no_aws = [("AWS_ENDPOINT_URL", "http://127.0.0.1:9".to_string())];
+    let real = bin_dir(None);
+    // An unset config variable is a usage error (`-f ""`): it must fail the job, never pass
+    // as "changes present" (clap's usage errors exit 2 unless eksform maps them).
+    let r = run_plan_step(real.path(), "", &no_aws);
+    assert_eq!(r.exitcode, "1");
+    assert!(
+        r.plan_md.contains("eksform plan failed (exit code 1)"),
+        "{}",
+        r.plan_md
+    );
+    assert!(job_fails(&r));
+
+    // An older eksform that still exits 2 on a usage error prints no plan: still an error.
+    let old = bin_dir(Some(
+        "echo \"error: unexpected argument '--fromat'\" >&2; exit 2",
+    ));
+    let r = run_plan_step(old.path(), "cluster.yaml", &no_aws);
+    assert_eq!(r.exitcode, "1");
+    assert!(r.plan_md.contains("unexpected argument"), "{}", r.plan_md);
+    assert!(job_fails(&r));
+
+    // Real changes: a fresh account and the example spec.
+    let moto = common::Moto::start();
+    let spec = format!("{}/specs/review-apps.yaml", env!("CARGO_MANIFEST_DIR"));
+    let r = run_plan_step(real.path(), &spec, &moto.env());
+    assert_eq!(r.exitcode, "2", "{}", r.plan_md);
+    assert!(!job_fails(&r));
+    assert!(r.plan_md.contains("to add"), "{}", r.plan_md);
 }

@@ -105,3 +105,196 @@ fn a_missing_file_is_an_error_naming_it() {
     assert_eq!(o.status.code(), Some(1));
     assert!(all(&o).contains("/nonexistent/cluster.yaml"));
 }
+
+#[test]
+fn validate_counts_self_managed_and_managed_node_groups() {
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/managed.yaml");
+    let o = eksform(&["validate", "-f", spec]);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    assert!(
+        all(&o).contains("0 self-managed and 1 managed node group(s)"),
+        "{}",
+        all(&o)
+    );
+}
+
+#[test]
+fn usage_errors_exit_1_so_they_never_read_as_changes_present() {
+    for args in [
+        vec![
+            "plan",
+            "-f",
+            "x.yaml",
+            "--detailed-exitcode",
+            "--fromat",
+            "json",
+        ],
+        vec!["plan", "--detailed-exitcode"],
+        vec!["plan", "-f", "", "--detailed-exitcode"],
+        vec!["apply", "--auto-approve"],
+        vec!["apply", "-f", "x.yaml", "--lock-timeout", "soon"],
+        vec!["frobnicate"],
+        vec![],
+    ] {
+        let o = eksform(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", all(&o));
+        assert!(
+            o.stdout.is_empty(),
+            "{args:?}: a usage error goes to stderr"
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("error:")
+                || String::from_utf8_lossy(&o.stderr).contains("Usage:"),
+            "{args:?}: {}",
+            all(&o)
+        );
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let o = eksform(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        concat!("eksform ", env!("CARGO_PKG_VERSION"))
+    );
+    for args in [
+        vec!["--help"],
+        vec!["plan", "--help"],
+        vec!["help", "apply"],
+    ] {
+        let o = eksform(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", all(&o));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("Usage:"));
+    }
+}
+
+#[test]
+fn every_subcommand_that_takes_a_config_describes_f_in_its_help() {
+    for cmd in [
+        "validate",
+        "plan",
+        "apply",
+        "destroy",
+        "render",
+        "force-unlock",
+    ] {
+        let o = eksform(&[cmd, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "{cmd}: {}", all(&o));
+        let help = String::from_utf8_lossy(&o.stdout).to_string();
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with("-f, --file"))
+            .unwrap_or_else(|| panic!("{cmd} --help has no -f:\n{help}"));
+        assert!(
+            line.contains("ClusterConfig"),
+            "{cmd}: -f undescribed: {line}"
+        );
+    }
+}
+
+#[test]
+fn completions_are_printed_for_every_shell_clap_knows() {
+    // A word each shell's script must contain: its own completion machinery and our commands.
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef eksform"),
+        ("fish", "complete -c eksform"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[eksform]"),
+    ] {
+        let o = eksform(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", all(&o));
+        let script = String::from_utf8_lossy(&o.stdout);
+        assert!(script.contains(marker), "{shell}: no {marker:?}");
+        for word in ["force-unlock", "detailed-exitcode", "lock-timeout"] {
+            assert!(script.contains(word), "{shell}: no {word}");
+        }
+    }
+    let o = eksform(&["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(1), "{}", all(&o));
+}
+
+#[test]
+fn zero_durations_are_accepted_by_lock_timeout_and_timeout() {
+    // Bad config: the run stops at validation, after the command line was accepted.
+    let f = file_with(BAD);
+    let path = f.path().to_str().unwrap();
+    for zero in ["0", "0s"] {
+        for flag in ["--lock-timeout", "--timeout"] {
+            let o = eksform(&["apply", "-f", path, "--auto-approve", flag, zero]);
+            assert_eq!(o.status.code(), Some(1), "{flag} {zero}");
+            let out = all(&o);
+            assert!(!out.contains("invalid duration"), "{flag} {zero}: {out}");
+            assert!(out.contains(&format!("{path}:6:12: error:")), "{out}");
+        }
+    }
+}
+
+/// Runs eksform in an environment with no credentials anywhere: no AWS_* variables, HOME an
+/// empty directory (no ~/.aws), and instance metadata set by `imds`.
+fn without_credentials(args: &[&str], imds: (&str, &str)) -> (Output, std::time::Duration) {
+    let home = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_eksform"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env(imds.0, imds.1)
+        .output()
+        .expect("run eksform");
+    (out, started.elapsed())
+}
+
+#[test]
+fn no_credentials_fail_within_a_second_naming_the_chain() {
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/review-apps.yaml");
+    let disabled = ("AWS_EC2_METADATA_DISABLED", "true");
+    // Port 9 on loopback: nothing listens, as on a machine that is not an EC2 instance.
+    let unreachable = ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
+    for imds in [disabled, unreachable] {
+        for args in [
+            vec!["plan", "-f", spec],
+            vec!["apply", "-f", spec, "--auto-approve"],
+        ] {
+            let (o, elapsed) = without_credentials(&args, imds);
+            let text = all(&o);
+            assert_eq!(o.status.code(), Some(1), "{args:?} {imds:?}: {text}");
+            assert!(
+                elapsed < std::time::Duration::from_secs(1),
+                "{args:?} {imds:?}: {elapsed:?}"
+            );
+            assert!(
+                text.contains("error: AWS credentials: NoCredentials: no AWS credentials found"),
+                "{text}"
+            );
+            for source in [
+                "the environment (AWS_ACCESS_KEY_ID",
+                "profile \"default\" (AWS_PROFILE) in the shared files ~/.aws/credentials",
+                "SSO",
+                "web identity",
+                "container credentials endpoint",
+                "EC2 instance metadata",
+            ] {
+                assert!(text.contains(source), "{source}: {text}");
+            }
+            assert!(!text.contains("dispatch failure"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn a_metadata_endpoint_that_never_answers_costs_one_timeout_not_one_per_lookup() {
+    // Connections are accepted by the kernel and never answered, like a filtered network.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", silent.local_addr().unwrap());
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/review-apps.yaml");
+    let imds = ("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.as_str());
+    let (o, elapsed) = without_credentials(&["plan", "-f", spec], imds);
+    assert_eq!(o.status.code(), Some(1), "{}", all(&o));
+    assert!(all(&o).contains("NoCredentials"), "{}", all(&o));
+    // The SDK's one-second metadata timeout, once: the region is not looked up there too.
+    assert!(elapsed < std::time::Duration::from_secs(2), "{elapsed:?}");
+}

@@ -255,6 +255,7 @@ async fn a_locked_cluster_is_refused_while_the_rest_of_the_fleet_applies() {
         since: now,
         lease_until: now + 600,
         token: "alice-token".into(),
+        machine: String::new(),
     };
     let key = "us-east-1/fleet-a";
     store.acquire(key, &alice, now).await.unwrap();

@@ -1,6 +1,7 @@
 //! The cluster lock against moto's DynamoDB: the AWS calls (`aws::lock`), the policy around
-//! them (`apply::lock`: waiting, renewal, takeover of a dead run's lease) and the CLI wiring
-//! (apply/destroy refuse or wait while another run holds the lock; `force-unlock`).
+//! them (`apply::lock`: waiting, renewal, takeover of an expired lease or of a dead run on this
+//! host) and the CLI wiring (apply/destroy refuse or wait while another run holds the lock,
+//! take over a killed run's; `force-unlock`).
 
 mod common;
 
@@ -25,6 +26,7 @@ fn holder(who: &str, since: u64, lease: u64) -> Holder {
         since,
         lease_until: since + lease,
         token: format!("{who}-token"),
+        machine: String::new(),
     }
 }
 
@@ -316,5 +318,159 @@ async fn a_waiting_run_proceeds_when_the_holder_finishes() {
     let text = output_text(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("waiting up to 60s"), "{text}");
+    assert_eq!(store.read(KEY).await.unwrap(), None, "released at the end");
+}
+
+/// The pid of a process that has just exited (and was reaped).
+fn gone_pid() -> u32 {
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+/// A record as a run of this user on this machine writes it, for a process that is gone.
+fn dead_holder_here(lease: u64) -> Holder {
+    let mut h = lock::new_holder(Duration::from_secs(lease));
+    h.pid = gone_pid();
+    h.token = format!("{}-dead", h.token);
+    h
+}
+
+fn recording() -> (Warn, Arc<Mutex<Vec<String>>>) {
+    let warnings = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = warnings.clone();
+    (Arc::new(move |m| sink.lock().unwrap().push(m)), warnings)
+}
+
+#[tokio::test]
+async fn the_lock_of_a_dead_run_on_this_host_is_taken_over_at_once_saying_so() {
+    let moto = Moto::start();
+    let store = store(&moto).await;
+    store.ensure_table().await.unwrap();
+    let dead = dead_holder_here(600);
+    store.acquire(KEY, &dead, dead.since).await.unwrap();
+    let (warn, warnings) = recording();
+    let policy = short(Duration::ZERO);
+    let held = lock::acquire(
+        store.clone(),
+        "us-east-1",
+        "review-apps",
+        "c.yaml",
+        &policy,
+        |_| {},
+        warn,
+    )
+    .await
+    .expect("a dead run's lease does not block this host");
+    assert_eq!(store.read(KEY).await.unwrap().as_ref(), Some(held.holder()));
+    let warnings = warnings.lock().unwrap().clone();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains(&format!(
+            "took over the lock held by {} (pid {})",
+            dead.who, dead.pid
+        )),
+        "{warnings:?}"
+    );
+    assert!(held.release().await.unwrap());
+}
+
+#[tokio::test]
+async fn a_dead_looking_holder_on_another_host_keeps_its_lease() {
+    let moto = Moto::start();
+    let store = store(&moto).await;
+    store.ensure_table().await.unwrap();
+    let mut other = dead_holder_here(600);
+    other.who = "ci@another-runner".to_string();
+    store.acquire(KEY, &other, other.since).await.unwrap();
+    let err = take(&store, &short(Duration::ZERO)).await.err().unwrap();
+    assert!(
+        matches!(&err, LockError::Held { holder, .. } if *holder == other),
+        "{err}"
+    );
+    assert!(err.to_string().contains("force-unlock"), "{err}");
+    assert_eq!(store.read(KEY).await.unwrap(), Some(other));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn of_two_runs_racing_for_a_dead_lock_exactly_one_takes_it() {
+    let moto = Moto::start();
+    let store = store(&moto).await;
+    store.ensure_table().await.unwrap();
+    for _ in 0..5 {
+        let dead = dead_holder_here(600);
+        store.force(KEY).await.unwrap();
+        store.acquire(KEY, &dead, dead.since).await.unwrap();
+        let policy = short(Duration::ZERO);
+        let (a, b) = tokio::join!(take(&store, &policy), take(&store, &policy));
+        let (winner, loser) = match (a, b) {
+            (Ok(w), Err(l)) | (Err(l), Ok(w)) => (w, l),
+            (Ok(_), Ok(_)) => panic!("both runs took the lock"),
+            (Err(a), Err(b)) => panic!("neither took it: {a} / {b}"),
+        };
+        // The loser found the winner, a live process (this one), holding it.
+        assert!(
+            matches!(&loser, LockError::Held { holder, .. } if holder == winner.holder()),
+            "{loser}"
+        );
+        assert_eq!(
+            store.read(KEY).await.unwrap().as_ref(),
+            Some(winner.holder())
+        );
+        assert!(winner.release().await.unwrap());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_apply_right_after_one_was_killed_takes_its_lock_over() {
+    let moto = Moto::start();
+    let store = store(&moto).await;
+    let spec = spec();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_eksform"));
+    cmd.args(["apply", "-f", &spec, "--auto-approve"])
+        .env_remove("AWS_PROFILE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in moto.env() {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let killed = child.id();
+    // Kill it (SIGKILL: no chance to release) once it holds the lock.
+    let start = Instant::now();
+    loop {
+        let held = store.read(KEY).await.ok().flatten();
+        if held.as_ref().is_some_and(|h| h.pid == killed) {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the apply never took the lock"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let before = store
+        .read(KEY)
+        .await
+        .unwrap()
+        .expect("the killed run's lock is left");
+    assert!(
+        before.lease_until > lock::now_secs(),
+        "its lease still runs"
+    );
+
+    let out = expect_exit(&moto, &["apply", "-f", &spec, "--auto-approve"], 0);
+    let text = output_text(&out);
+    assert!(
+        text.contains(&format!(
+            "warning: cluster \"review-apps\": took over the lock held by {} (pid {killed})",
+            before.who
+        )),
+        "{text}"
+    );
     assert_eq!(store.read(KEY).await.unwrap(), None, "released at the end");
 }

@@ -150,3 +150,141 @@ async fn a_saved_plan_is_refused_when_a_resource_it_read_changed() {
         "a refused apply reverted the Auto Scaling group:\n{text}"
     );
 }
+
+/// Runs `eksform ARGS` against `moto` in `dir`, as a user in a checkout would.
+fn eksform_in(moto: &Moto, dir: &Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(common::eksform_bin());
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("AWS_PROFILE")
+        .stdin(std::process::Stdio::null());
+    for (k, v) in moto.env() {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+fn exit_in(moto: &Moto, dir: &Path, args: &[&str], code: i32) -> std::process::Output {
+    let out = eksform_in(moto, dir, args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "eksform {} in {}:\n{}",
+        args.join(" "),
+        dir.display(),
+        output_text(&out)
+    );
+    out
+}
+
+/// A checkout: `specs/review-apps.yaml` in a new directory.
+fn checkout() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("specs")).unwrap();
+    review_apps_in(&dir.path().join("specs"));
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plan_saved_in_one_checkout_applies_in_another() {
+    let moto = Moto::start();
+    let first = checkout();
+    // Given by its absolute path, the config is still recorded relative to the checkout.
+    let config = first.path().join("specs/review-apps.yaml");
+    exit_in(
+        &moto,
+        first.path(),
+        &["plan", "-f", path_str(&config), "--out", "cluster.plan"],
+        0,
+    );
+    let second = tempfile::tempdir().unwrap();
+    std::fs::create_dir(second.path().join("specs")).unwrap();
+    for file in ["specs/review-apps.yaml", "cluster.plan"] {
+        std::fs::copy(first.path().join(file), second.path().join(file)).unwrap();
+    }
+    drop(first);
+
+    let out = exit_in(&moto, second.path(), &["apply", "cluster.plan"], 0);
+    assert!(
+        output_text(&out).contains("change(s) done"),
+        "{}",
+        output_text(&out)
+    );
+    let plan = [
+        "plan",
+        "-f",
+        "specs/review-apps.yaml",
+        "--detailed-exitcode",
+    ];
+    exit_in(&moto, second.path(), &plan, 0);
+}
+
+/// Starts `apply PLANFILE`, interrupts it (SIGINT, as Ctrl-C) once a first change is done,
+/// and returns its output.
+fn interrupted_apply(moto: &Moto, dir: &Path, planfile: &str) -> std::process::Output {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = eksform_in(moto, dir, &["apply", planfile])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "ended early:\n{seen}"
+        );
+        seen.push_str(&line);
+        if line.contains(": create done") {
+            break;
+        }
+    }
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: kill(2) on our own child's pid, with a valid signal number.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    stdout.read_to_string(&mut seen).unwrap();
+    let mut out = child.wait_with_output().unwrap();
+    out.stdout = seen.into_bytes();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_an_interrupted_saved_apply_the_printed_resume_commands_finish_it() {
+    let moto = Moto::start();
+    let dir = checkout();
+    let plan = [
+        "plan",
+        "-f",
+        "specs/review-apps.yaml",
+        "--out",
+        "cluster.plan",
+    ];
+    exit_in(&moto, dir.path(), &plan, 0);
+    let out = interrupted_apply(&moto, dir.path(), "cluster.plan");
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("Apply incomplete"), "{text}");
+    // The same command again is refused: what the plan created now exists.
+    exit_in(&moto, dir.path(), &["apply", "cluster.plan"], 1);
+
+    let hinted: Vec<Vec<String>> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("To resume"))
+        .filter_map(|l| l.strip_prefix("  eksform "))
+        .map(|l| shlex::split(l).expect("a command the shell can read"))
+        .collect();
+    assert_eq!(hinted.len(), 2, "{text}");
+    for args in &hinted {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        exit_in(&moto, dir.path(), &args, 0);
+    }
+    let check = [
+        "plan",
+        "-f",
+        "specs/review-apps.yaml",
+        "--detailed-exitcode",
+    ];
+    exit_in(&moto, dir.path(), &check, 0);
+}

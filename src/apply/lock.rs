@@ -1,6 +1,6 @@
 //! The cluster lock's policy: who the holder is, how long a lease lasts, renewing it in the
-//! background while apply or destroy runs, and waiting up to `--lock-timeout` for another run
-//! to finish. It makes no AWS call of its own (those are `aws::lock`) and prints nothing: it
+//! background while apply or destroy runs, taking over the lock of a run that died on this
+//! host, and waiting up to `--lock-timeout` for another run to finish. It makes no AWS call of its own (those are `aws::lock`) and prints nothing: it
 //! reports through the callbacks and errors it returns.
 
 use crate::aws::AwsError;
@@ -69,7 +69,8 @@ pub struct Lock {
 pub type Warn = Arc<dyn Fn(String) + Send + Sync>;
 
 /// Takes the lock of `cluster`, creating the table on first use, waiting up to `policy.wait`
-/// while another run holds it. `on_wait` is called once, with the holder, when it has to wait.
+/// while another run holds it. `on_wait` is called once, with the holder, when it has to wait;
+/// a holder that died on this host is taken over at once, told through `warn`.
 pub async fn acquire(
     store: Arc<LockStore>,
     region: &str,
@@ -90,26 +91,77 @@ pub async fn acquire(
     loop {
         let holder = new_holder(policy.lease);
         let now = holder.since;
-        match store.acquire(&key, &holder, now).await.map_err(aws)? {
+        let current = match store.acquire(&key, &holder, now).await.map_err(aws)? {
             Acquire::Taken => return Ok(Lock::start(store, key, holder, policy, warn)),
-            Acquire::HeldBy(current) => {
-                let left = policy.wait.saturating_sub(started.elapsed());
-                if left.is_zero() {
-                    return Err(LockError::Held {
-                        cluster: cluster.to_string(),
-                        holder: current,
-                        file: file.to_string(),
-                        waited: (!policy.wait.is_zero()).then(|| started.elapsed()),
-                    });
-                }
-                if !told {
-                    on_wait(&current);
-                    told = true;
-                }
-                tokio::time::sleep(left.min(policy.poll)).await;
+            Acquire::HeldBy(current) => current,
+        };
+        // Conditional on the dead run's token: of two runs racing for its lock one wins, and
+        // the other's next round finds the winner alive.
+        if died_here(&current) {
+            if store
+                .take_over(&key, &holder, &current.token)
+                .await
+                .map_err(aws)?
+            {
+                warn(format!(
+                    "cluster \"{cluster}\": took over the lock held by {} (pid {}) since {}: that process no longer runs on this host",
+                    current.who,
+                    current.pid,
+                    timestamp(current.since)
+                ));
+                return Ok(Lock::start(store, key, holder, policy, warn));
             }
+            continue;
         }
+        let left = policy.wait.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            return Err(LockError::Held {
+                cluster: cluster.to_string(),
+                holder: current,
+                file: file.to_string(),
+                waited: (!policy.wait.is_zero()).then(|| started.elapsed()),
+            });
+        }
+        if !told {
+            on_wait(&current);
+            told = true;
+        }
+        tokio::time::sleep(left.min(policy.poll)).await;
     }
+}
+
+/// True when the holder ran as this user on this machine, in this process namespace, and its
+/// process is gone: a run killed before it could release. Anything less certain (another
+/// host or user, a platform without /proc, a record without `machine`) keeps its lease, since
+/// taking a live run's lock would let two runs change the cluster at once.
+fn died_here(h: &Holder) -> bool {
+    let here = machine();
+    !here.is_empty() && h.machine == here && h.who == who() && !process_runs(h.pid)
+}
+
+/// This boot of this machine and this process namespace (`<boot id>/<pid namespace>`): a pid
+/// names the same process only within both. Empty where /proc does not say.
+pub fn machine() -> String {
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id");
+    let pid_ns = std::fs::read_link("/proc/self/ns/pid");
+    match (boot, pid_ns) {
+        (Ok(boot), Ok(ns)) => format!("{}/{}", boot.trim(), ns.display()),
+        _ => String::new(),
+    }
+}
+
+/// Whether `pid` is a live process here; a zombie (killed, not yet reaped) is not. Only a
+/// process that is certainly gone counts as gone: an unreadable entry counts as running.
+fn process_runs(pid: u32) -> bool {
+    let stat = match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat,
+        Err(e) => return e.kind() != std::io::ErrorKind::NotFound,
+    };
+    // `pid (comm) state …`: comm may hold spaces and parentheses, the state follows the last ')'.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next());
+    state != Some("Z")
 }
 
 impl Lock {
@@ -206,7 +258,7 @@ async fn renew_loop(
 /// This process as a lock holder, its lease starting now.
 pub fn new_holder(lease: Duration) -> Holder {
     let since = now_secs();
-    let who = format!("{}@{}", user(), host());
+    let who = who();
     let pid = std::process::id();
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -218,7 +270,13 @@ pub fn new_holder(lease: Duration) -> Holder {
         pid,
         since,
         lease_until: since + lease.as_secs(),
+        machine: machine(),
     }
+}
+
+/// `user@host`, as holders name themselves.
+fn who() -> String {
+    format!("{}@{}", user(), host())
 }
 
 pub fn now_secs() -> u64 {
@@ -280,6 +338,53 @@ mod tests {
         assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
         assert_eq!(timestamp(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(timestamp(1_798_761_599), "2026-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn only_a_gone_process_of_this_user_and_machine_counts_as_dead() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let gone = child.id();
+        child.wait().unwrap();
+        let dead = Holder {
+            pid: gone,
+            ..new_holder(Duration::from_secs(60))
+        };
+        assert!(!machine().is_empty(), "this test needs Linux's /proc");
+        assert!(died_here(&dead));
+        assert!(
+            !died_here(&new_holder(Duration::from_secs(60))),
+            "this process runs"
+        );
+        let elsewhere = Holder {
+            who: "someone@another-host".into(),
+            ..dead.clone()
+        };
+        assert!(!died_here(&elsewhere));
+        let other_boot = Holder {
+            machine: "another-boot/pid:[1]".into(),
+            ..dead.clone()
+        };
+        assert!(!died_here(&other_boot));
+        let unknown = Holder {
+            machine: String::new(),
+            ..dead
+        };
+        assert!(!died_here(&unknown), "an old record keeps its lease");
+    }
+
+    #[test]
+    fn a_zombie_is_not_running() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        // Not reaped yet: the kernel keeps a zombie entry until wait().
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while process_runs(pid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!process_runs(pid), "a zombie counts as gone");
+        assert!(std::path::Path::new(&format!("/proc/{pid}")).exists());
+        child.wait().unwrap();
+        assert!(process_runs(std::process::id()));
     }
 
     #[test]

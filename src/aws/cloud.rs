@@ -67,25 +67,28 @@ fn service_of(kind: Kind) -> Service {
 impl Cloud {
     /// Loads the standard AWS configuration chain; `region` (from `metadata.region`) wins over
     /// the environment's region.
-    pub async fn connect(region: &str) -> Cloud {
-        Cloud::for_region(&Cloud::load_conf().await, region)
+    pub async fn connect(region: &str) -> Result<Cloud, AwsError> {
+        Ok(Cloud::for_region(&Cloud::load_conf().await?, region))
     }
 
     /// The standard AWS configuration chain with eksform's retry policy (retry.rs), loaded
     /// once per process (later calls get the same): every client built from it, for any
     /// cluster, region or the lock, shares one HTTP client (one connection pool per endpoint,
     /// the trusted certificates loaded once) and one credentials cache (credentials are
-    /// resolved once).
-    pub async fn load_conf() -> aws_config::SdkConfig {
+    /// resolved once, before the first call, failing at once when there are none).
+    pub async fn load_conf() -> Result<aws_config::SdkConfig, AwsError> {
         static CONF: tokio::sync::OnceCell<aws_config::SdkConfig> =
             tokio::sync::OnceCell::const_new();
-        let load = || {
-            aws_config::defaults(BehaviorVersion::latest())
+        let load = || async {
+            let conf = aws_config::defaults(BehaviorVersion::latest())
                 .retry_config(super::retry::config())
                 .http_client(super::http::shared_client())
+                .region(super::credentials::default_region())
                 .load()
+                .await;
+            super::credentials::resolved(conf).await
         };
-        CONF.get_or_init(load).await.clone()
+        CONF.get_or_try_init(load).await.cloned()
     }
 
     /// Clients for `region` (it wins over the environment's) over `conf`'s HTTP client and

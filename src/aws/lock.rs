@@ -1,8 +1,8 @@
 //! The lock's AWS calls: one DynamoDB table (`eksform-locks`, created on first use) with one
 //! item per `<region>/<cluster>`, taken and released only by conditional writes so that two
 //! processes can never both believe they hold it. This module is deliberately narrow (ensure
-//! the table, acquire, renew, release, read, force-delete); lease lengths, renewal and waiting
-//! are policy and live in `apply::lock`.
+//! the table, acquire, take over, renew, release, read, force-delete); lease lengths, renewal,
+//! waiting and when a holder counts as dead are policy and live in `apply::lock`.
 
 use super::AwsError;
 use aws_config::Region;
@@ -32,6 +32,9 @@ pub struct Holder {
     /// Unique per acquisition: renew and release are conditional on it, so a run whose lease
     /// was taken over (or force-unlocked) can never renew or delete the new holder's lock.
     pub token: String,
+    /// Where `pid` means something (the boot and process namespace it ran in); empty when the
+    /// holder's platform gives none, or the record predates it.
+    pub machine: String,
 }
 
 /// What an acquire attempt found.
@@ -56,14 +59,14 @@ impl LockStore {
     /// Over the process's configuration (`Cloud::load_conf`: its credentials, HTTP client and
     /// retries — a throttled acquire must not fail a run that would otherwise have converged),
     /// in `region`.
-    pub async fn connect(region: &str) -> LockStore {
-        let conf = crate::aws::Cloud::load_conf().await;
-        LockStore::new(
+    pub async fn connect(region: &str) -> Result<LockStore, AwsError> {
+        let conf = crate::aws::Cloud::load_conf().await?;
+        Ok(LockStore::new(
             &conf
                 .to_builder()
                 .region(Region::new(region.to_string()))
                 .build(),
-        )
+        ))
     }
 
     /// Creates the table when it does not exist yet and waits until it is active.
@@ -150,6 +153,28 @@ impl LockStore {
                 }
             }
         }
+    }
+
+    /// Writes `holder` over the lock held under `old_token` (a dead run's), whatever its lease:
+    /// conditional on that token, so of two runs racing for the same dead lock only one gets it.
+    /// False when the lock changed hands or was released meanwhile.
+    pub async fn take_over(
+        &self,
+        key: &str,
+        holder: &Holder,
+        old_token: &str,
+    ) -> Result<bool, AwsError> {
+        let out = self
+            .client
+            .put_item()
+            .table_name(TABLE)
+            .set_item(Some(item(key, holder)))
+            .condition_expression("#t = :old")
+            .expression_attribute_names("#t", "token")
+            .expression_attribute_values(":old", AttributeValue::S(old_token.to_string()))
+            .send()
+            .await;
+        still_ours(out.map(|_| ()), "PutItem")
     }
 
     /// Extends the lease to `lease_until`; false when the lock is no longer ours.
@@ -248,6 +273,7 @@ fn item(key: &str, h: &Holder) -> HashMap<String, AttributeValue> {
         ("since".to_string(), num(h.since)),
         ("lease_until".to_string(), num(h.lease_until)),
         ("token".to_string(), AttributeValue::S(h.token.clone())),
+        ("machine".to_string(), AttributeValue::S(h.machine.clone())),
     ])
 }
 
@@ -271,5 +297,6 @@ fn holder_of(item: &HashMap<String, AttributeValue>) -> Holder {
         since: n("since"),
         lease_until: n("lease_until"),
         token: s("token"),
+        machine: s("machine"),
     }
 }

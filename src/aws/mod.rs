@@ -8,6 +8,7 @@ pub mod adopt;
 pub mod asg;
 mod asg_refresh;
 mod cloud;
+mod credentials;
 pub mod ec2;
 pub mod eks;
 pub mod eks_access;

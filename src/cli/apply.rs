@@ -1,7 +1,7 @@
 //! `eksform apply -f FILE [--auto-approve]` and `eksform apply PLANFILE`
 
 use super::events::{self, RunFlags};
-use super::output::{confirm, print_outputs, print_warnings};
+use super::output::{RESUME_SAME, confirm, print_outputs, print_warnings};
 use crate::aws::Cloud;
 use crate::live::LiveState;
 use crate::ops;
@@ -18,7 +18,7 @@ pub enum Source {
 }
 
 pub async fn run(source: Source, auto_approve: bool, flags: RunFlags) -> anyhow::Result<i32> {
-    let (cloud, plan, live) = match source {
+    let (cloud, plan, live, resume) = match source {
         Source::Config(file) => {
             let prepared = ops::prepare(&file).await?;
             print_warnings(&prepared.warnings);
@@ -31,15 +31,34 @@ pub async fn run(source: Source, auto_approve: bool, flags: RunFlags) -> anyhow:
                 println!("Apply cancelled.");
                 return Ok(1);
             }
-            (prepared.cloud, prepared.plan, prepared.live)
+            let resume = RESUME_SAME.to_string();
+            (prepared.cloud, prepared.plan, prepared.live, resume)
         }
         Source::Saved(planfile) => {
             let saved = ops::load_saved(&planfile).await?;
             events::show_plan(&saved.plan, flags.json);
-            (saved.cloud, saved.plan, saved.live)
+            let resume = resume_saved(&saved.config_file, &planfile);
+            (saved.cloud, saved.plan, saved.live, resume)
         }
     };
-    converge(&cloud, &plan, live, &flags).await
+    converge(&cloud, &plan, live, &flags, &resume).await
+}
+
+/// How to finish a saved plan's run that stopped short: the plan no longer matches the account
+/// (what it created now exists), so applying it again would be refused; plan again instead.
+fn resume_saved(config: &str, planfile: &std::path::Path) -> String {
+    let config = quoted(config);
+    let planfile = quoted(&planfile.display().to_string());
+    format!(
+        "To resume, plan again from what exists now, review the new plan and apply it (this one \
+         would be refused: the account moved):\n  eksform plan -f {config} --out {planfile}\n  \
+         eksform apply {planfile}"
+    )
+}
+
+/// `word` as a shell reads it back, so that a printed command can be pasted as it is.
+fn quoted(word: &str) -> String {
+    shlex::try_quote(word).map_or_else(|_| word.to_string(), |q| q.into_owned())
 }
 
 async fn converge(
@@ -47,6 +66,7 @@ async fn converge(
     plan: &Plan,
     live: LiveState,
     flags: &RunFlags,
+    resume: &str,
 ) -> anyhow::Result<i32> {
     if !plan.has_changes() {
         if !flags.json {
@@ -54,7 +74,7 @@ async fn converge(
         }
         return Ok(0);
     }
-    let (report, cancelled) = events::run(cloud, plan, live, flags, "Apply").await;
+    let (report, cancelled) = events::run(cloud, plan, live, flags, ("Apply", resume)).await;
     if report.failed.is_empty() && report.not_started.is_empty() && !cancelled {
         if !flags.json {
             print_outputs(&report.state);
@@ -62,5 +82,20 @@ async fn converge(
         Ok(0)
     } else {
         Ok(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_saved_plan_resume_hint_quotes_what_the_shell_would_split() {
+        let hint = resume_saved("my configs/c.yaml", std::path::Path::new("p.json"));
+        assert!(
+            hint.contains("\n  eksform plan -f 'my configs/c.yaml' --out p.json\n"),
+            "{hint}"
+        );
+        assert!(hint.ends_with("\n  eksform apply p.json"), "{hint}");
     }
 }

@@ -1,7 +1,7 @@
 //! `eksform destroy -f FILE [--auto-approve]`
 
 use super::events::{self, RunFlags};
-use super::output::confirm;
+use super::output::{RESUME_SAME, confirm};
 use crate::ops;
 use std::path::Path;
 
@@ -28,7 +28,7 @@ pub async fn run(file: &Path, auto_approve: bool, flags: RunFlags) -> anyhow::Re
         plan,
         prepared.live.clone(),
         &flags,
-        "Destroy",
+        ("Destroy", RESUME_SAME),
     )
     .await;
     Ok(

@@ -48,14 +48,15 @@ pub fn show_plan(plan: &Plan, json: bool) {
     }
 }
 
-/// Runs the plan with Ctrl-C handling, rendering events and the summary as asked. Returns the
-/// report and whether the user interrupted the run.
+/// Runs the plan with Ctrl-C handling, rendering events and the summary as asked; `resume`
+/// ends the summary of a run that stopped short. Returns the report and whether the user
+/// interrupted the run.
 pub async fn run<P: Provider>(
     provider: &P,
     plan: &Plan,
     live: LiveState,
     flags: &RunFlags,
-    what: &str,
+    (what, resume): (&str, &str),
 ) -> (Report, bool) {
     let opts = flags.options();
     // Spinners only where someone watches: CI logs and pipes keep the plain lines.
@@ -79,14 +80,14 @@ pub async fn run<P: Provider>(
         if cancelled {
             println!("\n{what} interrupted.");
         }
-        print_report(&report, what);
+        print_report(&report, what, resume);
     }
     (report, cancelled)
 }
 
 /// Checks one `--timeout` value (`30m` or `TYPE=30m`) as the command line is parsed.
 pub fn check_timeout(text: &str) -> Result<String, String> {
-    Timeouts::default().add(text, parse_duration)?;
+    Timeouts::default().add(text, parse_limit)?;
     Ok(text.to_string())
 }
 
@@ -94,15 +95,24 @@ pub fn check_timeout(text: &str) -> Result<String, String> {
 pub fn timeouts(values: &[String]) -> Timeouts {
     let mut t = Timeouts::default();
     for v in values {
-        t.add(v, parse_duration)
+        t.add(v, parse_limit)
             .expect("--timeout values are checked while parsing");
     }
     t
 }
 
-/// Parses `90s`, `30m`, `2h`, `1h30m` or a bare number of seconds.
+/// How long "no limit" is: longer than any run, short enough to add to an `Instant`.
+pub const NO_LIMIT: Duration = Duration::from_secs(10 * 365 * 86_400);
+
+/// A `--timeout` duration, where 0 means no limit: a change then runs until AWS finishes it
+/// or the user stops the run (a zero limit taken literally would fail every change at once).
+fn parse_limit(text: &str) -> Result<Duration, String> {
+    parse_duration(text).map(|d| if d.is_zero() { NO_LIMIT } else { d })
+}
+
+/// Parses `90s`, `30m`, `2h`, `1h30m` or a bare number of seconds; `0` and `0s` are zero.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let bad = || format!("invalid duration {text:?}: use e.g. 90s, 30m, 2h or 1h30m");
+    let bad = || format!("invalid duration {text:?}: use e.g. 0, 90s, 30m, 2h or 1h30m");
     if let Ok(secs) = text.parse::<u64>() {
         return Ok(Duration::from_secs(secs));
     }
@@ -126,7 +136,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             .ok_or_else(bad)?;
         digits.clear();
     }
-    if !digits.is_empty() || total == 0 {
+    // Every unit consumed its number (the loop refuses a unit without one); a number left over
+    // has no unit.
+    if !digits.is_empty() || text.is_empty() {
         return Err(bad());
     }
     Ok(Duration::from_secs(total))
@@ -233,7 +245,9 @@ pub fn watch_ctrl_c(
             if let Some(s) = &spinners {
                 s.clear();
             }
-            eprintln!("interrupted again: exiting now; run the same command again to resume");
+            eprintln!(
+                "interrupted again: exiting now; `eksform plan -f FILE` shows what is left and `eksform apply -f FILE` finishes it"
+            );
             std::process::exit(130);
         }
     })
@@ -251,9 +265,29 @@ mod tests {
         assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
         assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
-        for bad in ["", "m", "10x", "5m3", "0s"] {
+        for zero in ["0", "0s", "0m", "0h0m"] {
+            assert_eq!(parse_duration(zero), Ok(Duration::ZERO), "{zero:?}");
+        }
+        for bad in ["", "m", "10x", "5m3", "-1s", "1.5m"] {
             assert!(parse_duration(bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn a_zero_timeout_means_no_limit_for_every_kind_or_one() {
+        use crate::aws::timeouts::Op;
+        use crate::model::Kind;
+        let t = timeouts(&[
+            "0s".to_string(),
+            "vpc=0".to_string(),
+            "subnet=90s".to_string(),
+        ]);
+        assert_eq!(t.limit(Kind::Cluster, Op::Create), NO_LIMIT);
+        assert_eq!(t.limit(Kind::Vpc, Op::Delete), NO_LIMIT);
+        assert_eq!(t.limit(Kind::Subnet, Op::Delete), Duration::from_secs(90));
+        // Far beyond any run, yet a deadline computed from it does not overflow.
+        assert!(NO_LIMIT > Duration::from_secs(365 * 86_400));
+        let _ = tokio::time::Instant::now() + NO_LIMIT;
     }
 
     #[test]

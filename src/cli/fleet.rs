@@ -29,7 +29,7 @@ pub async fn plan(
     refusal(out.then_some("plan --out"))?;
     refusal((engine == Engine::Cloudformation).then_some("--engine cloudformation"))?;
     let members = fleet::load(files).await?;
-    let conf = crate::aws::Cloud::load_conf().await;
+    let conf = crate::aws::Cloud::load_conf().await?;
     let planned = fleet::plan_all(members, &conf).await;
     let mut entries = Vec::new();
     let mut refused = Vec::new();

@@ -58,7 +58,7 @@ pub async fn apply(
     let members = fleet::load(files).await?;
     let (go_tx, go_rx) = watch::channel(None);
     let run = Run {
-        conf: crate::aws::Cloud::load_conf().await,
+        conf: crate::aws::Cloud::load_conf().await?,
         flags,
         go: go_rx,
     };

@@ -3,6 +3,7 @@
 //! with `plan --detailed-exitcode`, 2 when there are changes.
 
 mod apply;
+mod completions;
 mod destroy;
 mod events;
 mod fleet;
@@ -35,12 +36,14 @@ pub struct Cli {
 pub enum Command {
     /// Check a config file without calling AWS; every problem is reported with FILE:LINE:COL.
     Validate {
+        /// The ClusterConfig YAML file to check.
         #[arg(short = 'f', long = "file")]
         file: PathBuf,
     },
     /// Show what apply would change, field by field. Several `-f`, or a folder (its *.yaml and
     /// *.yml files), plan a fleet: every cluster at once, with one combined summary.
     Plan {
+        /// The ClusterConfig YAML file; repeat it, or name a folder, to plan a fleet.
         #[arg(short = 'f', long = "file", required = true)]
         file: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -65,8 +68,8 @@ pub enum Command {
             required_unless_present = "file"
         )]
         planfile: Option<PathBuf>,
-        /// A config file, a folder of them or several `-f`: each cluster applied under its own
-        /// lock, all at once, after one confirmation.
+        /// The ClusterConfig YAML file; a folder of them or several `-f`: each cluster applied
+        /// under its own lock, all at once, after one confirmation.
         #[arg(short = 'f', long = "file")]
         file: Vec<PathBuf>,
         /// Apply without asking (needed when there is no terminal).
@@ -80,23 +83,27 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         parallelism: usize,
         /// The most one change may take, waits included: for every resource type (30m) or for
-        /// one (nat_gateway=20m); repeatable. Defaults per type are in the README.
+        /// one (nat_gateway=20m); repeatable; 0 means no limit. Defaults per type are in the
+        /// README.
         #[arg(long, value_name = "[TYPE=]DURATION", value_parser = events::check_timeout)]
         timeout: Vec<String>,
         /// One JSON object per line on stdout (plan, each start/progress/done/failed, summary).
         #[arg(long)]
         json: bool,
-        /// Wait this long for the cluster lock when another run holds it (e.g. 5m); 0 fails at once.
+        /// Wait this long for the cluster lock when another run holds it (e.g. 5m); 0 or 0s
+        /// fails at once.
         #[arg(long, value_parser = events::parse_duration, default_value = "0")]
         lock_timeout: std::time::Duration,
     },
     /// Remove the cluster's lock whoever holds it, printing the holder (for a run that died).
     ForceUnlock {
+        /// The ClusterConfig YAML file naming the cluster (and region) whose lock to remove.
         #[arg(short = 'f', long = "file")]
         file: PathBuf,
     },
     /// Print the config as another tool's input, without calling AWS.
     Render {
+        /// The ClusterConfig YAML file to render.
         #[arg(short = 'f', long = "file")]
         file: PathBuf,
         /// Only `cloudformation` today (one template, YAML); named so more can follow.
@@ -105,6 +112,11 @@ pub enum Command {
     },
     /// Print the config's JSON Schema, for editor completion (YAML language server).
     Schema,
+    /// Print a shell completion script on stdout (see the README for where to put it).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Print the pods the VPC CNI allows per instance type, and how each number is computed.
     Maxpods {
         #[arg(value_name = "INSTANCE_TYPE", required = true)]
@@ -121,6 +133,7 @@ pub enum Command {
     },
     /// Delete everything eksform created for the cluster (nothing else).
     Destroy {
+        /// The ClusterConfig YAML file naming the cluster to destroy.
         #[arg(short = 'f', long = "file")]
         file: PathBuf,
         #[arg(long)]
@@ -129,13 +142,15 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         parallelism: usize,
         /// The most one change may take, waits included: for every resource type (30m) or for
-        /// one (nat_gateway=20m); repeatable. Defaults per type are in the README.
+        /// one (nat_gateway=20m); repeatable; 0 means no limit. Defaults per type are in the
+        /// README.
         #[arg(long, value_name = "[TYPE=]DURATION", value_parser = events::check_timeout)]
         timeout: Vec<String>,
         /// One JSON object per line on stdout (plan, each start/progress/done/failed, summary).
         #[arg(long)]
         json: bool,
-        /// Wait this long for the cluster lock when another run holds it (e.g. 5m); 0 fails at once.
+        /// Wait this long for the cluster lock when another run holds it (e.g. 5m); 0 or 0s
+        /// fails at once.
         #[arg(long, value_parser = events::parse_duration, default_value = "0")]
         lock_timeout: std::time::Duration,
     },
@@ -160,12 +175,21 @@ pub enum RenderFormat {
     Cloudformation,
 }
 
+/// Prints what the command line parse produced instead of a command (help, the version, a
+/// usage error) and returns the exit code: 0 for help and version, 1 for a usage error.
+/// clap's own 2 would read as "changes present" to a caller using `plan --detailed-exitcode`.
+pub fn usage_error(e: &clap::Error) -> i32 {
+    let _ = e.print();
+    if e.use_stderr() { 1 } else { 0 }
+}
+
 /// Runs a command and returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Validate { file } => validate::run(&file),
         Command::Render { file, format } => render::run(&file, format),
         Command::Schema => schema::run(),
+        Command::Completions { shell } => completions::run(shell),
         Command::Maxpods {
             types,
             prefix_delegation,

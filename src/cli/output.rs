@@ -98,7 +98,8 @@ pub fn event_text(e: &Event) -> String {
     }
 }
 
-pub fn print_report(r: &Report, what: &str) {
+/// The summary of a run; `resume` says how to finish one that stopped short.
+pub fn print_report(r: &Report, what: &str, resume: &str) {
     println!();
     if r.failed.is_empty() && r.not_started.is_empty() {
         println!("{what} complete: {} change(s) done.", r.done.len());
@@ -116,8 +117,12 @@ pub fn print_report(r: &Report, what: &str) {
     for address in &r.not_started {
         println!("  not started: {address}");
     }
-    println!("Run the same command again to resume: it plans from what exists now.");
+    println!("{resume}");
 }
+
+/// How to finish a run from a config file that stopped short.
+pub const RESUME_SAME: &str =
+    "Run the same command again to resume: it plans from what exists now.";
 
 /// What a user wires next: each load balancer's DNS name and each target group's ARN.
 pub fn print_outputs(state: &LiveState) {

@@ -9,10 +9,11 @@ pub fn run(file: &Path) -> anyhow::Result<i32> {
     print_warnings(&loaded.warnings);
     let spec = &loaded.spec;
     println!(
-        "{}: valid: cluster \"{}\", {} node group(s), {} load balancer(s)",
+        "{}: valid: cluster \"{}\", {} self-managed and {} managed node group(s), {} load balancer(s)",
         file.display(),
         spec.name,
         spec.node_groups.len(),
+        spec.managed_node_groups.len(),
         spec.load_balancers.len()
     );
     Ok(0)

@@ -61,7 +61,7 @@ pub async fn take(
     on_wait: impl Fn(&Holder),
     warn: Warn,
 ) -> Result<Lock, OpsError> {
-    let store = Arc::new(LockStore::connect(&target.region).await);
+    let store = Arc::new(LockStore::connect(&target.region).await?);
     lock::acquire(
         store,
         &target.region,
@@ -77,7 +77,7 @@ pub async fn take(
 
 /// Deletes the target's lock whoever holds it; returns the holder it removed, if any.
 pub async fn force_unlock(target: &Target) -> Result<Option<Holder>, OpsError> {
-    let store = LockStore::connect(&target.region).await;
+    let store = LockStore::connect(&target.region).await?;
     let key = lock::key(&target.region, &target.cluster);
     let aws = |error| {
         OpsError::Lock(Box::new(LockError::Aws {

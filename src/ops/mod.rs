@@ -93,7 +93,7 @@ async fn connect_loaded(path: &Path) -> Result<Connected, OpsError> {
     let mut loaded = config::load_bytes(&path.display().to_string(), &config)?;
     let region = region_of(&loaded.spec, path).await?;
     loaded.spec.region = Some(region.clone());
-    let cloud = Cloud::connect(&region).await;
+    let cloud = Cloud::connect(&region).await?;
     Ok(connected(config, loaded, cloud))
 }
 

@@ -1,20 +1,19 @@
 //! Saved plans on disk: `plan --out FILE` writes one, `apply FILE` loads it and refuses when
-//! the config file or anything the plan read has moved since.
+//! the config file or anything the plan read has moved since. The config file is recorded
+//! relative to the working directory, and read relative to it again at apply.
 
 use super::{OpsError, Prepared};
 use crate::aws::{Cloud, Provider};
 use crate::live::LiveState;
 use crate::plan::{Plan, saved};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes a plan to `out` for a later `apply FILE`.
 pub fn save_plan(prepared: &Prepared, file: &Path, out: &Path) -> Result<(), OpsError> {
-    // Absolute, so that the plan can be applied from another directory (a CI job's step).
-    let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
     let plan = saved::save(
         &prepared.plan,
         &prepared.live,
-        &file.display().to_string(),
+        &recorded_path(file).display().to_string(),
         &prepared.config,
     );
     let text = serde_json::to_vec(&plan)
@@ -23,11 +22,26 @@ pub fn save_plan(prepared: &Prepared, file: &Path, out: &Path) -> Result<(), Ops
         .map_err(|e| OpsError::Other(format!("cannot write {}: {e}", out.display())))
 }
 
+/// The config path a saved plan records: relative to the working directory when the file is
+/// inside it, so that a plan made in one checkout applies from the same place in another (a
+/// CI job's later step, another runner); absolute when the file is elsewhere.
+fn recorded_path(file: &Path) -> PathBuf {
+    let absolute = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .ok()
+        .and_then(|cwd| absolute.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .filter(|relative| !relative.as_os_str().is_empty())
+        .unwrap_or(absolute)
+}
+
 /// A saved plan, checked against the config file and the account, ready to execute exactly.
 pub struct Reloaded {
     pub cloud: Cloud,
     pub plan: Plan,
     pub live: LiveState,
+    /// The config file the plan was made from, as recorded (for the resume hint).
+    pub config_file: String,
 }
 
 /// Loads a saved plan; refuses it when the config file or anything the plan read moved.
@@ -60,7 +74,7 @@ pub async fn load_saved(planfile: &Path) -> Result<Reloaded, OpsError> {
             plan.config_file
         )));
     }
-    let cloud = Cloud::connect(&plan.plan.region).await;
+    let cloud = Cloud::connect(&plan.plan.region).await?;
     // Read as the plan was: target groups the config names by ARN are reported only when
     // the read is told about them.
     let external: Vec<crate::model::External> = plan
@@ -85,6 +99,7 @@ pub async fn load_saved(planfile: &Path) -> Result<Reloaded, OpsError> {
         cloud,
         plan: saved::restore(&plan),
         live,
+        config_file: plan.config_file.clone(),
     })
 }
 

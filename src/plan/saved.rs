@@ -16,7 +16,8 @@ pub const SAVED_FORMAT: &str = "eksform-saved-plan/1";
 pub struct SavedPlan {
     pub format: String,
     pub eksform_version: String,
-    /// The config file as given to `plan -f`.
+    /// The config file: relative to the working directory `plan` ran in when it was inside it,
+    /// else absolute.
     pub config_file: String,
     pub config_sha256: String,
     pub plan: Plan,
