@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 const EXAMPLES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/conformance/eksctl-examples"
+    "/tests/fixtures/eksctl/eksctl-examples"
 );
 const LOADER_CASES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/conformance/eksctl-loader-cases"
+    "/tests/fixtures/eksctl/eksctl-loader-cases"
 );
 
 fn files(dir: &str) -> Vec<PathBuf> {

@@ -355,7 +355,7 @@ fn no_input_panics_the_loader() {
 fn the_generated_field_table_matches_eksctls_schema() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/conformance/eksctl-clusterconfig-v1alpha5.schema.json"
+        "/tests/fixtures/eksctl/eksctl-clusterconfig-v1alpha5.schema.json"
     );
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
