@@ -22,6 +22,7 @@ mod read;
 mod schema;
 mod spec;
 mod table;
+pub mod versions;
 mod yaml;
 
 pub use bootstrap::{BrShape, bottlerocket_setting, fits_bottlerocket};

@@ -5,7 +5,7 @@ fn the_smallest_config_gets_eksctl_defaults() {
     let spec = ok(BASE).spec;
     assert_eq!(spec.name, "c1");
     assert_eq!(spec.region.as_deref(), Some("us-east-1"));
-    assert_eq!(spec.version, "1.34");
+    assert_eq!(spec.version, crate::config::versions::DEFAULT.version);
     assert_eq!(spec.vpc.cidr.to_string(), "192.168.0.0/16");
     assert_eq!(spec.vpc.nat, NatMode::Single);
     assert!(spec.vpc.zones_auto);
