@@ -95,6 +95,21 @@ fn json_plan() {
 }
 
 #[test]
+fn a_deleted_item_in_json_keeps_its_type_address_and_id() {
+    let v: serde_json::Value = serde_json::from_str(&json(&sample())).unwrap();
+    let deleted: Vec<&serde_json::Value> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["action"] == "delete")
+        .collect();
+    assert_eq!(deleted.len(), 1, "{v:#}");
+    assert_eq!(deleted[0]["address"], "subnet.private-b");
+    assert_eq!(deleted[0]["type"], "subnet");
+    assert_eq!(deleted[0]["id"], "subnet-9");
+}
+
+#[test]
 fn empty_plan_says_no_changes() {
     let p = plan(
         &Desired {
