@@ -128,7 +128,10 @@ fn review_apps_with_the_vpc_cni_gets_the_t3_medium_warning() {
         "/specs/review-apps.yaml"
     ))
     .unwrap();
-    assert!(text.contains("\ncni: custom\n"), "the spec says cni: custom");
+    assert!(
+        text.contains("\ncni: custom\n"),
+        "the spec says cni: custom"
+    );
     let text = text.replace("\ncni: custom\n", "\ncni: vpc-cni\n");
     let line = 1 + text
         .lines()

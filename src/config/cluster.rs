@@ -267,7 +267,10 @@ fn check_ami_families(cx: &mut Ctx, root: &Node, spec: &ClusterSpec) {
         return;
     }
     let groups = spec.node_groups.iter().map(|ng| ("nodeGroups", ng));
-    let managed = spec.managed_node_groups.iter().map(|m| ("managedNodeGroups", &m.node));
+    let managed = spec
+        .managed_node_groups
+        .iter()
+        .map(|m| ("managedNodeGroups", &m.node));
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     for (key, ng) in groups.chain(managed) {
         let i = *index.entry(key).and_modify(|i| *i += 1).or_insert(0);

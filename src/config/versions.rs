@@ -116,7 +116,10 @@ mod tests {
     #[test]
     fn rows_are_in_order_and_their_dates_follow_each_other() {
         for pair in VERSIONS.windows(2) {
-            assert_eq!(minor(pair[0].version).unwrap() + 1, minor(pair[1].version).unwrap());
+            assert_eq!(
+                minor(pair[0].version).unwrap() + 1,
+                minor(pair[1].version).unwrap()
+            );
             assert!(pair[0].eks_release < pair[1].eks_release);
         }
         for v in VERSIONS {
@@ -124,7 +127,11 @@ mod tests {
             assert!(v.end_of_standard < v.end_of_extended, "{v:?}");
             // AWS's rule: standard support lasts 14 months, extended support 12 more.
             let year = |d: &str| d[..4].parse::<u32>().unwrap();
-            assert_eq!(year(v.end_of_extended), year(v.end_of_standard) + 1, "{v:?}");
+            assert_eq!(
+                year(v.end_of_extended),
+                year(v.end_of_standard) + 1,
+                "{v:?}"
+            );
             assert_eq!(v.end_of_standard[4..], v.end_of_extended[4..], "{v:?}");
         }
     }

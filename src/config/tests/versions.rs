@@ -31,7 +31,10 @@ fn a_version_newer_than_the_calendar_is_a_warning() {
     let loaded = ok(&at_version("1.99", ""));
     assert_eq!(loaded.spec.version, "1.99");
     let w = &loaded.warnings[0];
-    assert_eq!((w.line, w.col, w.path.as_str()), (6, 12, "metadata.version"));
+    assert_eq!(
+        (w.line, w.col, w.path.as_str()),
+        (6, 12, "metadata.version")
+    );
     assert!(w.message.contains("does not know 1.99"), "{}", w.message);
 }
 
@@ -46,7 +49,8 @@ fn al2_without_an_ami_of_ones_own_is_warned_about_where_aws_publishes_none() {
         "nodeGroups[0].amiFamily: AWS publishes no EKS-optimized AmazonLinux2 AMI for Kubernetes 1.33"
     );
     assert!(ok(&at_version("1.32", group)).warnings.is_empty());
-    let own_ami = "nodeGroups:\n  - name: a\n    amiFamily: AmazonLinux2\n    ami: ami-0123456789abcdef0\n";
+    let own_ami =
+        "nodeGroups:\n  - name: a\n    amiFamily: AmazonLinux2\n    ami: ami-0123456789abcdef0\n";
     assert!(ok(&at_version("1.33", own_ami)).warnings.is_empty());
     let managed = "managedNodeGroups:\n  - name: m\n    amiFamily: AmazonLinux2\n";
     let w = ok(&at_version("1.35", managed)).warnings;
