@@ -258,6 +258,13 @@ pub(crate) async fn prepare_connected(connected: Connected) -> Result<Prepared, 
     check_external(&live)?;
     let mut plan = plan::plan(&desired, &live);
     plan.node_groups = pods;
+    // The config's warnings come first: they are about the file the reviewer edits.
+    let found = std::mem::take(&mut plan.notes);
+    plan.notes = warnings
+        .iter()
+        .map(plan::Note::warning)
+        .chain(found)
+        .collect();
     Ok(Prepared {
         config,
         spec,
