@@ -13,7 +13,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SCHEMA = os.path.join(
-    HERE, "..", "..", "shared", "conformance", "eksctl-clusterconfig-v1alpha5.schema.json"
+    HERE, "..", "tests", "fixtures", "eksctl", "eksctl-clusterconfig-v1alpha5.schema.json"
 )
 
 

@@ -327,6 +327,6 @@ async fn an_unresolvable_ami_stops_the_plan_with_the_fix() {
         msg.contains("nodegroup \"web\": cannot resolve the EKS-optimized AMI"),
         "{msg}"
     );
-    assert!(msg.contains("/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id"), "{msg}");
+    assert!(msg.contains("/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id"), "{msg}");
     assert!(msg.contains("ParameterNotFound"), "{msg}");
 }

@@ -32,6 +32,7 @@ async fn json_apply_and_destroy_print_one_object_per_event() {
     assert_eq!(vpc_done["step"], "create");
     assert!(vpc_done["id"].as_str().unwrap().starts_with("vpc-"));
     assert!(vpc_done["elapsed_ms"].is_u64());
+    let vpc_id = vpc_done["id"].clone();
     let starts = lines.iter().filter(|l| l["event"] == "start").count();
     let summary = lines.last().unwrap();
     assert_eq!(summary["event"], "summary");
@@ -42,11 +43,27 @@ async fn json_apply_and_destroy_print_one_object_per_event() {
     let out = expect_exit(&moto, &["destroy", "-f", f, "--auto-approve", "--json"], 0);
     let lines = json_lines(&out.stdout);
     assert_eq!(lines[0]["event"], "plan");
-    assert!(
-        lines
-            .iter()
-            .any(|l| l["event"] == "done" && l["step"] == "destroy" && l["address"] == "vpc.main")
+    let planned = lines[0]["plan"]["changes"].as_array().unwrap();
+    let vpc_delete = planned
+        .iter()
+        .find(|c| c["address"] == "vpc.main")
+        .expect("the destroy plan deletes the vpc");
+    assert_eq!(
+        (&vpc_delete["type"], &vpc_delete["id"]),
+        (&"vpc".into(), &vpc_id)
     );
+    let vpc_gone = lines
+        .iter()
+        .find(|l| l["event"] == "done" && l["step"] == "destroy" && l["address"] == "vpc.main")
+        .expect("a destroy done event for the vpc");
+    assert_eq!(
+        (&vpc_gone["type"], &vpc_gone["id"]),
+        (&"vpc".into(), &vpc_id)
+    );
+    // Every deleted item names what it deleted.
+    for done in lines.iter().filter(|l| l["event"] == "done") {
+        assert!(done["id"].is_string(), "{done}");
+    }
     assert_eq!(lines.last().unwrap()["failed"], serde_json::json!([]));
 }
 

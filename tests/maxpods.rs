@@ -1,6 +1,6 @@
 //! `eksform maxpods` against the formula for every instance type of the data file (one run of
 //! the binary with all of them), its JSON and errors, and the max-pods warning of `validate` on
-//! the review-apps spec.
+//! the review-apps spec (none with its `cni: custom`, one with the VPC CNI).
 
 use std::collections::BTreeMap;
 use std::process::{Command, Output};
@@ -113,21 +113,46 @@ fn unknown_types_fail_with_a_did_you_mean() {
 }
 
 #[test]
-fn review_apps_validates_with_the_t3_medium_warning() {
+fn review_apps_says_its_cni_is_custom_and_validates_without_warnings() {
     let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/review-apps.yaml");
     let o = eksform(&["validate", "-f", spec]);
     let err = String::from_utf8(o.stderr).unwrap();
     assert_eq!(o.status.code(), Some(0), "{err}");
-    let line = err
+    assert!(!err.contains("warning"), "{err}");
+}
+
+#[test]
+fn review_apps_with_the_vpc_cni_gets_the_t3_medium_warning() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/specs/review-apps.yaml"
+    ))
+    .unwrap();
+    assert!(
+        text.contains("\ncni: custom\n"),
+        "the spec says cni: custom"
+    );
+    let text = text.replace("\ncni: custom\n", "\ncni: vpc-cni\n");
+    let line = 1 + text
+        .lines()
+        .position(|l| l.trim() == "maxPodsPerNode: 110")
+        .expect("the spec sets maxPodsPerNode: 110");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review-apps.yaml");
+    std::fs::write(&path, text).unwrap();
+    let o = eksform(&["validate", "-f", path.to_str().unwrap()]);
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let warning = err
         .lines()
         .find(|l| l.contains("maxPodsPerNode"))
         .unwrap_or_else(|| panic!("no max-pods warning in:\n{err}"));
     assert!(
-        line.contains("specs/review-apps.yaml:40:21: warning:"),
-        "{line}"
+        warning.contains(&format!("review-apps.yaml:{line}:21: warning:")),
+        "{warning}"
     );
     assert!(
-        line.contains("a t3.medium gives 17 pods with the VPC CNI, not maxPodsPerNode 110"),
-        "{line}"
+        warning.contains("a t3.medium gives 17 pods with the VPC CNI, not maxPodsPerNode 110"),
+        "{warning}"
     );
 }

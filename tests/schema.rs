@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use yaml_rust2::{Yaml, YamlLoader};
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/conformance");
+const EKSCTL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/eksctl");
 
 fn validator() -> jsonschema::Validator {
     jsonschema::draft7::new(&config::json_schema()).expect("the schema compiles")
@@ -73,8 +73,8 @@ fn files(dir: &str) -> Vec<PathBuf> {
 
 fn corpus() -> Vec<PathBuf> {
     let mut all = files(concat!(env!("CARGO_MANIFEST_DIR"), "/specs"));
-    all.extend(files(&format!("{SHARED}/eksctl-examples")));
-    all.extend(files(&format!("{SHARED}/eksctl-loader-cases")));
+    all.extend(files(&format!("{EKSCTL}/eksctl-examples")));
+    all.extend(files(&format!("{EKSCTL}/eksctl-loader-cases")));
     all
 }
 
@@ -351,5 +351,5 @@ fn the_base_config_of_the_cases_is_valid() {
     let text = config_with("", "", "", "");
     assert!(validate_errors(&text).is_empty(), "{text}");
     assert!(schema_errors(&validator(), &text).is_empty(), "{text}");
-    assert!(Path::new(SHARED).is_dir());
+    assert!(Path::new(EKSCTL).is_dir());
 }

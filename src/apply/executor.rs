@@ -305,7 +305,7 @@ async fn run_task<P: Provider>(
         match t.step {
             Step::Destroy => destroy(provider, t.change, t.old.as_ref(), state)
                 .await
-                .map(|()| None),
+                .map(Some),
             Step::Create => create(provider, cluster, t.change, state).await.map(Some),
             Step::Update => update(provider, t.change, state).await.map(Some),
         }
@@ -503,12 +503,13 @@ async fn update<P: Provider>(
     Ok(id)
 }
 
+/// Deletes the live resource of `change` and returns its id (a deleted item's events keep it).
 async fn destroy<P: Provider>(
     provider: &P,
     change: &Change,
     old: Option<&LiveResource>,
     state: &Mutex<LiveState>,
-) -> Result<(), AwsError> {
+) -> Result<String, AwsError> {
     let live = match old {
         Some(r) => r.clone(),
         None => find_live(change, state)?,
@@ -524,7 +525,8 @@ async fn destroy<P: Provider>(
         }
         s.duplicates.retain(|d| d.id != live.id);
     }
-    write_group_record(provider, change, group_id(&live), state).await
+    write_group_record(provider, change, group_id(&live), state).await?;
+    Ok(live.id)
 }
 
 /// The live resource a change acts on (by address and, for duplicates, by id).

@@ -223,6 +223,42 @@ async fn destroy_runs_dependents_first() {
 }
 
 #[tokio::test]
+async fn a_delete_reports_the_id_it_deleted() {
+    let fake = Fake::default();
+    let created = execute(
+        &fake,
+        &plan(&network(), &LiveState::default()),
+        LiveState::default(),
+        &Options::default(),
+        &|_: &Event| {},
+    )
+    .await;
+    let done = std::sync::Mutex::new(Vec::new());
+    let p = plan_destroy("c", "us-east-1", &created.state);
+    execute(
+        &fake,
+        &p,
+        created.state.clone(),
+        &Options::default(),
+        &|e: &Event| {
+            if let Event::Done { address, id, .. } = e {
+                done.lock().unwrap().push((address.clone(), id.clone()));
+            }
+        },
+    )
+    .await;
+    let done = done.into_inner().unwrap();
+    assert_eq!(done.len(), created.state.resources.len());
+    for (address, id) in done {
+        assert_eq!(
+            id.as_ref(),
+            Some(&created.state.resources[&address].id),
+            "{address}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn cancelling_starts_nothing_new_and_reports_the_rest_as_not_started() {
     let fake = Fake::default();
     let p = plan(&network(), &LiveState::default());

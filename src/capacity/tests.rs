@@ -5,21 +5,6 @@ fn l(enis: u32, ipv4_per_eni: u32) -> EniLimits {
 }
 
 #[test]
-fn the_embedded_table_is_the_shared_one() {
-    let shared = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/instance-eni-limits.jsonl"
-    );
-    // CI checks out ../shared; a build without it still has the copy.
-    if let Ok(text) = std::fs::read_to_string(shared) {
-        assert!(
-            text == TABLE_TEXT,
-            "data/instance-eni-limits.jsonl differs from {shared}"
-        );
-    }
-}
-
-#[test]
 fn every_line_of_the_table_is_read() {
     let lines = TABLE_TEXT.lines().filter(|l| !l.trim().is_empty()).count();
     assert_eq!(TABLE.len(), lines);

@@ -21,7 +21,10 @@ pub async fn run(source: Source, auto_approve: bool, flags: RunFlags) -> anyhow:
     let (cloud, plan, live, resume) = match source {
         Source::Config(file) => {
             let prepared = ops::prepare(&file).await?;
-            print_warnings(&prepared.warnings);
+            // The text plan lists the warnings among its notes.
+            if flags.json {
+                print_warnings(&prepared.warnings);
+            }
             events::show_plan(&prepared.plan, flags.json);
             let protected = prepared.spec.deletion_protection;
             if let Some(refusal) = check_refusals(&prepared.plan, protected) {

@@ -310,6 +310,27 @@ mod tests {
     }
 
     #[test]
+    fn a_delete_event_keeps_the_type_address_and_id_of_what_it_deleted() {
+        let line = event_line(&Event::Done {
+            address: "subnet.private-b".into(),
+            step: Step::Destroy,
+            id: Some("subnet-9".into()),
+            elapsed: Duration::from_millis(20),
+        });
+        let v: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["event"], "done");
+        assert_eq!(v["step"], Step::Destroy.as_str());
+        assert_eq!(
+            (&v["type"], &v["address"], &v["id"]),
+            (
+                &json!("subnet"),
+                &json!("subnet.private-b"),
+                &json!("subnet-9")
+            )
+        );
+    }
+
+    #[test]
     fn progress_events_carry_the_waiters_status() {
         let event = |detail: Option<&str>| Event::Progress {
             address: "autoscaling_group.web".into(),

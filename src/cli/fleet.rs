@@ -36,7 +36,10 @@ pub async fn plan(
     for p in &planned {
         let plan = match &p.result {
             Ok(prepared) => {
-                print_warnings(&prepared.warnings);
+                // The text plan lists the warnings among its notes.
+                if format != Format::Text {
+                    print_warnings(&prepared.warnings);
+                }
                 let protected = prepared.spec.deletion_protection;
                 if let Some(r) = check_refusals(&prepared.plan, protected) {
                     refused.push(format!("error: cluster \"{}\": {r}", p.cluster));

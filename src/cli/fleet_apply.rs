@@ -161,7 +161,8 @@ async fn early_error(slot: &mut Slot) -> String {
 fn show(slots: &[Slot], shown: &[Result<Shown, String>], json: bool) -> bool {
     let mut entries = Vec::new();
     for (slot, s) in slots.iter().zip(shown) {
-        if let Ok(s) = s {
+        // The text plan lists the warnings among its notes.
+        if let (Ok(s), true) = (s, json) {
             print_warnings(&s.warnings);
         }
         let plan = s.as_ref().map(|s| &s.plan).map_err(Clone::clone);

@@ -30,7 +30,7 @@ pub fn error_text(e: &anyhow::Error) -> String {
     let is_diagnostics = e.downcast_ref::<crate::config::Diagnostics>().is_some()
         || matches!(
             e.downcast_ref::<crate::ops::OpsError>(),
-            Some(crate::ops::OpsError::Config(_))
+            Some(crate::ops::OpsError::Config(_) | crate::ops::OpsError::Subnets(_))
         );
     if is_diagnostics {
         return e.to_string();

@@ -22,7 +22,11 @@ pub async fn run(
             out.display()
         );
     }
-    print_warnings(&prepared.warnings);
+    // The text plan lists the warnings among its notes; markdown and JSON go to a comment or a
+    // program, so stderr still shows them to whoever runs the job.
+    if format != Format::Text {
+        print_warnings(&prepared.warnings);
+    }
     let plan = &prepared.plan;
     let out = match format {
         Format::Text => render::text(plan, style()),

@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const API_VERSION: &str = "eksctl.io/v1alpha5";
-pub const DEFAULT_VERSION: &str = "1.34";
+/// The newest Kubernetes version of the embedded release calendar (see `versions`).
+pub const DEFAULT_VERSION: &str = super::versions::DEFAULT.version;
 
 /// What `metadata` holds.
 pub struct Meta {
@@ -70,6 +71,7 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
         access,
     };
     super::pod_capacity::check(cx, root, &spec);
+    check_ami_families(cx, root, &spec);
     Some(spec)
 }
 
@@ -223,7 +225,76 @@ fn read_version(cx: &mut Ctx, node: &Node) -> Option<String> {
         );
         return None;
     }
+    check_known(cx, &v);
     Some(v.value)
+}
+
+/// A version older than the calendar is refused (EKS no longer creates it); one newer than the
+/// calendar may exist on EKS, so it is only a warning.
+fn check_known(cx: &mut Ctx, v: &Spanned<String>) {
+    use super::versions::{self, DEFAULT, Known};
+    let newest = format!(
+        "use \"{}\", the newest version eksform knows (standard support until {})",
+        DEFAULT.version, DEFAULT.end_of_standard
+    );
+    match versions::classify(&v.value) {
+        Known::Listed(_) => {}
+        Known::Retired => {
+            let msg = format!(
+                "metadata.version: Kubernetes {} is past the end of EKS extended support; EKS creates no cluster on it",
+                v.value
+            );
+            cx.error(v.pos, &v.path, msg, Some(newest));
+        }
+        Known::Newer => {
+            let msg = format!(
+                "metadata.version: eksform's EKS release calendar ends at {}; it does not know {}",
+                DEFAULT.version, v.value
+            );
+            let hint = format!("update eksform, or {newest}");
+            cx.warn(v.pos, &v.path, msg, Some(hint));
+        }
+    }
+}
+
+/// AWS publishes no EKS-optimized AL2 AMIs for recent versions: a group that lets eksform find
+/// its AMI as AmazonLinux2 there fails at plan time when the AMI is looked up. A warning, not an
+/// error: an account may hold the public parameter under another name, or resolution may be
+/// overridden (a custom AMI of that family is never warned about).
+fn check_ami_families(cx: &mut Ctx, root: &Node, spec: &ClusterSpec) {
+    use super::spec::AmiFamily;
+    if super::versions::find(&spec.version).is_none_or(|v| v.al2_amis) {
+        return;
+    }
+    let groups = spec.node_groups.iter().map(|ng| ("nodeGroups", ng));
+    let managed = spec
+        .managed_node_groups
+        .iter()
+        .map(|m| ("managedNodeGroups", &m.node));
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for (key, ng) in groups.chain(managed) {
+        let i = *index.entry(key).and_modify(|i| *i += 1).or_insert(0);
+        if ng.ami_family != AmiFamily::AmazonLinux2 || ng.ami.is_some() {
+            continue;
+        }
+        let path = format!("{key}[{i}].amiFamily");
+        let at = family_pos(root, key, i).unwrap_or(root.pos);
+        let msg = format!(
+            "{path}: AWS publishes no EKS-optimized AmazonLinux2 AMI for Kubernetes {}",
+            spec.version
+        );
+        let hint = "use amiFamily: AmazonLinux2023 or Bottlerocket, or give an AL2 ami of your own";
+        cx.warn(at, &path, msg, Some(hint.into()));
+    }
+}
+
+fn family_pos(root: &Node, key: &str, i: usize) -> Option<Pos> {
+    use super::pod_capacity::entry;
+    let item = match &entry(root, key)?.value {
+        super::yaml::Value::Seq(items) => items.get(i)?,
+        _ => return None,
+    };
+    entry(item, "amiFamily").map(|n| n.pos)
 }
 
 /// Tags eksform writes onto AWS resources: AWS's limits, and no keys reserved by AWS or eksform.

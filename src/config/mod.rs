@@ -22,6 +22,7 @@ mod read;
 mod schema;
 mod spec;
 mod table;
+pub mod versions;
 mod yaml;
 
 pub use bootstrap::{BrShape, bottlerocket_setting, fits_bottlerocket};
@@ -107,3 +108,14 @@ pub fn assign_zones(spec: &mut ClusterSpec, available: &[String]) {
 
 #[cfg(test)]
 mod tests;
+
+/// Where a dotted YAML path (`vpc.subnets.private.eu-north-1a.id`, mapping keys only) is in a
+/// config's text: the value's line and column, for a check made after loading (at plan time).
+pub fn locate(bytes: &[u8], path: &str) -> Option<(usize, usize)> {
+    let (mut node, _) = yaml::decode(bytes).and_then(yaml::parse).ok()?;
+    for key in path.split('.') {
+        let next = node.as_map()?.iter().find(|(k, _)| k.text() == Some(key))?;
+        node = next.1.clone();
+    }
+    Some((node.pos.line, node.pos.col))
+}

@@ -79,7 +79,7 @@ fn group<'a>(
     }
 }
 
-fn entry<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+pub(super) fn entry<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
     node.as_map()?
         .iter()
         .find(|(k, _)| k.text() == Some(key))

@@ -29,6 +29,11 @@ pub struct ExternalStatus {
     pub found: bool,
     /// e.g. the CIDR of an existing VPC or subnet, for the plan to show.
     pub detail: Option<String>,
+    /// For a subnet: the VPC and availability zone it is in (checked against the config).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
 }
 
 /// Everything read for one cluster.

@@ -1,7 +1,7 @@
 //! Tests of `desired()` on review-apps-like specs built by hand.
 
 use super::*;
-use crate::config::{LbScheme, LbType, NatMode};
+use crate::config::{CniPlugin, LbScheme, LbType, NatMode};
 use crate::model::UNRESOLVED_AMI;
 use crate::model::fixtures::{self, ZONES, review_apps, review_apps_existing_vpc};
 use crate::model::types::{Kind, Resource, ref_id};
@@ -471,6 +471,27 @@ fn iam_roles_trust_their_service_and_use_the_region_partition() {
         json!(["arn:aws-cn:iam::aws:policy/AmazonEKSClusterPolicy"])
     );
     assert_eq!(partition("us-gov-west-1"), "aws-us-gov");
+}
+
+#[test]
+fn the_vpc_cni_policy_is_on_the_node_role_only_with_the_vpc_cni() {
+    let cni_policy = json!("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
+    let policies = |plugin| {
+        let mut spec = review_apps();
+        spec.cni.plugin = plugin;
+        let d = model(&spec);
+        get(&d, "iam_role.nodes").props["managed_policy_arns"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let vpc_cni = policies(CniPlugin::VpcCni);
+    assert!(vpc_cni.contains(&cni_policy), "{vpc_cni:?}");
+    for other in [CniPlugin::Custom, CniPlugin::None] {
+        let without = policies(other);
+        assert!(!without.contains(&cni_policy), "{other:?}: {without:?}");
+        assert_eq!(without.len(), vpc_cni.len() - 1, "{other:?}");
+    }
 }
 
 #[test]

@@ -9,6 +9,7 @@ use super::names::{fit, iam_path};
 use super::network::Network;
 use super::security::CLUSTER_SG;
 use super::types::{Kind, Resource, ref_id, reference};
+use crate::config::CniPlugin;
 use ipnet::Ipv4Net;
 use serde_json::{Value, json};
 
@@ -16,12 +17,14 @@ use serde_json::{Value, json};
 const IAM_NAME_MAX: usize = 64;
 
 const CLUSTER_POLICIES: [&str; 1] = ["AmazonEKSClusterPolicy"];
-const NODE_POLICIES: [&str; 4] = [
+const NODE_POLICIES: [&str; 3] = [
     "AmazonEKSWorkerNodePolicy",
-    "AmazonEKS_CNI_Policy",
     "AmazonEC2ContainerRegistryReadOnly",
     "AmazonSSMManagedInstanceCore",
 ];
+/// What the VPC CNI's aws-node needs to attach ENIs and addresses; with another CNI (`cni:
+/// custom` or `none`) nothing on the node uses it, and least privilege leaves it off.
+const VPC_CNI_POLICY: &str = "AmazonEKS_CNI_Policy";
 
 pub(super) fn build(ctx: &Ctx, net: &Network, out: &mut Out) {
     out.push(role(
@@ -31,12 +34,16 @@ pub(super) fn build(ctx: &Ctx, net: &Network, out: &mut Out) {
         "eks.amazonaws.com",
         &CLUSTER_POLICIES,
     ));
+    let mut node_policies = NODE_POLICIES.to_vec();
+    if ctx.spec.cni.plugin == CniPlugin::VpcCni {
+        node_policies.insert(1, VPC_CNI_POLICY);
+    }
     out.push(role(
         ctx,
         "iam_role.nodes",
         "nodes",
         "ec2.amazonaws.com",
-        &NODE_POLICIES,
+        &node_policies,
     ));
     out.push(
         Resource::new("instance_profile.nodes", Kind::InstanceProfile)

@@ -13,6 +13,7 @@ pub mod lock;
 mod pods;
 mod saved;
 pub mod stack;
+mod subnets;
 
 pub use saved::{Reloaded, load_saved, save_plan};
 
@@ -31,6 +32,10 @@ pub enum OpsError {
         nodegroup: String,
         error: Box<AwsError>,
     },
+    /// Subnets named by id that the account places elsewhere (found while reading, so the
+    /// config's own "nothing was sent to AWS" would be untrue).
+    #[error("{}\nnothing was changed", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Subnets(Vec<Diagnostic>),
     #[error("{0}")]
     Other(String),
     #[error("{0}")]
@@ -256,8 +261,16 @@ pub(crate) async fn prepare_connected(connected: Connected) -> Result<Prepared, 
     let desired = model::desired(&spec, &inputs?);
     let live = live?;
     check_external(&live)?;
+    subnets::check(&spec, &live, &config).map_err(|d| OpsError::Subnets(d.0))?;
     let mut plan = plan::plan(&desired, &live);
     plan.node_groups = pods;
+    // The config's warnings come first: they are about the file the reviewer edits.
+    let found = std::mem::take(&mut plan.notes);
+    plan.notes = warnings
+        .iter()
+        .map(plan::Note::warning)
+        .chain(found)
+        .collect();
     Ok(Prepared {
         config,
         spec,

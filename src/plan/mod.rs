@@ -3,6 +3,7 @@
 
 pub mod applied;
 mod diff;
+mod notes;
 mod protect;
 mod resolve;
 mod rolling;
@@ -71,12 +72,16 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
         .collect();
     changes.extend(ordered_deletes(&stale));
     fold_group_records(&mut changes, live, &digests);
-    finish(
-        desired.cluster.clone(),
-        desired.region.clone(),
-        changes,
-        desired,
-    )
+    let notes = notes::notes(&changes, live);
+    Plan {
+        notes,
+        ..finish(
+            desired.cluster.clone(),
+            desired.region.clone(),
+            changes,
+            desired,
+        )
+    }
 }
 
 /// A parent's record covers its parts (a group's rules, a load balancer's listeners), so a
@@ -190,6 +195,7 @@ fn finish(cluster: String, region: String, changes: Vec<Change>, desired: &Desir
         changes,
         used_as_is,
         node_groups: Vec::new(),
+        notes: Vec::new(),
     }
 }
 

@@ -99,6 +99,7 @@ mod tests {
             changes,
             used_as_is: vec![],
             node_groups: vec![],
+            notes: vec![],
             format_version: 1,
         }
     }

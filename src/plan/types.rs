@@ -167,6 +167,36 @@ pub struct Plan {
     /// Pods per node of each node group, as computed when planning (shown, never applied).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub node_groups: Vec<NodeGroupPods>,
+    /// What a reviewer must know beyond the field changes: the config's warnings, the rolling
+    /// replacements (also those a dependency's change causes), what AWS does along with a change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+}
+
+/// One thing the plan says in words; every view shows all of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub kind: NoteKind,
+    /// The change it is about, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// `FILE:LINE:COL` of a config warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// A warning of the config (max pods, subnet addresses, ...), as `validate` prints it.
+    Warning,
+    /// Running instances will be replaced.
+    Rolling,
+    /// Something AWS changes along with a change, which no field diff shows.
+    SideEffect,
 }
 
 /// How many pods a node group's nodes take, and how that number came about.
@@ -196,6 +226,16 @@ impl Action {
             Action::Replace => "replace",
             Action::Delete => "delete",
             Action::NoOp => "no-op",
+        }
+    }
+}
+
+impl NoteKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoteKind::Warning => "warning",
+            NoteKind::Rolling => "rolling",
+            NoteKind::SideEffect => "side effect",
         }
     }
 }

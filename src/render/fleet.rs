@@ -186,6 +186,7 @@ mod tests {
             changes: vec![],
             used_as_is: vec![],
             node_groups: vec![],
+            notes: vec![],
         }
     }
 

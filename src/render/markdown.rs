@@ -66,6 +66,13 @@ fn header(plan: &Plan) -> String {
             destructive.join(", ")
         ));
     }
+    if !plan.notes.is_empty() {
+        out.push_str("**Notes**\n\n");
+        for n in &plan.notes {
+            out.push_str(&format!("- {}\n", escape(&super::note_line(n))));
+        }
+        out.push('\n');
+    }
     let drift = plan
         .changes
         .iter()
@@ -181,6 +188,7 @@ mod tests {
             changes: vec![change(1, 20), change(2, 20_000), change(3, 10)],
             used_as_is: vec![],
             node_groups: vec![],
+            notes: vec![],
         }
     }
 

@@ -34,6 +34,20 @@ pub fn pods_line(g: &crate::plan::NodeGroupPods) -> String {
     )
 }
 
+/// One note on one line: `warning: FILE:LINE:COL: message (hint)`, `rolling: message`, ...
+pub fn note_line(n: &crate::plan::Note) -> String {
+    let at =
+        n.at.as_deref()
+            .map(|a| format!("{a}: "))
+            .unwrap_or_default();
+    let hint = n
+        .hint
+        .as_deref()
+        .map(|h| format!(" ({h})"))
+        .unwrap_or_default();
+    format!("{}: {at}{}{hint}", n.kind.as_str(), n.message)
+}
+
 /// The closing line of a plan.
 pub fn summary_line(s: &Summary) -> String {
     if s.add + s.change + s.replace + s.destroy == 0 {

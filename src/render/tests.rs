@@ -95,6 +95,21 @@ fn json_plan() {
 }
 
 #[test]
+fn a_deleted_item_in_json_keeps_its_type_address_and_id() {
+    let v: serde_json::Value = serde_json::from_str(&json(&sample())).unwrap();
+    let deleted: Vec<&serde_json::Value> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["action"] == "delete")
+        .collect();
+    assert_eq!(deleted.len(), 1, "{v:#}");
+    assert_eq!(deleted[0]["address"], "subnet.private-b");
+    assert_eq!(deleted[0]["type"], "subnet");
+    assert_eq!(deleted[0]["id"], "subnet-9");
+}
+
+#[test]
 fn empty_plan_says_no_changes() {
     let p = plan(
         &Desired {
@@ -268,4 +283,49 @@ fn text_plan_with_a_rolling_replacement() {
 fn markdown_and_json_plan_with_a_rolling_replacement() {
     insta::assert_snapshot!(markdown(&rolling_sample()));
     insta::assert_snapshot!(json(&rolling_sample()));
+}
+
+/// The rolling sample with a config warning and a side effect: every kind of note.
+fn notes_sample() -> Plan {
+    use crate::plan::{Note, NoteKind};
+    let mut p = rolling_sample();
+    let warning = crate::config::Diagnostic {
+        file: "specs/review-apps.yaml".into(),
+        line: 40,
+        col: 21,
+        severity: crate::config::Severity::Warning,
+        message:
+            "nodegroup \"web\": a t3.medium gives 17 pods with the VPC CNI, not maxPodsPerNode 110"
+                .into(),
+        path: "nodeGroups[0].maxPodsPerNode".into(),
+        hint: Some("lower maxPodsPerNode to 17, or say cni: custom".into()),
+    };
+    p.notes.insert(0, Note::warning(&warning));
+    p.notes.push(Note {
+        kind: NoteKind::SideEffect,
+        address: Some("autoscaling_group.web".into()),
+        at: None,
+        message: "autoscaling_group.web: the desired capacity drops from 5 to 3, the new maxSize"
+            .into(),
+        hint: None,
+    });
+    p
+}
+
+#[test]
+fn every_view_shows_every_note() {
+    let p = notes_sample();
+    let (t, m, j) = (text(&p, Style::Plain), markdown(&p), json(&p));
+    for n in &p.notes {
+        assert!(t.contains(&n.message), "text lacks {}", n.message);
+        assert!(m.contains(&n.message), "markdown lacks {}", n.message);
+    }
+    let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+    assert_eq!(v["notes"][0]["kind"], "warning");
+    assert_eq!(v["notes"][0]["at"], "specs/review-apps.yaml:40:21");
+    assert_eq!(v["notes"][1]["kind"], "rolling");
+    assert_eq!(v["notes"][2]["kind"], "side_effect");
+    insta::assert_snapshot!("notes_text", t);
+    insta::assert_snapshot!("notes_markdown", m);
+    insta::assert_snapshot!("notes_json", j);
 }

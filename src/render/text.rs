@@ -64,6 +64,13 @@ pub fn text(plan: &Plan, style: Style) -> String {
         }
         out.push('\n');
     }
+    if !plan.notes.is_empty() {
+        out.push_str("Notes:\n");
+        for n in &plan.notes {
+            out.push_str(&format!("  {}\n", super::note_line(n)));
+        }
+        out.push('\n');
+    }
     let line = summary_line(&plan.summary);
     let destructive = plan.summary.destroy + plan.summary.replace > 0;
     out.push_str(&if destructive {

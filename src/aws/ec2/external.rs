@@ -23,30 +23,34 @@ impl Ec2 {
         Ok(all.into_iter().flatten().collect())
     }
 
-    /// The CIDR of a VPC or subnet, the name of a group; an unknown or malformed id is not found.
+    /// The CIDR of a VPC or subnet (and a subnet's VPC and zone), the name of a group; an
+    /// unknown or malformed id is not found.
     async fn external_status(
         &self,
         kind: Kind,
         id: &str,
     ) -> Result<Option<ExternalStatus>, AwsError> {
-        let detail = match kind {
-            Kind::Vpc => self.vpc_cidr(id).await,
-            Kind::Subnet => self.subnet_cidr(id).await,
-            Kind::SecurityGroup => self.group_name(id).await,
+        let found = match kind {
+            Kind::Vpc => self.vpc_cidr(id).await.map(|d| d.map(|d| (d, None))),
+            Kind::Subnet => self.subnet(id).await,
+            Kind::SecurityGroup => self.group_name(id).await.map(|d| d.map(|d| (d, None))),
             // Only networking resources are named by id in the config.
             _ => return Ok(None),
         };
-        let detail = match detail {
+        let found = match found {
             Ok(d) => d,
             Err(e) if e.is_not_found() || e.code.ends_with(".Malformed") => None,
             Err(e) => return Err(e),
         };
-        let found = detail.is_some();
+        let (detail, place) = found.map_or((None, None), |(d, p)| (Some(d), p));
+        let (vpc_id, zone) = place.map_or((None, None), |(v, z)| (Some(v), Some(z)));
         Ok(Some(ExternalStatus {
             kind,
             id: id.to_string(),
-            found,
+            found: detail.is_some(),
             detail,
+            vpc_id,
+            zone,
         }))
     }
 
@@ -59,13 +63,23 @@ impl Ec2 {
         Ok(vpc.map(|v| v.cidr_block().unwrap_or_default().to_string()))
     }
 
-    async fn subnet_cidr(&self, id: &str) -> Result<Option<String>, AwsError> {
+    /// A subnet's CIDR, with its VPC and zone.
+    async fn subnet(
+        &self,
+        id: &str,
+    ) -> Result<Option<(String, Option<(String, String)>)>, AwsError> {
         let subnet = first!(
             self.client.describe_subnets().subnet_ids(id),
             "DescribeSubnets",
             subnets
         );
-        Ok(subnet.map(|s| s.cidr_block().unwrap_or_default().to_string()))
+        Ok(subnet.map(|s| {
+            let place = (
+                s.vpc_id().unwrap_or_default().to_string(),
+                s.availability_zone().unwrap_or_default().to_string(),
+            );
+            (s.cidr_block().unwrap_or_default().to_string(), Some(place))
+        }))
     }
 
     async fn group_name(&self, id: &str) -> Result<Option<String>, AwsError> {

@@ -167,7 +167,7 @@ pub static METADATA: Section = Section {
     fields: &[
         field("name", Kind::Text(NAME), "The EKS cluster name: a letter, then letters, digits and hyphens.").required(),
         field("region", Kind::Text(REGION), "The AWS region, e.g. eu-north-1. Default: the environment's region."),
-        field("version", Kind::Text(VERSION), "The Kubernetes version as a quoted string, e.g. \"1.34\" (YAML reads 1.30 as the number 1.3).")
+        field("version", Kind::Text(VERSION), "The Kubernetes version as a quoted string, e.g. \"1.35\" (YAML reads 1.30 as the number 1.3).")
             .default(DefaultValue::Str(DEFAULT_VERSION)),
         field("tags", TAGS, "Tags copied onto every resource eksform creates."),
         field("deletionProtection", Kind::Bool, "Refuse to destroy the cluster, and refuse any plan that would delete or replace the cluster or its VPC.")

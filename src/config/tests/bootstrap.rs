@@ -150,12 +150,12 @@ fn bottlerocket_warns_about_kubelet_fields_it_cannot_set() {
 #[test]
 fn override_warns_about_the_fields_it_leaves_unapplied() {
     let found = warnings(
-        "    amiFamily: AmazonLinux2\n    maxPodsPerNode: 20\n    taints: {a: \"b:NoSchedule\"}\n    overrideBootstrapCommand: /etc/eks/bootstrap.sh c1\n",
+        "    amiFamily: AmazonLinux2\n    ami: ami-0123456789abcdef0\n    maxPodsPerNode: 20\n    taints: {a: \"b:NoSchedule\"}\n    overrideBootstrapCommand: /etc/eks/bootstrap.sh c1\n",
     );
     assert_eq!(
         found,
         [
-            "11:31 nodegroup \"ng\": taints, maxPodsPerNode are not applied when overrideBootstrapCommand is set"
+            "12:31 nodegroup \"ng\": taints, maxPodsPerNode are not applied when overrideBootstrapCommand is set"
         ]
     );
 }

@@ -8,6 +8,7 @@ mod loadbalancers;
 mod network;
 mod nodegroups;
 mod top;
+mod versions;
 
 use super::*;
 
