@@ -496,9 +496,11 @@ def install():
     import moto_ext.ec2
     import moto_ext.elbv2
 
+    # Auto Scaling's module replaces CreateLaunchTemplateVersion's handler; EC2's client tokens
+    # wrap whatever handler is in place, so they go second.
+    autoscaling.install()
     moto_ext.ec2.install()
     moto_ext.elbv2.install()
-    autoscaling.install()
     for name, fn in [
         ("create_access_entry", create_access_entry),
         ("describe_access_entry", describe_access_entry),
