@@ -93,26 +93,7 @@ fn show(counts: &Counts) -> String {
 async fn apply_converges_through_throttling_and_server_errors() {
     let moto = Moto::start();
     let seed = std::env::var("EKSFORM_FAULT_SEED").map_or(7, |s| s.parse().expect("a number"));
-    let proxy = Proxy::start(&moto, flaky(seed));
-    let file = spec();
-    let (code, text) = through(&proxy, &["apply", "-f", path_str(&file), "--auto-approve"]);
-    let counts = proxy.counts();
-    assert_eq!(code, Some(0), "{}\n{text}", show(&counts));
-    // The faults really happened, on more than a handful of calls.
-    assert!(
-        counts.throttled >= 5 && counts.errors >= 2,
-        "{}",
-        show(&counts)
-    );
-    eprintln!("{}", show(&counts));
-
-    proxy.set_faults(Faults::default());
-    let (code, text) = through(
-        &proxy,
-        &["plan", "-f", path_str(&file), "--detailed-exitcode"],
-    );
-    assert_eq!(code, Some(0), "the plan must be empty:\n{text}");
-    assert_exactly_one_each(&moto, &file).await;
+    converges_under(&moto, flaky(seed)).await;
 }
 
 /// The issue-16 case: on top of throttling and 5xx, 5% of creates reach moto and their answer
@@ -122,19 +103,23 @@ async fn apply_converges_through_throttling_and_server_errors() {
 async fn apply_converges_when_created_answers_are_lost_too() {
     let moto = Moto::start();
     let seed = std::env::var("EKSFORM_FAULT_SEED").map_or(3, |s| s.parse().expect("a number"));
-    let proxy = Proxy::start(
-        &moto,
-        Faults {
-            lose_pct: 5,
-            ..flaky(seed)
-        },
-    );
+    // About 40 creates at 5%: most runs lose one or more answers, not all (the rolls follow
+    // arrival order, which concurrency varies); the test below loses one of every create.
+    let faults = Faults {
+        lose_pct: 5,
+        ..flaky(seed)
+    };
+    converges_under(&moto, faults).await;
+}
+
+/// Applies the spec through a proxy with `faults`, checks the faults really happened (on more
+/// than a handful of calls), then that the plan is empty and nothing was made twice.
+async fn converges_under(moto: &Moto, faults: Faults) {
+    let proxy = Proxy::start(moto, faults);
     let file = spec();
     let (code, text) = through(&proxy, &["apply", "-f", path_str(&file), "--auto-approve"]);
     let counts = proxy.counts();
     assert_eq!(code, Some(0), "{}\n{text}", show(&counts));
-    // About 40 creates at 5%: most runs lose one or more answers, not all (the rolls follow
-    // arrival order, which concurrency varies); the test above loses one of every create.
     assert!(
         counts.throttled >= 5 && counts.errors >= 2,
         "{}",
@@ -148,7 +133,7 @@ async fn apply_converges_when_created_answers_are_lost_too() {
         &["plan", "-f", path_str(&file), "--detailed-exitcode"],
     );
     assert_eq!(code, Some(0), "the plan must be empty:\n{text}");
-    assert_exactly_one_each(&moto, &file).await;
+    assert_exactly_one_each(moto, &file).await;
 }
 
 /// Starts an apply through a proxy that stops answering after `n` calls, kills it with
