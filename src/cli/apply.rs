@@ -1,11 +1,11 @@
 //! `eksform apply -f FILE [--auto-approve]` and `eksform apply PLANFILE`
 
 use super::events::{self, RunFlags};
-use super::output::{RESUME_SAME, confirm, print_outputs, print_warnings};
+use super::output::{RESUME_SAME, confirm, note_unused_consent, print_outputs, print_warnings};
 use crate::aws::Cloud;
 use crate::live::LiveState;
 use crate::ops;
-use crate::plan::{Plan, check_refusals};
+use crate::plan::{Plan, allow, check_consent, check_refusals};
 use std::path::PathBuf;
 
 /// Where the plan comes from.
@@ -20,7 +20,8 @@ pub enum Source {
 pub async fn run(source: Source, auto_approve: bool, flags: RunFlags) -> anyhow::Result<i32> {
     let (cloud, plan, live, resume) = match source {
         Source::Config(file) => {
-            let prepared = ops::prepare(&file).await?;
+            let mut prepared = ops::prepare(&file).await?;
+            note_unused_consent(&allow(&mut prepared.plan, &flags.allow_replace));
             // The text plan lists the warnings among its notes.
             if flags.json {
                 print_warnings(&prepared.warnings);
@@ -28,6 +29,9 @@ pub async fn run(source: Source, auto_approve: bool, flags: RunFlags) -> anyhow:
             events::show_plan(&prepared.plan, flags.json);
             let protected = prepared.spec.deletion_protection;
             if let Some(refusal) = check_refusals(&prepared.plan, protected) {
+                anyhow::bail!(refusal);
+            }
+            if let Some(refusal) = check_consent(&prepared.plan) {
                 anyhow::bail!(refusal);
             }
             if prepared.plan.has_changes() && !auto_approve && !confirm("apply")? {
@@ -38,8 +42,13 @@ pub async fn run(source: Source, auto_approve: bool, flags: RunFlags) -> anyhow:
             (prepared.cloud, prepared.plan, prepared.live, resume)
         }
         Source::Saved(planfile) => {
-            let saved = ops::load_saved(&planfile).await?;
+            let mut saved = ops::load_saved(&planfile).await?;
+            // Consent given when the plan was saved holds; more may be given now.
+            note_unused_consent(&allow(&mut saved.plan, &flags.allow_replace));
             events::show_plan(&saved.plan, flags.json);
+            if let Some(refusal) = check_consent(&saved.plan) {
+                anyhow::bail!(refusal);
+            }
             let resume = resume_saved(&saved.config_file, &planfile);
             (saved.cloud, saved.plan, saved.live, resume)
         }

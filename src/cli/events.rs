@@ -25,6 +25,8 @@ pub struct RunFlags {
     pub json: bool,
     /// Set on Ctrl-C or when the cluster lock is lost: start nothing new.
     pub cancel: Arc<AtomicBool>,
+    /// `--allow-replace`: the changes that take the cluster down this run consents to.
+    pub allow_replace: Vec<String>,
 }
 
 impl RunFlags {

@@ -21,16 +21,22 @@ pub fn refusal(option: Option<&str>) -> anyhow::Result<()> {
 
 pub async fn plan(
     files: &[PathBuf],
-    format: Format,
-    detailed_exitcode: bool,
+    how: &super::plan::How,
     out: bool,
     engine: Engine,
 ) -> anyhow::Result<i32> {
+    let (format, detailed_exitcode) = (how.format, how.detailed_exitcode);
     refusal(out.then_some("plan --out"))?;
     refusal((engine == Engine::Cloudformation).then_some("--engine cloudformation"))?;
     let members = fleet::load(files).await?;
     let conf = crate::aws::Cloud::load_conf().await?;
-    let planned = fleet::plan_all(members, &conf).await;
+    let mut planned = fleet::plan_all(members, &conf).await;
+    super::output::note_unqualified_consent(&how.allow_replace);
+    for p in planned.iter_mut() {
+        if let Ok(prepared) = &mut p.result {
+            crate::plan::allow(&mut prepared.plan, &how.allow_replace);
+        }
+    }
     let mut entries = Vec::new();
     let mut refused = Vec::new();
     for p in &planned {

@@ -56,6 +56,7 @@ pub async fn apply(
     lock_timeout: Duration,
 ) -> anyhow::Result<i32> {
     let members = fleet::load(files).await?;
+    super::output::note_unqualified_consent(&flags.allow_replace);
     let (go_tx, go_rx) = watch::channel(None);
     let run = Run {
         conf: crate::aws::Cloud::load_conf().await?,
@@ -210,14 +211,16 @@ async fn cluster(
     summary: Arc<Mutex<String>>,
 ) -> anyhow::Result<i32> {
     let name = m.cluster().to_string();
-    let prepared = match fleet::prepare(m, &run.conf).await {
+    let mut prepared = match fleet::prepare(m, &run.conf).await {
         Ok(p) => p,
         Err(e) => {
             let _ = plan_tx.send(Err(message(&e)));
             return Ok(1);
         }
     };
-    let refusal = check_refusals(&prepared.plan, prepared.spec.deletion_protection);
+    crate::plan::allow(&mut prepared.plan, &run.flags.allow_replace);
+    let refusal = check_refusals(&prepared.plan, prepared.spec.deletion_protection)
+        .or_else(|| crate::plan::check_consent(&prepared.plan));
     let _ = plan_tx.send(Ok(Shown {
         plan: prepared.plan.clone(),
         warnings: prepared.warnings.clone(),

@@ -58,6 +58,11 @@ pub enum Command {
         /// (created to be shown, then deleted).
         #[arg(long, value_enum, default_value_t = Engine::Api, conflicts_with = "out")]
         engine: Engine,
+        /// Consent to a change that takes the cluster down (replacing or deleting the cluster
+        /// or its VPC): the address the plan names, e.g. cluster.main; CLUSTER/ADDRESS in a
+        /// fleet. Repeatable. Without it apply refuses such a plan before changing anything.
+        #[arg(long, value_name = "ADDRESS")]
+        allow_replace: Vec<String>,
     },
     /// Make the account match the config.
     Apply {
@@ -94,6 +99,11 @@ pub enum Command {
         /// fails at once.
         #[arg(long, value_parser = events::parse_duration, default_value = "0")]
         lock_timeout: std::time::Duration,
+        /// Consent to a change that takes the cluster down (replacing or deleting the cluster
+        /// or its VPC): the address the plan names, e.g. cluster.main; CLUSTER/ADDRESS in a
+        /// fleet. Repeatable. Without it apply refuses such a plan before changing anything.
+        #[arg(long, value_name = "ADDRESS")]
+        allow_replace: Vec<String>,
     },
     /// Remove the cluster's lock whoever holds it, printing the holder (for a run that died).
     ForceUnlock {
@@ -210,18 +220,22 @@ pub async fn run(cli: Cli) -> i32 {
             detailed_exitcode,
             out,
             engine,
-        } => match (expand(&file).as_deref(), engine) {
-            (Err(e), _) => Err(anyhow::anyhow!(e.to_string())),
-            (Ok([file]), Engine::Api) => {
-                plan::run(file, format, detailed_exitcode, out.as_deref()).await
+            allow_replace,
+        } => {
+            let how = plan::How {
+                format,
+                detailed_exitcode,
+                allow_replace,
+            };
+            match (expand(&file).as_deref(), engine) {
+                (Err(e), _) => Err(anyhow::anyhow!(e.to_string())),
+                (Ok([file]), Engine::Api) => plan::run(file, &how, out.as_deref()).await,
+                (Ok([file]), Engine::Cloudformation) => {
+                    stack::plan(file, format, detailed_exitcode).await
+                }
+                (Ok(files), _) => fleet::plan(files, &how, out.is_some(), engine).await,
             }
-            (Ok([file]), Engine::Cloudformation) => {
-                stack::plan(file, format, detailed_exitcode).await
-            }
-            (Ok(files), _) => {
-                fleet::plan(files, format, detailed_exitcode, out.is_some(), engine).await
-            }
-        },
+        }
         Command::Apply {
             planfile,
             file,
@@ -231,12 +245,14 @@ pub async fn run(cli: Cli) -> i32 {
             timeout,
             json,
             lock_timeout,
+            allow_replace,
         } => {
             let flags = events::RunFlags {
                 parallelism,
                 timeouts: events::timeouts(&timeout),
                 json,
                 cancel: Default::default(),
+                allow_replace,
             };
             let how = ApplyHow {
                 auto_approve,
@@ -258,6 +274,7 @@ pub async fn run(cli: Cli) -> i32 {
                 timeouts: events::timeouts(&timeout),
                 json,
                 cancel: Default::default(),
+                allow_replace: Vec::new(),
             };
             let subject = lock::Subject::Config(file.clone());
             let cancel = flags.cancel.clone();
@@ -300,7 +317,7 @@ async fn run_apply(
     let file = files.into_iter().next();
     if let (Engine::Cloudformation, Some(file)) = (engine, &file) {
         let subject = lock::Subject::Config(file.clone());
-        let work = stack::apply(file, auto_approve, flags.json);
+        let work = stack::apply(file, auto_approve, flags.json, &flags.allow_replace);
         return lock::hold(subject, lock_timeout, Default::default(), work).await;
     }
     let source = match (planfile, file) {

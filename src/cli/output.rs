@@ -25,6 +25,25 @@ pub fn print_warnings(warnings: &[Diagnostic]) {
 }
 
 /// Errors as users see them, with every cause.
+/// `--allow-replace` arguments that consent to nothing in the plan: said, not fatal, so that a
+/// deploy job that keeps the flag after the change went through still runs.
+pub fn note_unused_consent(unused: &[String]) {
+    for a in unused {
+        eprintln!(
+            "note: --allow-replace {a}: the plan neither replaces nor deletes it (the cluster or its VPC)"
+        );
+    }
+}
+
+/// In a fleet, `--allow-replace` arguments without a cluster, which consent to nothing there.
+pub fn note_unqualified_consent(args: &[String]) {
+    for a in args.iter().filter(|a| !a.contains('/')) {
+        eprintln!(
+            "note: --allow-replace {a}: in a fleet, name the cluster too: --allow-replace CLUSTER/{a}"
+        );
+    }
+}
+
 pub fn error_text(e: &anyhow::Error) -> String {
     // Diagnostics carry their own `FILE:LINE:COL: error:` prefix per line.
     let is_diagnostics = e.downcast_ref::<crate::config::Diagnostics>().is_some()

@@ -1,4 +1,5 @@
-//! `eksform plan -f FILE [--format text|markdown|json] [--detailed-exitcode]`
+//! `eksform plan -f FILE [--format text|markdown|json] [--detailed-exitcode] [--out PLANFILE]
+//! [--allow-replace ADDRESS]...`
 
 use super::Format;
 use super::output::{print_outputs, print_warnings, style};
@@ -6,13 +7,18 @@ use crate::plan::check_refusals;
 use crate::{ops, render};
 use std::path::Path;
 
-pub async fn run(
-    file: &Path,
-    format: Format,
-    detailed_exitcode: bool,
-    out: Option<&Path>,
-) -> anyhow::Result<i32> {
-    let prepared = ops::prepare(file).await?;
+/// How to plan and show it, for one cluster or a fleet.
+pub struct How {
+    pub format: Format,
+    pub detailed_exitcode: bool,
+    /// `--allow-replace`: shown as consented in the plan, and recorded in a saved plan.
+    pub allow_replace: Vec<String>,
+}
+
+pub async fn run(file: &Path, how: &How, out: Option<&Path>) -> anyhow::Result<i32> {
+    let format = how.format;
+    let mut prepared = ops::prepare(file).await?;
+    super::output::note_unused_consent(&crate::plan::allow(&mut prepared.plan, &how.allow_replace));
     let refusal = check_refusals(&prepared.plan, prepared.spec.deletion_protection);
     if let Some(out) = out.filter(|_| refusal.is_none()) {
         ops::save_plan(&prepared, file, out)?;
@@ -44,7 +50,7 @@ pub async fn run(
         eprintln!("error: {refusal}");
         return Ok(1);
     }
-    Ok(if detailed_exitcode && plan.has_changes() {
+    Ok(if how.detailed_exitcode && plan.has_changes() {
         2
     } else {
         0

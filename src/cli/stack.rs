@@ -6,7 +6,7 @@ use super::Format;
 use super::output::{confirm, print_warnings};
 use crate::aws::stack::StackEventLine;
 use crate::ops::stack::prepare_stack;
-use crate::plan::stack::{StackPlan, stack_markdown, stack_text};
+use crate::plan::stack::{StackPlan, check_stack_consent, stack_markdown, stack_text};
 use serde_json::json;
 use std::path::Path;
 
@@ -44,7 +44,12 @@ fn event_text(e: &StackEventLine) -> String {
 }
 
 /// Shows the change set, asks (unless `auto_approve`), executes it and follows the stack.
-pub async fn apply(file: &Path, auto_approve: bool, json: bool) -> anyhow::Result<i32> {
+pub async fn apply(
+    file: &Path,
+    auto_approve: bool,
+    json: bool,
+    allow_replace: &[String],
+) -> anyhow::Result<i32> {
     let prepared = prepare_stack(file).await?;
     print_warnings(&prepared.warnings);
     let plan = &prepared.plan;
@@ -55,6 +60,10 @@ pub async fn apply(file: &Path, auto_approve: bool, json: bool) -> anyhow::Resul
     }
     if !plan.has_changes() {
         return Ok(0);
+    }
+    if let Some(refusal) = check_stack_consent(plan, allow_replace) {
+        prepared.stacks().discard_plan(plan).await?;
+        anyhow::bail!(refusal);
     }
     if !auto_approve && !confirm("apply")? {
         prepared.stacks().discard_plan(plan).await?;

@@ -139,7 +139,10 @@ fn check_unique(members: &[Member]) -> Result<(), OpsError> {
 /// Plans one member against the account.
 pub async fn prepare(member: Member, conf: &SdkConfig) -> Result<Prepared, OpsError> {
     let cloud = Cloud::for_region(conf, &member.region);
-    prepare_connected(connected(member.config, member.loaded, cloud)).await
+    let mut prepared = prepare_connected(connected(member.config, member.loaded, cloud)).await?;
+    // Every cluster of a fleet has a `cluster.main`: consent names the cluster too.
+    crate::plan::consent::qualify(&mut prepared.plan);
+    Ok(prepared)
 }
 
 /// Plans every member concurrently; the result keeps the members' order, and one cluster's

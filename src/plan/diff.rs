@@ -112,11 +112,13 @@ fn dependency_pending(
 }
 
 /// Create the new resource first when nothing unique collides: no name, or a name that changes.
-/// Subnets (CIDR), internet gateways (one per VPC) and listeners (port) collide on other keys.
+/// Subnets (CIDR), internet gateways (one per VPC), listeners (port) and access entries (the
+/// cluster and principal: a new entry on a recreated cluster has the old one's key, so deleting
+/// the old one last would delete the new one) collide on other keys.
 fn replace_order(r: &Resource, fields: &[FieldDiff]) -> ReplaceOrder {
     let collides_otherwise = matches!(
         r.kind,
-        Kind::Subnet | Kind::InternetGateway | Kind::Listener
+        Kind::Subnet | Kind::InternetGateway | Kind::Listener | Kind::AccessEntry
     );
     let name_changes = fields.iter().any(|f| f.path == "name");
     if !collides_otherwise && (!r.props.contains_key("name") || name_changes) {

@@ -2,6 +2,7 @@
 //! run in. Pure: no AWS, no async.
 
 pub mod applied;
+pub mod consent;
 mod diff;
 mod notes;
 mod protect;
@@ -11,6 +12,7 @@ pub mod saved;
 pub mod stack;
 mod types;
 
+pub use consent::{allow, check_consent};
 pub use protect::{check_deletion_protection, check_one_way, check_refusals, protected_changes};
 pub use resolve::{KNOWN_AFTER_APPLY, normalize_set, resolve};
 pub use types::*;
@@ -73,8 +75,10 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
     changes.extend(ordered_deletes(&stale));
     fold_group_records(&mut changes, live, &digests);
     let notes = notes::notes(&changes, live);
+    let destructive = consent::destructive(&desired.cluster, &changes);
     Plan {
         notes,
+        destructive,
         ..finish(
             desired.cluster.clone(),
             desired.region.clone(),
@@ -196,6 +200,7 @@ fn finish(cluster: String, region: String, changes: Vec<Change>, desired: &Desir
         used_as_is,
         node_groups: Vec::new(),
         notes: Vec::new(),
+        destructive: Vec::new(),
     }
 }
 

@@ -100,6 +100,7 @@ mod tests {
             used_as_is: vec![],
             node_groups: vec![],
             notes: vec![],
+            destructive: vec![],
             format_version: 1,
         }
     }

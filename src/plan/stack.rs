@@ -58,6 +58,85 @@ impl StackPlan {
     }
 }
 
+/// Resource types whose replacement or removal takes the cluster down.
+const CONSENT_TYPES: [&str; 2] = ["AWS::EKS::Cluster", "AWS::EC2::VPC"];
+
+impl StackPlan {
+    /// The changes that take the cluster down: the cluster or the VPC removed, or replaced
+    /// (`True`, or `Conditional`: CloudFormation may replace it).
+    pub fn destructive(&self) -> Vec<&StackChange> {
+        self.changes
+            .iter()
+            .filter(|c| CONSENT_TYPES.contains(&c.resource_type.as_str()))
+            .filter(|c| {
+                c.action == "Remove"
+                    || matches!(c.replacement.as_deref(), Some("True" | "Conditional"))
+            })
+            .collect()
+    }
+}
+
+/// The refusal for a change set that takes the cluster down without the run's consent
+/// (`--allow-replace LOGICAL_ID` for each such resource); `None` when it may run.
+pub fn check_stack_consent(p: &StackPlan, allowed: &[String]) -> Option<String> {
+    let missing: Vec<&StackChange> = p
+        .destructive()
+        .into_iter()
+        .filter(|c| !allowed.contains(&c.logical_id))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let flags: Vec<String> = missing
+        .iter()
+        .map(|c| format!("{} {}", crate::plan::consent::FLAG, c.logical_id))
+        .collect();
+    Some(format!(
+        "stack \"{}\": the change set takes the cluster down ({}) and needs consent; nothing was changed\n  hint: review the change set; to go ahead, run again with {}",
+        p.stack,
+        missing
+            .iter()
+            .map(|c| danger_what(c))
+            .collect::<Vec<_>>()
+            .join(", "),
+        flags.join(" ")
+    ))
+}
+
+fn danger_what(c: &StackChange) -> String {
+    let verb = if c.action == "Remove" {
+        "removes".to_string()
+    } else {
+        format!(
+            "replaces (replacement: {})",
+            c.replacement.as_deref().unwrap_or("")
+        )
+    };
+    format!("{verb} {} {}", c.resource_type, c.logical_id)
+}
+
+/// The DANGER lines of a change set that takes the cluster down; empty otherwise.
+fn danger(p: &StackPlan) -> Vec<String> {
+    let d = p.destructive();
+    if d.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![format!(
+        "DANGER: this change set takes the cluster of stack {} down:",
+        p.stack
+    )];
+    out.extend(d.iter().map(|c| format!("  {}", danger_what(c))));
+    let flags: Vec<String> = d
+        .iter()
+        .map(|c| format!("{} {}", crate::plan::consent::FLAG, c.logical_id))
+        .collect();
+    out.push(format!(
+        "  apply refuses it unless run with {}",
+        flags.join(" ")
+    ));
+    out
+}
+
 fn symbol(action: &str) -> &'static str {
     match action {
         "Add" => "+",
@@ -95,6 +174,12 @@ pub fn stack_text(p: &StackPlan) -> String {
         "CloudFormation will {verb} stack \"{}\" with this change set:\n\n",
         p.stack
     );
+    for l in danger(p) {
+        let _ = writeln!(out, "{l}");
+    }
+    if !p.destructive().is_empty() {
+        out.push('\n');
+    }
     for c in &p.changes {
         let _ = writeln!(
             out,
@@ -115,6 +200,14 @@ pub fn stack_markdown(p: &StackPlan) -> String {
     if !p.has_changes() {
         out.push_str("No changes.\n");
         return out;
+    }
+    let danger = danger(p);
+    if let Some((head, rest)) = danger.split_first() {
+        let _ = writeln!(out, "> [!CAUTION]\n> **{head}**\n>");
+        for l in rest {
+            let _ = writeln!(out, "> - {}", l.trim());
+        }
+        out.push('\n');
     }
     out.push_str("| | resource | type | replacement |\n|---|---|---|---|\n");
     for c in &p.changes {
@@ -186,6 +279,46 @@ mod tests {
             text.ends_with("Plan: 1 to add, 1 to modify (1 replaced), 1 to remove.\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn replacing_the_cluster_or_removing_the_vpc_needs_consent() {
+        let mut p = plan();
+        assert!(p.destructive().is_empty());
+        assert_eq!(check_stack_consent(&p, &[]), None);
+        let mut cluster = change("Modify", "ClusterMain", Some("Conditional"));
+        cluster.resource_type = "AWS::EKS::Cluster".into();
+        let mut vpc = change("Remove", "VpcMain", None);
+        vpc.resource_type = "AWS::EC2::VPC".into();
+        let mut kept = change("Modify", "VpcOther", Some("False"));
+        kept.resource_type = "AWS::EC2::VPC".into();
+        p.changes.extend([cluster, vpc, kept]);
+        let ids: Vec<&str> = p
+            .destructive()
+            .iter()
+            .map(|c| c.logical_id.as_str())
+            .collect();
+        assert_eq!(ids, ["ClusterMain", "VpcMain"]);
+        let refusal = check_stack_consent(&p, &["VpcMain".into()]).expect("refused");
+        assert!(
+            refusal.contains("replaces (replacement: Conditional) AWS::EKS::Cluster ClusterMain"),
+            "{refusal}"
+        );
+        assert!(
+            refusal.ends_with("run again with --allow-replace ClusterMain"),
+            "{refusal}"
+        );
+        assert_eq!(
+            check_stack_consent(&p, &["VpcMain".into(), "ClusterMain".into()]),
+            None
+        );
+        let text = stack_text(&p);
+        assert!(
+            text.contains("DANGER: this change set takes the cluster of stack eksform-demo down:"),
+            "{text}"
+        );
+        assert!(text.contains("apply refuses it unless run with --allow-replace ClusterMain --allow-replace VpcMain"), "{text}");
+        assert!(stack_markdown(&p).contains("> [!CAUTION]"));
     }
 
     #[test]

@@ -171,6 +171,28 @@ pub struct Plan {
     /// replacements (also those a dependency's change causes), what AWS does along with a change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
+    /// Changes that take the cluster down (replacing or deleting the cluster or its VPC): apply
+    /// refuses the plan unless the run consents to each with `--allow-replace ADDRESS`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub destructive: Vec<Destructive>,
+}
+
+/// A change that needs the run's explicit consent, and what it destroys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Destructive {
+    pub address: String,
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    pub action: Action,
+    /// What it destroys: "destroys and recreates cluster review-apps and its node groups (...)".
+    pub summary: String,
+    /// The first cause: the fields that cannot change in place, and what they replace in turn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub because: Option<String>,
+    /// What `--allow-replace` takes to consent: the address, or `CLUSTER/ADDRESS` in a fleet.
+    pub consent: String,
+    /// Whether this run consents.
+    pub allowed: bool,
 }
 
 /// One thing the plan says in words; every view shows all of them.

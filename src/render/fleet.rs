@@ -187,6 +187,7 @@ mod tests {
             used_as_is: vec![],
             node_groups: vec![],
             notes: vec![],
+            destructive: vec![],
         }
     }
 

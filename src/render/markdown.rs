@@ -52,6 +52,16 @@ fn header(plan: &Plan) -> String {
         plan.region,
         summary_line(&plan.summary)
     );
+    let consent = super::consent_lines(plan);
+    if let (Some((head, rest)), Some(verdict)) = (consent.split_first(), consent.last()) {
+        out.push_str(&format!("> [!CAUTION]\n> **{}**\n>\n", escape(head)));
+        for l in &rest[..rest.len() - 1] {
+            let indent = l.len() - l.trim_start().len();
+            let bullet = if indent > 2 { "  " } else { "- " };
+            out.push_str(&format!("> {bullet}{}\n", escape(l.trim())));
+        }
+        out.push_str(&format!(">\n> **{}**\n\n", escape(verdict.trim())));
+    }
     let destructive: Vec<String> = plan
         .changes
         .iter()
@@ -189,6 +199,7 @@ mod tests {
             used_as_is: vec![],
             node_groups: vec![],
             notes: vec![],
+            destructive: vec![],
         }
     }
 

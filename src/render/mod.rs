@@ -48,6 +48,63 @@ pub fn note_line(n: &crate::plan::Note) -> String {
     format!("{}: {at}{}{hint}", n.kind.as_str(), n.message)
 }
 
+/// The lines that say a plan takes the cluster down: a heading, each change needing consent
+/// with what it destroys and why, and what apply needs to run it (or that this run consents).
+/// Empty when the plan needs no consent.
+pub fn consent_lines(plan: &crate::plan::Plan) -> Vec<String> {
+    use crate::plan::consent;
+    if plan.destructive.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![format!(
+        "DANGER: this plan takes cluster {} down:",
+        plan.cluster
+    )];
+    for d in &plan.destructive {
+        out.push(format!(
+            "  {} ({}): {}",
+            d.address,
+            d.action.as_str(),
+            d.summary
+        ));
+        if let Some(b) = &d.because {
+            out.push(format!("    because {b}"));
+        }
+    }
+    let missing: Vec<&crate::plan::Destructive> =
+        plan.destructive.iter().filter(|d| !d.allowed).collect();
+    out.push(if missing.is_empty() {
+        "  this run consents to it (--allow-replace)".to_string()
+    } else {
+        format!(
+            "  apply refuses it unless run with {}",
+            consent::flags(&missing)
+        )
+    });
+    out
+}
+
+/// One line for the end of a plan that takes the cluster down.
+pub fn consent_reminder(plan: &crate::plan::Plan) -> Option<String> {
+    if plan.destructive.is_empty() {
+        return None;
+    }
+    let missing: Vec<&crate::plan::Destructive> =
+        plan.destructive.iter().filter(|d| !d.allowed).collect();
+    Some(if missing.is_empty() {
+        format!(
+            "DANGER: this plan takes cluster {} down; this run consents (--allow-replace).",
+            plan.cluster
+        )
+    } else {
+        format!(
+            "DANGER: this plan takes cluster {} down; apply refuses it unless run with {}",
+            plan.cluster,
+            crate::plan::consent::flags(&missing)
+        )
+    })
+}
+
 /// The closing line of a plan.
 pub fn summary_line(s: &Summary) -> String {
     if s.add + s.change + s.replace + s.destroy == 0 {

@@ -329,3 +329,82 @@ fn every_view_shows_every_note() {
     insta::assert_snapshot!("notes_markdown", m);
     insta::assert_snapshot!("notes_json", j);
 }
+
+/// A `vpc.cidr` edit: the VPC is replaced, its subnet with it, and the cluster in that subnet.
+fn cidr_sample() -> Plan {
+    let resources = vec![
+        Resource::new("vpc.main", Kind::Vpc).with("cidr", "10.1.0.0/16"),
+        Resource::new("subnet.private-a", Kind::Subnet)
+            .with("vpc_id", ref_id("vpc.main"))
+            .with("cidr", "10.1.1.0/24"),
+        Resource::new("cluster.main", Kind::Cluster)
+            .with("name", "review-apps")
+            .with("subnet_ids", json!([ref_id("subnet.private-a")])),
+    ];
+    let mut live = LiveState::default();
+    for r in [
+        lr(
+            "vpc.main",
+            Kind::Vpc,
+            "vpc-1",
+            json!({"cidr": "10.0.0.0/16"}),
+        ),
+        lr(
+            "subnet.private-a",
+            Kind::Subnet,
+            "subnet-1",
+            json!({"vpc_id": "vpc-1", "cidr": "10.0.1.0/24"}),
+        ),
+        lr(
+            "cluster.main",
+            Kind::Cluster,
+            "review-apps",
+            json!({"name": "review-apps", "subnet_ids": ["subnet-1"]}),
+        ),
+    ] {
+        live.insert(r);
+    }
+    let desired = Desired {
+        cluster: "review-apps".into(),
+        region: "us-east-1".into(),
+        resources,
+        external: vec![],
+    };
+    plan(&desired, &live)
+}
+
+#[test]
+fn a_plan_that_takes_the_cluster_down_says_so_in_every_view() {
+    let mut p = cidr_sample();
+    let addresses: Vec<&str> = p.destructive.iter().map(|d| d.address.as_str()).collect();
+    assert_eq!(addresses, ["vpc.main", "cluster.main"]);
+    let (t, m, j) = (text(&p, Style::Plain), markdown(&p), json(&p));
+    let flags = "--allow-replace vpc.main --allow-replace cluster.main";
+    assert!(t.starts_with("eksform will make these changes"), "{t}");
+    assert!(
+        t.contains("DANGER: this plan takes cluster review-apps down:"),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("apply refuses it unless run with {flags}")),
+        "{t}"
+    );
+    assert!(
+        t.trim_end().ends_with(flags),
+        "the reminder closes the plan:\n{t}"
+    );
+    assert!(m.contains("> [!CAUTION]"), "{m}");
+    assert!(
+        m.contains("destroys and recreates cluster review-apps"),
+        "{m}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+    assert_eq!(v["destructive"][1]["address"], "cluster.main");
+    assert_eq!(v["destructive"][1]["allowed"], false);
+    insta::assert_snapshot!("consent_text", t);
+    insta::assert_snapshot!("consent_markdown", m);
+    crate::plan::allow(&mut p, &["vpc.main".into(), "cluster.main".into()]);
+    let t = text(&p, Style::Plain);
+    assert!(t.contains("this run consents"), "{t}");
+    assert!(!t.contains("refuses"), "{t}");
+}

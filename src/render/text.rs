@@ -40,6 +40,13 @@ pub fn text(plan: &Plan, style: Style) -> String {
             "eksform will make these changes to cluster \"{}\" in {}:\n\n",
             plan.cluster, plan.region
         ));
+        for l in super::consent_lines(plan) {
+            out.push_str(&paint(style, "1;31", &l));
+            out.push('\n');
+        }
+        if !plan.destructive.is_empty() {
+            out.push('\n');
+        }
         out.push_str(&destructive_banner(plan, style));
     }
     for c in &active {
@@ -79,6 +86,11 @@ pub fn text(plan: &Plan, style: Style) -> String {
         paint(style, "1", &line)
     });
     out.push('\n');
+    if let Some(line) = super::consent_reminder(plan) {
+        // Repeated under the summary: a long plan's reader may start at the end.
+        out.push_str(&paint(style, "1;31", &line));
+        out.push('\n');
+    }
     out
 }
 
