@@ -301,8 +301,22 @@ def entry_by_arn(backend, arn):
     return None
 
 
+def nodegroup_by_arn(backend, arn):
+    for cluster in backend.clusters.values():
+        for nodegroup in cluster.nodegroups.values():
+            if nodegroup.arn == arn:
+                return nodegroup
+    return None
+
+
+def tagged_by_arn(backend, arn):
+    """The access entry or nodegroup an ARN names (moto tags clusters only), else None."""
+    return entry_by_arn(backend, arn) or nodegroup_by_arn(backend, arn)
+
+
 def wrap_tag_calls():
-    """Tags on an access entry's ARN; every other ARN goes to moto as before."""
+    """Tags on an access entry's or a nodegroup's ARN (EKS tags both; moto only clusters);
+    every other ARN goes to moto as before."""
     tag, untag, list_tags = (
         models.EKSBackend.tag_resource,
         models.EKSBackend.untag_resource,
@@ -310,13 +324,13 @@ def wrap_tag_calls():
     )
 
     def tag_resource(self, resource_arn, tags):
-        entry = entry_by_arn(self, resource_arn)
+        entry = tagged_by_arn(self, resource_arn)
         if entry is None:
             return tag(self, resource_arn, tags)
         entry.tags.update(tags)
 
     def untag_resource(self, resource_arn, tag_keys):
-        entry = entry_by_arn(self, resource_arn)
+        entry = tagged_by_arn(self, resource_arn)
         if entry is None:
             return untag(self, resource_arn, tag_keys)
         keys = tag_keys if isinstance(tag_keys, list) else [tag_keys]
@@ -324,7 +338,7 @@ def wrap_tag_calls():
             entry.tags.pop(key, None)
 
     def list_tags_for_resource(self, resource_arn):
-        entry = entry_by_arn(self, resource_arn)
+        entry = tagged_by_arn(self, resource_arn)
         return list_tags(self, resource_arn) if entry is None else dict(entry.tags)
 
     models.EKSBackend.tag_resource = tag_resource

@@ -15,11 +15,17 @@ each nodegroup's updates, newest first, in the API's shapes:
   InvalidParameterException, as EKS does.
 - UpdateNodegroupConfig answers an update InProgress of type ConfigUpdate (its parameters in
   EKS's types) and puts the nodegroup in UPDATING until it is Successful.
+- CreateNodegroup keeps its updateConfig (moto drops it).
 - CreateCluster and CreateNodegroup answer CREATING, and the cluster or nodegroup stays so for
   EKSFORM_MOTO_EKS_STATE_SECONDS (default 1) before it is ACTIVE; DeleteCluster and
   DeleteNodegroup leave it DELETING (still described and listed, still counted against
   deleting its cluster) for as long before it is gone. Objects CloudFormation makes are ACTIVE
   at once, as before.
+- UpdateClusterVersion moves a cluster one minor version up: an update InProgress of type
+  VersionUpdate (params Version and PlatformVersion), the cluster UPDATING until the update is
+  Successful after EKSFORM_MOTO_EKS_UPDATE_SECONDS and the cluster ACTIVE on the new version.
+  A cluster that is not ACTIVE refuses with ResourceInUseException; a version that is not the
+  next minor with InvalidParameterException, as EKS does.
 - DescribeUpdate with nodegroupName finds those updates; without it, the cluster's updates go
   to the launcher's own handler (access config). ListUpdates lists either, paged.
 
@@ -100,6 +106,9 @@ class Update:
 
 def advance(backend):
     for name, cluster in list(backend.clusters.items()):
+        for update in getattr(cluster, "version_updates", []):
+            if update.status == "InProgress" and now() >= update.ends_at:
+                update.finish(update)
         for ng_name, nodegroup in list(cluster.nodegroups.items()):
             for update in getattr(nodegroup, "updates", []):
                 if update.status == "InProgress" and now() >= update.ends_at:
@@ -147,6 +156,10 @@ def wrap_lifecycle():
     def create_nodegroup_(self):
         result = create_nodegroup(self)
         _, nodegroup = nodegroup_of(self)
+        # moto drops CreateNodegroup's updateConfig (EKS keeps it; its default is maxUnavailable 1).
+        given = self._get_param("updateConfig")
+        if given:
+            nodegroup.update_config = given
         creating(nodegroup)
         return result
 
@@ -257,6 +270,43 @@ def update_nodegroup_version(self):
     return ActionResult({"update": update.view()})
 
 
+def minor(version):
+    major, _, rest = str(version).partition(".")
+    return int(major), int(rest.split(".")[0] or 0)
+
+
+def update_cluster_version(self):
+    name = self._get_param("name")
+    cluster = self.eks_backend.clusters.get(name)
+    if cluster is None:
+        raise not_found(f"No cluster found for name: {name}.", name)
+    if cluster.status != "ACTIVE":
+        raise ResourceInUseException(
+            clusterName=name, nodegroupName=None, addonName=None,
+            message=f"Cluster is in {cluster.status} state; an update needs ACTIVE")
+    version = self._get_param("version")
+    try:
+        (old_major, old_minor), (new_major, new_minor) = minor(cluster.version), minor(version)
+    except ValueError:
+        old_major, old_minor, new_major, new_minor = 0, 0, -1, -1
+    if (new_major, new_minor) != (old_major, old_minor + 1):
+        raise InvalidParameterException(
+            clusterName=name, nodegroupName=None, fargateProfileName=None, addonName=None,
+            message=f"Unsupported Kubernetes minor version update from {cluster.version} to {version}")
+
+    def finish(update):
+        update.status, cluster.version, cluster.status = "Successful", version, "ACTIVE"
+
+    params = [{"type": "Version", "value": version},
+              {"type": "PlatformVersion", "value": "eks.1"}]
+    update = Update("VersionUpdate", params, finish=finish)
+    if not hasattr(cluster, "version_updates"):
+        cluster.version_updates = []
+    cluster.version_updates.insert(0, update)
+    cluster.status = "UPDATING"
+    return ActionResult({"update": update.view()})
+
+
 def config_params(response):
     """UpdateNodegroupConfig's parameters as EKS reports them (moto uses types EKS lacks)."""
     import json
@@ -309,6 +359,11 @@ def wrap_describe_update():
 
     def describe_update(self):
         if not self._get_param("nodegroupName"):
+            cluster = self.eks_backend.clusters.get(self._get_param("name"))
+            wanted = self._get_param("updateId")
+            for update in getattr(cluster, "version_updates", []):
+                if update.id == wanted:
+                    return ActionResult({"update": update.view()})
             return cluster_updates(self)
         _, nodegroup = nodegroup_of(self)
         wanted = self._get_param("updateId")
@@ -329,7 +384,8 @@ def list_updates(self):
         cluster = self.eks_backend.clusters.get(name)
         if cluster is None:
             raise not_found(f"No cluster found for name: {name}.", name)
-        ids = list(getattr(cluster, "access_updates", {}))
+        ids = [u.id for u in getattr(cluster, "version_updates", [])]
+        ids += list(getattr(cluster, "access_updates", {}))
     start = int(self._get_param("nextToken") or 0)
     limit = int(self._get_param("maxResults") or 100)
     out = {"updateIds": ids[start:start + limit]}
@@ -348,6 +404,7 @@ def advancing(call_action):
 def install():
     """Call after the launcher's own EKS handlers (DescribeUpdate for cluster updates)."""
     EKSResponse.update_nodegroup_version = update_nodegroup_version
+    EKSResponse.update_cluster_version = update_cluster_version
     EKSResponse.list_updates = list_updates
     wrap_describe_update()
     wrap_config_update()

@@ -251,6 +251,7 @@ mod tests {
             region: "us-east-1".into(),
             summary: Default::default(),
             destructive: destructive("review-apps", &changes),
+            conflicts: vec![],
             changes,
             used_as_is: vec![],
             node_groups: vec![],

@@ -76,9 +76,11 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
     fold_group_records(&mut changes, live, &digests);
     let notes = notes::notes(&changes, live);
     let destructive = consent::destructive(&desired.cluster, &changes);
+    let conflicts = protect::conflicts(&changes, live);
     Plan {
         notes,
         destructive,
+        conflicts,
         ..finish(
             desired.cluster.clone(),
             desired.region.clone(),
@@ -201,6 +203,7 @@ fn finish(cluster: String, region: String, changes: Vec<Change>, desired: &Desir
         node_groups: Vec::new(),
         notes: Vec::new(),
         destructive: Vec::new(),
+        conflicts: Vec::new(),
     }
 }
 

@@ -2,8 +2,10 @@
 //! replacing the cluster or the VPC), and changes AWS can make only one way (the cluster's
 //! authentication mode). Pure: it judges a plan and leaves refusing and printing to the caller.
 
-use super::{Action, Change, Plan};
+use super::{Action, Change, Plan, resolve};
+use crate::live::{LiveResource, LiveState};
 use crate::model::Kind;
+use std::collections::BTreeSet;
 
 /// The changes deletion protection forbids, in plan order.
 pub fn protected_changes(plan: &Plan) -> Vec<&Change> {
@@ -64,9 +66,56 @@ pub fn check_one_way(plan: &Plan) -> Option<String> {
         })
 }
 
-/// Every refusal of a plan: deletion protection, then one-way changes.
+/// Every refusal of a plan: deletion protection, one-way changes, then changes one apply cannot
+/// order (see `conflicts`).
 pub fn check_refusals(plan: &Plan, protected: bool) -> Option<String> {
-    check_deletion_protection(plan, protected).or_else(|| check_one_way(plan))
+    check_deletion_protection(plan, protected)
+        .or_else(|| check_one_way(plan))
+        .or_else(|| plan.conflicts.first().cloned())
+}
+
+/// Creates that need what a delete of the same plan still holds: a new subnet on the CIDR of a
+/// subnet this plan deletes (moving `availabilityZones` from one zone to another gives the new
+/// zone the old zone's address range). The new subnet cannot be created while the old one
+/// exists, and the old one cannot go while the cluster and load balancer, which must move to
+/// the new one first, still use it: one apply cannot do it, so the plan is refused.
+pub fn conflicts(changes: &[Change], live: &LiveState) -> Vec<String> {
+    let pending: BTreeSet<String> = changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Create | Action::Replace))
+        .map(|c| c.address.clone())
+        .collect();
+    let deleted: Vec<(&Change, &LiveResource)> = changes
+        .iter()
+        .filter(|c| c.kind == Kind::Subnet && c.action == Action::Delete)
+        .filter_map(|c| Some((c, live.resources.get(&c.address)?)))
+        .collect();
+    let mut out = Vec::new();
+    for c in changes
+        .iter()
+        .filter(|c| c.kind == Kind::Subnet && c.action == Action::Create)
+    {
+        let Some(vpc) = c
+            .desired
+            .get("vpc_id")
+            .and_then(|v| resolve(v, live, &pending))
+        else {
+            continue; // a new VPC: nothing in it yet
+        };
+        let cidr = c.desired.get("cidr");
+        for (old, r) in &deleted {
+            if r.props.get("vpc_id") == Some(&vpc) && r.props.get("cidr") == cidr {
+                out.push(format!(
+                    "{} would take CIDR {}, which {} ({}) still holds and this plan deletes: the new subnet cannot be created before the old one is gone, nor the old one deleted while the cluster and load balancer still use it\n  hint: move zones in two applies: first remove the old zone from availabilityZones, apply, then add the new one; or give the subnets their CIDRs in vpc.subnets",
+                    c.address,
+                    cidr.and_then(|v| v.as_str()).unwrap_or_default(),
+                    old.address,
+                    r.id
+                ));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -101,6 +150,7 @@ mod tests {
             node_groups: vec![],
             notes: vec![],
             destructive: vec![],
+            conflicts: vec![],
             format_version: 1,
         }
     }
@@ -139,6 +189,54 @@ mod tests {
         assert_eq!(check_deletion_protection(&p, true), None);
         let p = plan_of(vec![change("vpc.main", Kind::Vpc, Action::Delete)]);
         assert_eq!(check_deletion_protection(&p, false), None);
+    }
+
+    #[test]
+    fn a_new_subnet_on_a_deleted_subnets_range_is_refused() {
+        use crate::live::LiveResource;
+        use crate::model::ref_id;
+        let mut live = LiveState::default();
+        for (address, id, kind, props) in [
+            ("vpc.main", "vpc-1", Kind::Vpc, serde_json::json!({})),
+            (
+                "subnet.public-c",
+                "subnet-c",
+                Kind::Subnet,
+                serde_json::json!({"vpc_id": "vpc-1", "cidr": "192.168.64.0/19"}),
+            ),
+        ] {
+            live.insert(LiveResource {
+                address: address.into(),
+                kind,
+                id: id.into(),
+                props: props.as_object().unwrap().clone().into_iter().collect(),
+                attrs: Default::default(),
+            });
+        }
+        let mut create = change("subnet.public-d", Kind::Subnet, Action::Create);
+        create.desired.insert("vpc_id".into(), ref_id("vpc.main"));
+        create
+            .desired
+            .insert("cidr".into(), "192.168.64.0/19".into());
+        let delete = change("subnet.public-c", Kind::Subnet, Action::Delete);
+        let found = conflicts(&[create.clone(), delete.clone()], &live);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("subnet.public-d would take CIDR 192.168.64.0/19, which subnet.public-c (subnet-c) still holds"), "{}", found[0]);
+        let mut p = plan_of(vec![]);
+        p.conflicts = found;
+        assert!(
+            check_refusals(&p, false)
+                .unwrap()
+                .contains("hint: move zones in two applies")
+        );
+        // Another range, or a subnet in a VPC this plan makes, is fine.
+        let mut elsewhere = create.clone();
+        elsewhere
+            .desired
+            .insert("cidr".into(), "192.168.96.0/19".into());
+        assert!(conflicts(&[elsewhere, delete.clone()], &live).is_empty());
+        let new_vpc = change("vpc.main", Kind::Vpc, Action::Replace);
+        assert!(conflicts(&[new_vpc, create, delete], &live).is_empty());
     }
 
     fn mode_change(before: &str, after: &str) -> Plan {

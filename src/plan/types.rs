@@ -175,6 +175,10 @@ pub struct Plan {
     /// refuses the plan unless the run consents to each with `--allow-replace ADDRESS`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub destructive: Vec<Destructive>,
+    /// Why one apply cannot make this plan (a create needing what a delete of the same plan
+    /// still holds): `plan` and `apply` refuse it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<String>,
 }
 
 /// A change that needs the run's explicit consent, and what it destroys.

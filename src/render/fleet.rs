@@ -188,6 +188,7 @@ mod tests {
             node_groups: vec![],
             notes: vec![],
             destructive: vec![],
+            conflicts: vec![],
         }
     }
 

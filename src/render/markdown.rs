@@ -200,6 +200,7 @@ mod tests {
             node_groups: vec![],
             notes: vec![],
             destructive: vec![],
+            conflicts: vec![],
         }
     }
 

@@ -169,3 +169,75 @@ class Lifecycle(LauncherTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ClusterVersionUpdates(LauncherTest):
+    SETTINGS = {"EKSFORM_MOTO_EKS_UPDATE_SECONDS": str(UPDATE),
+                "EKSFORM_MOTO_EKS_STATE_SECONDS": "0"}
+
+    def setUp(self):
+        ec2, self.eks = self.client("ec2"), self.client("eks")
+        self.name = self.id().rsplit(".", 1)[-1][:40]
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+        self.eks.create_cluster(name=self.name, version="1.34",
+                                roleArn="arn:aws:iam::123456789012:role/cluster",
+                                resourcesVpcConfig={"subnetIds": [subnet]})
+
+    def described(self):
+        out = self.eks.describe_cluster(name=self.name)
+        self.assertConforms("eks", "DescribeCluster", out)
+        return out["cluster"]
+
+    def test_a_version_update_runs_then_the_cluster_is_active_on_the_new_version(self):
+        self.described()  # settles CREATING
+        out = self.eks.update_cluster_version(name=self.name, version="1.35")
+        self.assertConforms("eks", "UpdateClusterVersion", out)
+        update = out["update"]
+        self.assertEqual((update["type"], update["status"]), ("VersionUpdate", "InProgress"))
+        self.assertEqual(self.described()["status"], "UPDATING")
+        with self.assertRaises(self.eks.exceptions.ResourceInUseException):
+            self.eks.update_cluster_version(name=self.name, version="1.36")
+        listed = self.eks.list_updates(name=self.name)
+        self.assertConforms("eks", "ListUpdates", listed)
+        self.assertIn(update["id"], listed["updateIds"])
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            got = self.eks.describe_update(name=self.name, updateId=update["id"])
+            self.assertConforms("eks", "DescribeUpdate", got)
+            if got["update"]["status"] != "InProgress":
+                break
+            time.sleep(UPDATE / 3)
+        self.assertEqual(got["update"]["status"], "Successful")
+        cluster = self.described()
+        self.assertEqual((cluster["status"], cluster["version"]), ("ACTIVE", "1.35"))
+
+    def test_only_the_next_minor_version_is_accepted(self):
+        self.described()
+        for version in ("1.36", "1.33", "1.34"):
+            with self.assertRaises(self.eks.exceptions.InvalidParameterException):
+                self.eks.update_cluster_version(name=self.name, version=version)
+
+    def test_a_nodegroup_keeps_the_update_config_it_was_created_with(self):
+        self.eks.create_nodegroup(
+            clusterName=self.name, nodegroupName="ng",
+            nodeRole="arn:aws:iam::123456789012:role/nodes",
+            subnets=self.described()["resourcesVpcConfig"]["subnetIds"],
+            updateConfig={"maxUnavailablePercentage": 50})
+        ng = self.eks.describe_nodegroup(clusterName=self.name, nodegroupName="ng")
+        self.assertConforms("eks", "DescribeNodegroup", ng)
+        self.assertEqual(ng["nodegroup"]["updateConfig"], {"maxUnavailablePercentage": 50})
+
+    def test_a_nodegroup_takes_tags(self):
+        arn = self.eks.create_nodegroup(
+            clusterName=self.name, nodegroupName="ng",
+            nodeRole="arn:aws:iam::123456789012:role/nodes",
+            subnets=self.described()["resourcesVpcConfig"]["subnetIds"],
+            tags={"team": "a"})["nodegroup"]["nodegroupArn"]
+        self.eks.tag_resource(resourceArn=arn, tags={"team": "b", "env": "x"})
+        self.eks.untag_resource(resourceArn=arn, tagKeys=["env"])
+        listed = self.eks.list_tags_for_resource(resourceArn=arn)
+        self.assertConforms("eks", "ListTagsForResource", listed)
+        self.assertEqual(listed["tags"], {"team": "b"})
+        ng = self.eks.describe_nodegroup(clusterName=self.name, nodegroupName="ng")
+        self.assertEqual(ng["nodegroup"]["tags"], {"team": "b"})
