@@ -183,3 +183,34 @@ async fn an_update_left_running_by_an_interrupted_apply_is_waited_for_not_refuse
     assert_eq!(updates.len(), 1, "one update, not a second: {updates:?}");
     assert_eq!(updates[0].status(), Some(&UpdateStatus::Successful));
 }
+
+/// Through the binary: an image edit whose update fails leaves a plan that says the roll is
+/// pending and why the last one stopped; a working image then converges.
+#[tokio::test(flavor = "multi_thread")]
+async fn after_a_failed_update_the_plan_shows_the_pending_roll_and_why() {
+    use common::run::{apply, assert_no_changes, edit, eksform, output_text, path_str, pending};
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("managed.yaml");
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/managed.yaml");
+    std::fs::copy(spec, &file).unwrap();
+    apply(&moto, &file);
+    edit(&file, "ami: ami-ekslinux", &format!("ami: {MISSING_IMAGE}"));
+    let failed = eksform(&moto, &["apply", "-f", path_str(&file), "--auto-approve"]);
+    assert_eq!(failed.status.code(), Some(1), "{}", output_text(&failed));
+
+    let plan = common::run::plan_json(&moto, &file);
+    let ng = &pending(&plan)["nodegroup.batch"];
+    assert_eq!(ng["action"], "update", "{plan:#}");
+    assert_eq!(ng["reason"], "roll_pending", "{ng:#}");
+    let unfinished = &ng["rolling"]["unfinished"];
+    assert_eq!(unfinished["last_status"], "Failed", "{ng:#}");
+    let reason = unfinished["last_reason"].as_str().unwrap_or_default();
+    assert!(reason.contains(MISSING_IMAGE), "{ng:#}");
+    let text = output_text(&eksform(&moto, &["plan", "-f", path_str(&file)]));
+    assert!(text.contains("latest nodegroup update Failed: NodeCreationFailure"), "{text}");
+
+    edit(&file, &format!("ami: {MISSING_IMAGE}"), "ami: ami-ekslinux");
+    apply(&moto, &file);
+    assert_no_changes(&moto, &file);
+}

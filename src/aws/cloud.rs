@@ -111,6 +111,16 @@ impl Cloud {
         &self.stacks
     }
 
+    /// Managed node groups whose latest version update failed or was cancelled, by name: the
+    /// plan says why their roll is pending.
+    pub async fn unfinished_nodegroup_rolls(
+        &self,
+        cluster: &str,
+        names: &[String],
+    ) -> Result<std::collections::BTreeMap<String, (String, Option<String>)>, AwsError> {
+        self.nodegroups.last_unsuccessful(cluster, names).await
+    }
+
     /// Zones and AMIs: the account facts a plan needs before the model is built.
     pub fn account(&self) -> &super::Account {
         &self.account

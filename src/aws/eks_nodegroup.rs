@@ -60,6 +60,30 @@ impl Nodegroups {
             .collect())
     }
 
+    /// How each named nodegroup's latest version update ended, for those where it failed or
+    /// was cancelled (see `ng_update::last_unsuccessful`).
+    pub async fn last_unsuccessful(
+        &self,
+        cluster: &str,
+        names: &[String],
+    ) -> Result<BTreeMap<String, (String, Option<String>)>, AwsError> {
+        let found: Vec<(String, Option<(String, Option<String>)>)> = stream::iter(names.to_vec())
+            .map(|n| {
+                let (client, cluster) = (self.client.clone(), cluster.to_string());
+                async move {
+                    let last = super::ng_update::last_unsuccessful(&client, &cluster, &n).await?;
+                    Ok::<_, AwsError>((n, last))
+                }
+            })
+            .buffer_unordered(READ_CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok(found
+            .into_iter()
+            .filter_map(|(n, last)| Some((n, last?)))
+            .collect())
+    }
+
     /// `(cluster, nodegroup)` names of one cluster; none when the cluster went away meanwhile.
     async fn list(&self, cluster: &str) -> Result<Vec<(String, String)>, AwsError> {
         let out: Result<Vec<String>, AwsError> = self

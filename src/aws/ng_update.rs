@@ -90,6 +90,64 @@ pub async fn running(
     Ok(None)
 }
 
+/// How the nodegroup's latest version update ended, when it did not succeed: its status
+/// (Failed, Cancelled) and its errors. `None` when the latest succeeded, is running, or there is
+/// none. Reads every update's record (EKS lists them in no documented order).
+pub async fn last_unsuccessful(
+    client: &Client,
+    cluster: &str,
+    nodegroup: &str,
+) -> Result<Option<(String, Option<String>)>, AwsError> {
+    let ids: Vec<String> = client
+        .list_updates()
+        .name(cluster)
+        .nodegroup_name(nodegroup)
+        .max_results(100)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "ListUpdates", e))?;
+    let mut latest: Option<aws_sdk_eks::types::Update> = None;
+    for id in ids {
+        let update = client
+            .describe_update()
+            .name(cluster)
+            .nodegroup_name(nodegroup)
+            .update_id(&id)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeUpdate", e))?
+            .update;
+        let Some(u) = update.filter(|u| u.r#type() == Some(&UpdateType::VersionUpdate)) else {
+            continue;
+        };
+        if latest
+            .as_ref()
+            .is_none_or(|l| u.created_at().map(|t| t.secs()) > l.created_at().map(|t| t.secs()))
+        {
+            latest = Some(u);
+        }
+    }
+    Ok(latest.and_then(|u| {
+        let status = u.status()?;
+        matches!(status, UpdateStatus::Failed | UpdateStatus::Cancelled)
+            .then(|| (status.as_str().to_string(), reasons(u.errors())))
+    }))
+}
+
+fn reasons(errors: &[ErrorDetail]) -> Option<String> {
+    let all: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let code = e.error_code().map_or("Unknown", |c| c.as_str());
+            format!("{code}: {}", e.error_message().unwrap_or_default())
+        })
+        .collect();
+    (!all.is_empty()).then(|| all.join("; "))
+}
+
 fn update_failed(u: &Update<'_>, status: &str, errors: &[ErrorDetail]) -> AwsError {
     let reasons: Vec<String> = errors
         .iter()

@@ -263,6 +263,17 @@ pub(crate) async fn prepare_connected(connected: Connected) -> Result<Prepared, 
     check_external(&live)?;
     subnets::check(&spec, &live, &config).map_err(|d| OpsError::Subnets(d.0))?;
     let mut plan = plan::plan(&desired, &live);
+    let stalled: Vec<String> = plan::stalled_nodegroups(&plan)
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
+    if !stalled.is_empty() {
+        // Only groups the plan rolls again: why the last roll stopped is worth a round trip.
+        let ended = cloud
+            .unfinished_nodegroup_rolls(&desired.cluster, &stalled)
+            .await?;
+        plan::resume_nodegroup_rolls(&mut plan, &live, &ended);
+    }
     plan.node_groups = pods;
     // The config's warnings come first: they are about the file the reviewer edits.
     let found = std::mem::take(&mut plan.notes);

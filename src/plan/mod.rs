@@ -90,6 +90,30 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
     }
 }
 
+/// Managed node groups the plan moves to a launch template version that already exists: their
+/// `(address, nodegroup name)`, for the caller to read how their latest version update ended.
+pub fn stalled_nodegroups(plan: &Plan) -> Vec<(String, String)> {
+    rolling::stalled_nodegroups(&plan.changes)
+}
+
+/// Marks the node groups whose latest version update failed or was cancelled (`ended`: by
+/// nodegroup name, status and reason) as rolls to resume, and says so in the notes.
+pub fn resume_nodegroup_rolls(
+    plan: &mut Plan,
+    live: &LiveState,
+    ended: &BTreeMap<String, (String, Option<String>)>,
+) {
+    for (address, name) in stalled_nodegroups(plan) {
+        let Some((status, reason)) = ended.get(&name) else {
+            continue;
+        };
+        if let Some(c) = plan.changes.iter_mut().find(|c| c.address == address) {
+            rolling::mark_unfinished_nodegroup(c, status, reason.as_deref());
+        }
+    }
+    plan.notes = notes::notes(&plan.changes, live);
+}
+
 /// A parent's record covers its parts (a group's rules, a load balancer's listeners), so a
 /// change to a part carries the parent's new record (apply writes it to the parent with the
 /// part) and a parent whose only difference is that record shows no change of its own: a

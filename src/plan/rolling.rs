@@ -71,6 +71,50 @@ pub fn rolling(change: &Change, live: &LiveState) -> Option<Rolling> {
     (rolling.instances > 0).then_some(rolling)
 }
 
+/// Managed node groups whose plan moves them to a launch template version that already exists
+/// (the template itself does not change in this plan): a version update that did not finish,
+/// or a version changed outside eksform. Their names, to read how the latest update ended.
+pub fn stalled_nodegroups(changes: &[Change]) -> Vec<(String, String)> {
+    changes
+        .iter()
+        .filter(|c| c.kind == Kind::Nodegroup && c.action == Action::Update)
+        .filter(|c| {
+            c.fields.iter().any(|f| {
+                f.path == "launch_template_version"
+                    && f.after.as_str() != Some(super::resolve::KNOWN_AFTER_APPLY)
+            })
+        })
+        .filter_map(|c| {
+            let name = c.desired.get("name")?.as_str()?;
+            Some((c.address.clone(), name.to_string()))
+        })
+        .collect()
+}
+
+/// A managed group's roll that ended `status` (Failed, Cancelled) for `reason`: the plan says
+/// so, and the update resumes it.
+pub fn mark_unfinished_nodegroup(change: &mut Change, status: &str, reason: Option<&str>) {
+    let Some(rolling) = change.rolling.as_mut() else {
+        return;
+    };
+    let versions = change
+        .fields
+        .iter()
+        .find(|f| f.path == "launch_template_version")
+        .map(|f| match &f.before {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .unwrap_or_default();
+    rolling.unfinished = Some(Unfinished {
+        outdated: rolling.instances,
+        versions,
+        last_status: Some(status.to_string()),
+        last_reason: reason.map(str::to_string),
+    });
+    change.reason = Reason::RollPending;
+}
+
 /// A group that keeps its launch template version but still has instances on an older one (an
 /// interrupted apply, a failed or cancelled refresh) gets the roll finished: an update whose
 /// field says which versions the instances run, with the latest refresh's outcome.
