@@ -208,7 +208,10 @@ async fn after_a_failed_update_the_plan_shows_the_pending_roll_and_why() {
     let reason = unfinished["last_reason"].as_str().unwrap_or_default();
     assert!(reason.contains(MISSING_IMAGE), "{ng:#}");
     let text = output_text(&eksform(&moto, &["plan", "-f", path_str(&file)]));
-    assert!(text.contains("latest nodegroup update Failed: NodeCreationFailure"), "{text}");
+    assert!(
+        text.contains("latest nodegroup update Failed: NodeCreationFailure"),
+        "{text}"
+    );
 
     edit(&file, &format!("ami: {MISSING_IMAGE}"), "ami: ami-ekslinux");
     apply(&moto, &file);

@@ -117,7 +117,7 @@ impl Cloud {
         &self,
         cluster: &str,
         names: &[String],
-    ) -> Result<std::collections::BTreeMap<String, (String, Option<String>)>, AwsError> {
+    ) -> Result<std::collections::BTreeMap<String, super::ng_update::Ended>, AwsError> {
         self.nodegroups.last_unsuccessful(cluster, names).await
     }
 

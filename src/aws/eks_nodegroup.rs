@@ -66,8 +66,8 @@ impl Nodegroups {
         &self,
         cluster: &str,
         names: &[String],
-    ) -> Result<BTreeMap<String, (String, Option<String>)>, AwsError> {
-        let found: Vec<(String, Option<(String, Option<String>)>)> = stream::iter(names.to_vec())
+    ) -> Result<BTreeMap<String, super::ng_update::Ended>, AwsError> {
+        let found: Vec<(String, Option<super::ng_update::Ended>)> = stream::iter(names.to_vec())
             .map(|n| {
                 let (client, cluster) = (self.client.clone(), cluster.to_string());
                 async move {

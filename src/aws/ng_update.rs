@@ -90,6 +90,9 @@ pub async fn running(
     Ok(None)
 }
 
+/// How a version update ended: its status (Failed, Cancelled) and its errors, when any.
+pub type Ended = (String, Option<String>);
+
 /// How the nodegroup's latest version update ended, when it did not succeed: its status
 /// (Failed, Cancelled) and its errors. `None` when the latest succeeded, is running, or there is
 /// none. Reads every update's record (EKS lists them in no documented order).
@@ -97,7 +100,7 @@ pub async fn last_unsuccessful(
     client: &Client,
     cluster: &str,
     nodegroup: &str,
-) -> Result<Option<(String, Option<String>)>, AwsError> {
+) -> Result<Option<Ended>, AwsError> {
     let ids: Vec<String> = client
         .list_updates()
         .name(cluster)
