@@ -66,6 +66,8 @@ fn argv(command: &str) -> Vec<String> {
     command
         .split_whitespace()
         .take_while(|w| !w.contains('>') && !["||", "|", "&&", ";"].contains(w))
+        // A bash array of optional flags (`"${consent[@]}"`) expands to nothing by default.
+        .filter(|w| !w.starts_with("\"${"))
         .map(|w| {
             w.trim_matches('"')
                 .replace("$EKSFORM_CONFIG", "cluster.yaml")
@@ -170,6 +172,18 @@ fn the_main_workflow_uploads_the_json_plan_then_applies_one_at_a_time() {
     assert_eq!(text(&steps[upload]["with"], "path"), "plan.json");
     let apply = runs(&steps, &["apply", "--auto-approve"]);
     assert!(plan < upload && upload < apply, "plan, upload, then apply");
+    // Consent to a change that takes the cluster down comes from a run started by hand.
+    let input = &w["on"]["workflow_dispatch"]["inputs"]["allow_replace"];
+    assert_eq!(input["required"].as_bool(), Some(false));
+    assert_eq!(
+        text(&steps[apply]["env"], "ALLOW_REPLACE"),
+        "${{ inputs.allow_replace }}"
+    );
+    let script = text(&steps[apply], "run");
+    assert!(
+        script.contains("--allow-replace \"$address\"") && script.contains("\"${consent[@]}\""),
+        "{script}"
+    );
 }
 
 #[test]
