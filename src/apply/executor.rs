@@ -415,7 +415,18 @@ async fn create<P: Provider>(
     change: &Change,
     state: &Mutex<LiveState>,
 ) -> Result<String, AwsError> {
-    let r = resolved(change, state)?;
+    let mut r = resolved(change, state)?;
+    if change.action == Action::Replace {
+        let old = state
+            .lock()
+            .expect("state lock")
+            .resources
+            .get(&change.address)
+            .cloned();
+        if let Some(old) = old {
+            avoid_name_of(&mut r, &old);
+        }
+    }
     let created = provider.create(cluster, &r).await?;
     let id = created.id.clone();
     let group = group_id(&created);
@@ -426,6 +437,26 @@ async fn create<P: Provider>(
         .insert(created.address.clone(), created);
     write_group_record(provider, change, group, state).await?;
     Ok(id)
+}
+
+/// A replacement created while the resource it replaces still exists takes a generated suffix
+/// when its name would equal the old one's in the scope AWS keeps names unique in (see
+/// `Kind::unique_name`). The suffix comes from the old resource's id, so a create sent again
+/// asks for the same name.
+fn avoid_name_of(r: &mut ResolvedResource, old: &LiveResource) {
+    let Some((max, scope)) = r.kind.unique_name() else {
+        return;
+    };
+    let same_scope = scope.is_none_or(|f| r.props.get(f) == old.props.get(f));
+    let (Some(Value::String(name)), Some(Value::String(old_name))) =
+        (r.props.get("name"), old.props.get("name"))
+    else {
+        return;
+    };
+    if same_scope && name == old_name {
+        let new = crate::model::names::suffixed(name, max, &old.id);
+        r.props.insert("name".into(), Value::String(new));
+    }
 }
 
 /// The kind and id of the resource a part (a rule, a listener, a profile) belongs to.
@@ -514,7 +545,12 @@ async fn destroy<P: Provider>(
         Some(r) => r.clone(),
         None => find_live(change, state)?,
     };
-    provider.delete(&live).await?;
+    match provider.delete(&live).await {
+        // Gone already, with its parent (a node group or access entry of a deleted cluster)
+        // or by someone else: what the delete wanted.
+        Err(e) if e.is_not_found() => {}
+        other => other?,
+    }
     {
         let mut s = state.lock().expect("state lock");
         if s.resources
