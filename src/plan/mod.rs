@@ -116,15 +116,23 @@ pub fn resume_nodegroup_rolls(
     plan.notes = notes::notes(&plan.changes, live);
 }
 
-/// The old half of a create-before-destroy replacement still uses the old dependency: when
-/// that dependency is destroyed first (a recreated cluster), the old half must go before it
-/// (a node group of the old cluster), so it is replaced destroy-before-create too. Desired
-/// resources come in dependency order, so one pass carries this down the whole cascade.
+/// The old half of a create-before-destroy replacement lives in the old resource it is replaced
+/// for (a node group in its cluster): when that resource is destroyed first (a recreated
+/// cluster), the old half must go before it, so it is replaced destroy-before-create too. Only
+/// a reference in a field forcing the replacement counts (a route through a NAT gateway does
+/// not keep the gateway from going). Desired resources come in dependency order, so one pass
+/// carries this down the whole cascade.
 fn destroy_with_dependency(change: &mut Change, r: &Resource, first: &mut BTreeSet<String>) {
     if change.action != Action::Replace {
         return;
     }
-    if r.depends_on().iter().any(|d| first.contains(d)) {
+    let mut inside = Vec::new();
+    for f in change.fields.iter().filter(|f| f.forces_replacement) {
+        if let Some(v) = r.props.get(&f.path) {
+            crate::model::dependencies(v, &mut inside);
+        }
+    }
+    if inside.iter().any(|d| first.contains(d)) {
         change.replace_order = Some(ReplaceOrder::DestroyBeforeCreate);
     }
     if change.replace_order == Some(ReplaceOrder::DestroyBeforeCreate) {

@@ -622,6 +622,12 @@ fn applied_network() -> LiveState {
             json!({"load_balancer_arn": "arn:lb-1", "port": 80, "target_group_arn": "arn:tg-1"}),
         ),
         lr(
+            "route_table.private-a",
+            Kind::RouteTable,
+            "rtb-1",
+            json!({"vpc_id": "vpc-1", "routes": [{"destination": "0.0.0.0/0", "target": "nat-1"}]}),
+        ),
+        lr(
             "cluster.main",
             Kind::Cluster,
             "c",
@@ -661,6 +667,12 @@ fn network_desired(cidr: &str) -> Desired {
             .with("load_balancer_arn", ref_id("load_balancer.web"))
             .with("port", 80)
             .with("target_group_arn", ref_id("target_group.web")),
+        Resource::new("route_table.private-a", Kind::RouteTable)
+            .with("vpc_id", ref_id("vpc.main"))
+            .with(
+                "routes",
+                json!([{"destination": "0.0.0.0/0", "target": ref_id("nat_gateway.a")}]),
+            ),
         Resource::new("cluster.main", Kind::Cluster)
             .with("name", "c")
             .with("subnet_ids", json!([ref_id("subnet.public-a")])),
@@ -711,8 +723,10 @@ fn a_new_vpc_cascades_create_before_destroy_wherever_names_allow() {
     ] {
         assert_eq!(order(a), cbd, "{a}");
     }
-    // The NAT gateway keeps its Elastic IP, which the old gateway holds until it is gone.
+    // The NAT gateway keeps its Elastic IP, which the old gateway holds until it is gone; a
+    // route through it does not keep it: the route table still stands beside the old one.
     assert_eq!(order("nat_gateway.a"), dbc);
+    assert_eq!(order("route_table.private-a"), cbd);
     assert_eq!(change(&p, "elastic_ip.a").action, Action::NoOp);
     // The cluster keeps its name; its node groups go before it.
     assert_eq!(order("cluster.main"), dbc);
