@@ -587,3 +587,73 @@ fn find_live(change: &Change, state: &Mutex<LiveState>) -> Result<LiveResource, 
             )
         })
 }
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn new(kind: Kind, props: Value) -> ResolvedResource {
+        ResolvedResource {
+            address: "x.y".into(),
+            kind,
+            props: props.as_object().unwrap().clone().into_iter().collect(),
+        }
+    }
+
+    fn old(kind: Kind, props: Value) -> LiveResource {
+        LiveResource {
+            address: "x.y".into(),
+            kind,
+            id: "old-id".into(),
+            props: props.as_object().unwrap().clone().into_iter().collect(),
+            attrs: Default::default(),
+        }
+    }
+
+    fn name_after(kind: Kind, want: Value, had: Value) -> String {
+        let mut r = new(kind, want);
+        avoid_name_of(&mut r, &old(kind, had));
+        r.props["name"].as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn a_name_is_suffixed_only_where_it_would_collide() {
+        let tg = name_after(
+            Kind::TargetGroup,
+            json!({"name": "c-web", "vpc_id": "vpc-2"}),
+            json!({"name": "c-web", "vpc_id": "vpc-1"}),
+        );
+        assert!(tg.starts_with("c-web-") && tg.len() == 12, "{tg}");
+        // Security group names are unique per VPC: another VPC's group keeps the name.
+        let sg = |vpc: &str| {
+            name_after(
+                Kind::SecurityGroup,
+                json!({"name": "c-nodes", "vpc_id": vpc}),
+                json!({"name": "c-nodes", "vpc_id": "vpc-1"}),
+            )
+        };
+        assert_eq!(sg("vpc-2"), "c-nodes");
+        assert_ne!(sg("vpc-1"), "c-nodes");
+        // Node group names are unique per cluster.
+        let ng = name_after(
+            Kind::Nodegroup,
+            json!({"name": "c-ng", "cluster_name": "c"}),
+            json!({"name": "c-ng", "cluster_name": "c"}),
+        );
+        assert_ne!(ng, "c-ng");
+        // An old suffixed name leaves the config's name free; other kinds are left alone.
+        let back = name_after(
+            Kind::LoadBalancer,
+            json!({"name": "c-web"}),
+            json!({"name": "c-web-0a1b2c"}),
+        );
+        assert_eq!(back, "c-web");
+        let lt = name_after(
+            Kind::LaunchTemplate,
+            json!({"name": "c-web"}),
+            json!({"name": "c-web"}),
+        );
+        assert_eq!(lt, "c-web");
+    }
+}
