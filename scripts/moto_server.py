@@ -21,7 +21,8 @@ its AccessConfig), an `AWS::EKS::AccessEntry` (with its AccessPolicies) and an `
 moto's CloudFormation skips, so that a cluster's template runs (`cfn_eks_cluster` here, the other two
 in `moto_cfn_eks.py`).
 
-EC2 client tokens (moto ignores them) come from `moto_ext/ec2.py`, CreateListener's idempotency
+EC2 client tokens (moto ignores them) and a deleted NAT gateway releasing its Elastic IP come from
+`moto_ext/ec2.py`, CreateListener's idempotency
 (moto adds a second listener on a port) from `moto_ext/elbv2.py`.
 Services' APIs moto lacks otherwise live in `moto_ext/`, one module per service (instance
 refreshes and launches from any launch template version: `moto_ext/autoscaling.py`; nodegroup

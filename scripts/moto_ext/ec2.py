@@ -8,6 +8,10 @@ module gives the creates eksform sends with a token exactly that: CreateNatGatew
 CreateRouteTable, CreateLaunchTemplate and CreateLaunchTemplateVersion. Tokens live on the
 account's and region's EC2 backend, so they go with POST /moto-api/reset like everything else.
 Nothing else about these calls changes.
+
+DeleteNatGateway also releases the gateway's Elastic IP association, as EC2 does once the
+gateway is deleted: moto (5.2.5) keeps it, so a NAT gateway recreated with the same Elastic IP
+(a replacement that keeps its public address) was refused with `Resource.AlreadyAssociated`.
 """
 
 from moto.ec2.exceptions import EC2ClientError
@@ -50,6 +54,24 @@ def idempotent(name, create):
     return call
 
 
+def delete_nat_gateway_releasing_its_address(delete):
+    def call(self, nat_gateway_id):
+        nat = delete(self, nat_gateway_id)
+        for address in getattr(nat, "address_set", []):
+            ip = address.get("publicIp")
+            eip = next(iter(self.address_by_ip([ip], fail_if_not_found=False) or []), None) if ip else None
+            if eip is not None and eip.eni is getattr(nat, "_eni", None):
+                self.disassociate_address(address=ip)
+        return nat
+
+    return call
+
+
 def install():
+    from moto.ec2.models.nat_gateways import NatGatewayBackend
+
+    NatGatewayBackend.delete_nat_gateway = delete_nat_gateway_releasing_its_address(
+        NatGatewayBackend.delete_nat_gateway
+    )
     for name in CREATES:
         setattr(EC2Response, name, idempotent(name, getattr(EC2Response, name)))

@@ -415,7 +415,18 @@ async fn create<P: Provider>(
     change: &Change,
     state: &Mutex<LiveState>,
 ) -> Result<String, AwsError> {
-    let r = resolved(change, state)?;
+    let mut r = resolved(change, state)?;
+    if change.action == Action::Replace {
+        let old = state
+            .lock()
+            .expect("state lock")
+            .resources
+            .get(&change.address)
+            .cloned();
+        if let Some(old) = old {
+            avoid_name_of(&mut r, &old);
+        }
+    }
     let created = provider.create(cluster, &r).await?;
     let id = created.id.clone();
     let group = group_id(&created);
@@ -426,6 +437,26 @@ async fn create<P: Provider>(
         .insert(created.address.clone(), created);
     write_group_record(provider, change, group, state).await?;
     Ok(id)
+}
+
+/// A replacement created while the resource it replaces still exists takes a generated suffix
+/// when its name would equal the old one's in the scope AWS keeps names unique in (see
+/// `Kind::unique_name`). The suffix comes from the old resource's id, so a create sent again
+/// asks for the same name.
+fn avoid_name_of(r: &mut ResolvedResource, old: &LiveResource) {
+    let Some((max, scope)) = r.kind.unique_name() else {
+        return;
+    };
+    let same_scope = scope.is_none_or(|f| r.props.get(f) == old.props.get(f));
+    let (Some(Value::String(name)), Some(Value::String(old_name))) =
+        (r.props.get("name"), old.props.get("name"))
+    else {
+        return;
+    };
+    if same_scope && name == old_name {
+        let new = crate::model::names::suffixed(name, max, &old.id);
+        r.props.insert("name".into(), Value::String(new));
+    }
 }
 
 /// The kind and id of the resource a part (a rule, a listener, a profile) belongs to.
@@ -514,7 +545,12 @@ async fn destroy<P: Provider>(
         Some(r) => r.clone(),
         None => find_live(change, state)?,
     };
-    provider.delete(&live).await?;
+    match provider.delete(&live).await {
+        // Gone already, with its parent (a node group or access entry of a deleted cluster)
+        // or by someone else: what the delete wanted.
+        Err(e) if e.is_not_found() => {}
+        other => other?,
+    }
     {
         let mut s = state.lock().expect("state lock");
         if s.resources
@@ -550,4 +586,74 @@ fn find_live(change: &Change, state: &Mutex<LiveState>) -> Result<LiveResource, 
                 format!("{}: no longer in the account", change.address),
             )
         })
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn new(kind: Kind, props: Value) -> ResolvedResource {
+        ResolvedResource {
+            address: "x.y".into(),
+            kind,
+            props: props.as_object().unwrap().clone().into_iter().collect(),
+        }
+    }
+
+    fn old(kind: Kind, props: Value) -> LiveResource {
+        LiveResource {
+            address: "x.y".into(),
+            kind,
+            id: "old-id".into(),
+            props: props.as_object().unwrap().clone().into_iter().collect(),
+            attrs: Default::default(),
+        }
+    }
+
+    fn name_after(kind: Kind, want: Value, had: Value) -> String {
+        let mut r = new(kind, want);
+        avoid_name_of(&mut r, &old(kind, had));
+        r.props["name"].as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn a_name_is_suffixed_only_where_it_would_collide() {
+        let tg = name_after(
+            Kind::TargetGroup,
+            json!({"name": "c-web", "vpc_id": "vpc-2"}),
+            json!({"name": "c-web", "vpc_id": "vpc-1"}),
+        );
+        assert!(tg.starts_with("c-web-") && tg.len() == 12, "{tg}");
+        // Security group names are unique per VPC: another VPC's group keeps the name.
+        let sg = |vpc: &str| {
+            name_after(
+                Kind::SecurityGroup,
+                json!({"name": "c-nodes", "vpc_id": vpc}),
+                json!({"name": "c-nodes", "vpc_id": "vpc-1"}),
+            )
+        };
+        assert_eq!(sg("vpc-2"), "c-nodes");
+        assert_ne!(sg("vpc-1"), "c-nodes");
+        // Node group names are unique per cluster.
+        let ng = name_after(
+            Kind::Nodegroup,
+            json!({"name": "c-ng", "cluster_name": "c"}),
+            json!({"name": "c-ng", "cluster_name": "c"}),
+        );
+        assert_ne!(ng, "c-ng");
+        // An old suffixed name leaves the config's name free; other kinds are left alone.
+        let back = name_after(
+            Kind::LoadBalancer,
+            json!({"name": "c-web"}),
+            json!({"name": "c-web-0a1b2c"}),
+        );
+        assert_eq!(back, "c-web");
+        let lt = name_after(
+            Kind::LaunchTemplate,
+            json!({"name": "c-web"}),
+            json!({"name": "c-web"}),
+        );
+        assert_eq!(lt, "c-web");
+    }
 }

@@ -14,6 +14,8 @@ use std::time::Duration;
 struct Fake {
     log: Mutex<Vec<String>>,
     fail: BTreeSet<String>,
+    /// Addresses whose delete is answered NotFound (their parent took them along).
+    gone: BTreeSet<String>,
     running: Mutex<usize>,
     max_running: Mutex<usize>,
     /// What each create saw as the time its waiters may still take.
@@ -78,7 +80,17 @@ impl Provider for Fake {
     }
     async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
         self.step(format!("delete {}", live.address), &live.address)
-            .await
+            .await?;
+        if self.gone.contains(&live.address) {
+            let msg = format!("No node group found for name: {}.", live.id);
+            return Err(AwsError::local(
+                "EKS",
+                "DeleteNodegroup",
+                "ResourceNotFoundException",
+                msg,
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -385,4 +397,107 @@ async fn long_changes_report_progress() {
         5,
         "every 20 ms change ticks"
     );
+}
+
+/// An account holding a target group named `c-web` in vpc-1 and a listener forwarding to it.
+fn listener_and_group() -> (LiveState, Desired) {
+    let live_tg = LiveResource {
+        address: "target_group.web".into(),
+        kind: Kind::TargetGroup,
+        id: "arn:tg-old".into(),
+        props: [
+            ("name".to_string(), serde_json::json!("c-web")),
+            ("port".to_string(), serde_json::json!(80)),
+        ]
+        .into_iter()
+        .collect(),
+        attrs: Default::default(),
+    };
+    let live_listener = LiveResource {
+        address: "listener.web-80".into(),
+        kind: Kind::Listener,
+        id: "arn:listener".into(),
+        props: [(
+            "target_group_arn".to_string(),
+            serde_json::json!("arn:tg-old"),
+        )]
+        .into_iter()
+        .collect(),
+        attrs: Default::default(),
+    };
+    let mut live = LiveState::default();
+    live.insert(live_tg);
+    live.insert(live_listener);
+    let desired = Desired {
+        cluster: "c".into(),
+        region: "us-east-1".into(),
+        resources: vec![
+            Resource::new("target_group.web", Kind::TargetGroup)
+                .with("name", "c-web")
+                .with("port", 81),
+            Resource::new("listener.web-80", Kind::Listener)
+                .with("target_group_arn", ref_id("target_group.web")),
+        ],
+        external: vec![],
+    };
+    (live, desired)
+}
+
+#[tokio::test]
+async fn a_replacement_beside_its_old_self_gets_a_suffix_and_users_move_before_the_old_goes() {
+    let (live, desired) = listener_and_group();
+    let p = plan(&desired, &live);
+    let fake = Fake::default();
+    let report = execute(&fake, &p, live, &Options::default(), &|_: &Event| {}).await;
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let log = fake.log.lock().unwrap().clone();
+    let created = position(&log, "create target_group.web");
+    let moved = position(&log, "update listener.web-80");
+    let deleted = position(&log, "delete target_group.web");
+    assert!(created < moved && moved < deleted, "{log:?}");
+    let tg = &report.state.resources["target_group.web"];
+    let name = tg.props["name"].as_str().unwrap();
+    assert!(
+        name.starts_with("c-web-") && name.len() == "c-web".len() + 7,
+        "{name}"
+    );
+    let listener = &report.state.resources["listener.web-80"];
+    assert_eq!(listener.props["target_group_arn"], tg.id.as_str());
+    // The suffixed name is the config's: planned again, nothing changes.
+    let again = plan(&desired, &report.state);
+    assert!(
+        again
+            .changes
+            .iter()
+            .all(|c| c.fields.iter().all(|f| f.path != "name")),
+        "{again:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_delete_answered_not_found_counts_as_done() {
+    let fake = Fake {
+        gone: BTreeSet::from(["subnet.public-b".to_string()]),
+        ..Fake::default()
+    };
+    let created = execute(
+        &fake,
+        &plan(&network(), &LiveState::default()),
+        LiveState::default(),
+        &Options::default(),
+        &|_: &Event| {},
+    )
+    .await;
+    let p = plan_destroy("c", "us-east-1", &created.state);
+    let report = execute(
+        &fake,
+        &p,
+        created.state.clone(),
+        &Options::default(),
+        &|_: &Event| {},
+    )
+    .await;
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert!(report.done.contains(&"subnet.public-b".to_string()));
+    assert!(report.state.resources.is_empty());
 }

@@ -61,6 +61,40 @@ pub fn fit(name: &str, max: usize) -> String {
     format!("{prefix}-{hash}")
 }
 
+/// Length of the generated suffix of a replacement's name: `-` and 6 hex digits.
+const SUFFIX_LEN: usize = 7;
+
+/// The name of a replacement whose desired `name` is taken by the resource it replaces (AWS
+/// names must be unique): the name fitted to leave room for `-<6 hex>`, the hex derived from
+/// `seed` (the old resource's id), so sending the same create again gives the same name.
+pub fn suffixed(name: &str, max: usize, seed: &str) -> String {
+    let digest = Sha256::digest(seed.as_bytes());
+    let hex: String = digest.iter().take(3).map(|b| format!("{b:02x}")).collect();
+    let base = fit(name, max.saturating_sub(SUFFIX_LEN));
+    format!("{base}-{hex}")
+}
+
+/// Whether a live name is the desired one, as is or with a replacement's generated suffix (see
+/// [`suffixed`]): either way the resource is the one the config asks for.
+pub fn same_name(live: &str, desired: &str, max: usize) -> bool {
+    if live == desired {
+        return true;
+    }
+    let Some(split) = live.len().checked_sub(SUFFIX_LEN) else {
+        return false;
+    };
+    if !live.is_char_boundary(split) {
+        return false;
+    }
+    let (base, suffix) = live.split_at(split);
+    let hex = &suffix[1..];
+    suffix.starts_with('-')
+        && hex
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        && base == fit(desired, max.saturating_sub(SUFFIX_LEN))
+}
+
 /// Load balancer and target group names take at most 32 characters.
 pub const ELB_NAME_MAX: usize = 32;
 
@@ -84,6 +118,44 @@ pub fn iam_path(cluster: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suffixed_name_fits_and_is_recognised_as_the_same() {
+        for name in [
+            "review-apps-ingress",
+            "review-apps-ingress-very-long-9f86d0",
+        ] {
+            let new = suffixed(name, 32, "arn:old");
+            assert!(new.len() <= 32, "{new}");
+            assert_ne!(new, name);
+            assert_eq!(new, suffixed(name, 32, "arn:old"), "deterministic");
+            assert_ne!(new, suffixed(name, 32, "arn:other"));
+            assert!(same_name(&new, name, 32), "{new} is {name}");
+            assert!(same_name(name, name, 32));
+        }
+        assert_eq!(
+            suffixed("review-apps-ingress", 32, "x").len(),
+            "review-apps-ingress".len() + 7
+        );
+        // Another name, or something that only looks like a suffix, is not the same.
+        assert!(!same_name("review-apps-other", "review-apps-ingress", 32));
+        assert!(!same_name(
+            "review-apps-ingress-zzzzzz",
+            "review-apps-ingress",
+            32
+        ));
+        assert!(!same_name(
+            "review-apps-ingress-ABCDEF",
+            "review-apps-ingress",
+            32
+        ));
+        assert!(!same_name(
+            "review-apps-ingress-abcdef0",
+            "review-apps-ingress",
+            32
+        ));
+        assert!(!same_name("-abcdef", "review-apps-ingress", 32));
+    }
 
     #[test]
     fn fitted_names_start_with_the_name_prefix() {

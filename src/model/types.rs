@@ -25,7 +25,7 @@
 //! |---|---|---|---|
 //! | vpc | vpc-… | cidr, enable_dns_hostnames, enable_dns_support, tags | |
 //! | subnet | subnet-… | vpc_id, cidr, availability_zone, map_public_ip_on_launch, tags | |
-//! | internet_gateway | igw-… | vpc_id (attachment), tags | |
+//! | internet_gateway | igw-… | vpc_id (attachment; another VPC is another gateway), tags | |
 //! | elastic_ip | eipalloc-… | tags | public_ip |
 //! | nat_gateway | nat-… | subnet_id, allocation_id, tags | |
 //! | route_table | rtb-… | vpc_id, routes [{destination, target}] sorted by destination, subnet_ids, tags | |
@@ -36,7 +36,7 @@
 //! | cluster | cluster name | name, version, role_arn, subnet_ids, security_group_ids, endpoint_public_access, endpoint_private_access, service_ipv4_cidr, authentication_mode (CONFIG_MAP → API_AND_CONFIG_MAP → API only), bootstrap_cluster_creator_admin_permissions, tags | arn, endpoint, certificate_authority, status |
 //! | launch_template | lt-… | name, image_id, instance_type, user_data (decoded text), volume_size, volume_type, security_group_ids, instance_profile_arn, metadata_http_tokens, tags | latest_version |
 //! | autoscaling_group | ASG name | name, launch_template_id, launch_template_version (the number, as a string), min_size, max_size, desired_capacity, subnet_ids, target_group_arns, instance_refresh {min_healthy_percentage, checkpoint_percentages, checkpoint_delay, instance_warmup} (apply-only: how to roll, never read nor compared), tags | instances (count) |
-//! | load_balancer | ARN | name, type, scheme, subnet_ids, security_group_ids, tags | dns_name |
+//! | load_balancer | ARN | name, type, scheme, vpc_id (read from AWS, never sent: it forces a replacement when the subnets move to another VPC), subnet_ids, security_group_ids, tags | dns_name |
 //! | target_group | ARN | name, protocol, port, vpc_id, target_type, health_check_protocol, health_check_port, health_check_path, tags | |
 //! | listener | ARN | load_balancer_arn, port, protocol, certificate_arn, target_group_arn (no tags: owned through its load balancer, address `listener.<lb>-<port>`) | |
 //! | access_entry | principal ARN | cluster_name, principal_arn, type (STANDARD/EC2_LINUX/EC2_WINDOWS/FARGATE_LINUX), kubernetes_groups (set), username (absent = EKS's default, not compared), access_policies [{policy_arn, access_scope {type, namespaces (sorted)}}] sorted by policy_arn, tags | arn, principal_arn |
@@ -164,7 +164,9 @@ impl Kind {
         let fields: &[&str] = match self {
             Kind::Vpc => &["cidr"],
             Kind::Subnet => &["vpc_id", "cidr", "availability_zone"],
-            Kind::InternetGateway => &[],
+            // A gateway attaches to one VPC: a gateway for another VPC is a new gateway (moving
+            // the old one would cut the old VPC's traffic before its users moved).
+            Kind::InternetGateway => &["vpc_id"],
             Kind::ElasticIp => &[],
             Kind::NatGateway => &["subnet_id", "allocation_id"],
             Kind::RouteTable => &["vpc_id"],
@@ -191,7 +193,7 @@ impl Kind {
             ],
             Kind::LaunchTemplate => &["name"],
             Kind::AutoscalingGroup => &["name"],
-            Kind::LoadBalancer => &["name", "type", "scheme"],
+            Kind::LoadBalancer => &["name", "type", "scheme", "vpc_id"],
             Kind::TargetGroup => &["name", "protocol", "port", "vpc_id", "target_type"],
             Kind::Listener => &["load_balancer_arn"],
             // Scaling, labels, taints, update config and the launch template version change in
@@ -214,6 +216,19 @@ impl Kind {
         fields.contains(&field)
     }
 
+    /// For kinds whose AWS name must be unique, the longest name AWS takes and the field naming
+    /// the scope it is unique in (`None`: the whole region). A replacement created before the
+    /// old one is deleted gets a generated suffix when its name would equal the old one's in
+    /// the same scope (see `names::suffixed`).
+    pub fn unique_name(self) -> Option<(usize, Option<&'static str>)> {
+        match self {
+            Kind::LoadBalancer | Kind::TargetGroup => Some((super::names::ELB_NAME_MAX, None)),
+            Kind::Nodegroup => Some((63, Some("cluster_name"))),
+            Kind::SecurityGroup => Some((255, Some("vpc_id"))),
+            _ => None,
+        }
+    }
+
     /// For kinds that are parts of another resource, the field referring to that parent: they
     /// are owned through it (one load balancer has one listener per port; CloudFormation cannot
     /// even tag a listener) and their content is covered by its applied record.
@@ -230,6 +245,13 @@ impl Kind {
             Kind::InstanceProfile => Some(("role_name", Kind::IamRole)),
             _ => None,
         }
+    }
+
+    /// Fields AWS derives from others (a load balancer's VPC, from its subnets): compared, so a
+    /// change forces what it must, but never sent and left out of the applied record (the
+    /// config asked nothing more of the resource).
+    pub fn derived(self, field: &str) -> bool {
+        matches!((self, field), (Kind::LoadBalancer, "vpc_id"))
     }
 
     /// List-valued fields whose order carries no meaning (compared as sets).

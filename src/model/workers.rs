@@ -100,6 +100,7 @@ fn load_balancer(ctx: &Ctx, net: &Network, lb: &LoadBalancerSpec, out: &mut Out)
             .with("name", name.clone())
             .with("type", lb.kind.as_str())
             .with("scheme", lb.scheme.as_str())
+            .with("vpc_id", net.vpc_id.clone())
             .with("subnet_ids", set(subnets.iter().cloned()))
             .with("security_group_ids", set(groups))
             .with("tags", ctx.tags(&lb_address, no_extra())),

@@ -3,7 +3,8 @@
 //! how a plan tells drift from an edit: when the live record equals the digest of the current
 //! config, the config has not changed since the last apply, so any difference was made outside
 //! eksform. Parts of another resource carry no tags (security-group rules, listeners: see
-//! `Kind::parent_field`); each part's content is folded into its parent's digest.
+//! `Kind::parent_field`); each part's content is folded into its parent's digest. Fields AWS
+//! derives from others (`Kind::derived`) are not in it: they ask nothing of their own.
 
 use crate::live::LiveResource;
 use crate::model::{Desired, Resource, TAG_APPLIED, as_reference, tags_of};
@@ -42,7 +43,7 @@ fn digest(r: &Resource, parts: &[String]) -> String {
     let props: BTreeMap<&String, &Value> = r
         .props
         .iter()
-        .filter(|(k, _)| !r.kind.ignored_after_create(k))
+        .filter(|(k, _)| !r.kind.ignored_after_create(k) && !r.kind.derived(k))
         .collect();
     let canonical = serde_json::json!({ "props": props, "rules": parts }).to_string();
     let hash = Sha256::digest(canonical.as_bytes());
@@ -58,6 +59,28 @@ pub fn recorded(live: &LiveResource) -> Option<String> {
 mod tests {
     use super::*;
     use crate::model::{Kind, ref_id};
+
+    #[test]
+    fn a_derived_field_is_not_in_the_record() {
+        let lb = |vpc: Option<&str>| {
+            let r = Resource::new("load_balancer.web", Kind::LoadBalancer)
+                .with("name", "c-web")
+                .with("tags", serde_json::json!({"a": "b"}));
+            let r = match vpc {
+                Some(v) => r.with("vpc_id", ref_id(v)),
+                None => r,
+            };
+            let d = Desired {
+                cluster: "c".into(),
+                region: "r".into(),
+                resources: vec![r],
+                external: Vec::new(),
+            };
+            digests(&d)["load_balancer.web"].clone()
+        };
+        assert_eq!(lb(Some("vpc.main")), lb(None));
+        assert_eq!(lb(Some("vpc.other")), lb(None));
+    }
 
     fn desired(rules: &[&str]) -> Desired {
         let mut resources = vec![

@@ -111,21 +111,56 @@ fn dependency_pending(
     })
 }
 
-/// Create the new resource first when nothing unique collides: no name, or a name that changes.
+/// Create the new resource first wherever it can stand beside the old one, so dependents move
+/// onto it before the old one goes:
+/// - a part of another VPC or load balancer collides with nothing of the old one's (a subnet's
+///   CIDR, a security group's name, an internet gateway's attachment, a listener's port);
+/// - a name AWS keeps unique gets a generated suffix at apply when it would collide
+///   (`Kind::unique_name`), so load balancers, target groups, node groups and security groups
+///   never wait for their old self to go;
+/// - a NAT gateway keeping its Elastic IP waits for the old gateway to release it: the address
+///   allowlists know survives, egress pauses while the gateway is recreated;
+/// - otherwise, no name, or a name that changes.
+///
 /// Subnets (CIDR), internet gateways (one per VPC), listeners (port) and access entries (the
 /// cluster and principal: a new entry on a recreated cluster has the old one's key, so deleting
-/// the old one last would delete the new one) collide on other keys.
+/// the old one last would delete the new one) collide on other keys in the same parent.
 fn replace_order(r: &Resource, fields: &[FieldDiff]) -> ReplaceOrder {
+    let forcing = |path: &str| {
+        fields
+            .iter()
+            .any(|f| f.forces_replacement && f.path == path)
+    };
+    let elsewhere = match r.kind {
+        Kind::Subnet | Kind::SecurityGroup | Kind::InternetGateway => forcing("vpc_id"),
+        Kind::Listener => forcing("load_balancer_arn"),
+        _ => false,
+    };
+    let keeps_address = r.kind == Kind::NatGateway && !forcing("allocation_id");
     let collides_otherwise = matches!(
         r.kind,
         Kind::Subnet | Kind::InternetGateway | Kind::Listener | Kind::AccessEntry
     );
-    let name_changes = fields.iter().any(|f| f.path == "name");
-    if !collides_otherwise && (!r.props.contains_key("name") || name_changes) {
+    let name_free = !r.props.contains_key("name")
+        || fields.iter().any(|f| f.path == "name")
+        || r.kind.unique_name().is_some();
+    if elsewhere || (!keeps_address && !collides_otherwise && name_free) {
         ReplaceOrder::CreateBeforeDestroy
     } else {
         ReplaceOrder::DestroyBeforeCreate
     }
+}
+
+/// Whether a live name is the desired one: for kinds whose replacements may carry a generated
+/// suffix, the suffixed name counts as the desired one (so the plan after such a replacement is
+/// empty).
+fn same_name(kind: Kind, before: &Value, after: &Value) -> bool {
+    let (Some((max, _)), Some(live), Some(want)) =
+        (kind.unique_name(), before.as_str(), after.as_str())
+    else {
+        return false;
+    };
+    crate::model::names::same_name(live, want, max)
 }
 
 fn create_change(
@@ -199,7 +234,7 @@ fn changed_fields(
         } else {
             before
         };
-        if after == before {
+        if after == before || (key == "name" && same_name(r.kind, &before, &after)) {
             continue;
         }
         let forces = r.kind.forces_replacement(key);

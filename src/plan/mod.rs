@@ -18,7 +18,7 @@ pub use resolve::{KNOWN_AFTER_APPLY, normalize_set, resolve};
 pub use types::*;
 
 use crate::live::{LiveResource, LiveState};
-use crate::model::Desired;
+use crate::model::{Desired, Resource};
 use diff::{delete_change, diff_resource};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
     let digests = applied::digests(desired);
     let mut pending = BTreeSet::new();
+    let mut destroyed_first: BTreeSet<String> = BTreeSet::new();
     let mut changes = Vec::new();
     let wanted: BTreeSet<&str> = desired
         .resources
@@ -43,6 +44,7 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
         if matches!(change.action, Action::Create | Action::Replace) {
             pending.insert(r.address.clone());
         }
+        destroy_with_dependency(&mut change, r, &mut destroyed_first);
         if let Some(attr) = rolling::changed_attr(&change) {
             pending.insert(resolve::pending_attr(&r.address, attr));
         }
@@ -112,6 +114,30 @@ pub fn resume_nodegroup_rolls(
         }
     }
     plan.notes = notes::notes(&plan.changes, live);
+}
+
+/// The old half of a create-before-destroy replacement lives in the old resource it is replaced
+/// for (a node group in its cluster): when that resource is destroyed first (a recreated
+/// cluster), the old half must go before it, so it is replaced destroy-before-create too. Only
+/// a reference in a field forcing the replacement counts (a route through a NAT gateway does
+/// not keep the gateway from going). Desired resources come in dependency order, so one pass
+/// carries this down the whole cascade.
+fn destroy_with_dependency(change: &mut Change, r: &Resource, first: &mut BTreeSet<String>) {
+    if change.action != Action::Replace {
+        return;
+    }
+    let mut inside = Vec::new();
+    for f in change.fields.iter().filter(|f| f.forces_replacement) {
+        if let Some(v) = r.props.get(&f.path) {
+            crate::model::dependencies(v, &mut inside);
+        }
+    }
+    if inside.iter().any(|d| first.contains(d)) {
+        change.replace_order = Some(ReplaceOrder::DestroyBeforeCreate);
+    }
+    if change.replace_order == Some(ReplaceOrder::DestroyBeforeCreate) {
+        first.insert(r.address.clone());
+    }
 }
 
 /// A parent's record covers its parts (a group's rules, a load balancer's listeners), so a

@@ -545,11 +545,11 @@ fn replacements_say_their_order_and_cause() {
         (c.action, c.replace_order),
         (Action::Replace, Some(ReplaceOrder::CreateBeforeDestroy))
     );
-    // Same name: it must go first.
+    // Same name: still first, apply gives the new group a suffixed name.
     let p = plan(&desired(vec![vpc(), tg("x-1", 81)]), &l);
     assert_eq!(
         change(&p, "target_group.x").replace_order,
-        Some(ReplaceOrder::DestroyBeforeCreate)
+        Some(ReplaceOrder::CreateBeforeDestroy)
     );
     // A new VPC replaces the group because of it.
     let mut new_vpc = vpc();
@@ -563,5 +563,218 @@ fn replacements_say_their_order_and_cause() {
     assert_eq!(
         change(&p, "vpc.main").replace_order,
         Some(ReplaceOrder::CreateBeforeDestroy)
+    );
+}
+
+/// The account a `vpc.cidr` edit meets: a VPC and, in it, what a cluster's network and load
+/// balancer hold.
+fn applied_network() -> LiveState {
+    let tags = json!({"Team": "a"});
+    live(vec![
+        lr(
+            "vpc.main",
+            Kind::Vpc,
+            "vpc-1",
+            json!({"cidr": "10.0.0.0/16", "tags": tags}),
+        ),
+        lr(
+            "subnet.public-a",
+            Kind::Subnet,
+            "subnet-1",
+            json!({"vpc_id": "vpc-1", "cidr": "10.0.0.0/24"}),
+        ),
+        lr(
+            "internet_gateway.main",
+            Kind::InternetGateway,
+            "igw-1",
+            json!({"vpc_id": "vpc-1"}),
+        ),
+        lr("elastic_ip.a", Kind::ElasticIp, "eipalloc-1", json!({})),
+        lr(
+            "nat_gateway.a",
+            Kind::NatGateway,
+            "nat-1",
+            json!({"subnet_id": "subnet-1", "allocation_id": "eipalloc-1"}),
+        ),
+        lr(
+            "security_group.lb",
+            Kind::SecurityGroup,
+            "sg-1",
+            json!({"vpc_id": "vpc-1", "name": "c-lb"}),
+        ),
+        lr(
+            "load_balancer.web",
+            Kind::LoadBalancer,
+            "arn:lb-1",
+            json!({"name": "c-web", "vpc_id": "vpc-1", "subnet_ids": ["subnet-1"],
+                   "security_group_ids": ["sg-1"]}),
+        ),
+        lr(
+            "target_group.web",
+            Kind::TargetGroup,
+            "arn:tg-1",
+            json!({"name": "c-web-abcdef", "vpc_id": "vpc-1"}),
+        ),
+        lr(
+            "listener.web-80",
+            Kind::Listener,
+            "arn:l-1",
+            json!({"load_balancer_arn": "arn:lb-1", "port": 80, "target_group_arn": "arn:tg-1"}),
+        ),
+        lr(
+            "route_table.private-a",
+            Kind::RouteTable,
+            "rtb-1",
+            json!({"vpc_id": "vpc-1", "routes": [{"destination": "0.0.0.0/0", "target": "nat-1"}]}),
+        ),
+        lr(
+            "cluster.main",
+            Kind::Cluster,
+            "c",
+            json!({"name": "c", "subnet_ids": ["subnet-1"]}),
+        ),
+        lr(
+            "nodegroup.ng",
+            Kind::Nodegroup,
+            "c-ng",
+            json!({"name": "c-ng", "cluster_name": "c", "subnet_ids": ["subnet-1"]}),
+        ),
+    ])
+}
+
+fn network_desired(cidr: &str) -> Desired {
+    let mut v = vpc();
+    v.props.insert("cidr".into(), json!(cidr));
+    desired(vec![
+        v,
+        subnet("10.0.0.0/24"),
+        Resource::new("internet_gateway.main", Kind::InternetGateway)
+            .with("vpc_id", ref_id("vpc.main")),
+        Resource::new("elastic_ip.a", Kind::ElasticIp),
+        nat().with("allocation_id", ref_id("elastic_ip.a")),
+        Resource::new("security_group.lb", Kind::SecurityGroup)
+            .with("vpc_id", ref_id("vpc.main"))
+            .with("name", "c-lb"),
+        Resource::new("load_balancer.web", Kind::LoadBalancer)
+            .with("name", "c-web")
+            .with("vpc_id", ref_id("vpc.main"))
+            .with("subnet_ids", json!([ref_id("subnet.public-a")]))
+            .with("security_group_ids", json!([ref_id("security_group.lb")])),
+        Resource::new("target_group.web", Kind::TargetGroup)
+            .with("name", "c-web")
+            .with("vpc_id", ref_id("vpc.main")),
+        Resource::new("listener.web-80", Kind::Listener)
+            .with("load_balancer_arn", ref_id("load_balancer.web"))
+            .with("port", 80)
+            .with("target_group_arn", ref_id("target_group.web")),
+        Resource::new("route_table.private-a", Kind::RouteTable)
+            .with("vpc_id", ref_id("vpc.main"))
+            .with(
+                "routes",
+                json!([{"destination": "0.0.0.0/0", "target": ref_id("nat_gateway.a")}]),
+            ),
+        Resource::new("cluster.main", Kind::Cluster)
+            .with("name", "c")
+            .with("subnet_ids", json!([ref_id("subnet.public-a")])),
+        Resource::new("nodegroup.ng", Kind::Nodegroup)
+            .with("name", "c-ng")
+            .with("cluster_name", ref_id("cluster.main"))
+            .with("subnet_ids", json!([ref_id("subnet.public-a")])),
+    ])
+}
+
+#[test]
+fn a_new_vpc_cascades_create_before_destroy_wherever_names_allow() {
+    let l = applied_network();
+    // Unchanged, the suffixed target group name is the desired one: nothing but the applied
+    // records (absent from these live resources) to write.
+    let p = plan(&network_desired("10.0.0.0/16"), &l);
+    let record = format!("tags.{}", crate::model::TAG_APPLIED);
+    let active: Vec<(&str, &str)> = p
+        .changes
+        .iter()
+        .flat_map(|c| {
+            c.fields
+                .iter()
+                .map(|f| (c.address.as_str(), f.path.as_str()))
+        })
+        .filter(|(_, path)| *path != record)
+        .collect();
+    assert_eq!(active, Vec::<(&str, &str)>::new(), "{p:#?}");
+
+    let p = plan(&network_desired("10.1.0.0/16"), &l);
+    let order = |a: &str| {
+        let c = change(&p, a);
+        assert_eq!(c.action, Action::Replace, "{c:#?}");
+        c.replace_order
+    };
+    let cbd = Some(ReplaceOrder::CreateBeforeDestroy);
+    let dbc = Some(ReplaceOrder::DestroyBeforeCreate);
+    // In another VPC a subnet's CIDR, a group's name and a gateway's attachment are free; the
+    // load balancer, target group and listener stand beside the old ones (suffixed names).
+    for a in [
+        "vpc.main",
+        "subnet.public-a",
+        "internet_gateway.main",
+        "security_group.lb",
+        "load_balancer.web",
+        "target_group.web",
+        "listener.web-80",
+    ] {
+        assert_eq!(order(a), cbd, "{a}");
+    }
+    // The NAT gateway keeps its Elastic IP, which the old gateway holds until it is gone; a
+    // route through it does not keep it: the route table still stands beside the old one.
+    assert_eq!(order("nat_gateway.a"), dbc);
+    assert_eq!(order("route_table.private-a"), cbd);
+    assert_eq!(change(&p, "elastic_ip.a").action, Action::NoOp);
+    // The cluster keeps its name; its node groups go before it.
+    assert_eq!(order("cluster.main"), dbc);
+    assert_eq!(order("nodegroup.ng"), dbc);
+    let igw = change(&p, "internet_gateway.main");
+    assert!(
+        igw.fields
+            .iter()
+            .any(|f| f.path == "vpc_id" && f.forces_replacement),
+        "{igw:#?}"
+    );
+    let lb = change(&p, "load_balancer.web");
+    assert_eq!(lb.replaced_because.as_deref(), Some("vpc.main"), "{lb:#?}");
+}
+
+#[test]
+fn replace_order_follows_what_collides() {
+    let l = applied_network();
+    // A subnet's new CIDR in the same VPC: the old one goes first (overlap).
+    let mut d = network_desired("10.0.0.0/16");
+    d.resources[1]
+        .props
+        .insert("cidr".into(), json!("10.0.1.0/24"));
+    let p = plan(&d, &l);
+    assert_eq!(
+        change(&p, "subnet.public-a").replace_order,
+        Some(ReplaceOrder::DestroyBeforeCreate)
+    );
+    // A NAT gateway with a new Elastic IP stands beside the old one.
+    let mut d = network_desired("10.0.0.0/16");
+    d.resources[4]
+        .props
+        .insert("allocation_id".into(), json!("eipalloc-2"));
+    let p = plan(&d, &l);
+    let nat = change(&p, "nat_gateway.a");
+    assert_eq!(
+        (nat.action, nat.replace_order),
+        (Action::Replace, Some(ReplaceOrder::CreateBeforeDestroy))
+    );
+    // A load balancer's new scheme keeps its name: created first, suffixed at apply.
+    let mut d = network_desired("10.0.0.0/16");
+    d.resources[6]
+        .props
+        .insert("scheme".into(), json!("internal"));
+    let p = plan(&d, &l);
+    let lb = change(&p, "load_balancer.web");
+    assert_eq!(
+        (lb.action, lb.replace_order),
+        (Action::Replace, Some(ReplaceOrder::CreateBeforeDestroy))
     );
 }

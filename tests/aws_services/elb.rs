@@ -34,6 +34,8 @@ fn load_balancer_props(net: &Net, kind: &str, groups: Value) -> ResolvedResource
             "name": "demo-ingress",
             "type": kind,
             "scheme": "internet-facing",
+            // Read back from AWS (never sent: AWS takes it from the subnets).
+            "vpc_id": net.vpc,
             "subnet_ids": net.subnets,
             "security_group_ids": groups,
             "tags": tags(CLUSTER, "load_balancer.ingress", json!({})),

@@ -1,6 +1,7 @@
 //! Application and network load balancers: created with subnets, security groups (when any),
 //! scheme, type and tags in one call, then waited on until active. Subnets and security groups
-//! change in place; name, type and scheme force a replacement.
+//! change in place; name, type, scheme and the VPC force a replacement. The VPC is read, never
+//! sent: AWS takes it from the subnets.
 
 use super::{SERVICE, address_of, found, opt, owned, sdk_tags, update_tags};
 use crate::aws::adopt::{Found, adopt};
@@ -75,6 +76,7 @@ fn live(lb: &LoadBalancer, address: String, tags: Value) -> LiveResource {
     props.insert("name".into(), opt(lb.load_balancer_name()));
     props.insert("type".into(), opt(lb.r#type().map(|t| t.as_str())));
     props.insert("scheme".into(), opt(lb.scheme().map(|s| s.as_str())));
+    props.insert("vpc_id".into(), opt(lb.vpc_id()));
     props.insert("subnet_ids".into(), support::sorted_strings(subnets));
     props.insert(
         "security_group_ids".into(),
