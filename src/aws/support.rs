@@ -3,6 +3,7 @@
 //! time a change may still wait (its deadline), and idempotency tokens. Nothing here knows a
 //! service; it must not call AWS itself.
 
+use super::status::last_seen;
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::Props;
@@ -289,8 +290,9 @@ where
             operation,
             "WaiterTimeout",
             format!(
-                "{what}: still not ready after {}s; run again to resume waiting",
-                w.max_wait().as_secs()
+                "{what}: still not ready after {}s{}; run again to resume waiting",
+                w.max_wait().as_secs(),
+                last_seen()
             ),
         ),
         WaiterError::FailureState(_) => AwsError::local(
@@ -314,7 +316,8 @@ where
 }
 
 /// Calls `check` with backoff (1 s doubling to 15 s) until it returns `Some`, or fails with
-/// `WaiterTimeout` after `timeout`.
+/// `WaiterTimeout` after `timeout`, saying what it waited for and the status `check` reported
+/// last (`status::set_status`).
 pub async fn poll<T, F, Fut>(
     service: &'static str,
     operation: &'static str,
@@ -338,8 +341,9 @@ where
                 operation,
                 "WaiterTimeout",
                 format!(
-                    "{what}: still not done after {}s; run again to resume waiting",
-                    timeout.as_secs()
+                    "waited {}s for {what}{}; run again to resume waiting",
+                    timeout.as_secs(),
+                    last_seen()
                 ),
             ));
         }

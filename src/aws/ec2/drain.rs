@@ -7,7 +7,7 @@
 
 use super::{Ec2, sdk};
 use crate::aws::support::{self, not_found_ok};
-use crate::aws::{AwsError, ErrorKind};
+use crate::aws::{AwsError, ErrorKind, in_use};
 use crate::live::LiveResource;
 use crate::model::{Kind, TAG_CLUSTER};
 use aws_sdk_ec2::types::{Filter, NetworkInterface, NetworkInterfaceStatus};
@@ -63,7 +63,7 @@ impl Ec2 {
             }
             left.push(b);
         }
-        with_blockers(err, &live.address, &left)
+        with_blockers(err, &live.address, &live.id, &left)
     }
 
     async fn interfaces(&self, filter: &str, id: &str) -> Result<Vec<NetworkInterface>, AwsError> {
@@ -121,6 +121,11 @@ fn blocker(eni: &NetworkInterface, cluster: &str) -> Blocker {
     }
 }
 
+/// Whether `b` will never go away by itself: detached and nobody's to delete.
+fn lasting(b: &Blocker) -> bool {
+    b.verdict == Verdict::Foreign && b.status == NetworkInterfaceStatus::Available.as_str()
+}
+
 /// What the operator should expect or do about one blocker.
 pub(super) fn advice(b: &Blocker) -> &'static str {
     match b.verdict {
@@ -137,8 +142,12 @@ pub(super) fn advice(b: &Blocker) -> &'static str {
     }
 }
 
-/// `err` with the interfaces that still block `address` named in its message and hint.
-pub(super) fn with_blockers(mut err: AwsError, address: &str, left: &[Blocker]) -> AwsError {
+/// `err` with the interfaces that still block `address` (whose id is `id`) named after AWS's
+/// own message, and in its hint what to expect or do. A detached interface created outside
+/// eksform never goes away by itself: the refusal is then lasting (see `aws::in_use`). An
+/// attached one may belong to something being deleted (an EKS control plane's interfaces
+/// linger for minutes), so it is waited for.
+pub(super) fn with_blockers(err: AwsError, address: &str, id: &str, left: &[Blocker]) -> AwsError {
     if left.is_empty() {
         return err;
     }
@@ -146,7 +155,7 @@ pub(super) fn with_blockers(mut err: AwsError, address: &str, left: &[Blocker]) 
         .iter()
         .map(|b| {
             format!(
-                "{} ({:?}, {}): {}",
+                "network interface {} ({:?}, {}): {}",
                 b.id,
                 b.description,
                 b.status,
@@ -154,10 +163,8 @@ pub(super) fn with_blockers(mut err: AwsError, address: &str, left: &[Blocker]) 
             )
         })
         .collect();
-    err.message = format!(
-        "{address}: still used by network interfaces: {}",
-        named.join("; ")
-    );
+    let lasting = left.iter().any(lasting);
+    let mut err = in_use::held_by(err, address, id, &named, lasting);
     let mut hints: Vec<&str> = Vec::new();
     for h in left.iter().map(advice) {
         if !hints.contains(&h) {
@@ -223,10 +230,12 @@ mod tests {
             ),
             blocker(&eni(NetworkInterfaceStatus::Available, "mine", &[]), "demo"),
         ];
-        let e = with_blockers(err, "subnet.private-a", &left);
+        let e = with_blockers(err, "subnet.private-a", "subnet-1", &left);
         assert_eq!(e.kind, ErrorKind::InUse);
+        assert!(e.lasting, "an interface made outside eksform never goes");
         assert!(
-            e.message.starts_with("subnet.private-a: still used by"),
+            e.message
+                .starts_with("busy (subnet.private-a, subnet-1); still used by: network interface"),
             "{}",
             e.message
         );
@@ -238,5 +247,15 @@ mod tests {
         let hint = e.hint.unwrap();
         assert!(hint.contains("once the load balancer is gone"), "{hint}");
         assert!(hint.contains("created outside eksform"), "{hint}");
+        let draining = with_blockers(
+            AwsError::new("EC2", "DeleteSubnet", "DependencyViolation", "busy"),
+            "subnet.private-a",
+            "subnet-1",
+            &left[..1],
+        );
+        assert!(
+            !draining.lasting,
+            "a load balancer's interface goes with it"
+        );
     }
 }
