@@ -6,6 +6,7 @@
 
 use super::adopt::{Found, adopt};
 use super::retry::while_iam_propagates;
+use super::status::set_status;
 use super::support::{self, Fields, not_found_ok};
 use super::timeouts::{self, Op};
 use super::{AwsError, ResolvedResource};
@@ -288,7 +289,11 @@ impl Eks {
                             format!("{what}: {}", detail.join("; ")),
                         ))
                     }
-                    _ => Ok(None),
+                    other => {
+                        let status = other.map_or("Pending", |s| s.as_str());
+                        set_status(format!("cluster {name:?} update {id} is {status}"));
+                        Ok(None)
+                    }
                 }
             },
         )
