@@ -2,12 +2,15 @@
 //! against the local AWS endpoint through the real binary: a listener made outside eksform, on
 //! a load balancer of its own, forwards to eksform's target group; replacing the target group
 //! must then fail soon (not at the step's timeout) with AWS's own `ResourceInUse`, the target
-//! group's address and id, and the listener that holds it.
+//! group's address and id, and the listener that holds it. A security group that a group made
+//! by hand references (EC2's refusal injected by the fault proxy: moto never refuses) fails the
+//! same way, naming that group.
 
 mod common;
 
 use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum, LoadBalancerTypeEnum};
 use common::Moto;
+use common::proxy::{Faults, Proxy, Refusal};
 use common::run::{apply, edit, eksform, output_text, path_str, review_apps_in};
 use common::sdk::Clients;
 use std::time::{Duration, Instant};
@@ -101,4 +104,94 @@ async fn listener_outside_eksform(
         .await
         .unwrap();
     listener.listeners()[0].listener_arn().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_security_group_referenced_by_a_group_outside_the_config_fails_naming_it() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = review_apps_in(dir.path());
+    apply(&moto, &file);
+    let aws = Clients::new(&moto).await;
+    let held = aws.group_id("security_group.lb-ingress").await;
+    let foreign = group_referencing(&aws, &held).await;
+    let proxy = Proxy::start(
+        &moto,
+        Faults {
+            refuse: Some(Refusal {
+                operation: "ec2:DeleteSecurityGroup",
+                code: "DependencyViolation",
+                message: "resource has a dependent object",
+                times: usize::MAX,
+            }),
+            ..Faults::default()
+        },
+    );
+    let start = Instant::now();
+    let args = [
+        "destroy",
+        "-f",
+        path_str(&file),
+        "--auto-approve",
+        "--timeout",
+        "security_group=50s",
+    ];
+    let out = proxy.eksform(&args).output().expect("run eksform");
+    let took = start.elapsed();
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let failed = |address: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{address}: destroy FAILED")))
+            .unwrap_or_else(|| panic!("no failure of {address} in:\n{text}"))
+            .to_string()
+    };
+    let lb = failed("security_group.lb-ingress");
+    for expected in [
+        "EC2 DeleteSecurityGroup: DependencyViolation: resource has a dependent object",
+        &format!(
+            "(security_group.lb-ingress, {held}); still used by: rules of security group {foreign}"
+        ),
+        "created outside eksform",
+    ] {
+        assert!(lb.contains(expected), "missing {expected:?} in:\n{lb}");
+    }
+    // A group nothing outside holds is waited for until its limit, and its failure still
+    // says what AWS answered last.
+    let nodes = failed("security_group.nodes");
+    assert!(nodes.contains("DependencyViolation"), "{nodes}");
+    assert!(took < Duration::from_secs(120), "took {took:?}");
+}
+
+/// A security group made with the SDK in the cluster's VPC, untagged, allowing traffic from
+/// group `id`; returns its id.
+async fn group_referencing(aws: &Clients, id: &str) -> String {
+    let vpc = aws.vpc_id().await;
+    let made = aws
+        .ec2
+        .create_security_group()
+        .group_name("made-by-hand")
+        .description("made outside eksform")
+        .vpc_id(vpc)
+        .send()
+        .await
+        .unwrap();
+    let group = made.group_id().unwrap().to_string();
+    let from = aws_sdk_ec2::types::UserIdGroupPair::builder()
+        .group_id(id)
+        .build();
+    let rule = aws_sdk_ec2::types::IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(443)
+        .to_port(443)
+        .user_id_group_pairs(from)
+        .build();
+    aws.ec2
+        .authorize_security_group_ingress()
+        .group_id(&group)
+        .ip_permissions(rule)
+        .send()
+        .await
+        .unwrap();
+    group
 }
