@@ -4,7 +4,7 @@
 //! must then fail soon (not at the step's timeout) with AWS's own `ResourceInUse`, the target
 //! group's address and id, and the listener that holds it. A security group that a group made
 //! by hand references (EC2's refusal injected by the fault proxy: moto never refuses) fails the
-//! same way, naming that group.
+//! same way, naming that group, and so does a cluster with a node group made by hand.
 
 mod common;
 
@@ -194,4 +194,66 @@ async fn group_referencing(aws: &Clients, id: &str) -> String {
         .await
         .unwrap();
     group
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cluster_with_a_node_group_outside_the_config_fails_naming_it() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = review_apps_in(dir.path());
+    apply(&moto, &file);
+    let aws = Clients::new(&moto).await;
+    let vpc = aws.vpc_id().await;
+    let subnets = aws
+        .ec2
+        .describe_subnets()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("vpc-id")
+                .values(vpc)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let subnet_ids: Vec<String> = subnets
+        .subnets()
+        .iter()
+        .filter_map(|s| s.subnet_id().map(str::to_string))
+        .collect();
+    let eks = aws_sdk_eks::Client::new(&moto.sdk_config("us-east-1").await);
+    eks.create_nodegroup()
+        .cluster_name("review-apps")
+        .nodegroup_name("made-by-hand")
+        .node_role("arn:aws:iam::123456789012:role/made-by-hand")
+        .set_subnets(Some(subnet_ids))
+        .send()
+        .await
+        .unwrap();
+
+    let start = Instant::now();
+    let args = [
+        "destroy",
+        "-f",
+        path_str(&file),
+        "--auto-approve",
+        "--timeout",
+        "3m",
+    ];
+    let out = eksform(&moto, &args);
+    let took = start.elapsed();
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("cluster.") && l.contains("destroy FAILED"))
+        .unwrap_or_else(|| panic!("no cluster failure in:\n{text}"));
+    for expected in [
+        "EKS DeleteCluster: ResourceInUseException:",
+        "review-apps); still used by: nodegroup made-by-hand",
+        "delete or detach nodegroup made-by-hand first",
+    ] {
+        assert!(line.contains(expected), "missing {expected:?} in:\n{line}");
+    }
+    assert!(took < Duration::from_secs(120), "took {took:?}");
 }
