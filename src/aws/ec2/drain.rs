@@ -35,6 +35,8 @@ pub(super) struct Blocker {
     pub id: String,
     pub description: String,
     pub status: String,
+    /// Who holds it: `attached to i-…` or `managed by …` (the requester), when EC2 says.
+    pub owner: Option<String>,
     pub verdict: Verdict,
 }
 
@@ -172,7 +174,18 @@ fn blocker(eni: &NetworkInterface, cluster: &str) -> Blocker {
             .status()
             .map(|s| s.as_str().to_string())
             .unwrap_or_default(),
+        owner: owner(eni),
         verdict: verdict(eni, cluster),
+    }
+}
+
+/// The instance an interface is attached to, else the service that requested it.
+fn owner(eni: &NetworkInterface) -> Option<String> {
+    let attached = eni.attachment().and_then(|a| a.instance_id());
+    match (attached, eni.requester_id()) {
+        (Some(i), _) => Some(format!("attached to {i}")),
+        (None, Some(r)) => Some(format!("managed by {r}")),
+        (None, None) => None,
     }
 }
 
@@ -215,8 +228,13 @@ pub(super) fn with_blockers(
     let named: Vec<String> = left
         .iter()
         .map(|b| {
+            let owner = b
+                .owner
+                .as_ref()
+                .map(|o| format!(", {o}"))
+                .unwrap_or_default();
             format!(
-                "network interface {} ({:?}, {}): {}",
+                "network interface {} ({:?}, {}{owner}): {}",
                 b.id,
                 b.description,
                 b.status,
@@ -313,6 +331,27 @@ mod tests {
             e.message.contains("eni-1 (\"ELB app/web/1\", in-use)"),
             "{}",
             e.message
+        );
+        let attached = Blocker {
+            owner: owner(
+                &NetworkInterface::builder()
+                    .attachment(
+                        aws_sdk_ec2::types::NetworkInterfaceAttachment::builder()
+                            .instance_id("i-7")
+                            .build(),
+                    )
+                    .build(),
+            ),
+            ..left[1].clone()
+        };
+        let fresh = AwsError::new("EC2", "DeleteSubnet", "DependencyViolation", "busy");
+        let named = with_blockers(fresh, "subnet.private-a", "subnet-1", &[attached], &[]);
+        assert!(
+            named
+                .message
+                .contains("(\"mine\", available, attached to i-7)"),
+            "{}",
+            named.message
         );
         let hint = e.hint.unwrap();
         assert!(hint.contains("once the load balancer is gone"), "{hint}");
