@@ -360,18 +360,25 @@ async fn with_progress<T>(
                 elapsed: start.elapsed(),
                 detail: read_status(&slot),
             }),
-            () = tokio::time::sleep_until(deadline) => return Err(timed_out(address, step, limit)),
+            () = tokio::time::sleep_until(deadline) => {
+                return Err(timed_out(address, step, limit, read_status(&slot)));
+            }
         }
     }
 }
 
-fn timed_out(address: &str, step: Step, limit: Duration) -> AwsError {
+/// The failure of a change that hit its deadline: what it was doing and, when its waiter said,
+/// the last state it saw or the last refusal AWS answered (the change's status).
+fn timed_out(address: &str, step: Step, limit: Duration, last: Option<String>) -> AwsError {
+    let last = last
+        .map(|s| format!("; last seen: {s}"))
+        .unwrap_or_default();
     let mut e = AwsError::local(
         "eksform",
         "apply",
         "Timeout",
         format!(
-            "{address}: {} did not finish within {}s",
+            "{address}: {} did not finish within {}s{last}",
             step.as_str(),
             limit.as_secs()
         ),

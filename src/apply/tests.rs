@@ -55,6 +55,7 @@ impl Provider for Fake {
             .lock()
             .unwrap()
             .push((r.address.clone(), budget));
+        crate::aws::status::set_status(format!("{} is pending", r.address));
         self.step(format!("create {}", r.address), &r.address)
             .await?;
         Ok(LiveResource {
@@ -334,6 +335,11 @@ async fn a_change_past_the_timeout_fails_with_timeout_naming_the_resource() {
     assert_eq!(address, "vpc.main");
     assert_eq!(error.code, "Timeout");
     assert!(error.message.contains("vpc.main"));
+    assert!(
+        error.message.ends_with("; last seen: vpc.main is pending"),
+        "the waiter's last observation: {}",
+        error.message
+    );
     assert!(error.hint.is_some());
     assert_eq!(report.not_started.len(), 4);
 }

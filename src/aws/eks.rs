@@ -6,9 +6,10 @@
 
 use super::adopt::{Found, adopt};
 use super::retry::while_iam_propagates;
+use super::status::set_status;
 use super::support::{self, Fields, not_found_ok};
 use super::timeouts::{self, Op};
-use super::{AwsError, ResolvedResource};
+use super::{AwsError, ErrorKind, ResolvedResource, in_use};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props};
 use aws_sdk_eks::types::{
@@ -288,27 +289,67 @@ impl Eks {
                             format!("{what}: {}", detail.join("; ")),
                         ))
                     }
-                    _ => Ok(None),
+                    other => {
+                        let status = other.map_or("Pending", |s| s.as_str());
+                        set_status(format!("cluster {name:?} update {id} is {status}"));
+                        Ok(None)
+                    }
                 }
             },
         )
         .await
     }
 
+    /// Deletes the cluster and waits until it is gone. EKS refuses while node groups are
+    /// attached (`ResourceInUseException`): eksform deletes its own first, so one still
+    /// there is not in the config, and the refusal names it (see `aws::in_use`).
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
         let name = live.id.as_str();
-        let out = self
-            .client
-            .delete_cluster()
-            .name(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteCluster", e));
-        if not_found_ok(out)?.is_none() {
+        let found = in_use::retry(wait_for(Op::Delete), || async {
+            let out = self
+                .client
+                .delete_cluster()
+                .name(name)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteCluster", e));
+            match not_found_ok(out) {
+                Err(e) if e.kind == ErrorKind::InUse => {
+                    // Failing to look is not the failure to report: the refusal is.
+                    let holders = self.nodegroups(name).await.unwrap_or_default();
+                    let lasting = !holders.is_empty();
+                    Err(in_use::held_by(e, &live.address, name, &holders, lasting))
+                }
+                other => other,
+            }
+        })
+        .await?;
+        if found.is_none() {
             return Ok(());
         }
         let target = super::eks_wait::Target::Cluster { name };
         super::eks_wait::gone(&self.client, &target, wait_for(Op::Delete)).await
+    }
+}
+
+impl Eks {
+    /// The node groups still attached to cluster `name`, as named in a refusal.
+    async fn nodegroups(&self, name: &str) -> Result<Vec<String>, AwsError> {
+        let names: Vec<String> = self
+            .client
+            .list_nodegroups()
+            .cluster_name(name)
+            .into_paginator()
+            .page_size(super::paging::EKS)
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "ListNodegroups", e))?;
+        Ok(names
+            .into_iter()
+            .map(|n| format!("nodegroup {n}"))
+            .collect())
     }
 }
 

@@ -27,6 +27,9 @@ pub struct AwsError {
     pub message: String,
     pub kind: ErrorKind,
     pub hint: Option<String>,
+    /// For an `InUse` refusal: what holds the resource will not go away by itself (it is not
+    /// part of the plan being applied), so waiting for it is pointless (see `aws::in_use`).
+    pub lasting: bool,
 }
 
 impl AwsError {
@@ -44,6 +47,7 @@ impl AwsError {
             message: message.into(),
             kind,
             hint: hint_for(kind, service, operation),
+            lasting: false,
         }
     }
 

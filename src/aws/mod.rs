@@ -18,6 +18,7 @@ pub mod elb;
 mod error;
 mod http;
 pub mod iam;
+pub mod in_use;
 pub mod launch_template;
 pub mod lock;
 mod ng_update;

@@ -24,7 +24,7 @@ pub struct Update<'a> {
 
 pub async fn wait(client: &Client, u: &Update<'_>) -> Result<(), AwsError> {
     let limit = support::budget(timeouts::default(Kind::Nodegroup, Op::Update));
-    let what = format!("{}: nodegroup update {}", u.address, u.id);
+    let what = format!("{}: nodegroup update {} to finish", u.address, u.id);
     support::poll(SERVICE, "DescribeUpdate", &what, limit, || async {
         let out = client
             .describe_update()
@@ -44,7 +44,7 @@ pub async fn wait(client: &Client, u: &Update<'_>) -> Result<(), AwsError> {
             }
             other => {
                 let status = other.map_or("Pending", |s| s.as_str());
-                set_status(format!("nodegroup update {status}"));
+                set_status(format!("nodegroup update {} is {status}", u.id));
                 Ok(None)
             }
         }

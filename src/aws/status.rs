@@ -27,6 +27,18 @@ pub fn set_status(text: impl Into<String>) {
     });
 }
 
+/// The status the running change last reported, if any: what a waiter that gives up saw last.
+pub fn current() -> Option<String> {
+    STATUS.try_with(read_status).ok().flatten()
+}
+
+/// `"; last seen: STATUS"` for a waiter's timeout message, empty when nothing was reported.
+pub fn last_seen() -> String {
+    current()
+        .map(|s| format!("; last seen: {s}"))
+        .unwrap_or_default()
+}
+
 /// The latest status of the slot, if a waiter set one.
 pub fn read_status(slot: &StatusSlot) -> Option<String> {
     slot.lock().ok().and_then(|s| s.clone())
@@ -42,5 +54,16 @@ mod tests {
         set_status("outside any change");
         with_status(slot.clone(), async { set_status("instance refresh 40%") }).await;
         assert_eq!(read_status(&slot).as_deref(), Some("instance refresh 40%"));
+    }
+
+    #[tokio::test]
+    async fn a_waiter_giving_up_reads_what_it_reported_last() {
+        assert_eq!(last_seen(), "");
+        let seen = with_status(StatusSlot::default(), async {
+            set_status("nat-1 is pending");
+            last_seen()
+        })
+        .await;
+        assert_eq!(seen, "; last seen: nat-1 is pending");
     }
 }

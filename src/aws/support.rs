@@ -3,6 +3,7 @@
 //! time a change may still wait (its deadline), and idempotency tokens. Nothing here knows a
 //! service; it must not call AWS itself.
 
+use super::status::last_seen;
 use super::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
 use crate::model::Props;
@@ -12,7 +13,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How many describe calls of one kind run at once during a read (for APIs with no batch form:
 /// a launch template's versions, a nodegroup, a role's tags). High enough that a cluster with
@@ -289,8 +290,9 @@ where
             operation,
             "WaiterTimeout",
             format!(
-                "{what}: still not ready after {}s; run again to resume waiting",
-                w.max_wait().as_secs()
+                "{what}: still not ready after {}s{}; run again to resume waiting",
+                w.max_wait().as_secs(),
+                last_seen()
             ),
         ),
         WaiterError::FailureState(_) => AwsError::local(
@@ -314,7 +316,8 @@ where
 }
 
 /// Calls `check` with backoff (1 s doubling to 15 s) until it returns `Some`, or fails with
-/// `WaiterTimeout` after `timeout`.
+/// `WaiterTimeout` after `timeout`, saying what it waited for and the status `check` reported
+/// last (`status::set_status`).
 pub async fn poll<T, F, Fut>(
     service: &'static str,
     operation: &'static str,
@@ -326,7 +329,7 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Option<T>, AwsError>>,
 {
-    let start = Instant::now();
+    let start = tokio::time::Instant::now();
     let mut delay = Duration::from_millis(500);
     loop {
         if let Some(v) = check().await? {
@@ -338,8 +341,9 @@ where
                 operation,
                 "WaiterTimeout",
                 format!(
-                    "{what}: still not done after {}s; run again to resume waiting",
-                    timeout.as_secs()
+                    "waited {}s for {what}{}; run again to resume waiting",
+                    timeout.as_secs(),
+                    last_seen()
                 ),
             ));
         }
@@ -355,6 +359,34 @@ mod tests {
 
     fn props(v: Value) -> Props {
         serde_json::from_value(v).unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_poll_that_gives_up_says_what_it_waited_for_and_the_last_state() {
+        let slot = crate::aws::status::StatusSlot::default();
+        let out: Result<(), AwsError> = crate::aws::status::with_status(slot, async {
+            poll(
+                "EKS",
+                "DescribeCluster",
+                "cluster \"demo\" to be ACTIVE",
+                Duration::from_secs(60),
+                || async {
+                    crate::aws::status::set_status("cluster \"demo\" is CREATING");
+                    Ok(None)
+                },
+            )
+            .await
+        })
+        .await;
+        let e = out.unwrap_err();
+        assert_eq!(e.code, "WaiterTimeout");
+        assert!(
+            e.message.starts_with(
+                "waited 60s for cluster \"demo\" to be ACTIVE; last seen: cluster \"demo\" is CREATING"
+            ),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -46,14 +46,14 @@ mod security;
 
 use super::support::budget;
 use super::timeouts::{self, Op};
-use super::{AwsError, ErrorKind, ResolvedResource};
+use super::{AwsError, ErrorKind, ResolvedResource, in_use};
 use crate::live::{ExternalStatus, LiveResource};
 use crate::model::{External, Kind};
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::waiters::error::WaiterError;
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub use drain::CNI_CLUSTER_TAG;
 
@@ -161,25 +161,31 @@ impl Ec2 {
         gone_is_ok(result)
     }
 
-    /// Runs a call again while AWS answers that something still uses the resource (ENIs of a
+    /// Runs a call again while AWS answers that something still uses `live` (ENIs of a
     /// deleted NAT gateway or load balancer drain for minutes), with backoff, until the
-    /// change's deadline (the delete timeout of `kind` when there is none).
-    async fn retry_in_use<F, Fut>(&self, kind: Kind, mut call: F) -> Result<(), AwsError>
+    /// change's deadline (the delete timeout of its kind when there is none), or sooner when
+    /// what holds it is not eksform's to remove (see `aws::in_use`).
+    /// Every refusal names the resource and its id (the drain already did for the kinds it
+    /// knows).
+    async fn retry_in_use<F, Fut>(&self, live: &LiveResource, mut call: F) -> Result<(), AwsError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<(), AwsError>>,
     {
-        let deadline = Instant::now() + budget(timeouts::default(kind, Op::Delete));
-        let mut delay = Duration::from_secs(1);
-        loop {
-            match call().await {
-                Err(e) if e.kind == ErrorKind::InUse && Instant::now() + delay < deadline => {
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(20));
-                }
-                other => return other,
+        let budget = budget(timeouts::default(live.kind, Op::Delete));
+        in_use::retry(budget, || {
+            let attempt = call();
+            async move {
+                attempt.await.map_err(|e| {
+                    if e.kind == ErrorKind::InUse && !e.message.contains(&live.address) {
+                        in_use::held_by(e, &live.address, &live.id, &[], false)
+                    } else {
+                        e
+                    }
+                })
             }
-        }
+        })
+        .await
     }
 }
 
@@ -222,8 +228,9 @@ where
             op,
             "WaiterTimeout",
             format!(
-                "{address}: still not ready after {}s; run again to resume",
-                w.max_wait().as_secs()
+                "{address}: still not ready after {}s{}; run again to resume",
+                w.max_wait().as_secs(),
+                super::status::last_seen()
             ),
         ),
         WaiterError::FailureState(f) => {

@@ -6,6 +6,7 @@
 use super::once::no_sdk_retry;
 use super::props::{client_token, prop_bool, prop_opt_str, prop_str, sdk_tags, tag_spec};
 use super::{Ec2, SERVICE, sdk, wait_for, waiter_error, waiter_error_with};
+use crate::aws::status::set_status;
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ResolvedResource};
 use crate::live::LiveResource;
@@ -229,10 +230,8 @@ impl Ec2 {
             return Ok(());
         }
         if let Some(old) = have {
-            self.retry_in_use(Kind::InternetGateway, || {
-                self.detach_internet_gateway(&live.id, old)
-            })
-            .await?;
+            self.retry_in_use(live, || self.detach_internet_gateway(&live.id, old))
+                .await?;
         }
         match want {
             Some(vpc) => self.attach_internet_gateway(&live.id, vpc).await,
@@ -251,10 +250,10 @@ impl Ec2 {
         };
         if let Some(vpc) = current.props.get("vpc_id").and_then(|v| v.as_str()) {
             // Public IPs still mapped in the VPC block the detach until they are released.
-            self.retry_in_use(live.kind, || self.detach_internet_gateway(&live.id, vpc))
+            self.retry_in_use(live, || self.detach_internet_gateway(&live.id, vpc))
                 .await?;
         }
-        self.retry_in_use(live.kind, || async {
+        self.retry_in_use(live, || async {
             let call = self
                 .client
                 .delete_internet_gateway()
@@ -290,7 +289,7 @@ impl Ec2 {
 
     /// Retried while in use: the NAT gateway holding the address lets go only once deleted.
     pub(super) async fn delete_elastic_ip(&self, live: &LiveResource) -> Result<(), AwsError> {
-        self.retry_in_use(live.kind, || async {
+        self.retry_in_use(live, || async {
             let call = self.client.release_address().allocation_id(&live.id);
             call.send().await.map_err(sdk("ReleaseAddress")).map(|_| ())
         })
@@ -310,12 +309,22 @@ impl Ec2 {
             let dead = id.clone();
             id = self.request_nat_gateway(cluster, r, &dead).await?;
         }
-        self.client
+        self.note_nat_state(&id).await;
+        let waited = self
+            .client
             .wait_until_nat_gateway_available()
             .nat_gateway_ids(&id)
             .wait(wait_for(Kind::NatGateway, Op::Create))
-            .await
-            .map_err(|e| waiter_error_with("DescribeNatGateways", &r.address, e, nat_failure))?;
+            .await;
+        if let Err(e) = waited {
+            self.note_nat_state(&id).await;
+            return Err(waiter_error_with(
+                "DescribeNatGateways",
+                &r.address,
+                e,
+                nat_failure,
+            ));
+        }
         Ok(id)
     }
 
@@ -351,22 +360,35 @@ impl Ec2 {
         Ok(out.nat_gateways().first().and_then(|n| n.state()).cloned())
     }
 
+    /// Reports the NAT gateway's state as the change's status, which a wait that gives up (or
+    /// the executor's deadline) names as the last state seen. A failed read reports nothing.
+    async fn note_nat_state(&self, id: &str) {
+        if let Ok(Some(state)) = self.nat_state(id).await {
+            set_status(format!("NAT gateway {id} is {}", state.as_str()));
+        }
+    }
+
     /// Waits until deleted: its Elastic IP and subnet cannot go before.
     pub(super) async fn delete_nat_gateway(&self, live: &LiveResource) -> Result<(), AwsError> {
         let call = self.client.delete_nat_gateway().nat_gateway_id(&live.id);
         call.send().await.map_err(sdk("DeleteNatGateway"))?;
-        self.client
+        self.note_nat_state(&live.id).await;
+        let waited = self
+            .client
             .wait_until_nat_gateway_deleted()
             .nat_gateway_ids(&live.id)
             .wait(wait_for(Kind::NatGateway, Op::Delete))
-            .await
-            .map_err(|e| waiter_error("DescribeNatGateways", &live.address, e))?;
+            .await;
+        if let Err(e) = waited {
+            self.note_nat_state(&live.id).await;
+            return Err(waiter_error("DescribeNatGateways", &live.address, e));
+        }
         Ok(())
     }
 
     /// Retried while in use; each refusal drains the network interfaces left in the VPC.
     pub(super) async fn delete_vpc(&self, live: &LiveResource) -> Result<(), AwsError> {
-        self.retry_in_use(live.kind, || async {
+        self.retry_in_use(live, || async {
             let call = self.client.delete_vpc().vpc_id(&live.id);
             match call.send().await.map_err(sdk("DeleteVpc")) {
                 Ok(_) => Ok(()),
@@ -378,7 +400,7 @@ impl Ec2 {
 
     /// Retried while in use; each refusal drains the network interfaces left in the subnet.
     pub(super) async fn delete_subnet(&self, live: &LiveResource) -> Result<(), AwsError> {
-        self.retry_in_use(live.kind, || async {
+        self.retry_in_use(live, || async {
             let call = self.client.delete_subnet().subnet_id(&live.id);
             match call.send().await.map_err(sdk("DeleteSubnet")) {
                 Ok(_) => Ok(()),

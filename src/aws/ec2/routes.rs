@@ -303,7 +303,7 @@ impl Ec2 {
         for association in associations(&table).values() {
             self.disassociate(association).await?;
         }
-        self.retry_in_use(live.kind, || async {
+        self.retry_in_use(live, || async {
             let call = self.client.delete_route_table().route_table_id(&live.id);
             call.send()
                 .await

@@ -164,7 +164,7 @@ impl Ec2 {
 
     pub(super) async fn delete_security_group(&self, live: &LiveResource) -> Result<(), AwsError> {
         // Each refusal drains the network interfaces still using the group.
-        self.retry_in_use(live.kind, || async {
+        self.retry_in_use(live, || async {
             let call = self.client.delete_security_group().group_id(&live.id);
             match call.send().await.map_err(sdk("DeleteSecurityGroup")) {
                 Ok(_) => Ok(()),

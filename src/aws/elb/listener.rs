@@ -58,7 +58,7 @@ pub async fn of_owned(
 }
 
 /// The listeners of one load balancer; none when it vanished in between.
-async fn list(c: &Client, lb_arn: &str) -> Result<Vec<Listener>, AwsError> {
+pub(super) async fn list(c: &Client, lb_arn: &str) -> Result<Vec<Listener>, AwsError> {
     let out = c
         .describe_listeners()
         .load_balancer_arn(lb_arn)

@@ -6,6 +6,7 @@
 use super::{SERVICE, address_of, found, opt, owned, sdk_tags, update_tags};
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
+use crate::aws::status::set_status;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::timeouts::{self, Op};
 use crate::aws::{AwsError, ResolvedResource};
@@ -127,11 +128,21 @@ pub async fn create(
         let msg = format!("{}: no ARN returned", r.address);
         AwsError::local(SERVICE, "CreateLoadBalancer", "EmptyResponse", msg)
     })?;
-    c.wait_until_load_balancer_available()
+    note_state(c, &arn).await;
+    let waited = c
+        .wait_until_load_balancer_available()
         .load_balancer_arns(&arn)
         .wait(wait_for(Op::Create))
-        .await
-        .map_err(|e| support::waiter_error(SERVICE, "DescribeLoadBalancers", &r.address, e))?;
+        .await;
+    if let Err(e) = waited {
+        note_state(c, &arn).await;
+        return Err(support::waiter_error(
+            SERVICE,
+            "DescribeLoadBalancers",
+            &r.address,
+            e,
+        ));
+    }
     found(
         read_one(c, cluster, &arn).await?,
         "CreateLoadBalancer",
@@ -200,6 +211,27 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
         .await
         .map(|_| ())
         .map_err(|e| support::waiter_error(SERVICE, "DescribeLoadBalancers", &live.address, e))
+}
+
+/// Reports the load balancer's state as the change's status, which a wait that gives up (or
+/// the executor's deadline) names as the last state seen. A failed read reports nothing.
+async fn note_state(c: &Client, arn: &str) {
+    let Ok(out) = c
+        .describe_load_balancers()
+        .load_balancer_arns(arn)
+        .send()
+        .await
+    else {
+        return;
+    };
+    let state = out
+        .load_balancers()
+        .first()
+        .and_then(|l| l.state())
+        .and_then(|s| s.code());
+    if let Some(code) = state {
+        set_status(format!("load balancer {arn} is {}", code.as_str()));
+    }
 }
 
 /// The load balancer named `name`: its ARN and the address its tags give it.

@@ -3,14 +3,16 @@
 
 use super::{SERVICE, address_of, found, opt, opt_int, owned, sdk_tags, update_tags};
 use crate::aws::adopt::{Found, adopt};
-use crate::aws::paging;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::timeouts::{self, Op};
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
+use crate::aws::{in_use, paging};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props};
 use aws_sdk_elasticloadbalancingv2::Client;
-use aws_sdk_elasticloadbalancingv2::types::{ProtocolEnum, TargetGroup, TargetTypeEnum};
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, ProtocolEnum, Rule, TargetGroup, TargetTypeEnum,
+};
 use serde_json::Value;
 
 pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
@@ -186,28 +188,133 @@ pub async fn update(
     )
 }
 
-/// Deletes the group, retrying while a listener or load balancer being deleted still holds it.
+/// Deletes the group, retrying while a listener or load balancer being deleted still holds it
+/// (see `aws::in_use`). A refusal names the listeners and rules still forwarding to it: those
+/// are not this plan's (eksform deletes or repoints its own first), so the retry soon gives up.
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     let arn = live.id.as_str();
-    support::poll(
-        SERVICE,
-        "DeleteTargetGroup",
-        &live.address,
-        // A target group stays in use for a short while after its listener or load balancer goes.
-        support::budget(timeouts::default(Kind::TargetGroup, Op::Delete)),
-        || async {
-            let out = c
-                .delete_target_group()
-                .target_group_arn(arn)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteTargetGroup", e));
-            match not_found_ok(out) {
-                Ok(_) => Ok(Some(())),
-                Err(e) if e.kind == ErrorKind::InUse => Ok(None),
-                Err(e) => Err(e),
+    // A target group stays in use for a short while after its listener or load balancer goes.
+    let budget = support::budget(timeouts::default(Kind::TargetGroup, Op::Delete));
+    in_use::retry(budget, || async {
+        let out = c
+            .delete_target_group()
+            .target_group_arn(arn)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteTargetGroup", e));
+        match not_found_ok(out) {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind == ErrorKind::InUse => {
+                // Failing to look is not the failure to report: the refusal is.
+                let holders = holders(c, arn).await.unwrap_or_default();
+                let lasting = !holders.is_empty();
+                Err(in_use::held_by(e, &live.address, arn, &holders, lasting))
             }
-        },
-    )
+            Err(e) => Err(e),
+        }
+    })
     .await
+}
+
+/// The listeners and rules forwarding to target group `arn`, found through the load
+/// balancers it is registered with.
+async fn holders(c: &Client, arn: &str) -> Result<Vec<String>, AwsError> {
+    let out = c
+        .describe_target_groups()
+        .target_group_arns(arn)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e))?;
+    let lbs: Vec<String> = out
+        .target_groups()
+        .iter()
+        .flat_map(|t| t.load_balancer_arns().iter().cloned())
+        .collect();
+    let mut found = Vec::new();
+    for lb in lbs {
+        for l in super::listener::list(c, &lb).await? {
+            let Some(listener_arn) = l.listener_arn() else {
+                continue;
+            };
+            if l.default_actions().iter().any(|a| forwards_to(a, arn)) {
+                found.push(format!("listener {listener_arn}"));
+            }
+            for rule in rules(c, listener_arn).await? {
+                if rule.is_default() != Some(true)
+                    && rule.actions().iter().any(|a| forwards_to(a, arn))
+                {
+                    found.push(format!("rule {}", rule.rule_arn().unwrap_or(listener_arn)));
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Every rule of a listener, all pages.
+async fn rules(c: &Client, listener_arn: &str) -> Result<Vec<Rule>, AwsError> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = c
+            .describe_rules()
+            .listener_arn(listener_arn)
+            .page_size(paging::ELB)
+            .set_marker(marker.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeRules", e));
+        let Some(page) = not_found_ok(page)? else {
+            return Ok(out);
+        };
+        out.extend(page.rules().iter().cloned());
+        match page.next_marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// Whether `action` forwards to target group `arn` (simple or weighted forward).
+fn forwards_to(action: &Action, arn: &str) -> bool {
+    action.target_group_arn() == Some(arn)
+        || action.forward_config().is_some_and(|f| {
+            f.target_groups()
+                .iter()
+                .any(|t| t.target_group_arn() == Some(arn))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_elasticloadbalancingv2::types::{
+        ActionTypeEnum, ForwardActionConfig, TargetGroupTuple,
+    };
+
+    fn weighted(arns: &[&str]) -> Action {
+        let groups = arns
+            .iter()
+            .map(|a| TargetGroupTuple::builder().target_group_arn(*a).build())
+            .collect();
+        let config = ForwardActionConfig::builder()
+            .set_target_groups(Some(groups))
+            .build();
+        Action::builder()
+            .r#type(ActionTypeEnum::Forward)
+            .forward_config(config)
+            .build()
+    }
+
+    #[test]
+    fn simple_and_weighted_forwards_both_hold_the_group() {
+        let simple = Action::builder()
+            .r#type(ActionTypeEnum::Forward)
+            .target_group_arn("tg-1")
+            .build();
+        assert!(forwards_to(&simple, "tg-1"));
+        assert!(!forwards_to(&simple, "tg-2"));
+        assert!(forwards_to(&weighted(&["tg-2", "tg-1"]), "tg-1"));
+        assert!(!forwards_to(&weighted(&["tg-2"]), "tg-1"));
+    }
 }

@@ -4,9 +4,10 @@
 
 use super::{SERVICE, create_path, sdk_tags, tags_of};
 use crate::aws::adopt::{Found, adopt};
-use crate::aws::paging;
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
-use crate::aws::{AwsError, ResolvedResource};
+use crate::aws::timeouts::{self, Op};
+use crate::aws::{AwsError, ErrorKind, ResolvedResource};
+use crate::aws::{in_use, paging};
 use crate::live::LiveResource;
 use crate::model::{Kind, Props, names};
 use aws_sdk_iam::Client;
@@ -284,19 +285,57 @@ async fn update_tags(c: &Client, name: &str, live: &Props, want: &Props) -> Resu
 }
 
 /// Detaches everything that holds the role (managed policies, inline policies, instance
-/// profiles), then deletes it. A role already gone counts as deleted.
+/// profiles), then deletes it. A role already gone counts as deleted. When IAM still refuses
+/// (`DeleteConflict`: something attached it again meanwhile), both are tried again for a short
+/// while (see `aws::in_use`), then the refusal names what still holds the role.
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     let name = live.id.as_str();
-    if not_found_ok(release(c, name).await)?.is_none() {
-        return Ok(());
-    }
-    let r = c
-        .delete_role()
+    let budget = support::budget(timeouts::default(Kind::IamRole, Op::Delete));
+    in_use::retry(budget, || async {
+        if not_found_ok(release(c, name).await)?.is_none() {
+            return Ok(());
+        }
+        let r = c
+            .delete_role()
+            .role_name(name)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteRole", e));
+        match not_found_ok(r) {
+            Err(e) if e.kind == ErrorKind::InUse => {
+                // Failing to look is not the failure to report: the refusal is.
+                let holders = holders(c, name).await.unwrap_or_default();
+                Err(in_use::held_by(e, &live.address, name, &holders, true))
+            }
+            other => other.map(|_| ()),
+        }
+    })
+    .await
+}
+
+/// What attaches to role `name`: its managed policies and the instance profiles holding it.
+async fn holders(c: &Client, name: &str) -> Result<Vec<String>, AwsError> {
+    let mut out: Vec<String> = attached_policies(c, name)
+        .await?
+        .into_iter()
+        .map(|p| format!("attached policy {p}"))
+        .collect();
+    let profiles: Vec<aws_sdk_iam::types::InstanceProfile> = c
+        .list_instance_profiles_for_role()
         .role_name(name)
+        .into_paginator()
+        .page_size(paging::IAM)
+        .items()
         .send()
+        .try_collect()
         .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteRole", e));
-    not_found_ok(r).map(|_| ())
+        .map_err(|e| AwsError::from_sdk(SERVICE, "ListInstanceProfilesForRole", e))?;
+    out.extend(
+        profiles
+            .iter()
+            .map(|p| format!("instance profile {}", p.instance_profile_name())),
+    );
+    Ok(out)
 }
 
 async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
