@@ -1,14 +1,10 @@
 //! eksform: a declarative EKS provisioning engine. The binary in `main.rs` only parses
-//! arguments and maps errors to exit codes; everything else lives in these layers, each
-//! depending only on the ones above it in this list.
+//! arguments and maps errors to exit codes; `cli` turns each command into a call of
+//! `eksform_aws::ops`. The layers live in two crates of the workspace: `eksform-core`
+//! (config, model, plan, render; no I/O) and `eksform-aws` (reads, writes, executor,
+//! orchestration); they are re-exported here under their module names.
 
-pub mod apply;
-pub mod aws;
-pub mod capacity;
 pub mod cli;
-pub mod config;
-pub mod live;
-pub mod model;
-pub mod ops;
-pub mod plan;
-pub mod render;
+
+pub use eksform_aws::{apply, aws, ops};
+pub use eksform_core::{capacity, config, live, model, plan, render};

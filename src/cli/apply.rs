@@ -2,10 +2,10 @@
 
 use super::events::{self, RunFlags};
 use super::output::{RESUME_SAME, confirm, note_unused_consent, print_outputs, print_warnings};
-use crate::aws::Cloud;
-use crate::live::LiveState;
-use crate::ops;
-use crate::plan::{Plan, allow, check_consent, check_refusals};
+use eksform_aws::aws::Cloud;
+use eksform_aws::ops;
+use eksform_core::live::LiveState;
+use eksform_core::plan::{Plan, allow, check_consent, check_refusals};
 use std::path::PathBuf;
 
 /// Where the plan comes from.

@@ -2,7 +2,7 @@
 
 use super::events::{self, RunFlags};
 use super::output::{RESUME_SAME, confirm};
-use crate::ops;
+use eksform_aws::ops;
 use std::path::Path;
 
 pub async fn run(file: &Path, auto_approve: bool, flags: RunFlags) -> anyhow::Result<i32> {

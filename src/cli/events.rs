@@ -5,12 +5,12 @@
 
 use super::output::{print_event, print_report, style};
 use super::progress::Spinners;
-use crate::apply::{Event, Options, Report, execute};
-use crate::aws::Provider;
-use crate::aws::timeouts::Timeouts;
-use crate::live::LiveState;
-use crate::plan::Plan;
-use crate::render;
+use eksform_aws::apply::{Event, Options, Report, execute};
+use eksform_aws::aws::Provider;
+use eksform_aws::aws::timeouts::Timeouts;
+use eksform_core::live::LiveState;
+use eksform_core::plan::Plan;
+use eksform_core::render;
 use serde_json::{Value, json};
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -258,8 +258,8 @@ pub fn watch_ctrl_c(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apply::Step;
-    use crate::aws::AwsError;
+    use eksform_aws::apply::Step;
+    use eksform_aws::aws::AwsError;
 
     #[test]
     fn durations_parse_units_and_reject_garbage() {
@@ -277,8 +277,8 @@ mod tests {
 
     #[test]
     fn a_zero_timeout_means_no_limit_for_every_kind_or_one() {
-        use crate::aws::timeouts::Op;
-        use crate::model::Kind;
+        use eksform_aws::aws::timeouts::Op;
+        use eksform_core::model::Kind;
         let t = timeouts(&[
             "0s".to_string(),
             "vpc=0".to_string(),

@@ -4,9 +4,9 @@
 
 use super::output::{print_warnings, style};
 use super::{Engine, Format};
-use crate::ops::{OpsError, fleet};
-use crate::plan::check_refusals;
-use crate::render::fleet::{self as view, Entry};
+use eksform_aws::ops::{OpsError, fleet};
+use eksform_core::plan::check_refusals;
+use eksform_core::render::fleet::{self as view, Entry};
 use std::path::PathBuf;
 
 /// Why an option is refused with several clusters; `None` when it is fine.
@@ -29,12 +29,12 @@ pub async fn plan(
     refusal(out.then_some("plan --out"))?;
     refusal((engine == Engine::Cloudformation).then_some("--engine cloudformation"))?;
     let members = fleet::load(files).await?;
-    let conf = crate::aws::Cloud::load_conf().await?;
+    let conf = eksform_aws::aws::Cloud::load_conf().await?;
     let mut planned = fleet::plan_all(members, &conf).await;
     super::output::note_unqualified_consent(&how.allow_replace);
     for p in planned.iter_mut() {
         if let Ok(prepared) = &mut p.result {
-            crate::plan::allow(&mut prepared.plan, &how.allow_replace);
+            eksform_core::plan::allow(&mut prepared.plan, &how.allow_replace);
         }
     }
     let mut entries = Vec::new();

@@ -8,12 +8,12 @@ use super::events::{self, RunFlags};
 use super::fleet::message;
 use super::lock::{Subject, hold};
 use super::output::{confirm, event_text, output_lines, print_warnings, style};
-use crate::apply::{Event, Report, execute};
-use crate::config::Diagnostic;
-use crate::ops::{Prepared, fleet};
-use crate::plan::{Plan, check_refusals};
-use crate::render::fleet::{self as view};
 use aws_config::SdkConfig;
+use eksform_aws::apply::{Event, Report, execute};
+use eksform_aws::ops::{Prepared, fleet};
+use eksform_core::config::Diagnostic;
+use eksform_core::plan::{Plan, check_refusals};
+use eksform_core::render::fleet::{self as view};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -59,7 +59,7 @@ pub async fn apply(
     super::output::note_unqualified_consent(&flags.allow_replace);
     let (go_tx, go_rx) = watch::channel(None);
     let run = Run {
-        conf: crate::aws::Cloud::load_conf().await?,
+        conf: eksform_aws::aws::Cloud::load_conf().await?,
         flags,
         go: go_rx,
     };
@@ -218,9 +218,9 @@ async fn cluster(
             return Ok(1);
         }
     };
-    crate::plan::allow(&mut prepared.plan, &run.flags.allow_replace);
+    eksform_core::plan::allow(&mut prepared.plan, &run.flags.allow_replace);
     let refusal = check_refusals(&prepared.plan, prepared.spec.deletion_protection)
-        .or_else(|| crate::plan::check_consent(&prepared.plan));
+        .or_else(|| eksform_core::plan::check_consent(&prepared.plan));
     let _ = plan_tx.send(Ok(Shown {
         plan: prepared.plan.clone(),
         warnings: prepared.warnings.clone(),
@@ -325,7 +325,7 @@ fn watch_ctrl_c(cancels: Vec<Arc<AtomicBool>>) -> JoinHandle<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::AwsError;
+    use eksform_aws::aws::AwsError;
 
     #[test]
     fn a_clusters_summary_names_it_and_its_failures() {

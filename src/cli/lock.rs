@@ -3,9 +3,9 @@
 //! cannot be changed by another run in between; it is released whatever the command's outcome.
 
 use super::apply::Source;
-use crate::apply::lock::{Policy, timestamp};
-use crate::aws::lock::Holder;
-use crate::ops::lock::{self, Target};
+use eksform_aws::apply::lock::{Policy, timestamp};
+use eksform_aws::aws::lock::Holder;
+use eksform_aws::ops::lock::{self, Target};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

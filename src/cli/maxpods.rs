@@ -2,7 +2,7 @@
 //! embedded ENI table, with the computation spelled out. The numbers come from `capacity`; this
 //! handler only looks the types up and prints.
 
-use crate::capacity::{self, CniMode, EniLimits, MaxPods};
+use eksform_core::capacity::{self, CniMode, EniLimits, MaxPods};
 use serde_json::json;
 
 pub struct Flags {

@@ -332,8 +332,8 @@ async fn run_apply(
 }
 
 /// The config files `-f` names: folders expanded (a fleet when more than one).
-fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, crate::ops::OpsError> {
-    crate::ops::fleet::files(args)
+fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, eksform_aws::ops::OpsError> {
+    eksform_aws::ops::fleet::files(args)
 }
 
 /// The exit code of a finished command, printing its error.

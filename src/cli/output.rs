@@ -1,11 +1,11 @@
 //! Terminal output shared by the commands: colour choice, warnings, progress lines, the final
 //! report and the outputs users need after an apply (load balancer DNS names, target groups).
 
-use crate::apply::{Event, Report};
-use crate::config::Diagnostic;
-use crate::live::LiveState;
-use crate::model::Kind;
-use crate::render::Style;
+use eksform_aws::apply::{Event, Report};
+use eksform_core::config::Diagnostic;
+use eksform_core::live::LiveState;
+use eksform_core::model::Kind;
+use eksform_core::render::Style;
 use std::io::{BufRead, IsTerminal, Write};
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org).
@@ -46,10 +46,12 @@ pub fn note_unqualified_consent(args: &[String]) {
 
 pub fn error_text(e: &anyhow::Error) -> String {
     // Diagnostics carry their own `FILE:LINE:COL: error:` prefix per line.
-    let is_diagnostics = e.downcast_ref::<crate::config::Diagnostics>().is_some()
+    let is_diagnostics = e
+        .downcast_ref::<eksform_core::config::Diagnostics>()
+        .is_some()
         || matches!(
-            e.downcast_ref::<crate::ops::OpsError>(),
-            Some(crate::ops::OpsError::Config(_) | crate::ops::OpsError::Subnets(_))
+            e.downcast_ref::<eksform_aws::ops::OpsError>(),
+            Some(eksform_aws::ops::OpsError::Config(_) | eksform_aws::ops::OpsError::Subnets(_))
         );
     if is_diagnostics {
         return e.to_string();

@@ -3,8 +3,9 @@
 
 use super::Format;
 use super::output::{print_outputs, print_warnings, style};
-use crate::plan::check_refusals;
-use crate::{ops, render};
+use eksform_aws::ops;
+use eksform_core::plan::check_refusals;
+use eksform_core::render;
 use std::path::Path;
 
 /// How to plan and show it, for one cluster or a fleet.
@@ -18,7 +19,10 @@ pub struct How {
 pub async fn run(file: &Path, how: &How, out: Option<&Path>) -> anyhow::Result<i32> {
     let format = how.format;
     let mut prepared = ops::prepare(file).await?;
-    super::output::note_unused_consent(&crate::plan::allow(&mut prepared.plan, &how.allow_replace));
+    super::output::note_unused_consent(&eksform_core::plan::allow(
+        &mut prepared.plan,
+        &how.allow_replace,
+    ));
     let refusal = check_refusals(&prepared.plan, prepared.spec.deletion_protection);
     if let Some(out) = out.filter(|_| refusal.is_none()) {
         ops::save_plan(&prepared, file, out)?;

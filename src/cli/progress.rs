@@ -5,8 +5,8 @@
 //! the plain and JSON outputs stay where they are (`output`, `events`).
 
 use super::output::event_text;
-use crate::apply::{Event, Step};
-use crate::render::Style;
+use eksform_aws::apply::{Event, Step};
+use eksform_core::render::Style;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -3,7 +3,8 @@
 
 use super::RenderFormat;
 use super::output::print_warnings;
-use crate::{ops, render};
+use eksform_aws::ops;
+use eksform_core::render;
 use std::path::Path;
 
 pub fn run(file: &Path, format: RenderFormat) -> anyhow::Result<i32> {

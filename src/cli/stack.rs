@@ -4,9 +4,9 @@
 
 use super::Format;
 use super::output::{confirm, print_warnings};
-use crate::aws::stack::StackEventLine;
-use crate::ops::stack::prepare_stack;
-use crate::plan::stack::{StackPlan, check_stack_consent, stack_markdown, stack_text};
+use eksform_aws::aws::stack::StackEventLine;
+use eksform_aws::ops::stack::prepare_stack;
+use eksform_core::plan::stack::{StackPlan, check_stack_consent, stack_markdown, stack_text};
 use serde_json::json;
 use std::path::Path;
 

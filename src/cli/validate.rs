@@ -1,7 +1,7 @@
 //! `eksform validate -f FILE`
 
 use super::output::print_warnings;
-use crate::ops;
+use eksform_aws::ops;
 use std::path::Path;
 
 pub fn run(file: &Path) -> anyhow::Result<i32> {

@@ -1,0 +1,314 @@
+//! EC2 networking: VPC, subnets, internet and NAT gateways, Elastic IPs, route tables,
+//! security groups and their rules, read and written in the property vocabulary of
+//! `model::types`. This module only dispatches by kind and holds the shared plumbing (error
+//! conversion, retries, timeouts); each submodule owns the SDK calls for its kinds. Nothing
+//! here decides *whether* to change something: that is the plan's job.
+
+/// Every item of a paginated Describe call, errors converted: `all_pages!(call, "Operation")`.
+macro_rules! all_pages {
+    ($call:expr, $op:literal) => {
+        async {
+            $call
+                .into_paginator()
+                .page_size(crate::aws::paging::EC2)
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(sdk($op))
+        }
+    };
+}
+
+/// The first item of the list `$list` in the answer to a Describe call, cloned (or `None`);
+/// errors are converted and returned from the enclosing function.
+macro_rules! first {
+    ($call:expr, $op:literal, $list:ident) => {
+        $call
+            .send()
+            .await
+            .map_err(sdk($op))?
+            .$list()
+            .first()
+            .cloned()
+    };
+}
+
+mod convert;
+mod drain;
+mod external;
+mod network;
+mod once;
+mod props;
+mod read;
+mod routes;
+mod security;
+
+use super::support::budget;
+use super::timeouts::{self, Op};
+use super::{AwsError, ErrorKind, ResolvedResource, in_use};
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::waiters::error::WaiterError;
+use eksform_core::live::{ExternalStatus, LiveResource};
+use eksform_core::model::{External, Kind};
+use std::future::Future;
+use std::time::Duration;
+
+pub use drain::CNI_CLUSTER_TAG;
+
+pub(crate) const SERVICE: &str = "EC2";
+
+pub struct Ec2 {
+    client: aws_sdk_ec2::Client,
+    /// Addresses this process has sent a create for (see `once`).
+    attempted: std::sync::Mutex<std::collections::BTreeSet<String>>,
+}
+
+impl Ec2 {
+    pub fn new(conf: &aws_config::SdkConfig) -> Ec2 {
+        Ec2 {
+            client: crate::aws::retry::client!(aws_sdk_ec2, conf),
+            attempted: Default::default(),
+        }
+    }
+
+    /// Over a client the caller built: tests put fakes of checks the local endpoint lacks
+    /// into its interceptors.
+    pub fn from_client(client: aws_sdk_ec2::Client) -> Ec2 {
+        Ec2 {
+            client,
+            attempted: Default::default(),
+        }
+    }
+
+    /// Reads every resource of this service tagged with the cluster.
+    /// Also reports whether the external resources named by the config exist.
+    pub async fn read(
+        &self,
+        cluster: &str,
+        external: &[External],
+    ) -> Result<(Vec<LiveResource>, Vec<ExternalStatus>), AwsError> {
+        tokio::try_join!(self.read_owned(cluster), self.read_external(external))
+    }
+
+    /// Creates one resource tagged at creation, waits until it is usable and returns it as read.
+    pub async fn create(
+        &self,
+        cluster: &str,
+        r: &ResolvedResource,
+    ) -> Result<LiveResource, AwsError> {
+        let id = match r.kind {
+            Kind::Vpc => self.create_vpc(r).await?,
+            Kind::Subnet => self.create_subnet(r).await?,
+            Kind::InternetGateway => self.create_internet_gateway(r).await?,
+            Kind::ElasticIp => self.create_elastic_ip(r).await?,
+            Kind::NatGateway => self.create_nat_gateway(cluster, r).await?,
+            Kind::RouteTable => self.create_route_table(cluster, r).await?,
+            Kind::SecurityGroup => self.create_security_group(r).await?,
+            Kind::SecurityGroupRule => self.create_rule(r).await?,
+            other => return Err(not_ec2(other, "create", &r.address)),
+        };
+        self.read_one(r.kind, &id, &r.address).await
+    }
+
+    /// Changes `fields` in place; a field EC2 cannot change in place is an error (the plan
+    /// replaces the resource instead).
+    pub async fn update(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+        fields: &[String],
+    ) -> Result<LiveResource, AwsError> {
+        if let Some(f) = fields.iter().find(|f| !updatable(r.kind, f)) {
+            return Err(AwsError::local(
+                SERVICE,
+                "Update",
+                "NotUpdatable",
+                format!(
+                    "{}: \"{f}\" cannot change in place; the resource must be replaced",
+                    r.address
+                ),
+            ));
+        }
+        let has = |name: &str| fields.iter().any(|f| f == name);
+        if has("tags") {
+            self.update_tags(r, live).await?;
+        }
+        match r.kind {
+            Kind::Vpc => self.update_vpc(r, live, &has).await?,
+            Kind::Subnet if has("map_public_ip_on_launch") => self.update_subnet(r, live).await?,
+            Kind::InternetGateway if has("vpc_id") => self.update_internet_gateway(r, live).await?,
+            Kind::RouteTable => self.update_route_table(r, live, &has).await?,
+            _ => {}
+        }
+        self.read_one(r.kind, &live.id, &r.address).await
+    }
+
+    /// Deletes one resource and waits until it is gone; already gone counts as deleted.
+    pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
+        let result = match live.kind {
+            Kind::Vpc => self.delete_vpc(live).await,
+            Kind::Subnet => self.delete_subnet(live).await,
+            Kind::InternetGateway => self.delete_internet_gateway(live).await,
+            Kind::ElasticIp => self.delete_elastic_ip(live).await,
+            Kind::NatGateway => self.delete_nat_gateway(live).await,
+            Kind::RouteTable => self.delete_route_table(live).await,
+            Kind::SecurityGroup => self.delete_security_group(live).await,
+            Kind::SecurityGroupRule => self.delete_rule(live).await,
+            other => return Err(not_ec2(other, "delete", &live.address)),
+        };
+        gone_is_ok(result)
+    }
+
+    /// Runs a call again while AWS answers that something still uses `live` (ENIs of a
+    /// deleted NAT gateway or load balancer drain for minutes), with backoff, until the
+    /// change's deadline (the delete timeout of its kind when there is none), or sooner when
+    /// what holds it is not eksform's to remove (see `aws::in_use`).
+    /// Every refusal names the resource and its id (the drain already did for the kinds it
+    /// knows).
+    async fn retry_in_use<F, Fut>(&self, live: &LiveResource, mut call: F) -> Result<(), AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<(), AwsError>>,
+    {
+        let budget = budget(timeouts::default(live.kind, Op::Delete));
+        in_use::retry(budget, || {
+            let attempt = call();
+            async move {
+                attempt.await.map_err(|e| {
+                    if e.kind == ErrorKind::InUse && !e.message.contains(&live.address) {
+                        in_use::held_by(e, &live.address, &live.id, &[], false)
+                    } else {
+                        e
+                    }
+                })
+            }
+        })
+        .await
+    }
+}
+
+/// How long a waiter inside a change to `kind` may wait.
+fn wait_for(kind: Kind, op: Op) -> Duration {
+    budget(timeouts::default(kind, op))
+}
+
+/// Converts an SDK error of operation `op`, keeping its code.
+fn sdk<E, R>(op: &'static str) -> impl FnOnce(SdkError<E, R>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    move |e| AwsError::from_sdk(SERVICE, op, e)
+}
+
+/// Converts a waiter's failure: a timeout or a failure state is ours to report, an API error
+/// keeps its code.
+fn waiter_error<O, E>(op: &'static str, address: &str, e: WaiterError<O, E>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    waiter_error_with(op, address, e, |_| None)
+}
+
+/// Like `waiter_error`, with `detail` saying why the final poll is a failure.
+fn waiter_error_with<O, E>(
+    op: &'static str,
+    address: &str,
+    e: WaiterError<O, E>,
+    detail: impl Fn(&O) -> Option<String>,
+) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match e {
+        WaiterError::ExceededMaxWait(w) => AwsError::local(
+            SERVICE,
+            op,
+            "WaiterTimeout",
+            format!(
+                "{address}: still not ready after {}s{}; run again to resume",
+                w.max_wait().as_secs(),
+                super::status::last_seen()
+            ),
+        ),
+        WaiterError::FailureState(f) => {
+            let why = f.final_poll().as_result().ok().and_then(detail);
+            let why = why.map(|w| format!(": {w}")).unwrap_or_default();
+            AwsError::local(
+                SERVICE,
+                op,
+                "WaiterFailureState",
+                format!("{address}: AWS reports it failed{why}"),
+            )
+        }
+        WaiterError::OperationFailed(f) => AwsError::from_sdk(SERVICE, op, f.into_error()),
+        _ => AwsError::local(
+            SERVICE,
+            op,
+            "WaiterError",
+            format!("{address}: could not wait for it"),
+        ),
+    }
+}
+
+/// Deleting something already gone is what a delete wants.
+fn gone_is_ok(result: Result<(), AwsError>) -> Result<(), AwsError> {
+    match result {
+        Err(e) if e.is_not_found() => Ok(()),
+        other => other,
+    }
+}
+
+fn not_ec2(kind: Kind, op: &str, address: &str) -> AwsError {
+    AwsError::local(
+        SERVICE,
+        "Dispatch",
+        "WrongService",
+        format!(
+            "{address}: kind {} is not an EC2 networking kind ({op})",
+            kind.as_str()
+        ),
+    )
+}
+
+/// Fields EC2 changes in place; everything else needs a new resource.
+fn updatable(kind: Kind, field: &str) -> bool {
+    if field == "tags" {
+        return true;
+    }
+    let fields: &[&str] = match kind {
+        Kind::Vpc => &["enable_dns_hostnames", "enable_dns_support"],
+        Kind::Subnet => &["map_public_ip_on_launch"],
+        Kind::InternetGateway => &["vpc_id"],
+        Kind::RouteTable => &["routes", "subnet_ids"],
+        _ => &[],
+    };
+    fields.contains(&field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_schema_updatable_fields_change_in_place() {
+        assert!(updatable(Kind::Vpc, "tags"));
+        assert!(updatable(Kind::Vpc, "enable_dns_hostnames"));
+        assert!(!updatable(Kind::Vpc, "cidr"));
+        assert!(updatable(Kind::RouteTable, "subnet_ids"));
+        assert!(!updatable(Kind::RouteTable, "vpc_id"));
+        assert!(!updatable(Kind::SecurityGroup, "name"));
+        assert!(!updatable(Kind::SecurityGroupRule, "from_port"));
+        assert!(!updatable(Kind::NatGateway, "subnet_id"));
+    }
+
+    #[test]
+    fn not_found_on_delete_is_success() {
+        let gone = AwsError::new(SERVICE, "DeleteVpc", "InvalidVpcID.NotFound", "gone");
+        assert!(gone_is_ok(Err(gone)).is_ok());
+        let busy = AwsError::new(SERVICE, "DeleteVpc", "DependencyViolation", "busy");
+        assert_eq!(gone_is_ok(Err(busy)).unwrap_err().kind, ErrorKind::InUse);
+    }
+}

@@ -1,0 +1,114 @@
+//! IAM roles and instance profiles of one cluster. Everything eksform creates in IAM lives under
+//! the cluster's path (`names::iam_path`); reads list that path and keep the roles tagged for
+//! the cluster and the instance profiles holding one of those roles (a profile is part of its
+//! role, see `profile`). This module must not touch IAM entities outside that path, nor roles
+//! without the tags.
+
+mod profile;
+mod role;
+
+use super::support;
+use super::{AwsError, ResolvedResource};
+use eksform_core::live::LiveResource;
+use eksform_core::model::{Kind, names};
+use std::collections::HashMap;
+
+const SERVICE: &str = "IAM";
+
+pub struct Iam {
+    client: aws_sdk_iam::Client,
+}
+
+impl Iam {
+    pub fn new(conf: &aws_config::SdkConfig) -> Iam {
+        Iam {
+            client: crate::aws::retry::client!(aws_sdk_iam, conf),
+        }
+    }
+
+    /// Reads every role under the cluster's path tagged with the cluster, and the instance
+    /// profiles under that path holding one of them (both listed at once).
+    pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
+        let (roles, profiles) = tokio::try_join!(
+            role::read_all(&self.client, cluster),
+            profile::list(&self.client, cluster)
+        )?;
+        let owned_roles: HashMap<String, String> = roles
+            .iter()
+            .map(|r| (r.id.clone(), r.address.clone()))
+            .collect();
+        let profiles = profile::owned(&profiles, &owned_roles);
+        Ok(roles.into_iter().chain(profiles).collect())
+    }
+
+    pub async fn create(
+        &self,
+        cluster: &str,
+        r: &ResolvedResource,
+    ) -> Result<LiveResource, AwsError> {
+        match r.kind {
+            Kind::IamRole => role::create(&self.client, cluster, r).await,
+            Kind::InstanceProfile => profile::create(&self.client, cluster, r).await,
+            _ => Err(support::wrong_kind(SERVICE, &r.address)),
+        }
+    }
+
+    pub async fn update(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+        fields: &[String],
+    ) -> Result<LiveResource, AwsError> {
+        match r.kind {
+            Kind::IamRole => role::update(&self.client, r, live, fields).await,
+            Kind::InstanceProfile => profile::update(&self.client, r, live, fields).await,
+            _ => Err(support::wrong_kind(SERVICE, &r.address)),
+        }
+    }
+
+    pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
+        match live.kind {
+            Kind::IamRole => role::delete(&self.client, live).await,
+            Kind::InstanceProfile => profile::delete(&self.client, live).await,
+            _ => Err(support::wrong_kind(SERVICE, &live.address)),
+        }
+    }
+}
+
+/// The path a role or profile is created under: always the cluster's, because reads list only
+/// that path. A `path` property naming another path is refused rather than silently lost.
+fn create_path(
+    cluster: &str,
+    r: &ResolvedResource,
+    operation: &'static str,
+) -> Result<String, AwsError> {
+    let path = names::iam_path(cluster);
+    match r.props.get("path").and_then(|v| v.as_str()) {
+        Some(p) if p != path => Err(AwsError::local(
+            SERVICE,
+            operation,
+            "InvalidProperty",
+            format!(
+                "{}: path {p} must be {path}, the only path eksform reads for this cluster",
+                r.address
+            ),
+        )),
+        _ => Ok(path),
+    }
+}
+
+fn sdk_tags(tags: &std::collections::BTreeMap<String, String>) -> Vec<aws_sdk_iam::types::Tag> {
+    tags.iter()
+        .filter_map(|(k, v)| {
+            aws_sdk_iam::types::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .ok()
+        })
+        .collect()
+}
+
+fn tags_of(tags: &[aws_sdk_iam::types::Tag]) -> serde_json::Value {
+    support::tags_value(tags.iter().map(|t| (t.key(), t.value())))
+}

@@ -1,0 +1,80 @@
+//! The only layer that talks to AWS. `Cloud` reads everything one cluster owns and creates,
+//! updates and deletes single resources, in the property vocabulary of `model::types`.
+//! One module per service holds the SDK calls for its kinds; nothing above this layer sees an
+//! SDK type. Errors keep the AWS error code and carry a hint.
+
+mod account;
+pub mod adopt;
+pub mod asg;
+mod asg_refresh;
+mod cloud;
+mod credentials;
+pub mod ec2;
+pub mod eks;
+pub mod eks_access;
+pub mod eks_nodegroup;
+mod eks_wait;
+pub mod elb;
+mod error;
+mod http;
+pub mod iam;
+pub mod in_use;
+pub mod launch_template;
+pub mod lock;
+mod ng_update;
+mod paging;
+pub mod retry;
+pub mod stack;
+pub mod stack_outputs;
+pub mod status;
+mod support;
+pub mod tg_attach;
+pub mod timeouts;
+
+pub use account::Account;
+pub use cloud::Cloud;
+pub use eksform_core::model::{ami_parameter, is_arm};
+pub use error::{AwsError, ErrorKind};
+pub use support::{budget, with_deadline};
+
+use eksform_core::live::{LiveResource, LiveState};
+use eksform_core::model::{External, Kind, Props};
+use std::future::Future;
+
+/// A resource with every reference resolved to a concrete value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedResource {
+    pub address: String,
+    pub kind: Kind,
+    pub props: Props,
+}
+
+/// The narrow interface the executor drives. `Cloud` implements it against the SDK; tests may
+/// implement it with a fake.
+pub trait Provider: Send + Sync {
+    /// Reads every resource tagged with the cluster, and the status of the external resources.
+    fn read(
+        &self,
+        cluster: &str,
+        external: &[External],
+    ) -> impl Future<Output = Result<LiveState, AwsError>> + Send;
+
+    /// Creates one resource, tagging it at creation, and waits until it is usable.
+    /// Returns it as it would now be read.
+    fn create(
+        &self,
+        cluster: &str,
+        r: &ResolvedResource,
+    ) -> impl Future<Output = Result<LiveResource, AwsError>> + Send;
+
+    /// Changes `fields` of a live resource in place to the values of `r`.
+    fn update(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+        fields: &[String],
+    ) -> impl Future<Output = Result<LiveResource, AwsError>> + Send;
+
+    /// Deletes one resource and waits until it is gone.
+    fn delete(&self, live: &LiveResource) -> impl Future<Output = Result<(), AwsError>> + Send;
+}

@@ -1,0 +1,26 @@
+//! The desired model: a validated `ClusterSpec` turned into the resources that should exist,
+//! with their properties, tags and references. Pure: no AWS, no I/O, no async.
+
+mod access;
+mod ami;
+mod build;
+mod control;
+#[cfg(test)]
+mod fixtures;
+mod managed;
+pub mod names;
+mod network;
+mod rolling;
+mod security;
+mod tg_attach;
+mod types;
+pub mod userdata;
+mod workers;
+
+pub use ami::{ami_parameter, is_arm};
+pub use build::{ModelInputs, desired};
+pub use types::{
+    Desired, External, Kind, Props, Resource, TAG_APPLIED, TAG_CLUSTER, TAG_ID, as_reference,
+    dependencies, ref_id, reference, tags_of, template, template_placeholders,
+};
+pub use workers::UNRESOLVED_AMI;
