@@ -88,8 +88,8 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         parallelism: usize,
         /// The most one change may take, waits included: for every resource type (30m) or for
-        /// one (nat_gateway=20m); repeatable; 0 means no limit. Defaults per type are in the
-        /// README.
+        /// one (nat_gateway=20m); repeatable; 0 means no limit. Defaults per type are in
+        /// docs/commands.md.
         #[arg(long, value_name = "[TYPE=]DURATION", value_parser = events::check_timeout)]
         timeout: Vec<String>,
         /// One JSON object per line on stdout (plan, each start/progress/done/failed, summary).
@@ -152,8 +152,8 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         parallelism: usize,
         /// The most one change may take, waits included: for every resource type (30m) or for
-        /// one (nat_gateway=20m); repeatable; 0 means no limit. Defaults per type are in the
-        /// README.
+        /// one (nat_gateway=20m); repeatable; 0 means no limit. Defaults per type are in
+        /// docs/commands.md.
         #[arg(long, value_name = "[TYPE=]DURATION", value_parser = events::check_timeout)]
         timeout: Vec<String>,
         /// One JSON object per line on stdout (plan, each start/progress/done/failed, summary).
