@@ -4,8 +4,9 @@ and the EKS resource types moto's CloudFormation skips.
 - Properties applied after moto's handler made the resource: `Tags` on internet gateways,
   Elastic IPs, NAT gateways, route tables, load balancers and target groups; a subnet's
   `MapPublicIpOnLaunch`; a VPC's `EnableDnsHostnames`/`EnableDnsSupport`; subnet route-table
-  associations (moto records them but never associates the table with the subnet); a role's
-  `ManagedPolicyArns`; descriptions of rules from another security group (moto keeps those of
+  associations (moto records them but never associates the table with the subnet, and its
+  record has no delete: the one added disassociates them, so the table and VPC can go); a role's
+  `ManagedPolicyArns` (detached again when the role is deleted); descriptions of rules from another security group (moto keeps those of
   CIDR rules only).
 - `AWS::EKS::Cluster` (with its AccessConfig), `AWS::EKS::AccessEntry` (with its AccessPolicies)
   and `AWS::EKS::Nodegroup`, which moto reports complete and makes nothing of: made in moto's
@@ -16,7 +17,9 @@ and the EKS resource types moto's CloudFormation skips.
 
 How: the EKS types are models of moto's CloudFormation, which registers every subclass of its
 model base (`CloudFormationModel`). The dropped properties need one reassignment: moto's
-`parsing.parse_and_create_resource`, wrapped to apply them after moto's own creation. A model
+`parsing.parse_and_create_resource`, wrapped to apply them after moto's own creation (and,
+where moto's delete of the resource would leave what was applied, to give the created object a
+delete that removes it first). A model
 per type would not do: moto's model map has one class per type, taken from the base's
 subclasses in definition order, so overriding moto's eleven classes would rely on that order
 and re-implement their updates and deletes. An error while applying a property is not hidden:
@@ -74,16 +77,33 @@ def apply_dropped(resource, resource_json, account_id, region_name):
         ec2.modify_subnet_attribute(
             resource.id, "map_public_ip_on_launch", cfn_bool(props["MapPublicIpOnLaunch"]))
     elif kind == "AWS::EC2::SubnetRouteTableAssociation":
-        ec2.associate_route_table(resource.route_table_id, subnet_id=resource.subnet_id)
+        associate(ec2, resource)
     elif kind == "AWS::EC2::SecurityGroupIngress":
         describe_group_rule(resource, props)
     elif kind == "AWS::IAM::Role" and props.get("ManagedPolicyArns"):
-        attach_managed_policies(resource, props["ManagedPolicyArns"], account_id, region_name)
+        attach_managed_policies(resource, resource_json, account_id, region_name)
     elif kind == "AWS::EC2::VPC":
         for key, attr in (("EnableDnsHostnames", "enable_dns_hostnames"),
                           ("EnableDnsSupport", "enable_dns_support")):
             if key in props:
                 ec2.modify_vpc_attribute(resource.id, attr, cfn_bool(props[key]))
+
+
+def associate(ec2, resource):
+    """Associates the route table with the subnet, and gives moto's record of the association
+    (which has no delete) one that disassociates them, so the stack's route table and VPC can be
+    deleted after it, as on AWS."""
+    from moto.ec2.exceptions import InvalidAssociationIdError
+
+    association = ec2.associate_route_table(resource.route_table_id, subnet_id=resource.subnet_id)
+
+    def delete(account_id, region_name):
+        try:
+            ec2.disassociate_route_table(association)
+        except InvalidAssociationIdError:
+            pass  # already disassociated (by a DisassociateRouteTable call): nothing to undo
+
+    resource.delete = delete
 
 
 def describe_group_rule(resource, props):
@@ -103,13 +123,25 @@ def describe_group_rule(resource, props):
             rule.source_group["Description"] = resolved["Description"]
 
 
-def attach_managed_policies(role, arns, account_id, region_name):
+def attach_managed_policies(role, resource_json, account_id, region_name):
+    """Attaches the role's ManagedPolicyArns, and gives the role a delete that detaches them
+    first (CloudFormation does; moto's delete refuses a role with policies attached)."""
     from moto.iam.models import iam_backends
     from moto.utilities.utils import get_partition
 
     iam = iam_backends[account_id][get_partition(region_name)]
+    arns = resource_json["Properties"]["ManagedPolicyArns"]
     for arn in arns:
         iam.attach_role_policy(arn, role.name)
+
+    def delete(account_id, region_name):
+        for arn in arns:
+            iam.detach_role_policy(arn, role.name)
+        # What moto's stack deletion does for a resource without a delete of its own.
+        type(role).delete_from_cloudformation_json(
+            role.physical_resource_id, resource_json, account_id, region_name)
+
+    role.delete = delete
 
 
 def keep_properties():
@@ -132,7 +164,8 @@ def keep_properties():
 
 class EksCluster(CloudFormationModel):
     """`AWS::EKS::Cluster`, made in moto's EKS backend, so `Fn::GetAtt` of Endpoint,
-    CertificateAuthorityData and Arn works. Its AccessConfig is stored as CreateCluster's is."""
+    CertificateAuthorityData and Arn works. Its AccessConfig is stored as CreateCluster's is.
+    It goes with its stack (there is no update: a template's cluster is made once)."""
 
     # moto's model base names the service after the defining module.
     __module__ = "moto.eks.models"
@@ -178,6 +211,10 @@ class EksCluster(CloudFormationModel):
                 given.get("BootstrapClusterCreatorAdminPermissions")),
         })
         return cls(cluster)
+
+    def delete(self, account_id, region_name):
+        # Refused while nodegroups remain: moto's stack deletion tries again after them.
+        models.eks_backends[account_id][region_name].delete_cluster(self.cluster.name)
 
     @property
     def physical_resource_id(self):
