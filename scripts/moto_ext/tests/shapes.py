@@ -65,15 +65,22 @@ def parsed(shape, value, path="", problems=None):
     return problems
 
 
+# Strings boto3 decodes before handing them over (botocore's `json_decode_policies`): IAM's
+# URL-encoded policy documents arrive as the JSON they encode.
+DECODED_STRINGS = ("policyDocumentType",)
+
+
 def scalar(shape, value, path, problems):
     kind = shape.type_name
+    if shape.name in DECODED_STRINGS and isinstance(value, dict):
+        return
     types = SCALARS.get(kind)
     if types is None:
         return
     if not isinstance(value, types) or (kind != "boolean" and isinstance(value, bool)):
         problems.append(f"{path}: {value!r} is not a {kind}")
     elif kind == "string" and shape.enum and value not in shape.enum:
-        problems.append(f"{path}: {value!r} not one of {shape.enum}")
+        problems.append(f"{path}: {value!r} not one of its enum's {len(shape.enum)} values")
 
 
 # --- the raw answer --------------------------------------------------------------------------
