@@ -1,5 +1,5 @@
-//! EKS access entries against the local AWS endpoint (moto plus `scripts/moto_server.py`'s
-//! access-entry model): `specs/access.yaml` applies with its node entry and two config entries,
+//! EKS access entries against the local AWS endpoint (moto plus the access-entry model of
+//! `scripts/moto_ext/eks.py`): `specs/access.yaml` applies with its node entry and two config entries,
 //! converges, changes groups and policies in place, deletes a removed entry, and never touches
 //! an entry eksform did not tag.
 

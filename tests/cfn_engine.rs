@@ -3,7 +3,7 @@
 //! and load balancer; and the difference that matters: a rule revoked by hand is invisible to a
 //! change set and visible in `eksform plan`.
 //!
-//! moto's CloudFormation does not model EKS; `scripts/moto_server.py` makes it create an
+//! moto's CloudFormation does not model EKS; `scripts/moto_ext/cloudformation.py` makes it create an
 //! `AWS::EKS::Cluster`, access entries and managed nodegroups in moto's EKS, so a whole cluster's
 //! template runs there and what it made is read back through the EKS API. The parity test deploys the rendered template's network,
 //! security-group and load-balancer resources, as the issue asks, through the same `Stacks`

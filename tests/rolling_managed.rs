@@ -1,5 +1,5 @@
 //! The rolling update of a managed nodegroup onto a new launch template version against the
-//! local AWS endpoint, whose launcher models nodegroup updates (scripts/moto_ext/eks_updates.py):
+//! local AWS endpoint, whose launcher models nodegroup updates (scripts/moto_ext/eks.py):
 //! UpdateNodegroupVersion puts the nodegroup in UPDATING with an update InProgress, which ends
 //! Successful (the nodegroup on the new version) or Failed (its image does not exist). moto's
 //! managed nodegroups have no instances, so what rolls is the nodegroup's record.

@@ -1,14 +1,11 @@
 """Instance refreshes for moto's Auto Scaling, and launches from any launch template version.
 
 moto (5.2.5) has no StartInstanceRefresh, DescribeInstanceRefreshes nor CancelInstanceRefresh
-(HTTP 500), reports every instance as running the template's default version, and crashes
-(HTTP 500) launching from a version made by CreateLaunchTemplateVersion with UserData, whose
-SourceVersion it also ignores. This module adds:
+(HTTP 500), and reports every instance as running the template's default version. This module
+adds:
 
 - launches that record the template and version each instance was launched from (shown in
   DescribeAutoScalingGroups Instances[].LaunchTemplate, as the group named it at launch);
-- CreateLaunchTemplateVersion that decodes UserData as CreateLaunchTemplate does and starts
-  from SourceVersion's data when one is given (the given data overrides it key by key);
 - instance refreshes in the API's shapes and states: Pending, then InProgress, replacing the
   instances not on the group's launch template version (all of them without SkipMatching) in
   batches that keep MinHealthyPercentage (default 90) of the desired capacity in service, one
@@ -17,22 +14,32 @@ SourceVersion it also ignores. This module adds:
   and deregistered from the group's target groups; new ones are registered, as moto's own
   launches are. One active refresh per group (InstanceRefreshInProgress).
 
+(CreateLaunchTemplateVersion's UserData and SourceVersion, which such launches need, are EC2's:
+`ec2.py`.)
+
 Time: a step lasts EKSFORM_MOTO_REFRESH_STEP_SECONDS (default 1; a launcher setting, read
 here only). Checkpoint delays and instance warmup are not waited for beyond one step. Refreshes
 advance whenever any Auto Scaling request arrives, so a reader sees the state a refresh running
 in the background would have reached. A DesiredConfiguration is refused (not modelled).
+
+How: `AutoScaling` subclasses moto's Auto Scaling response class for the three operations and
+the advancing, and `install()` points the service's route at it. Two of moto's model members
+are replaced, because no extension point reaches them: `FakeAutoScalingGroup.
+replace_autoscaling_group_instances`, which moto's backend calls from every path that launches
+instances (create, update, set desired capacity, detach, terminate), so that launches record
+their version; and the `InstanceState.launch_template` property, which DescribeAutoScalingGroups
+serialises, so that it reports the recorded version (moto's own answer for instances launched
+otherwise).
 """
 
 import datetime
 import os
 import uuid
 
-from moto.autoscaling import models
+from moto.autoscaling import models, urls
 from moto.autoscaling.exceptions import AutoscalingClientError
 from moto.autoscaling.responses import AutoScalingResponse
 from moto.core.responses import ActionResult
-from moto.ec2.responses.launch_templates import LaunchTemplates
-from moto.ec2.utils import parse_user_data
 
 ACTIVE = ("Pending", "InProgress", "Cancelling")
 
@@ -101,38 +108,6 @@ def instance_launch_template(self):
 
 
 ORIGINAL_LAUNCH_TEMPLATE = models.InstanceState.launch_template
-
-
-def create_launch_template_version(self):
-    """CreateLaunchTemplateVersion with UserData decoded and SourceVersion's data as the base."""
-    name = self._get_param("LaunchTemplateName")
-    template_id = self._get_param("LaunchTemplateId")
-    if template_id:
-        template = self.ec2_backend.get_launch_template(template_id)
-    else:
-        template = self.ec2_backend.get_launch_template_by_name(name)
-    data = self._get_param("LaunchTemplateData", {})
-    if "UserData" in data:
-        data["UserData"] = parse_user_data(self._get_param("LaunchTemplateData.UserData"))
-    source = self._get_param("SourceVersion")
-    if source:
-        base = dict(template.get_version(source).data)
-        base.update(data)
-        data = base
-    self.error_on_dryrun()
-    version = template.create_version(data, self._get_param("VersionDescription"))
-    return ActionResult({
-        "LaunchTemplateVersion": {
-            "CreateTime": version.create_time,
-            "CreatedBy": f"arn:{self.partition}:iam::{self.current_account}:root",
-            "DefaultVersion": template.is_default(version),
-            "LaunchTemplateData": version.data,
-            "LaunchTemplateId": template.id,
-            "LaunchTemplateName": template.name,
-            "VersionDescription": version.description,
-            "VersionNumber": version.number,
-        },
-    })
 
 
 # --- instance refreshes ----------------------------------------------------------------------
@@ -321,18 +296,21 @@ def cancel_instance_refresh(self):
     return ActionResult({"InstanceRefreshId": active[0].id})
 
 
-def advancing(call_action):
-    def call(self):
+class AutoScaling(AutoScalingResponse):
+    """moto's Auto Scaling handlers plus instance refreshes, advanced before every request."""
+
+    def call_action(self):
         advance(self.autoscaling_backend)
-        return call_action(self)
-    return call
+        return super().call_action()
+
+    start_instance_refresh = start_instance_refresh
+    describe_instance_refreshes = describe_instance_refreshes
+    cancel_instance_refresh = cancel_instance_refresh
 
 
 def install():
+    """Points the service's routes at `AutoScaling`; replaces the two model members (see above)."""
     models.FakeAutoScalingGroup.replace_autoscaling_group_instances = replace_instances
     models.InstanceState.launch_template = property(instance_launch_template)
-    LaunchTemplates.create_launch_template_version = create_launch_template_version
-    AutoScalingResponse.call_action = advancing(AutoScalingResponse.call_action)
-    AutoScalingResponse.start_instance_refresh = start_instance_refresh
-    AutoScalingResponse.describe_instance_refreshes = describe_instance_refreshes
-    AutoScalingResponse.cancel_instance_refresh = cancel_instance_refresh
+    for path in list(urls.url_paths):
+        urls.url_paths[path] = AutoScaling.dispatch

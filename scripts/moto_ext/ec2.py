@@ -1,77 +1,127 @@
-"""EC2 client tokens for the local endpoint: moto (5.2.5) ignores `ClientToken`, so a create resent
-after its answer was lost makes a second resource where EC2 returns the first.
+"""EC2 for the local endpoint: what moto (5.2.5) lacks or answers unlike EC2, for the calls
+eksform makes.
 
-EC2's documented idempotency (Ensuring idempotency in Amazon EC2 API requests): a request with a
-client token already used by the same account answers the original request's result when its
-parameters are the same, and fails with `IdempotentParameterMismatch` when they differ. This
-module gives the creates eksform sends with a token exactly that: CreateNatGateway,
-CreateRouteTable, CreateLaunchTemplate and CreateLaunchTemplateVersion. Tokens live on the
-account's and region's EC2 backend, so they go with POST /moto-api/reset like everything else.
-Nothing else about these calls changes.
+- Client tokens (moto ignores `ClientToken`, so a create resent after its answer was lost makes
+  a second resource where EC2 returns the first). EC2's documented idempotency (Ensuring
+  idempotency in Amazon EC2 API requests): a request with a client token already used by the
+  same account answers the original request's result when its parameters are the same, and
+  fails with `IdempotentParameterMismatch` when they differ. Given to the creates eksform sends
+  with a token: CreateNatGateway, CreateRouteTable, CreateLaunchTemplate and
+  CreateLaunchTemplateVersion. Tokens live on the account's and region's EC2 backend, so they
+  go with POST /moto-api/reset like everything else.
+- DeleteNatGateway releases the gateway's Elastic IP association, as EC2 does once the gateway
+  is deleted: moto keeps it, so a NAT gateway recreated with the same Elastic IP (a replacement
+  that keeps its public address) was refused with `Resource.AlreadyAssociated`. A gateway that
+  does not exist is `NatGatewayNotFound` (moto: HTTP 500).
+- CreateLaunchTemplateVersion decodes UserData as CreateLaunchTemplate does (moto keeps it
+  base64-encoded, and an Auto Scaling launch from that version then fails with HTTP 500) and
+  starts from SourceVersion's data when one is given (moto ignores it); the given data
+  overrides it key by key.
 
-DeleteNatGateway also releases the gateway's Elastic IP association, as EC2 does once the
-gateway is deleted: moto (5.2.5) keeps it, so a NAT gateway recreated with the same Elastic IP
-(a replacement that keeps its public address) was refused with `Resource.AlreadyAssociated`.
+How: `Ec2` subclasses moto's EC2 response class (each override calls moto's handler), and
+`install()` points EC2's route at it. moto's own classes are not changed.
 """
 
+from moto.core.responses import ActionResult
+from moto.ec2 import urls
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.responses import EC2Response
-
-CREATES = [
-    "create_nat_gateway",
-    "create_route_table",
-    "create_launch_template",
-    "create_launch_template_version",
-]
+from moto.ec2.utils import parse_user_data
 
 
 def request_parameters(response):
     """The request's parameters without the ones that differ between two sends of it."""
-    return {k: v for k, v in response.querystring.items() if k not in ("ClientToken",)}
+    return {k: v for k, v in response.querystring.items() if k != "ClientToken"}
 
 
-def idempotent(name, create):
-    def call(self):
-        token = self._get_param("ClientToken")
-        if not token:
-            return create(self)
-        # On the backend object: one per account and region, replaced by a reset.
-        seen = self.ec2_backend.__dict__.setdefault("_eksform_client_tokens", {})
-        key = (name, token)
-        params = request_parameters(self)
-        if key in seen:
-            first_params, result = seen[key]
-            if first_params != params:
-                raise EC2ClientError(
-                    "IdempotentParameterMismatch",
-                    f"The client token {token} was already used with different parameters.",
-                )
-            return result
-        result = create(self)
-        seen[key] = (params, result)
+def once(response, name, create):
+    """`create()`'s answer, or the answer to the first request with the same client token."""
+    token = response._get_param("ClientToken")
+    if not token:
+        return create()
+    # On the backend object: one per account and region, replaced by a reset.
+    seen = response.ec2_backend.__dict__.setdefault("_eksform_client_tokens", {})
+    key = (name, token)
+    params = request_parameters(response)
+    if key in seen:
+        first_params, result = seen[key]
+        if first_params != params:
+            raise EC2ClientError(
+                "IdempotentParameterMismatch",
+                f"The client token {token} was already used with different parameters.")
+        return result
+    result = create()
+    seen[key] = (params, result)
+    return result
+
+
+def release_address(backend, nat):
+    """Disassociates the Elastic IPs a deleted NAT gateway held."""
+    for address in getattr(nat, "address_set", []):
+        ip = address.get("publicIp")
+        eip = next(iter(backend.address_by_ip([ip], fail_if_not_found=False) or []), None) if ip else None
+        if eip is not None and eip.eni is getattr(nat, "_eni", None):
+            backend.disassociate_address(address=ip)
+
+
+class Ec2(EC2Response):
+    """moto's EC2 handlers plus the above; EC2's route points here after install()."""
+
+    def create_nat_gateway(self):
+        return once(self, "create_nat_gateway", super().create_nat_gateway)
+
+    def create_route_table(self):
+        return once(self, "create_route_table", super().create_route_table)
+
+    def create_launch_template(self):
+        return once(self, "create_launch_template", super().create_launch_template)
+
+    def create_launch_template_version(self):
+        return once(self, "create_launch_template_version", self.new_template_version)
+
+    def delete_nat_gateway(self):
+        nat_id = self._get_param("NatGatewayId")
+        nat = self.ec2_backend.nat_gateways.get(nat_id)
+        if nat is None:
+            # moto fails on a missing gateway with HTTP 500.
+            raise EC2ClientError("NatGatewayNotFound", f"The Nat Gateway {nat_id} was not found")
+        result = super().delete_nat_gateway()
+        release_address(self.ec2_backend, nat)
         return result
 
-    return call
-
-
-def delete_nat_gateway_releasing_its_address(delete):
-    def call(self, nat_gateway_id):
-        nat = delete(self, nat_gateway_id)
-        for address in getattr(nat, "address_set", []):
-            ip = address.get("publicIp")
-            eip = next(iter(self.address_by_ip([ip], fail_if_not_found=False) or []), None) if ip else None
-            if eip is not None and eip.eni is getattr(nat, "_eni", None):
-                self.disassociate_address(address=ip)
-        return nat
-
-    return call
+    def new_template_version(self):
+        """CreateLaunchTemplateVersion with UserData decoded and SourceVersion's data as the base."""
+        template_id = self._get_param("LaunchTemplateId")
+        if template_id:
+            template = self.ec2_backend.get_launch_template(template_id)
+        else:
+            template = self.ec2_backend.get_launch_template_by_name(
+                self._get_param("LaunchTemplateName"))
+        data = self._get_param("LaunchTemplateData", {})
+        if "UserData" in data:
+            data["UserData"] = parse_user_data(self._get_param("LaunchTemplateData.UserData"))
+        source = self._get_param("SourceVersion")
+        if source:
+            base = dict(template.get_version(source).data)
+            base.update(data)
+            data = base
+        self.error_on_dryrun()
+        version = template.create_version(data, self._get_param("VersionDescription"))
+        return ActionResult({
+            "LaunchTemplateVersion": {
+                "CreateTime": version.create_time,
+                "CreatedBy": f"arn:{self.partition}:iam::{self.current_account}:root",
+                "DefaultVersion": template.is_default(version),
+                "LaunchTemplateData": version.data,
+                "LaunchTemplateId": template.id,
+                "LaunchTemplateName": template.name,
+                "VersionDescription": version.description,
+                "VersionNumber": version.number,
+            },
+        })
 
 
 def install():
-    from moto.ec2.models.nat_gateways import NatGatewayBackend
-
-    NatGatewayBackend.delete_nat_gateway = delete_nat_gateway_releasing_its_address(
-        NatGatewayBackend.delete_nat_gateway
-    )
-    for name in CREATES:
-        setattr(EC2Response, name, idempotent(name, getattr(EC2Response, name)))
+    """Points EC2's routes (moto's registry of the service's handlers) at `Ec2`."""
+    for path in list(urls.url_paths):
+        urls.url_paths[path] = Ec2.dispatch

@@ -1,6 +1,7 @@
 //! Test support: a moto server on a free loopback port, one per test, stopped on drop.
 //! moto comes from the project's venv (`scripts/setup-moto`), or `$EKSFORM_MOTO_SERVER`. It is
-//! started through `scripts/moto_server.py`, which adds the EKS access-entry API moto lacks.
+//! started through `scripts/moto_server.py`, which registers `scripts/moto_ext/`'s additions (the
+//! EKS, EC2, ELBv2, Auto Scaling and CloudFormation APIs moto lacks or models differently).
 #![allow(dead_code)]
 
 pub mod census;

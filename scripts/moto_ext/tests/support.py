@@ -1,6 +1,7 @@
 """A launcher (scripts/moto_server.py) on a free loopback port for one test class, boto3
 clients for it, and a check of answers against botocore's service model (the shapes the real
-API answers with): every required member present, every enum value one the API knows."""
+API answers with; see shapes.py): the parsed answer and the body as sent. Set
+EKSFORM_MOTO_LOG=path to keep the launcher's log (its tracebacks of HTTP 500s) in a file."""
 
 import os
 import socket
@@ -12,6 +13,8 @@ import urllib.request
 
 import boto3
 import botocore.session
+
+from moto_ext.tests import shapes
 
 SCRIPTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODELS = botocore.session.get_session()
@@ -32,10 +35,12 @@ class LauncherTest(unittest.TestCase):
     def setUpClass(cls):
         cls.port = free_port()
         env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true", **cls.SETTINGS)
+        log = os.environ.get("EKSFORM_MOTO_LOG")
+        cls.log = open(log, "a") if log else subprocess.DEVNULL
         cls.server = subprocess.Popen(
             [sys.executable, os.path.join(SCRIPTS, "moto_server.py"),
              "-H", "127.0.0.1", "-p", str(cls.port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=env, stdout=cls.log, stderr=cls.log)
         deadline = time.time() + 30
         while True:
             try:
@@ -50,38 +55,32 @@ class LauncherTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.terminate()
         cls.server.wait()
+        if cls.log is not subprocess.DEVNULL:
+            cls.log.close()
 
     def client(self, service):
-        return boto3.client(
+        """A boto3 client of the launcher that keeps the body of each answer it parses."""
+        client = boto3.client(
             service, endpoint_url=f"http://127.0.0.1:{self.port}", region_name="us-east-1",
             aws_access_key_id="testing", aws_secret_access_key="testing")
+        client.meta.events.register("before-parse", self.keep_body)
+        return client
+
+    def keep_body(self, operation_model, response_dict, **_):
+        self.bodies = getattr(self, "bodies", {})
+        key = (operation_model.service_model.service_name, operation_model.name)
+        self.bodies[key] = response_dict.get("body")
+
+    def problems(self, service, operation, answer):
+        """The answer's problems against the operation's output shape (see shapes.py): the
+        parsed answer, and the body of the last answer to that operation."""
+        model = MODELS.get_service_model(service).operation_model(operation)
+        body = getattr(self, "bodies", {}).get((service, operation))
+        found = shapes.parsed(model.output_shape, answer) + shapes.raw(model, body)
+        return [operation + p for p in found]
 
     def assertConforms(self, service, operation, answer):
-        """The answer has what the API's output shape requires, in its enums."""
-        shape = MODELS.get_service_model(service).operation_model(operation).output_shape
-        problems = []
-        check(shape, answer, operation, problems)
-        self.assertEqual(problems, [], f"{service} {operation}: {answer}")
+        """The answer is one the API could give: see `problems`."""
+        self.assertEqual(self.problems(service, operation, answer), [],
+                         f"{service} {operation}: {answer}")
 
-
-def check(shape, value, path, problems):
-    if shape is None:
-        return
-    if shape.type_name == "structure":
-        if not isinstance(value, dict):
-            return problems.append(f"{path}: not a structure")
-        for name in getattr(shape, "required_members", []):
-            if name not in value:
-                problems.append(f"{path}.{name}: required, missing")
-        for name, member in value.items():
-            if name == "ResponseMetadata":
-                continue
-            if name not in shape.members:
-                problems.append(f"{path}.{name}: not in the model")
-            else:
-                check(shape.members[name], member, f"{path}.{name}", problems)
-    elif shape.type_name == "list":
-        for i, item in enumerate(value):
-            check(shape.member, item, f"{path}[{i}]", problems)
-    elif shape.type_name == "string" and shape.enum and value not in shape.enum:
-        problems.append(f"{path}: {value!r} not one of {shape.enum}")

@@ -1,5 +1,5 @@
-"""Nodegroup updates (moto_ext/eks_updates.py): every operation eksform uses from that module,
-checked against botocore's model."""
+"""EKS (moto_ext/eks.py): nodegroup and cluster updates, CREATING/DELETING states, tags of
+nodegroups, access entries and accessConfig, each answer checked against botocore's model."""
 
 import time
 import unittest
@@ -167,10 +167,6 @@ class Lifecycle(LauncherTest):
         self.assertEqual(eks.list_clusters()["clusters"], [])
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class ClusterVersionUpdates(LauncherTest):
     SETTINGS = {"EKSFORM_MOTO_EKS_UPDATE_SECONDS": str(UPDATE),
                 "EKSFORM_MOTO_EKS_STATE_SECONDS": "0"}
@@ -241,3 +237,113 @@ class ClusterVersionUpdates(LauncherTest):
         self.assertEqual(listed["tags"], {"team": "b"})
         ng = self.eks.describe_nodegroup(clusterName=self.name, nodegroupName="ng")
         self.assertEqual(ng["nodegroup"]["tags"], {"team": "b"})
+
+
+class AccessEntries(LauncherTest):
+    SETTINGS = {"EKSFORM_MOTO_EKS_STATE_SECONDS": "0"}
+    ROLE = "arn:aws:iam::123456789012:role/admin"
+    POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+    def setUp(self):
+        ec2, self.eks = self.client("ec2"), self.client("eks")
+        self.name = self.id().rsplit(".", 1)[-1][:40]
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+        self.eks.create_cluster(
+            name=self.name, roleArn="arn:aws:iam::123456789012:role/cluster",
+            resourcesVpcConfig={"subnetIds": [subnet]},
+            accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"})
+
+    def call(self, operation, **kwargs):
+        from botocore import xform_name
+
+        out = getattr(self.eks, xform_name(operation))(**kwargs)
+        self.assertConforms("eks", operation, out)
+        return out
+
+    def test_an_entry_is_created_described_updated_listed_and_deleted(self):
+        made = self.call("CreateAccessEntry", clusterName=self.name, principalArn=self.ROLE,
+                         kubernetesGroups=["b", "a"], tags={"team": "x"})["accessEntry"]
+        self.assertEqual((made["type"], made["username"], made["kubernetesGroups"]),
+                         ("STANDARD", self.ROLE, ["a", "b"]))
+        self.assertIn(":access-entry/", made["accessEntryArn"])
+        with self.assertRaises(self.eks.exceptions.ResourceInUseException):
+            self.eks.create_access_entry(clusterName=self.name, principalArn=self.ROLE)
+        self.call("UpdateAccessEntry", clusterName=self.name, principalArn=self.ROLE,
+                  kubernetesGroups=["c"], username="admin")
+        got = self.call("DescribeAccessEntry", clusterName=self.name,
+                        principalArn=self.ROLE)["accessEntry"]
+        self.assertEqual((got["kubernetesGroups"], got["username"]), (["c"], "admin"))
+        listed = self.call("ListAccessEntries", clusterName=self.name)
+        self.assertEqual(listed["accessEntries"], [self.ROLE])
+        self.call("DeleteAccessEntry", clusterName=self.name, principalArn=self.ROLE)
+        with self.assertRaises(self.eks.exceptions.ResourceNotFoundException):
+            self.eks.describe_access_entry(clusterName=self.name, principalArn=self.ROLE)
+
+    def test_ec2_entries_take_no_groups_and_are_named_after_the_node(self):
+        node = "arn:aws:iam::123456789012:role/nodes"
+        with self.assertRaises(self.eks.exceptions.InvalidParameterException):
+            self.eks.create_access_entry(clusterName=self.name, principalArn=node,
+                                         type="EC2_LINUX", kubernetesGroups=["x"])
+        made = self.call("CreateAccessEntry", clusterName=self.name, principalArn=node,
+                         type="EC2_LINUX")["accessEntry"]
+        self.assertEqual(made["username"], "system:node:{{EC2PrivateDNSName}}")
+
+    def test_policies_are_associated_listed_and_disassociated(self):
+        self.call("CreateAccessEntry", clusterName=self.name, principalArn=self.ROLE)
+        with self.assertRaises(self.eks.exceptions.InvalidParameterException):
+            self.eks.associate_access_policy(
+                clusterName=self.name, principalArn=self.ROLE, policyArn=self.POLICY,
+                accessScope={"type": "namespace"})
+        out = self.call("AssociateAccessPolicy", clusterName=self.name, principalArn=self.ROLE,
+                        policyArn=self.POLICY, accessScope={"type": "cluster"})
+        self.assertEqual(out["associatedAccessPolicy"]["policyArn"], self.POLICY)
+        listed = self.call("ListAssociatedAccessPolicies", clusterName=self.name,
+                           principalArn=self.ROLE)
+        self.assertEqual([p["policyArn"] for p in listed["associatedAccessPolicies"]],
+                         [self.POLICY])
+        self.call("DisassociateAccessPolicy", clusterName=self.name, principalArn=self.ROLE,
+                  policyArn=self.POLICY)
+        with self.assertRaises(self.eks.exceptions.ResourceNotFoundException):
+            self.eks.disassociate_access_policy(
+                clusterName=self.name, principalArn=self.ROLE, policyArn=self.POLICY)
+
+    def test_an_entry_takes_tags_through_its_arn(self):
+        arn = self.call("CreateAccessEntry", clusterName=self.name, principalArn=self.ROLE,
+                        tags={"a": "1"})["accessEntry"]["accessEntryArn"]
+        self.call("TagResource", resourceArn=arn, tags={"b": "2"})
+        self.call("UntagResource", resourceArn=arn, tagKeys=["a"])
+        self.assertEqual(self.call("ListTagsForResource", resourceArn=arn)["tags"], {"b": "2"})
+
+    def test_access_config_moves_forward_only_and_its_update_is_found(self):
+        cluster = self.call("DescribeCluster", name=self.name)["cluster"]
+        self.assertEqual(cluster["accessConfig"]["authenticationMode"], "API_AND_CONFIG_MAP")
+        with self.assertRaises(self.eks.exceptions.InvalidRequestException):
+            self.eks.update_cluster_config(
+                name=self.name, accessConfig={"authenticationMode": "CONFIG_MAP"})
+        update = self.call("UpdateClusterConfig", name=self.name,
+                           accessConfig={"authenticationMode": "API"})["update"]
+        self.assertEqual((update["type"], update["status"]), ("AccessConfigUpdate", "Successful"))
+        found = self.call("DescribeUpdate", name=self.name, updateId=update["id"])["update"]
+        self.assertEqual(found["id"], update["id"])
+        self.assertIn(update["id"], self.call("ListUpdates", name=self.name)["updateIds"])
+        cluster = self.call("DescribeCluster", name=self.name)["cluster"]
+        self.assertEqual(cluster["accessConfig"]["authenticationMode"], "API")
+
+    def test_a_cluster_without_access_config_reports_the_defaults(self):
+        self.eks.create_cluster(name="plain", roleArn="arn:aws:iam::123456789012:role/cluster",
+                                resourcesVpcConfig={"subnetIds": []})
+        config = self.call("DescribeCluster", name="plain")["cluster"]["accessConfig"]
+        self.assertEqual(config, {"authenticationMode": "CONFIG_MAP",
+                                  "bootstrapClusterCreatorAdminPermissions": True})
+
+    def test_unknown_clusters_are_not_found(self):
+        for call in (lambda: self.eks.list_nodegroups(clusterName="nope"),
+                     lambda: self.eks.list_access_entries(clusterName="nope"),
+                     lambda: self.eks.list_updates(name="nope")):
+            with self.assertRaises(self.eks.exceptions.ResourceNotFoundException):
+                call()
+
+
+if __name__ == "__main__":
+    unittest.main()
