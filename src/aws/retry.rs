@@ -43,13 +43,14 @@ pub fn partition(service: &'static str) -> RetryPartition {
         .build()
 }
 
-/// A client of an SDK crate built from `conf` with eksform's retry partition:
-/// `client!(aws_sdk_ec2, conf)`.
+/// A client of an SDK crate built from `conf` with eksform's retry partition and the call log
+/// `--debug` prints (`debug::CallLog`): `client!(aws_sdk_ec2, conf)`.
 macro_rules! client {
     ($sdk:ident, $conf:expr) => {
         $sdk::Client::from_conf(
             $sdk::config::Builder::from($conf)
                 .retry_partition($crate::aws::retry::partition(stringify!($sdk)))
+                .interceptor($crate::aws::debug::CallLog)
                 .build(),
         )
     };
