@@ -87,6 +87,9 @@ impl Intercept for CallLog {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        if !tracing::enabled!(target: TARGET, tracing::Level::DEBUG) {
+            return Ok(());
+        }
         if let Some(mut call) = cfg.load::<InFlight>().cloned() {
             call.last = Some(outcome(context.response()));
             cfg.interceptor_state().store_put(call);
