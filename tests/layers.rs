@@ -65,7 +65,10 @@ fn forbidden_in_core(name: &str) -> bool {
 #[test]
 fn the_core_crate_depends_on_no_tokio_and_no_aws_sdk() {
     let graph = lock_graph();
-    assert!(graph.contains_key("eksform-core"), "eksform-core in Cargo.lock");
+    assert!(
+        graph.contains_key("eksform-core"),
+        "eksform-core in Cargo.lock"
+    );
     let deps = closure(&graph, "eksform-core");
     let bad: Vec<_> = deps.iter().filter(|d| forbidden_in_core(d)).collect();
     assert!(bad.is_empty(), "eksform-core must not depend on {bad:?}");
@@ -77,7 +80,10 @@ fn the_aws_crate_sits_on_the_core_and_the_binary_on_both() {
     let aws = closure(&graph, "eksform-aws");
     assert!(aws.contains("eksform-core"));
     assert!(aws.contains("aws-sdk-eks"));
-    assert!(!aws.contains("eksform"), "the AWS crate must not depend on the binary");
+    assert!(
+        !aws.contains("eksform"),
+        "the AWS crate must not depend on the binary"
+    );
     let bin = closure(&graph, "eksform");
     assert!(bin.contains("eksform-core") && bin.contains("eksform-aws"));
 }

@@ -4,6 +4,7 @@
 
 mod apply;
 mod completions;
+mod debug;
 mod destroy;
 mod events;
 mod fleet;
@@ -30,6 +31,10 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print every AWS call (service, operation, latency, attempts, request id) and each apply
+    /// step to stderr; also EKSFORM_DEBUG=1.
+    #[arg(long, global = true)]
+    pub debug: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,6 +200,10 @@ pub fn usage_error(e: &clap::Error) -> i32 {
 
 /// Runs a command and returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
+    debug::init(debug::wanted(
+        cli.debug,
+        std::env::var(debug::ENV).ok().as_deref(),
+    ));
     let result = match cli.command {
         Command::Validate { file } => validate::run(&file),
         Command::Render { file, format } => render::run(&file, format),

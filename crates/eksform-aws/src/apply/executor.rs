@@ -1,7 +1,8 @@
 //! The executor: a bounded-concurrency walk of one phase's dependency graph at a time. A failed
 //! change stops what depends on it; independent work finishes; the report says what was done,
 //! what failed and what never started. Once the caller cancels (Ctrl-C), nothing new starts;
-//! what runs finishes. It decides nothing about output: callers render its events.
+//! what runs finishes. It decides nothing about output: callers render its events (each step
+//! is also a `tracing` DEBUG event, which only `--debug` prints).
 
 use crate::aws::status::{StatusSlot, read_status, with_status};
 use crate::aws::timeouts::{Op, Timeouts};
@@ -292,6 +293,7 @@ async fn run_task<P: Provider>(
 ) -> (String, Result<(), AwsError>) {
     let address = t.change.address.clone();
     let step = t.step;
+    tracing::debug!("{address}: {} started", step.as_str());
     on_event(&Event::Started {
         address: address.clone(),
         step,
@@ -315,6 +317,11 @@ async fn run_task<P: Provider>(
     let elapsed = start.elapsed();
     match result {
         Ok(id) => {
+            tracing::debug!(
+                "{address}: {} done in {}ms",
+                step.as_str(),
+                elapsed.as_millis()
+            );
             on_event(&Event::Done {
                 address: address.clone(),
                 step,
@@ -324,6 +331,11 @@ async fn run_task<P: Provider>(
             (address, Ok(()))
         }
         Err(error) => {
+            tracing::debug!(
+                "{address}: {} failed after {}ms: {error}",
+                step.as_str(),
+                elapsed.as_millis()
+            );
             on_event(&Event::Failed {
                 address: address.clone(),
                 step,

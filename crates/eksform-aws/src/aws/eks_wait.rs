@@ -3,6 +3,8 @@
 //! again after 30 s and then up to every 2 min, which adds up to two minutes to every create
 //! and delete on AWS and half a minute to every wait against a local endpoint. A failed state
 //! ends the wait with the state in the message; the last state seen is the change's progress.
+//! A Describe that fails transiently (after the SDK's retries) is a poll that saw nothing yet:
+//! the wait polls again within its time budget (`support::poll`).
 //! It must not create, change or delete anything.
 
 use super::AwsError;

@@ -9,6 +9,7 @@ pub mod asg;
 mod asg_refresh;
 mod cloud;
 mod credentials;
+pub mod debug;
 pub mod ec2;
 pub mod eks;
 pub mod eks_access;

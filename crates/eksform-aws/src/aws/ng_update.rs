@@ -9,7 +9,7 @@ use super::status::set_status;
 use super::support;
 use super::timeouts::{self, Op};
 use aws_sdk_eks::Client;
-use aws_sdk_eks::types::{ErrorDetail, UpdateStatus, UpdateType};
+use aws_sdk_eks::types::{ErrorDetail, Update as EksUpdate, UpdateStatus, UpdateType};
 use eksform_core::model::Kind;
 
 const SERVICE: &str = "EKS";
@@ -58,36 +58,12 @@ pub async fn running(
     cluster: &str,
     nodegroup: &str,
 ) -> Result<Option<String>, AwsError> {
-    let ids: Vec<String> = client
-        .list_updates()
-        .name(cluster)
-        .nodegroup_name(nodegroup)
-        .max_results(100)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListUpdates", e))?;
-    for id in ids {
-        let update = client
-            .describe_update()
-            .name(cluster)
-            .nodegroup_name(nodegroup)
-            .update_id(&id)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeUpdate", e))?
-            .update;
-        let open = update.as_ref().is_some_and(|u| {
-            u.r#type() == Some(&UpdateType::VersionUpdate)
-                && u.status() == Some(&UpdateStatus::InProgress)
-        });
-        if open {
-            return Ok(Some(id));
-        }
-    }
-    Ok(None)
+    let found = updates(client, cluster, nodegroup).await?;
+    Ok(found
+        .into_iter()
+        .filter(|u| u.r#type() == Some(&UpdateType::VersionUpdate))
+        .find(|u| u.status() == Some(&UpdateStatus::InProgress))
+        .and_then(|u| u.id))
 }
 
 /// How a version update ended: its status (Failed, Cancelled) and its errors, when any.
@@ -101,31 +77,11 @@ pub async fn last_unsuccessful(
     cluster: &str,
     nodegroup: &str,
 ) -> Result<Option<Ended>, AwsError> {
-    let ids: Vec<String> = client
-        .list_updates()
-        .name(cluster)
-        .nodegroup_name(nodegroup)
-        .max_results(100)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListUpdates", e))?;
-    let mut latest: Option<aws_sdk_eks::types::Update> = None;
-    for id in ids {
-        let update = client
-            .describe_update()
-            .name(cluster)
-            .nodegroup_name(nodegroup)
-            .update_id(&id)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeUpdate", e))?
-            .update;
-        let Some(u) = update.filter(|u| u.r#type() == Some(&UpdateType::VersionUpdate)) else {
+    let mut latest: Option<EksUpdate> = None;
+    for u in updates(client, cluster, nodegroup).await? {
+        if u.r#type() != Some(&UpdateType::VersionUpdate) {
             continue;
-        };
+        }
         if latest
             .as_ref()
             .is_none_or(|l| u.created_at().map(|t| t.secs()) > l.created_at().map(|t| t.secs()))
@@ -140,6 +96,41 @@ pub async fn last_unsuccessful(
     }))
 }
 
+/// Every update of the nodegroup, in the order EKS lists them: ListUpdates, then DescribeUpdate
+/// for each id (an id EKS no longer describes is left out).
+async fn updates(
+    client: &Client,
+    cluster: &str,
+    nodegroup: &str,
+) -> Result<Vec<EksUpdate>, AwsError> {
+    let ids: Vec<String> = client
+        .list_updates()
+        .name(cluster)
+        .nodegroup_name(nodegroup)
+        .max_results(100)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk(SERVICE, "ListUpdates", e))?;
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        let update = client
+            .describe_update()
+            .name(cluster)
+            .nodegroup_name(nodegroup)
+            .update_id(&id)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeUpdate", e))?
+            .update;
+        found.extend(update);
+    }
+    Ok(found)
+}
+
+/// An update's errors as "code: message" joined by "; ", or `None` when it gave none.
 fn reasons(errors: &[ErrorDetail]) -> Option<String> {
     let all: Vec<String> = errors
         .iter()
@@ -152,18 +143,7 @@ fn reasons(errors: &[ErrorDetail]) -> Option<String> {
 }
 
 fn update_failed(u: &Update<'_>, status: &str, errors: &[ErrorDetail]) -> AwsError {
-    let reasons: Vec<String> = errors
-        .iter()
-        .map(|e| {
-            let code = e.error_code().map_or("Unknown", |c| c.as_str());
-            format!("{code}: {}", e.error_message().unwrap_or_default())
-        })
-        .collect();
-    let why = if reasons.is_empty() {
-        "no reason given".to_string()
-    } else {
-        reasons.join("; ")
-    };
+    let why = reasons(errors).unwrap_or_else(|| "no reason given".to_string());
     AwsError::local(
         SERVICE,
         "DescribeUpdate",

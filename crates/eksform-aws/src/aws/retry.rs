@@ -1,7 +1,14 @@
 //! eksform's retry policy, in two separate budgets. Transient failures (throttling, 5xx,
-//! dropped connections) are retried by the SDK alone, each call up to `ATTEMPTS` sends with
-//! jittered exponential backoff: nothing above it retries them again, so one call is never
-//! sent more than `ATTEMPTS` times and a throttled read never re-runs a whole service's read.
+//! dropped connections) are retried by the SDK alone, in adaptive mode, each call up to
+//! `ATTEMPTS` sends with jittered exponential backoff: nothing above it retries them again, so
+//! one call is never sent more than `ATTEMPTS` times and a throttled read never re-runs a whole
+//! service's read. Adaptive mode adds a client-side rate limiter per retry partition (one per
+//! service, `partition`): once AWS throttles, every call of that service waits for a send token,
+//! so concurrent changes slow down together instead of each retrying into the limit. The SDK's
+//! classification of retryable answers covers every code `AwsError` calls transient: its
+//! throttling codes include Throttling, ThrottlingException, RequestLimitExceeded and
+//! TooManyRequestsException, RequestTimeout is a transient code, and InternalError,
+//! InternalFailure and ServiceUnavailable come with a 5xx status, which it retries.
 //! The few creates EC2 gives no idempotency token run their own loop within the same budget
 //! (ec2/once.rs). AWS's eventual consistency, an IAM role or instance profile refused by
 //! another service for a while after it was made, has its own budget of time
@@ -29,9 +36,10 @@ const RETRY_TOKENS: usize = 5_000;
 /// How long a create refused because IAM has not caught up is tried again.
 pub const IAM_PROPAGATION: Duration = Duration::from_secs(120);
 
-/// The SDK retry configuration every client uses.
+/// The SDK retry configuration every client uses: adaptive mode, `ATTEMPTS` sends, backoff up
+/// to `MAX_BACKOFF`.
 pub fn config() -> RetryConfig {
-    RetryConfig::standard()
+    RetryConfig::adaptive()
         .with_max_attempts(ATTEMPTS)
         .with_max_backoff(MAX_BACKOFF)
 }
@@ -43,13 +51,14 @@ pub fn partition(service: &'static str) -> RetryPartition {
         .build()
 }
 
-/// A client of an SDK crate built from `conf` with eksform's retry partition:
-/// `client!(aws_sdk_ec2, conf)`.
+/// A client of an SDK crate built from `conf` with eksform's retry partition and the call log
+/// `--debug` prints (`debug::CallLog`): `client!(aws_sdk_ec2, conf)`.
 macro_rules! client {
     ($sdk:ident, $conf:expr) => {
         $sdk::Client::from_conf(
             $sdk::config::Builder::from($conf)
                 .retry_partition($crate::aws::retry::partition(stringify!($sdk)))
+                .interceptor($crate::aws::debug::CallLog)
                 .build(),
         )
     };
@@ -198,6 +207,15 @@ mod tests {
         .await;
         assert_eq!(out.unwrap_err().code, "ResourceLimitExceededException");
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn the_sdk_retries_adaptively_within_the_attempt_budget() {
+        use aws_sdk_ec2::config::retry::RetryMode;
+        let c = config();
+        assert_eq!(c.mode(), RetryMode::Adaptive);
+        assert_eq!(c.max_attempts(), ATTEMPTS);
+        assert_eq!(c.max_backoff(), MAX_BACKOFF);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! service; it must not call AWS itself.
 
 use super::status::last_seen;
-use super::{AwsError, ResolvedResource};
+use super::{AwsError, ErrorKind, ResolvedResource};
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::waiters::error::WaiterError;
 use eksform_core::live::LiveResource;
@@ -315,9 +315,13 @@ where
     }
 }
 
-/// Calls `check` with backoff (1 s doubling to 15 s) until it returns `Some`, or fails with
-/// `WaiterTimeout` after `timeout`, saying what it waited for and the status `check` reported
-/// last (`status::set_status`).
+/// Calls `check` with backoff (half a second doubling to 15 s) until it returns `Some`, or
+/// fails with `WaiterTimeout` after `timeout`, saying what it waited for, the status `check`
+/// reported last (`status::set_status`) and, when the last check failed, its error.
+///
+/// A check that fails transiently (throttling, 5xx, a dropped connection: `ErrorKind::Transient`,
+/// after the SDK's own retries of that call) is "not yet", not the end of the wait: the next
+/// poll comes within the same time budget. Any other error ends the wait at once.
 pub async fn poll<T, F, Fut>(
     service: &'static str,
     operation: &'static str,
@@ -332,24 +336,49 @@ where
     let start = tokio::time::Instant::now();
     let mut delay = Duration::from_millis(500);
     loop {
-        if let Some(v) = check().await? {
-            return Ok(v);
-        }
+        let last_error = match check().await {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => None,
+            Err(e) if e.kind == ErrorKind::Transient => Some(e),
+            Err(e) => return Err(e),
+        };
         if start.elapsed() >= timeout {
-            return Err(AwsError::local(
+            return Err(poll_timeout(
                 service,
                 operation,
-                "WaiterTimeout",
-                format!(
-                    "waited {}s for {what}{}; run again to resume waiting",
-                    timeout.as_secs(),
-                    last_seen()
-                ),
+                what,
+                timeout,
+                last_error.as_ref(),
             ));
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(15));
     }
+}
+
+/// The `WaiterTimeout` of a poll that gave up: what it waited for, how long, the status seen
+/// last and, when the last check failed transiently, that error's code and message.
+fn poll_timeout(
+    service: &'static str,
+    operation: &'static str,
+    what: &str,
+    timeout: Duration,
+    last_error: Option<&AwsError>,
+) -> AwsError {
+    let seen = match (super::status::current(), last_error) {
+        (Some(status), Some(e)) => format!("; last seen: {status}, then {}: {}", e.code, e.message),
+        (None, Some(e)) => format!("; last seen: {}: {}", e.code, e.message),
+        _ => last_seen(),
+    };
+    AwsError::local(
+        service,
+        operation,
+        "WaiterTimeout",
+        format!(
+            "waited {}s for {what}{seen}; run again to resume waiting",
+            timeout.as_secs(),
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -383,6 +412,93 @@ mod tests {
         assert!(
             e.message.starts_with(
                 "waited 60s for cluster \"demo\" to be ACTIVE; last seen: cluster \"demo\" is CREATING"
+            ),
+            "{}",
+            e.message
+        );
+    }
+
+    fn throttled() -> AwsError {
+        AwsError::new(
+            "EKS",
+            "DescribeCluster",
+            "ThrottlingException",
+            "Rate exceeded",
+        )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_poll_takes_transient_errors_for_not_yet_and_polls_again() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let calls = AtomicU32::new(0);
+        let start = tokio::time::Instant::now();
+        let out = poll(
+            "EKS",
+            "DescribeCluster",
+            "cluster \"demo\" to be ACTIVE",
+            Duration::from_secs(600),
+            || async {
+                match calls.fetch_add(1, Ordering::SeqCst) {
+                    0..=4 => Err(throttled()),
+                    5 => Ok(None),
+                    _ => Ok(Some("ACTIVE")),
+                }
+            },
+        )
+        .await;
+        assert_eq!(out.unwrap(), "ACTIVE");
+        assert_eq!(calls.load(Ordering::SeqCst), 7);
+        // Six waits of the usual backoff: 0.5 + 1 + 2 + 4 + 8 + 15 s.
+        assert_eq!(start.elapsed(), Duration::from_millis(30_500));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lasting_error_ends_the_poll_at_once() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let calls = AtomicU32::new(0);
+        let start = tokio::time::Instant::now();
+        let out: Result<(), AwsError> = poll(
+            "EKS",
+            "DescribeCluster",
+            "cluster \"demo\" to be ACTIVE",
+            Duration::from_secs(600),
+            || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(AwsError::new(
+                    "EKS",
+                    "DescribeCluster",
+                    "AccessDeniedException",
+                    "not allowed",
+                ))
+            },
+        )
+        .await;
+        assert_eq!(out.unwrap_err().code, "AccessDeniedException");
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(start.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_poll_failing_transiently_to_the_end_says_the_status_and_the_error() {
+        let slot = crate::aws::status::StatusSlot::default();
+        let out: Result<(), AwsError> = crate::aws::status::with_status(slot, async {
+            crate::aws::status::set_status("cluster \"demo\" is CREATING");
+            poll(
+                "EKS",
+                "DescribeCluster",
+                "cluster \"demo\" to be ACTIVE",
+                Duration::from_secs(60),
+                || async { Err(throttled()) },
+            )
+            .await
+        })
+        .await;
+        let e = out.unwrap_err();
+        assert_eq!(e.code, "WaiterTimeout");
+        assert!(
+            e.message.starts_with(
+                "waited 60s for cluster \"demo\" to be ACTIVE; last seen: cluster \"demo\" is \
+                 CREATING, then ThrottlingException: Rate exceeded;"
             ),
             "{}",
             e.message

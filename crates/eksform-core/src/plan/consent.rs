@@ -200,24 +200,8 @@ pub fn flags(changes: &[&Destructive]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::tests::{plan_of_changes, planned as change};
     use crate::plan::{FieldDiff, Reason};
-
-    fn change(address: &str, kind: Kind, action: Action) -> Change {
-        Change {
-            address: address.into(),
-            kind,
-            action,
-            reason: Reason::ForcesReplacement,
-            id: Some(format!("{address}-id")),
-            fields: vec![],
-            replace_order: None,
-            replaced_because: None,
-            depends_on: vec![],
-            desired: Default::default(),
-            applied: None,
-            rolling: None,
-        }
-    }
 
     fn forcing(path: &str, before: &str, after: &str) -> FieldDiff {
         FieldDiff {
@@ -245,18 +229,9 @@ mod tests {
             Action::Update,
         );
         let changes = vec![vpc, subnet, cluster, ng, asg];
-        Plan {
-            format_version: 1,
-            cluster: "review-apps".into(),
-            region: "us-east-1".into(),
-            summary: Default::default(),
-            destructive: destructive("review-apps", &changes),
-            conflicts: vec![],
-            changes,
-            used_as_is: vec![],
-            node_groups: vec![],
-            notes: vec![],
-        }
+        let mut p = plan_of_changes("review-apps", changes);
+        p.destructive = destructive("review-apps", &p.changes);
+        p
     }
 
     #[test]

@@ -121,38 +121,10 @@ pub fn conflicts(changes: &[Change], live: &LiveState) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::Reason;
-
-    fn change(address: &str, kind: Kind, action: Action) -> Change {
-        Change {
-            address: address.into(),
-            kind,
-            action,
-            reason: Reason::NotInConfig,
-            id: None,
-            fields: vec![],
-            replace_order: None,
-            replaced_because: None,
-            depends_on: vec![],
-            desired: Default::default(),
-            applied: None,
-            rolling: None,
-        }
-    }
+    use crate::plan::tests::{plan_of_changes, planned as change};
 
     fn plan_of(changes: Vec<Change>) -> Plan {
-        Plan {
-            cluster: "prod".into(),
-            region: "us-east-1".into(),
-            summary: Default::default(),
-            changes,
-            used_as_is: vec![],
-            node_groups: vec![],
-            notes: vec![],
-            destructive: vec![],
-            conflicts: vec![],
-            format_version: 1,
-        }
+        plan_of_changes("prod", changes)
     }
 
     #[test]

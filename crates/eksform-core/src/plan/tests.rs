@@ -30,6 +30,42 @@ pub(super) fn lr(address: &str, kind: Kind, id: &str, props: serde_json::Value) 
     }
 }
 
+/// A planned change for tests that judge plans (consent, protection): forced replacement as its
+/// reason, `<address>-id` as its id, no fields, nothing desired.
+pub(super) fn planned(address: &str, kind: Kind, action: Action) -> Change {
+    Change {
+        address: address.into(),
+        kind,
+        action,
+        reason: Reason::ForcesReplacement,
+        id: Some(format!("{address}-id")),
+        fields: vec![],
+        replace_order: None,
+        replaced_because: None,
+        depends_on: vec![],
+        desired: Default::default(),
+        applied: None,
+        rolling: None,
+    }
+}
+
+/// A plan of `changes` for cluster `cluster` in us-east-1, with nothing else in it (no
+/// destructive list, no conflicts, no notes).
+pub(super) fn plan_of_changes(cluster: &str, changes: Vec<Change>) -> Plan {
+    Plan {
+        format_version: 1,
+        cluster: cluster.into(),
+        region: "us-east-1".into(),
+        summary: Default::default(),
+        destructive: vec![],
+        conflicts: vec![],
+        changes,
+        used_as_is: vec![],
+        node_groups: vec![],
+        notes: vec![],
+    }
+}
+
 fn vpc() -> Resource {
     Resource::new("vpc.main", Kind::Vpc)
         .with("cidr", "10.0.0.0/16")
