@@ -5,7 +5,7 @@ use crate::model::{Kind, Props};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Version of the JSON contract documented in the README. Bump on any incompatible change.
+/// Version of the JSON contract documented in docs/plan.md. Bump on any incompatible change.
 pub const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

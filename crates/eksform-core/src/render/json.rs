@@ -1,4 +1,4 @@
-//! The plan as JSON: the versioned contract documented in the README (`format_version`).
+//! The plan as JSON: the versioned contract documented in docs/plan.md (`format_version`).
 
 use crate::plan::Plan;
 
