@@ -6,9 +6,13 @@
 //! entry on a recreated cluster has the old one's key (cluster and principal), so a
 //! replacement deletes the old entry first: deleting it last would delete the new one.
 
-use super::{Attr, Field as F, Kind, KindSchema, Replace};
+use super::{Attr, Cfn, Field as F, Kind, KindSchema, Replace};
+use crate::model::Resource;
+use crate::render::cloudformation::{Cx, Sink, array, resource, tag_list};
+use serde_json::{Map, Value, json};
 
 pub(crate) static SCHEMA: KindSchema = KindSchema {
+    cfn: Cfn::Render(cfn),
     attrs: &[
         Attr::new("arn", Some("AccessEntryArn")),
         Attr::new("principal_arn", None),
@@ -32,3 +36,36 @@ pub(crate) static SCHEMA: KindSchema = KindSchema {
         ],
     )
 };
+
+fn cfn(cx: &Cx, r: &Resource, out: &mut Sink) {
+    let ids = cx.ids;
+    let p = &r.props;
+    let mut m = Map::new();
+    m.insert("ClusterName".into(), ids.value(&p["cluster_name"]));
+    m.insert("PrincipalArn".into(), ids.value(&p["principal_arn"]));
+    m.insert("Type".into(), p["type"].clone());
+    let groups = array(&p["kubernetes_groups"]);
+    if !groups.is_empty() {
+        m.insert("KubernetesGroups".into(), json!(groups));
+    }
+    if let Some(u) = p.get("username").filter(|u| !u.is_null()) {
+        m.insert("Username".into(), u.clone());
+    }
+    let policies: Vec<Value> = array(&p["access_policies"]).iter().map(policy).collect();
+    if !policies.is_empty() {
+        m.insert("AccessPolicies".into(), json!(policies));
+    }
+    m.insert("Tags".into(), tag_list(&r.tags()));
+    let res = resource("AWS::EKS::AccessEntry", Value::Object(m));
+    out.add(ids.logical(&r.address), res);
+}
+
+fn policy(p: &Value) -> Value {
+    let scope = &p["access_scope"];
+    let mut s = Map::new();
+    s.insert("Type".into(), scope["type"].clone());
+    if !array(&scope["namespaces"]).is_empty() {
+        s.insert("Namespaces".into(), scope["namespaces"].clone());
+    }
+    json!({ "PolicyArn": p["policy_arn"], "AccessScope": s })
+}

@@ -5,11 +5,16 @@
 //! certificate_authority, status. Replacing or deleting it takes everything running on it
 //! down.
 
-use super::{Attr, Field as F, Kind, KindSchema, OneWay};
+use super::{Attr, Cfn, CfnOutput, Field as F, Kind, KindSchema, OneWay};
+use crate::model::Resource;
 use crate::plan::{Action, Change};
+use crate::render::cloudformation::{Cx, Ids, Sink, resource, tag_list};
+use serde_json::json;
 use std::collections::BTreeSet;
 
 pub(crate) static SCHEMA: KindSchema = KindSchema {
+    cfn_outputs: Some(outputs),
+    cfn: Cfn::Render(cfn),
     attrs: &[
         Attr::new("arn", Some("Arn")),
         Attr::new("endpoint", Some("Endpoint")),
@@ -80,4 +85,46 @@ fn node_groups(changes: &[Change]) -> Vec<String> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect()
+}
+
+fn cfn(cx: &Cx, r: &Resource, out: &mut Sink) {
+    let ids = cx.ids;
+    let p = &r.props;
+    let props = json!({
+        "Name": p["name"],
+        "Version": p["version"],
+        "RoleArn": ids.value(&p["role_arn"]),
+        "ResourcesVpcConfig": {
+            "SubnetIds": ids.value(&p["subnet_ids"]),
+            "SecurityGroupIds": ids.value(&p["security_group_ids"]),
+            "EndpointPublicAccess": p["endpoint_public_access"],
+            "EndpointPrivateAccess": p["endpoint_private_access"],
+        },
+        "KubernetesNetworkConfig": { "ServiceIpv4Cidr": p["service_ipv4_cidr"] },
+        "AccessConfig": {
+            "AuthenticationMode": p["authentication_mode"],
+            "BootstrapClusterCreatorAdminPermissions": p["bootstrap_cluster_creator_admin_permissions"],
+        },
+        "Tags": tag_list(&r.tags()),
+    });
+    out.add(
+        ids.logical(&r.address),
+        resource("AWS::EKS::Cluster", props),
+    );
+}
+
+/// The cluster's name and API server endpoint.
+fn outputs(ids: &Ids, r: &Resource) -> Vec<CfnOutput> {
+    vec![
+        (
+            "ClusterName".into(),
+            "EKS cluster name".into(),
+            ids.reference(&r.address, "id"),
+        ),
+        (
+            "ClusterEndpoint".into(),
+            "EKS API server endpoint".into(),
+            ids.reference(&r.address, "endpoint"),
+        ),
+    ]
 }

@@ -1,9 +1,13 @@
 //! `instance_profile`: id the profile name; properties name, path, role_name; attrs arn. Part
 //! of the one role it holds: no tags, owned through its role.
 
-use super::{Attr, Field as F, Kind, KindSchema};
+use super::{Attr, Cfn, Field as F, Kind, KindSchema};
+use crate::model::Resource;
+use crate::render::cloudformation::{Cx, Sink, resource};
+use serde_json::json;
 
 pub(crate) static SCHEMA: KindSchema = KindSchema {
+    cfn: Cfn::Render(cfn),
     attrs: &[Attr::new("arn", Some("Arn"))],
     parent: Some(("role_name", Kind::IamRole)),
     ..KindSchema::new(
@@ -16,3 +20,17 @@ pub(crate) static SCHEMA: KindSchema = KindSchema {
         ],
     )
 };
+
+/// Instance profiles take no tags in CloudFormation, nor need them: eksform owns a profile
+/// through the role it holds.
+fn cfn(cx: &Cx, r: &Resource, out: &mut Sink) {
+    let ids = cx.ids;
+    let p = &r.props;
+    let props = json!({
+        "InstanceProfileName": p["name"],
+        "Path": p["path"],
+        "Roles": [ids.value(&p["role_name"])],
+    });
+    let res = resource("AWS::IAM::InstanceProfile", props);
+    out.add(ids.logical(&r.address), res);
+}

@@ -16,13 +16,33 @@
 //! addressed by its content (rules), port (listeners) or role (profiles), and recorded in the
 //! parent's applied record. CloudFormation can tag none of them.
 //!
-//! Adding a kind: its file here, and one line in the `kinds!` list below (in the order
-//! resources of the kind are created relative to the others' kinds, which is `Kind`'s order).
+//! Adding a kind: its file here, its `mod` line, and one line in the `kinds!` list below.
 
+// The kind files, declared here (not inside `kinds!`) so that rustfmt sees them.
+mod access_entry;
+mod autoscaling_group;
+mod cluster;
+mod elastic_ip;
+mod iam_role;
+mod instance_profile;
+mod internet_gateway;
+mod launch_template;
+mod listener;
+mod load_balancer;
+mod nat_gateway;
+mod nodegroup;
+mod route_table;
 mod schema;
+mod security_group;
+mod security_group_rule;
+mod subnet;
+mod target_group;
+mod target_group_attachment;
+mod vpc;
 
 pub use schema::{
-    Attr, DowntimeFn, Exclusive, Field, KindSchema, OneWay, Replace, Roll, SideEffectFn,
+    Attr, Cfn, CfnOutput, CfnOutputsFn, DowntimeFn, Exclusive, Field, KindSchema, OneWay, Replace,
+    Roll, SideEffectFn,
 };
 
 use serde::{Deserialize, Serialize};
@@ -31,8 +51,6 @@ use serde::{Deserialize, Serialize};
 /// `Variant => module` pairs, so the three cannot disagree.
 macro_rules! kinds {
     ($($variant:ident => $module:ident),+ $(,)?) => {
-        $(mod $module;)+
-
         /// A resource kind; what it is lives in its file under `kinds/` ([`Kind::schema`]).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]

@@ -8,11 +8,15 @@
 //! UpdateNodegroupVersion); a new version rolls the nodes. Its name is unique in its cluster.
 
 use super::autoscaling_group::{count, setting};
-use super::{Attr, Field as F, Kind, KindSchema, Roll};
+use super::{Attr, Cfn, Field as F, Kind, KindSchema, Roll};
 use crate::live::LiveResource;
+use crate::model::Resource;
 use crate::plan::{Change, Rolling, RollingVia};
+use crate::render::cloudformation::{Cx, Sink, array, resource};
+use serde_json::{Map, Value, json};
 
 pub(crate) static SCHEMA: KindSchema = KindSchema {
+    cfn: Cfn::Render(cfn),
     attrs: &[
         Attr::new("id", Some("NodegroupName")),
         Attr::new("arn", Some("Arn")),
@@ -72,4 +76,69 @@ fn size_note(c: &Change, current: &LiveResource) -> Option<String> {
     Some(format!(
         "the desired size goes from {now} to {want} (desiredCapacity): EKS takes the sizes together"
     ))
+}
+
+fn cfn(cx: &Cx, r: &Resource, out: &mut Sink) {
+    let ids = cx.ids;
+    let p = &r.props;
+    let taints: Vec<Value> = array(&p["taints"]).iter().map(taint).collect();
+    let mut m = Map::new();
+    m.insert("ClusterName".into(), ids.value(&p["cluster_name"]));
+    m.insert("NodegroupName".into(), p["name"].clone());
+    m.insert("NodeRole".into(), ids.value(&p["node_role_arn"]));
+    m.insert("Subnets".into(), ids.value(&p["subnet_ids"]));
+    m.insert("InstanceTypes".into(), p["instance_types"].clone());
+    m.insert("CapacityType".into(), p["capacity_type"].clone());
+    m.insert(
+        "ScalingConfig".into(),
+        json!({ "MinSize": p["min_size"], "MaxSize": p["max_size"], "DesiredSize": p["desired_size"] }),
+    );
+    if p["labels"].as_object().is_some_and(|l| !l.is_empty()) {
+        m.insert("Labels".into(), p["labels"].clone());
+    }
+    if !taints.is_empty() {
+        m.insert("Taints".into(), json!(taints));
+    }
+    m.insert(
+        "LaunchTemplate".into(),
+        json!({
+            "Id": ids.value(&p["launch_template_id"]),
+            "Version": ids.value(&p["launch_template_version"]),
+        }),
+    );
+    m.insert("UpdateConfig".into(), update_config(&p["update_config"]));
+    m.insert("Tags".into(), json!(r.tags()));
+    let mut res = resource("AWS::EKS::Nodegroup", Value::Object(m));
+    if let Some((entry, _)) = p.get("access_entry").and_then(crate::model::as_reference) {
+        // The node role's access entry must exist before nodes try to join.
+        res["DependsOn"] = json!([ids.logical(entry)]);
+    }
+    out.add(ids.logical(&r.address), res);
+}
+
+fn update_config(u: &Value) -> Value {
+    match (
+        u.get("max_unavailable"),
+        u.get("max_unavailable_percentage"),
+    ) {
+        (Some(n), _) => json!({ "MaxUnavailable": n }),
+        (_, Some(n)) => json!({ "MaxUnavailablePercentage": n }),
+        _ => json!({ "MaxUnavailable": 1 }),
+    }
+}
+
+/// Kubernetes spells effects `NoSchedule`; the EKS API spells them `NO_SCHEDULE`.
+fn taint(t: &Value) -> Value {
+    let effect = match t["effect"].as_str().unwrap_or_default() {
+        "PreferNoSchedule" => "PREFER_NO_SCHEDULE",
+        "NoExecute" => "NO_EXECUTE",
+        _ => "NO_SCHEDULE",
+    };
+    let mut m = Map::new();
+    m.insert("Key".into(), t["key"].clone());
+    if let Some(v) = t.get("value").filter(|v| !v.is_null()) {
+        m.insert("Value".into(), v.clone());
+    }
+    m.insert("Effect".into(), json!(effect));
+    Value::Object(m)
 }

@@ -5,7 +5,10 @@
 
 use super::Kind;
 use crate::live::LiveResource;
+use crate::model::Resource;
 use crate::plan::{Change, Rolling, RollingVia};
+use crate::render::cloudformation::{Cx, Ids, Sink};
+use serde_json::Value;
 
 /// Everything generic code knows about one kind. Each kind file declares one as `SCHEMA`; the
 /// registry (`kinds/mod.rs`) lists them in `Kind::ALL`'s order.
@@ -42,7 +45,29 @@ pub struct KindSchema {
     /// A key two resources of the kind cannot share, which a delete of the same plan may still
     /// hold (see `plan::protect::conflicts`).
     pub exclusive: Option<Exclusive>,
+    /// How a CloudFormation template writes it.
+    pub cfn: Cfn,
+    /// The template's outputs for one resource of the kind (a load balancer's DNS name).
+    pub cfn_outputs: Option<CfnOutputsFn>,
+    /// Its instances tell CloudFormation they booted (`cfn-signal`: a self-managed Auto
+    /// Scaling group, see `render::cloudformation::signal`).
+    pub cfn_signals: bool,
 }
+
+/// How a kind appears in a CloudFormation template.
+#[derive(Debug, Clone, Copy)]
+pub enum Cfn {
+    /// Written by this function (its resources added to the sink).
+    Render(fn(&Cx, &Resource, &mut Sink)),
+    /// Not in the template, for this reason (listed under `Metadata.eksform.io/left-out`).
+    LeftOut(&'static str),
+}
+
+/// A template output: its name, description and value.
+pub type CfnOutput = (String, String, Value);
+
+/// The outputs of one resource, given the template's logical ids.
+pub type CfnOutputsFn = fn(&Ids, &Resource) -> Vec<CfnOutput>;
 
 /// What a change that takes the cluster down destroys: `(verb, cluster, change, all changes)`.
 pub type DowntimeFn = fn(&str, &str, &Change, &[Change]) -> String;
@@ -206,6 +231,9 @@ impl KindSchema {
             rolls: None,
             side_effect: None,
             exclusive: None,
+            cfn: Cfn::LeftOut("eksform does not write this kind in CloudFormation templates yet"),
+            cfn_outputs: None,
+            cfn_signals: false,
         }
     }
 

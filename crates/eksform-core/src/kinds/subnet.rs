@@ -3,9 +3,13 @@
 //! the same VPC waits for the old one to go, and a new subnet cannot take the CIDR of one the
 //! same plan deletes.
 
-use super::{Exclusive, Field as F, Kind, KindSchema, Replace};
+use super::{Cfn, Exclusive, Field as F, Kind, KindSchema, Replace};
+use crate::model::Resource;
+use crate::render::cloudformation::{Cx, Sink, resource, tag_list};
+use serde_json::json;
 
 pub(crate) static SCHEMA: KindSchema = KindSchema {
+    cfn: Cfn::Render(cfn),
     replace: Replace {
         elsewhere: Some("vpc_id"),
         collides: true,
@@ -35,4 +39,17 @@ fn refusal(new: &str, cidr: &str, old: &str, old_id: &str) -> String {
     format!(
         "{new} would take CIDR {cidr}, which {old} ({old_id}) still holds and this plan deletes: the new subnet cannot be created before the old one is gone, nor the old one deleted while the cluster and load balancer still use it\n  hint: move zones in two applies: first remove the old zone from availabilityZones, apply, then add the new one; or give the subnets their CIDRs in vpc.subnets"
     )
+}
+
+fn cfn(cx: &Cx, r: &Resource, out: &mut Sink) {
+    let ids = cx.ids;
+    let p = &r.props;
+    let props = json!({
+        "VpcId": ids.value(&p["vpc_id"]),
+        "CidrBlock": p["cidr"],
+        "AvailabilityZone": out.zone(&p["availability_zone"]),
+        "MapPublicIpOnLaunch": p["map_public_ip_on_launch"],
+        "Tags": tag_list(&r.tags()),
+    });
+    out.add(ids.logical(&r.address), resource("AWS::EC2::Subnet", props));
 }

@@ -1,10 +1,14 @@
 //! `vpc`: id `vpc-…`; properties cidr, enable_dns_hostnames, enable_dns_support, tags.
 //! Replacing or deleting it takes the cluster down with everything in it.
 
-use super::{Field as F, Kind, KindSchema};
+use super::{Cfn, Field as F, Kind, KindSchema};
+use crate::model::Resource;
 use crate::plan::{Action, Change};
+use crate::render::cloudformation::{Cx, Sink, resource, tag_list};
+use serde_json::json;
 
 pub(crate) static SCHEMA: KindSchema = KindSchema {
+    cfn: Cfn::Render(cfn),
     downtime: Some(downtime),
     ..KindSchema::new(
         Kind::Vpc,
@@ -30,4 +34,16 @@ fn downtime(verb: &str, _cluster: &str, c: &Change, changes: &[Change]) -> Strin
         c.address,
         c.id.as_deref().unwrap_or("not created yet")
     )
+}
+
+fn cfn(cx: &Cx, r: &Resource, out: &mut Sink) {
+    let ids = cx.ids;
+    let p = &r.props;
+    let props = json!({
+        "CidrBlock": p["cidr"],
+        "EnableDnsHostnames": p["enable_dns_hostnames"],
+        "EnableDnsSupport": p["enable_dns_support"],
+        "Tags": tag_list(&r.tags()),
+    });
+    out.add(ids.logical(&r.address), resource("AWS::EC2::VPC", props));
 }
