@@ -132,3 +132,52 @@ fn every_property_the_model_sets_is_declared() {
     }
     assert_eq!(seen.len(), Kind::ALL.len(), "models cover {seen:?}");
 }
+
+/// The names a schema uses beyond its field list (parent, scope and replacement fields, the
+/// versioned attribute) are declared, so a misspelt one cannot silently disable a rule.
+#[test]
+fn the_names_a_schema_uses_are_declared() {
+    for k in Kind::ALL {
+        let s = k.schema();
+        let mut used: Vec<&str> = Vec::new();
+        used.extend(s.parent.map(|(f, _)| f));
+        used.extend(s.unique_name.and_then(|(_, scope)| scope));
+        used.extend(s.replace.elsewhere);
+        used.extend(s.replace.releases);
+        used.extend(s.exclusive.iter().flat_map(|e| [e.scope, e.key]));
+        for name in used {
+            assert!(s.field(name).is_some(), "{}: {name} is not a field", s.name);
+        }
+        for f in s.fields.iter().filter(|f| f.one_way.is_some()) {
+            assert!(
+                !f.one_way.unwrap().order.is_empty(),
+                "{}.{}",
+                s.name,
+                f.name
+            );
+        }
+        if let Some(attr) = s.versioned_attr {
+            assert!(s.attr(attr).is_some(), "{}: {attr} is not an attr", s.name);
+        }
+        if s.unique_name.is_some() {
+            assert!(s.field("name").is_some_and(|f| f.force_new), "{}", s.name);
+        }
+    }
+}
+
+/// Parts are owned through their parent's tags and applied record: a parent must be a tagged
+/// resource of its own, not another part.
+#[test]
+fn parts_do_not_nest() {
+    for k in Kind::ALL {
+        if let Some((_, parent)) = k.parent() {
+            assert!(parent.parent().is_none(), "{} nests parts", parent.as_str());
+            assert!(
+                parent.schema().field("tags").is_some(),
+                "{}",
+                parent.as_str()
+            );
+            assert!(k.schema().field("tags").is_none(), "{}", k.as_str());
+        }
+    }
+}
