@@ -48,7 +48,8 @@ pub use schema::{
 use serde::{Deserialize, Serialize};
 
 /// Declares the kinds: the `Kind` enum, `Kind::ALL` and the schema table, from one list of
-/// `Variant => module` pairs, so the three cannot disagree.
+/// `Variant => module` pairs, so the three cannot disagree. The list's order is `Kind`'s `Ord`,
+/// which whatever sorts by kind follows: append a new kind unless another order is meant.
 macro_rules! kinds {
     ($($variant:ident => $module:ident),+ $(,)?) => {
         /// A resource kind; what it is lives in its file under `kinds/` ([`Kind::schema`]).
