@@ -7,12 +7,14 @@
 //! - `config`: the ClusterConfig file parsed, checked (every problem with `file:line:col`)
 //!   and defaulted;
 //! - `live`: what the account holds, as read (the shapes the AWS crate fills);
+//! - `kinds`: the registry of resource kinds, each declared once with its schema;
 //! - `model`: the desired resources built from the config and the facts read;
 //! - `plan`: the diff of desired against live, replacements, rolls, consent;
 //! - `render`: plans as text, markdown and JSON, and configs as CloudFormation templates.
 
 pub mod capacity;
 pub mod config;
+pub mod kinds;
 pub mod live;
 pub mod model;
 pub mod plan;

@@ -6,7 +6,7 @@ mod ami;
 mod build;
 mod control;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod managed;
 pub mod names;
 mod network;

@@ -10,42 +10,15 @@
 //!
 //! This module must stay pure: no AWS types, no I/O.
 //!
-//! ## Property schema per kind (the contract between model, live readers, plan and apply)
-//! All lists that are sets are kept sorted by their producer; `tags` is always a map of strings
-//! holding the full tag set including `eksform.io/cluster` and `eksform.io/id`.
-//!
-//! Three kinds are parts of another resource and carry no tags (see [`Kind::parent`]):
-//! security-group rules belong to their group, listeners to their load balancer and the
-//! instance profile to the role it holds. Every rule of an owned group, listener of an owned
-//! load balancer and profile (under the cluster's IAM path) holding an owned role is owned,
-//! addressed by its content (rules), port (listeners) or role (profiles), and recorded in the
-//! parent's applied record. CloudFormation can tag none of them.
-//!
-//! | kind | id is | properties | attrs |
-//! |---|---|---|---|
-//! | vpc | vpc-… | cidr, enable_dns_hostnames, enable_dns_support, tags | |
-//! | subnet | subnet-… | vpc_id, cidr, availability_zone, map_public_ip_on_launch, tags | |
-//! | internet_gateway | igw-… | vpc_id (attachment; another VPC is another gateway), tags | |
-//! | elastic_ip | eipalloc-… | tags | public_ip |
-//! | nat_gateway | nat-… | subnet_id, allocation_id, tags | |
-//! | route_table | rtb-… | vpc_id, routes [{destination, target}] sorted by destination, subnet_ids, tags | |
-//! | security_group | sg-… | vpc_id, name, description, tags | |
-//! | security_group_rule | sgr-… | security_group_id, direction (ingress/egress), protocol ("tcp","udp","-1"), from_port, to_port, cidr or source_security_group_id, description | |
-//! | iam_role | role name | name, path, assume_role_policy (JSON object), managed_policy_arns, tags | arn |
-//! | instance_profile | profile name | name, path, role_name (no tags: owned through its role) | arn |
-//! | cluster | cluster name | name, version, role_arn, subnet_ids, security_group_ids, endpoint_public_access, endpoint_private_access, service_ipv4_cidr, authentication_mode (CONFIG_MAP → API_AND_CONFIG_MAP → API only), bootstrap_cluster_creator_admin_permissions, tags | arn, endpoint, certificate_authority, status |
-//! | launch_template | lt-… | name, image_id, instance_type, user_data (decoded text), volume_size, volume_type, security_group_ids, instance_profile_arn, metadata_http_tokens, tags | latest_version |
-//! | autoscaling_group | ASG name | name, launch_template_id, launch_template_version (the number, as a string), min_size, max_size, desired_capacity, subnet_ids, target_group_arns, instance_refresh {min_healthy_percentage, checkpoint_percentages, checkpoint_delay, instance_warmup} (apply-only: how to roll, never read nor compared), tags | instances (count) |
-//! | load_balancer | ARN | name, type, scheme, vpc_id (read from AWS, never sent: it forces a replacement when the subnets move to another VPC), subnet_ids, security_group_ids, tags | dns_name |
-//! | target_group | ARN | name, protocol, port, vpc_id, target_type, health_check_protocol, health_check_port, health_check_path, tags | |
-//! | listener | ARN | load_balancer_arn, port, protocol, certificate_arn, target_group_arn (no tags: owned through its load balancer, address `listener.<lb>-<port>`) | |
-//! | access_entry | principal ARN | cluster_name, principal_arn, type (STANDARD/EC2_LINUX/EC2_WINDOWS/FARGATE_LINUX), kubernetes_groups (set), username (absent = EKS's default, not compared), access_policies [{policy_arn, access_scope {type, namespaces (sorted)}}] sorted by policy_arn, tags | arn, principal_arn |
-//! | nodegroup | nodegroup name | name, cluster_name, node_role_arn, subnet_ids, instance_types, capacity_type (ON_DEMAND/SPOT), min_size, max_size, desired_size, labels (map), taints [{key, value, effect}] sorted, launch_template_id, launch_template_version, update_config {max_unavailable or max_unavailable_percentage}, access_entry (create-time ordering only: ref to access_entry.nodes, never compared), tags | arn |
-//! | target_group_attachment | Auto Scaling group name | autoscaling_group_name (of a managed nodegroup's group, which EKS owns: no tags), target_group_arns (only target groups eksform owns or the config names by ARN) | |
+//! What each kind is (its id, properties and attributes, which fields force a new resource, are
+//! sets or are derived) is declared once, in its file under `crate::kinds`; `Kind` lives in the
+//! registry there and is re-exported here.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+pub use crate::kinds::Kind;
 
 /// Tag key naming the cluster that owns a resource.
 pub const TAG_CLUSTER: &str = "eksform.io/cluster";
@@ -53,30 +26,6 @@ pub const TAG_CLUSTER: &str = "eksform.io/cluster";
 pub const TAG_ID: &str = "eksform.io/id";
 /// Tag key holding a digest of the config last applied to a resource (see `plan::applied`).
 pub const TAG_APPLIED: &str = "eksform.io/applied";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Vpc,
-    Subnet,
-    InternetGateway,
-    ElasticIp,
-    NatGateway,
-    RouteTable,
-    SecurityGroup,
-    SecurityGroupRule,
-    IamRole,
-    InstanceProfile,
-    Cluster,
-    LaunchTemplate,
-    AutoscalingGroup,
-    LoadBalancer,
-    TargetGroup,
-    Listener,
-    Nodegroup,
-    AccessEntry,
-    TargetGroupAttachment,
-}
 
 pub type Props = BTreeMap<String, Value>;
 
@@ -105,180 +54,6 @@ pub struct Desired {
     /// In dependency order (a resource comes after everything it references).
     pub resources: Vec<Resource>,
     pub external: Vec<External>,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 19] = [
-        Kind::Vpc,
-        Kind::Subnet,
-        Kind::InternetGateway,
-        Kind::ElasticIp,
-        Kind::NatGateway,
-        Kind::RouteTable,
-        Kind::SecurityGroup,
-        Kind::SecurityGroupRule,
-        Kind::IamRole,
-        Kind::InstanceProfile,
-        Kind::Cluster,
-        Kind::LaunchTemplate,
-        Kind::AutoscalingGroup,
-        Kind::LoadBalancer,
-        Kind::TargetGroup,
-        Kind::Listener,
-        Kind::Nodegroup,
-        Kind::AccessEntry,
-        Kind::TargetGroupAttachment,
-    ];
-
-    /// The snake_case name used in addresses, JSON output and messages.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Vpc => "vpc",
-            Kind::Subnet => "subnet",
-            Kind::InternetGateway => "internet_gateway",
-            Kind::ElasticIp => "elastic_ip",
-            Kind::NatGateway => "nat_gateway",
-            Kind::RouteTable => "route_table",
-            Kind::SecurityGroup => "security_group",
-            Kind::SecurityGroupRule => "security_group_rule",
-            Kind::IamRole => "iam_role",
-            Kind::InstanceProfile => "instance_profile",
-            Kind::Cluster => "cluster",
-            Kind::LaunchTemplate => "launch_template",
-            Kind::AutoscalingGroup => "autoscaling_group",
-            Kind::LoadBalancer => "load_balancer",
-            Kind::TargetGroup => "target_group",
-            Kind::Listener => "listener",
-            Kind::Nodegroup => "nodegroup",
-            Kind::AccessEntry => "access_entry",
-            Kind::TargetGroupAttachment => "target_group_attachment",
-        }
-    }
-
-    pub fn from_name(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// Fields that AWS cannot change in place: a different value means a new resource.
-    pub fn forces_replacement(self, field: &str) -> bool {
-        let fields: &[&str] = match self {
-            Kind::Vpc => &["cidr"],
-            Kind::Subnet => &["vpc_id", "cidr", "availability_zone"],
-            // A gateway attaches to one VPC: a gateway for another VPC is a new gateway (moving
-            // the old one would cut the old VPC's traffic before its users moved).
-            Kind::InternetGateway => &["vpc_id"],
-            Kind::ElasticIp => &[],
-            Kind::NatGateway => &["subnet_id", "allocation_id"],
-            Kind::RouteTable => &["vpc_id"],
-            Kind::SecurityGroup => &["vpc_id", "name", "description"],
-            Kind::SecurityGroupRule => &[
-                "security_group_id",
-                "direction",
-                "protocol",
-                "from_port",
-                "to_port",
-                "cidr",
-                "source_security_group_id",
-                "description",
-            ],
-            Kind::IamRole => &["name", "path"],
-            Kind::InstanceProfile => &["name", "path"],
-            Kind::Cluster => &[
-                "name",
-                "role_arn",
-                "subnet_ids",
-                "security_group_ids",
-                "service_ipv4_cidr",
-                "bootstrap_cluster_creator_admin_permissions",
-            ],
-            Kind::LaunchTemplate => &["name"],
-            Kind::AutoscalingGroup => &["name"],
-            Kind::LoadBalancer => &["name", "type", "scheme", "vpc_id"],
-            Kind::TargetGroup => &["name", "protocol", "port", "vpc_id", "target_type"],
-            Kind::Listener => &["load_balancer_arn"],
-            // Scaling, labels, taints, update config and the launch template version change in
-            // place (UpdateNodegroupConfig / UpdateNodegroupVersion).
-            Kind::Nodegroup => &[
-                "name",
-                "cluster_name",
-                "node_role_arn",
-                "subnet_ids",
-                "instance_types",
-                "capacity_type",
-                "launch_template_id",
-            ],
-            // Groups, username, policies and tags change in place (UpdateAccessEntry,
-            // Associate/DisassociateAccessPolicy).
-            Kind::AccessEntry => &["cluster_name", "principal_arn", "type"],
-            // A new Auto Scaling group (the nodegroup was replaced) is a new attachment.
-            Kind::TargetGroupAttachment => &["autoscaling_group_name"],
-        };
-        fields.contains(&field)
-    }
-
-    /// For kinds whose AWS name must be unique, the longest name AWS takes and the field naming
-    /// the scope it is unique in (`None`: the whole region). A replacement created before the
-    /// old one is deleted gets a generated suffix when its name would equal the old one's in
-    /// the same scope (see `names::suffixed`).
-    pub fn unique_name(self) -> Option<(usize, Option<&'static str>)> {
-        match self {
-            Kind::LoadBalancer | Kind::TargetGroup => Some((super::names::ELB_NAME_MAX, None)),
-            Kind::Nodegroup => Some((63, Some("cluster_name"))),
-            Kind::SecurityGroup => Some((255, Some("vpc_id"))),
-            _ => None,
-        }
-    }
-
-    /// For kinds that are parts of another resource, the field referring to that parent: they
-    /// are owned through it (one load balancer has one listener per port; CloudFormation cannot
-    /// even tag a listener) and their content is covered by its applied record.
-    pub fn parent_field(self) -> Option<&'static str> {
-        self.parent().map(|(field, _)| field)
-    }
-
-    /// The field referring to the parent and the parent's kind (see [`Kind::parent_field`]).
-    /// An instance profile is part of the one role it holds.
-    pub fn parent(self) -> Option<(&'static str, Kind)> {
-        match self {
-            Kind::SecurityGroupRule => Some(("security_group_id", Kind::SecurityGroup)),
-            Kind::Listener => Some(("load_balancer_arn", Kind::LoadBalancer)),
-            Kind::InstanceProfile => Some(("role_name", Kind::IamRole)),
-            _ => None,
-        }
-    }
-
-    /// Fields AWS derives from others (a load balancer's VPC, from its subnets): compared, so a
-    /// change forces what it must, but never sent and left out of the applied record (the
-    /// config asked nothing more of the resource).
-    pub fn derived(self, field: &str) -> bool {
-        matches!((self, field), (Kind::LoadBalancer, "vpc_id"))
-    }
-
-    /// List-valued fields whose order carries no meaning (compared as sets).
-    pub fn is_set_field(self, field: &str) -> bool {
-        matches!(
-            field,
-            "subnet_ids"
-                | "security_group_ids"
-                | "managed_policy_arns"
-                | "target_group_arns"
-                | "routes"
-                | "kubernetes_groups"
-        )
-    }
-
-    /// Fields that are never reconciled once the resource exists: read but owned by someone
-    /// else (desired sizes, which autoscalers own), or apply-only settings saying how to change
-    /// the resource (`instance_refresh`), which AWS keeps nowhere to compare with.
-    pub fn ignored_after_create(self, field: &str) -> bool {
-        matches!(
-            (self, field),
-            (
-                Kind::AutoscalingGroup,
-                "desired_capacity" | "instance_refresh"
-            ) | (Kind::Nodegroup, "desired_size" | "access_entry")
-        )
-    }
 }
 
 /// A reference value: `{"$ref": address, "attr": attr}`.
@@ -425,12 +200,5 @@ mod tests {
             template_placeholders(t),
             vec![("cluster.main".to_string(), "endpoint".to_string())]
         );
-    }
-
-    #[test]
-    fn kind_names_round_trip() {
-        for k in Kind::ALL {
-            assert_eq!(Kind::from_name(k.as_str()), Some(k));
-        }
     }
 }

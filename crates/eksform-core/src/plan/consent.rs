@@ -5,7 +5,6 @@
 //! plan and leaves refusing and printing to the caller.
 
 use super::types::{Action, Change, Destructive, Plan};
-use crate::model::Kind;
 use std::collections::BTreeSet;
 
 /// The flag that gives consent, as the user types it.
@@ -28,66 +27,25 @@ pub fn destructive(cluster: &str, changes: &[Change]) -> Vec<Destructive> {
         .collect()
 }
 
-/// Replacing or deleting the cluster or the VPC; not a duplicate left by an interrupted create,
-/// which holds nothing.
+/// Replacing or deleting what takes the cluster down (the cluster, the VPC: their schemas'
+/// `downtime`); not a duplicate left by an interrupted create, which holds nothing.
 fn needs_consent(c: &Change) -> bool {
-    matches!(c.kind, Kind::Cluster | Kind::Vpc)
+    c.kind.schema().downtime.is_some()
         && matches!(c.action, Action::Replace | Action::Delete)
         && c.reason != super::types::Reason::Duplicate
 }
 
-/// What the change destroys, in words a reviewer cannot miss.
+/// What the change destroys, in words a reviewer cannot miss (the kind's `downtime`).
 fn summary(cluster: &str, c: &Change, changes: &[Change]) -> String {
     let verb = if c.action == Action::Delete {
         "destroys"
     } else {
         "destroys and recreates"
     };
-    match c.kind {
-        Kind::Cluster => {
-            let groups = node_groups(changes);
-            let with = if groups.is_empty() {
-                String::new()
-            } else {
-                format!(" and its node groups ({})", groups.join(", "))
-            };
-            let after = if c.action == Action::Delete {
-                "everything running on it stops"
-            } else {
-                "everything running on it stops until the new cluster is active and the workloads \
-                 are deployed again; the new cluster has a new endpoint and certificate authority"
-            };
-            format!("{verb} cluster {cluster}{with}: {after}")
-        }
-        _ => {
-            let inside = changes
-                .iter()
-                .filter(|x| x.address != c.address)
-                .filter(|x| matches!(x.action, Action::Replace | Action::Delete))
-                .count();
-            format!(
-                "{verb} the VPC {} ({}); the plan replaces or deletes {inside} other resource(s) with it",
-                c.address,
-                c.id.as_deref().unwrap_or("not created yet")
-            )
-        }
+    match c.kind.schema().downtime {
+        Some(downtime) => downtime(verb, cluster, c, changes),
+        None => format!("{verb} {}", c.address),
     }
-}
-
-/// The names of the node groups (managed and self-managed) the plan holds.
-fn node_groups(changes: &[Change]) -> Vec<String> {
-    changes
-        .iter()
-        .filter(|c| matches!(c.kind, Kind::Nodegroup | Kind::AutoscalingGroup))
-        .map(|c| {
-            c.address
-                .split_once('.')
-                .map_or(&*c.address, |x| x.1)
-                .to_string()
-        })
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
 }
 
 /// Why: the fields that force it, following `replaced_because` to the first cause.
@@ -200,6 +158,7 @@ pub fn flags(changes: &[&Destructive]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Kind;
     use crate::plan::tests::{plan_of_changes, planned as change};
     use crate::plan::{FieldDiff, Reason};
 

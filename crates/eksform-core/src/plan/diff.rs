@@ -112,39 +112,32 @@ fn dependency_pending(
 }
 
 /// Create the new resource first wherever it can stand beside the old one, so dependents move
-/// onto it before the old one goes:
-/// - a part of another VPC or load balancer collides with nothing of the old one's (a subnet's
-///   CIDR, a security group's name, an internet gateway's attachment, a listener's port);
+/// onto it before the old one goes. The kind's schema (`replace`) says what can collide:
+/// - a part of another parent collides with nothing of the old one's (`elsewhere`: a subnet's
+///   CIDR or security group's name in another VPC, a listener's port on another load balancer);
 /// - a name AWS keeps unique gets a generated suffix at apply when it would collide
 ///   (`Kind::unique_name`), so load balancers, target groups, node groups and security groups
 ///   never wait for their old self to go;
-/// - a NAT gateway keeping its Elastic IP waits for the old gateway to release it: the address
-///   allowlists know survives, egress pauses while the gateway is recreated;
+/// - a field the old resource must release first (`releases`: a NAT gateway keeping its
+///   Elastic IP, so the address allowlists know survives while egress pauses);
+/// - a key other than the name in the same parent (`collides`: subnets' CIDRs, internet
+///   gateways' VPC, listeners' ports, access entries' cluster and principal: a new entry on a
+///   recreated cluster has the old one's key, so deleting the old one last would delete the
+///   new one);
 /// - otherwise, no name, or a name that changes.
-///
-/// Subnets (CIDR), internet gateways (one per VPC), listeners (port) and access entries (the
-/// cluster and principal: a new entry on a recreated cluster has the old one's key, so deleting
-/// the old one last would delete the new one) collide on other keys in the same parent.
 fn replace_order(r: &Resource, fields: &[FieldDiff]) -> ReplaceOrder {
     let forcing = |path: &str| {
         fields
             .iter()
             .any(|f| f.forces_replacement && f.path == path)
     };
-    let elsewhere = match r.kind {
-        Kind::Subnet | Kind::SecurityGroup | Kind::InternetGateway => forcing("vpc_id"),
-        Kind::Listener => forcing("load_balancer_arn"),
-        _ => false,
-    };
-    let keeps_address = r.kind == Kind::NatGateway && !forcing("allocation_id");
-    let collides_otherwise = matches!(
-        r.kind,
-        Kind::Subnet | Kind::InternetGateway | Kind::Listener | Kind::AccessEntry
-    );
+    let rule = r.kind.schema().replace;
+    let elsewhere = rule.elsewhere.is_some_and(forcing);
+    let keeps_released = rule.releases.is_some_and(|f| !forcing(f));
     let name_free = !r.props.contains_key("name")
         || fields.iter().any(|f| f.path == "name")
         || r.kind.unique_name().is_some();
-    if elsewhere || (!keeps_address && !collides_otherwise && name_free) {
+    if elsewhere || (!keeps_released && !rule.collides && name_free) {
         ReplaceOrder::CreateBeforeDestroy
     } else {
         ReplaceOrder::DestroyBeforeCreate

@@ -8,7 +8,7 @@ use super::resolve::KNOWN_AFTER_APPLY;
 use super::types::{Action, Change, Note, NoteKind};
 use crate::config::Diagnostic;
 use crate::live::LiveState;
-use crate::model::{Kind, as_reference, dependencies};
+use crate::model::{as_reference, dependencies};
 use serde_json::Value;
 
 impl Note {
@@ -102,43 +102,12 @@ fn template_cause(t: &Change, changes: &[Change]) -> Option<String> {
     Some(cause)
 }
 
-/// A size change that moves the desired size, which the plan never diffs (autoscalers own it).
+/// A side effect the kind declares (a size change that moves the desired size, which the plan
+/// never diffs: autoscalers own it).
 fn size_note(c: &Change, live: &LiveState) -> Option<Note> {
+    let note = c.kind.schema().side_effect?;
     let current = live.resources.get(&c.address)?;
-    let after = |path: &str| {
-        c.fields
-            .iter()
-            .find(|f| f.path == path)
-            .and_then(|f| f.after.as_u64())
-    };
-    let message = match c.kind {
-        Kind::AutoscalingGroup => {
-            let now = current.props.get("desired_capacity")?.as_u64()?;
-            // UpdateAutoScalingGroup without a desired capacity clamps it to the new range.
-            match (after("max_size"), after("min_size")) {
-                (Some(max), _) if max < now => format!(
-                    "the desired capacity drops from {now} to {max}, the new maxSize: AWS lowers it with the maximum and terminates the instances above it"
-                ),
-                (_, Some(min)) if min > now => format!(
-                    "the desired capacity rises from {now} to {min}, the new minSize: AWS raises it with the minimum"
-                ),
-                _ => return None,
-            }
-        }
-        Kind::Nodegroup => {
-            let sizes = c.fields.iter().any(|f| f.path.ends_with("_size"));
-            let now = current.props.get("desired_size")?.as_u64()?;
-            let want = c.desired.get("desired_size")?.as_u64()?;
-            if !sizes || now == want {
-                return None;
-            }
-            format!(
-                "the desired size goes from {now} to {want} (desiredCapacity): EKS takes the sizes together"
-            )
-        }
-        _ => return None,
-    };
-    let message = format!("{}: {message}", c.address);
+    let message = format!("{}: {}", c.address, note(c, current)?);
     Some(Note::about(NoteKind::SideEffect, &c.address, message))
 }
 

@@ -1,17 +1,19 @@
 //! Plans eksform refuses to run: what `metadata.deletionProtection` forbids (deleting or
-//! replacing the cluster or the VPC), and changes AWS can make only one way (the cluster's
-//! authentication mode). Pure: it judges a plan and leaves refusing and printing to the caller.
+//! replacing what takes the cluster down: the cluster or the VPC), changes AWS can make only
+//! one way (the cluster's authentication mode), and creates that need a key a delete of the
+//! same plan still holds (a subnet's CIDR). Which kinds and fields these are is declared in
+//! their schemas (`crate::kinds`). Pure: it judges a plan and leaves refusing and printing to
+//! the caller.
 
 use super::{Action, Change, Plan, resolve};
 use crate::live::{LiveResource, LiveState};
-use crate::model::Kind;
 use std::collections::BTreeSet;
 
 /// The changes deletion protection forbids, in plan order.
 pub fn protected_changes(plan: &Plan) -> Vec<&Change> {
     plan.changes
         .iter()
-        .filter(|c| matches!(c.kind, Kind::Cluster | Kind::Vpc))
+        .filter(|c| c.kind.schema().downtime.is_some())
         .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
         .collect()
 }
@@ -42,27 +44,18 @@ pub fn check_deletion_protection(plan: &Plan, protected: bool) -> Option<String>
 }
 
 /// The refusal for a plan that asks AWS for something it cannot do in place and the plan cannot
-/// do otherwise: moving the cluster's authentication mode backwards. Caught here so that `plan`
-/// says it, not the middle of an apply.
+/// do otherwise: moving a one-way field (the cluster's authentication mode) backwards. Caught
+/// here so that `plan` says it, not the middle of an apply.
 pub fn check_one_way(plan: &Plan) -> Option<String> {
-    let rank = |v: &serde_json::Value| {
-        v.as_str()
-            .and_then(|m| crate::config::AUTH_MODES.iter().position(|x| *x == m))
-    };
     plan.changes
         .iter()
-        .filter(|c| c.kind == Kind::Cluster && c.action == Action::Update)
+        .filter(|c| c.action == Action::Update)
         .flat_map(|c| c.fields.iter().map(move |f| (c, f)))
-        .filter(|(_, f)| f.path == "authentication_mode")
-        .find(|(_, f)| matches!((rank(&f.before), rank(&f.after)), (Some(b), Some(a)) if a < b))
-        .map(|(c, f)| {
-            format!(
-                "{}: accessConfig.authenticationMode cannot go back from {} to {}: EKS only moves it CONFIG_MAP → API_AND_CONFIG_MAP → API\n  hint: keep authenticationMode: {}, or make a new cluster",
-                c.address,
-                f.before.as_str().unwrap_or_default(),
-                f.after.as_str().unwrap_or_default(),
-                f.before.as_str().unwrap_or_default(),
-            )
+        .find_map(|(c, f)| {
+            let rule = c.kind.schema().field(&f.path)?.one_way?;
+            let (b, a) = (f.before.as_str()?, f.after.as_str()?);
+            let rank = |v: &str| rule.order.iter().position(|x| *x == v);
+            (rank(a)? < rank(b)?).then(|| (rule.refusal)(&c.address, b, a))
         })
 }
 
@@ -76,9 +69,10 @@ pub fn check_refusals(plan: &Plan, protected: bool) -> Option<String> {
 
 /// Creates that need what a delete of the same plan still holds: a new subnet on the CIDR of a
 /// subnet this plan deletes (moving `availabilityZones` from one zone to another gives the new
-/// zone the old zone's address range). The new subnet cannot be created while the old one
-/// exists, and the old one cannot go while the cluster and load balancer, which must move to
-/// the new one first, still use it: one apply cannot do it, so the plan is refused.
+/// zone the old zone's address range), or any key a kind declares exclusive in its scope. The
+/// new resource cannot be created while the old one exists, and the old one cannot go while
+/// what must move to the new one first still uses it: one apply cannot do it, so the plan is
+/// refused.
 pub fn conflicts(changes: &[Change], live: &LiveState) -> Vec<String> {
     let pending: BTreeSet<String> = changes
         .iter()
@@ -87,31 +81,26 @@ pub fn conflicts(changes: &[Change], live: &LiveState) -> Vec<String> {
         .collect();
     let deleted: Vec<(&Change, &LiveResource)> = changes
         .iter()
-        .filter(|c| c.kind == Kind::Subnet && c.action == Action::Delete)
+        .filter(|c| c.action == Action::Delete)
         .filter_map(|c| Some((c, live.resources.get(&c.address)?)))
         .collect();
     let mut out = Vec::new();
-    for c in changes
-        .iter()
-        .filter(|c| c.kind == Kind::Subnet && c.action == Action::Create)
-    {
-        let Some(vpc) = c
+    for c in changes.iter().filter(|c| c.action == Action::Create) {
+        let Some(rule) = c.kind.schema().exclusive else {
+            continue;
+        };
+        let Some(scope) = c
             .desired
-            .get("vpc_id")
+            .get(rule.scope)
             .and_then(|v| resolve(v, live, &pending))
         else {
-            continue; // a new VPC: nothing in it yet
+            continue; // a new scope (a new VPC): nothing in it yet
         };
-        let cidr = c.desired.get("cidr");
-        for (old, r) in &deleted {
-            if r.props.get("vpc_id") == Some(&vpc) && r.props.get("cidr") == cidr {
-                out.push(format!(
-                    "{} would take CIDR {}, which {} ({}) still holds and this plan deletes: the new subnet cannot be created before the old one is gone, nor the old one deleted while the cluster and load balancer still use it\n  hint: move zones in two applies: first remove the old zone from availabilityZones, apply, then add the new one; or give the subnets their CIDRs in vpc.subnets",
-                    c.address,
-                    cidr.and_then(|v| v.as_str()).unwrap_or_default(),
-                    old.address,
-                    r.id
-                ));
+        let key = c.desired.get(rule.key);
+        for (old, r) in deleted.iter().filter(|(old, _)| old.kind == c.kind) {
+            if r.props.get(rule.scope) == Some(&scope) && r.props.get(rule.key) == key {
+                let value = key.and_then(|v| v.as_str()).unwrap_or_default();
+                out.push((rule.refusal)(&c.address, value, &old.address, &r.id));
             }
         }
     }
@@ -121,6 +110,7 @@ pub fn conflicts(changes: &[Change], live: &LiveState) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Kind;
     use crate::plan::tests::{plan_of_changes, planned as change};
 
     fn plan_of(changes: Vec<Change>) -> Plan {

@@ -7,20 +7,19 @@
 
 use super::types::{Action, Change, FieldDiff, Reason, Rolling, RollingVia, Unfinished};
 use crate::live::{LiveState, roll};
-use crate::model::Kind;
 use serde_json::Value;
 
-/// The attribute a launch template update changes when it writes what instances boot with:
-/// everything but its tags makes a new default version.
+/// The attribute an update changes when it writes what instances boot with (the kind's
+/// `versioned_attr`: a launch template's new default version, made by everything but tags).
 pub fn changed_attr(change: &Change) -> Option<&'static str> {
-    let versioned = change.kind == Kind::LaunchTemplate
-        && change.action == Action::Update
+    let versioned = change.action == Action::Update
         && change.fields.iter().any(|f| !f.path.starts_with("tags"));
-    versioned.then_some("latest_version")
+    change.kind.schema().versioned_attr.filter(|_| versioned)
 }
 
 /// The rolling replacement a change causes: a new launch template version for a group that has
-/// instances. `None` for anything else (a scaling change, an empty group).
+/// instances, as the group's kind rolls (its schema's `rolls`). `None` for anything else (a
+/// scaling change, an empty group).
 pub fn rolling(change: &Change, live: &LiveState) -> Option<Rolling> {
     if change.action != Action::Update
         || !change
@@ -30,45 +29,15 @@ pub fn rolling(change: &Change, live: &LiveState) -> Option<Rolling> {
     {
         return None;
     }
+    let roll = change.kind.schema().rolls?;
     let current = live.resources.get(&change.address)?;
-    let count = |v: Option<&Value>| {
-        v.and_then(|x| x.as_u64().or_else(|| x.as_str()?.parse().ok()))
-            .unwrap_or(0)
-    };
-    let setting = |obj: &str, key: &str| {
-        change
-            .desired
-            .get(obj)
-            .and_then(|o| o.get(key))
-            .and_then(Value::as_u64)
-            .map(|n| n as u32)
-    };
-    let rolling = match change.kind {
-        Kind::AutoscalingGroup => Rolling {
-            instances: count(
-                current
-                    .attrs
-                    .get("instances")
-                    .map(|s| s.as_str().into())
-                    .as_ref(),
-            ),
-            via: RollingVia::InstanceRefresh,
-            min_healthy_percentage: setting("instance_refresh", "min_healthy_percentage"),
-            max_unavailable: None,
-            max_unavailable_percentage: None,
-            unfinished: None,
-        },
-        Kind::Nodegroup => Rolling {
-            instances: count(current.props.get("desired_size")),
-            via: RollingVia::NodegroupUpdate,
-            min_healthy_percentage: None,
-            max_unavailable: setting("update_config", "max_unavailable"),
-            max_unavailable_percentage: setting("update_config", "max_unavailable_percentage"),
-            unfinished: None,
-        },
-        _ => return None,
-    };
+    let rolling = (roll.rolling)(change, current);
     (rolling.instances > 0).then_some(rolling)
+}
+
+/// Whether the change's kind rolls its instances `via` that way.
+fn rolls_via(change: &Change, via: RollingVia) -> bool {
+    change.kind.schema().rolls.is_some_and(|r| r.via == via)
 }
 
 /// Managed node groups whose plan moves them to a launch template version that already exists
@@ -77,7 +46,7 @@ pub fn rolling(change: &Change, live: &LiveState) -> Option<Rolling> {
 pub fn stalled_nodegroups(changes: &[Change]) -> Vec<(String, String)> {
     changes
         .iter()
-        .filter(|c| c.kind == Kind::Nodegroup && c.action == Action::Update)
+        .filter(|c| rolls_via(c, RollingVia::NodegroupUpdate) && c.action == Action::Update)
         .filter(|c| {
             c.fields.iter().any(|f| {
                 f.path == "launch_template_version"
@@ -124,7 +93,7 @@ pub fn resume_unfinished(change: &mut Change, live: &LiveState) {
         .iter()
         .any(|f| f.path == "launch_template_version");
     let open = matches!(change.action, Action::NoOp | Action::Update);
-    if change.kind != Kind::AutoscalingGroup || !open || touches_version {
+    if !rolls_via(change, RollingVia::InstanceRefresh) || !open || touches_version {
         return;
     }
     let Some(current) = live.resources.get(&change.address) else {

@@ -1,6 +1,7 @@
 //! eksform property values turned into CloudFormation values: references become `Ref` or
-//! `Fn::GetAtt`, templates become `Fn::Sub`. Pure; it knows which attribute of each kind is
-//! which CloudFormation attribute, and nothing about which property goes where.
+//! `Fn::GetAtt`, templates become `Fn::Sub`. Pure; which attribute of each kind is which
+//! CloudFormation attribute is the kind's schema's, and it knows nothing about which property
+//! goes where.
 
 use super::ids;
 use crate::model::{Kind, as_reference};
@@ -12,22 +13,10 @@ pub struct Ids {
     pub by_address: BTreeMap<String, (Kind, String)>,
 }
 
-/// How CloudFormation exposes one eksform attribute: `Ref` (None) or `Fn::GetAtt` of a name.
+/// How CloudFormation exposes one eksform attribute: `Ref` (None) or `Fn::GetAtt` of a name
+/// (the kind's declared attributes).
 fn cfn_attr(kind: Kind, attr: &str) -> Option<&'static str> {
-    match (kind, attr) {
-        (Kind::ElasticIp, "id") => Some("AllocationId"),
-        (Kind::ElasticIp, "public_ip") => Some("PublicIp"),
-        (Kind::SecurityGroup, "id") => Some("GroupId"),
-        (Kind::IamRole | Kind::InstanceProfile | Kind::Cluster, "arn") => Some("Arn"),
-        (Kind::Cluster, "endpoint") => Some("Endpoint"),
-        (Kind::Cluster, "certificate_authority") => Some("CertificateAuthorityData"),
-        (Kind::LaunchTemplate, "latest_version") => Some("LatestVersionNumber"),
-        (Kind::LoadBalancer, "dns_name") => Some("DNSName"),
-        (Kind::AccessEntry, "arn") => Some("AccessEntryArn"),
-        (Kind::Nodegroup, "id") => Some("NodegroupName"),
-        (Kind::Nodegroup, "arn") => Some("Arn"),
-        _ => None,
-    }
+    kind.schema().attr(attr)?.cfn
 }
 
 impl Ids {

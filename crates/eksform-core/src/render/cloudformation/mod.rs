@@ -9,12 +9,13 @@
 //! Node AMIs are parameters: the EKS-optimized SSM parameter path when the config names no
 //! `ami`, the named AMI as a plain default otherwise. A managed node group's target-group
 //! attachment has no CloudFormation resource and is left out (noted in the template Metadata).
+//!
+//! How each kind is written is the kind's own (`Cfn` in its schema, a function in its file under
+//! `crate::kinds`); this module holds what they share: logical ids, intrinsics, the sink they
+//! add to, the AMI parameters, the signals and the outputs.
 
-mod compute;
-mod elb;
 mod ids;
 mod intrinsic;
-mod network;
 mod outputs;
 mod signal;
 mod yaml;
@@ -23,12 +24,13 @@ mod yaml;
 mod tests;
 
 use crate::config::ClusterSpec;
-use crate::model::{self, Desired, Kind, ModelInputs, Resource};
-use intrinsic::Ids;
+use crate::kinds::Cfn;
+use crate::model::{self, Desired, ModelInputs};
 use serde_json::{Map, Value, json};
-use signal::Signals;
 
 pub use ids::camel as logical_id;
+pub use intrinsic::{Ids, tag_list};
+pub use signal::{Signals, TIMEOUT as SIGNAL_TIMEOUT, sub_user_data};
 
 /// Zone names given to the model when the config lets the account choose zones: rendered as
 /// `Fn::Select [i, Fn::GetAZs ""]`, so the template picks the region's first zones.
@@ -85,6 +87,15 @@ pub fn template(desired: &Desired, amis: &[AmiParam]) -> String {
     )
 }
 
+/// What a kind's renderer reads: the template's logical ids, the whole model (a group's
+/// rules), the AMI parameters and which groups signal.
+pub struct Cx<'a> {
+    pub ids: &'a Ids,
+    pub desired: &'a Desired,
+    pub amis: &'a [AmiParam],
+    pub signals: &'a Signals,
+}
+
 /// What resources are appended to while rendering.
 pub struct Sink {
     resources: Map<String, Value>,
@@ -93,18 +104,23 @@ pub struct Sink {
 }
 
 impl Sink {
-    fn add(&mut self, id: String, res: Value) {
+    pub fn add(&mut self, id: String, res: Value) {
         self.resources.insert(id, res);
     }
 
-    fn depend_on_attachment(&self, res: &mut Value) {
+    /// Routes and NAT gateways wait for the internet gateway's attachment `id`.
+    pub fn set_attachment(&mut self, id: String) {
+        self.attachment = Some(id);
+    }
+
+    pub fn depend_on_attachment(&self, res: &mut Value) {
         if let Some(a) = &self.attachment {
             res["DependsOn"] = json!([a]);
         }
     }
 
     /// A zone name, or for a placeholder zone the region's zone at that position.
-    fn zone(&self, z: &Value) -> Value {
+    pub fn zone(&self, z: &Value) -> Value {
         match AUTO_ZONES.iter().position(|a| Some(*a) == z.as_str()) {
             Some(i) => json!({ "Fn::Select": [i, { "Fn::GetAZs": "" }] }),
             None => z.clone(),
@@ -112,8 +128,14 @@ impl Sink {
     }
 }
 
-fn resource(ty: &str, props: Value) -> Value {
+/// A resource of CloudFormation type `ty`.
+pub fn resource(ty: &str, props: Value) -> Value {
     json!({ "Type": ty, "Properties": props })
+}
+
+/// A list property's items (none when absent).
+pub fn array(v: &Value) -> &[Value] {
+    v.as_array().map(Vec::as_slice).unwrap_or_default()
 }
 
 /// The desired resources with the record of the applied config in their tags, as eksform's
@@ -149,22 +171,22 @@ pub fn template_value(desired: &Desired, amis: &[AmiParam]) -> Value {
         resources: Map::new(),
         attachment: None,
     };
-    let rules: Vec<&Resource> = desired
-        .resources
-        .iter()
-        .filter(|r| r.kind == Kind::SecurityGroupRule)
-        .collect();
     let signals = Signals::plan(&ids, desired);
+    let cx = Cx {
+        ids: &ids,
+        desired,
+        amis,
+        signals: &signals,
+    };
     let mut left_out = Vec::new();
     for r in &desired.resources {
-        if r.kind == Kind::TargetGroupAttachment {
-            left_out.push(json!({
+        match r.kind.schema().cfn {
+            Cfn::Render(write) => write(&cx, r, &mut sink),
+            Cfn::LeftOut(reason) => left_out.push(json!({
                 "address": r.address,
-                "reason": "a managed node group's Auto Scaling group is made by EKS; \
-                           CloudFormation has no resource attaching it to a target group",
-            }));
+                "reason": reason,
+            })),
         }
-        add_resource(&ids, r, &rules, amis, &signals, &mut sink);
     }
     let mut t = json!({
         "AWSTemplateFormatVersion": "2010-09-09",
@@ -187,50 +209,6 @@ pub fn template_value(desired: &Desired, amis: &[AmiParam]) -> Value {
         t["Metadata"] = Value::Object(metadata);
     }
     t
-}
-
-fn add_resource(
-    ids: &Ids,
-    r: &Resource,
-    rules: &[&Resource],
-    amis: &[AmiParam],
-    signals: &Signals,
-    out: &mut Sink,
-) {
-    match r.kind {
-        Kind::Vpc => network::vpc(ids, r, out),
-        Kind::Subnet => network::subnet(ids, r, out),
-        Kind::InternetGateway => network::internet_gateway(ids, r, out),
-        Kind::ElasticIp => network::elastic_ip(ids, r, out),
-        Kind::NatGateway => network::nat_gateway(ids, r, out),
-        Kind::RouteTable => network::route_table(ids, r, out),
-        Kind::SecurityGroup => network::security_group(ids, r, rules, out),
-        Kind::SecurityGroupRule if network::inline_egress(r) => {}
-        Kind::SecurityGroupRule => network::rule(ids, r, out),
-        Kind::IamRole => compute::iam_role(ids, r, out),
-        Kind::InstanceProfile => compute::instance_profile(ids, r, out),
-        Kind::Cluster => compute::cluster(ids, r, out),
-        Kind::AccessEntry => compute::access_entry(ids, r, out),
-        Kind::LaunchTemplate => {
-            let ng = r
-                .address
-                .strip_prefix("launch_template.")
-                .unwrap_or_default();
-            let param = amis
-                .iter()
-                .find(|a| a.nodegroup == ng)
-                .map(|a| ami_param_name(&a.nodegroup))
-                .unwrap_or_else(|| ami_param_name(ng));
-            let group = signals.group_of(&r.address);
-            compute::launch_template(ids, r, &param, group, out)
-        }
-        Kind::AutoscalingGroup => compute::autoscaling_group(ids, r, signals, out),
-        Kind::Nodegroup => compute::nodegroup(ids, r, out),
-        Kind::LoadBalancer => elb::load_balancer(ids, r, out),
-        Kind::TargetGroup => elb::target_group(ids, r, out),
-        Kind::Listener => elb::listener(ids, r, out),
-        Kind::TargetGroupAttachment => {}
-    }
 }
 
 /// `AmiWeb` for node group `web`.

@@ -1,9 +1,11 @@
 //! The template's outputs: VPC id, public and private subnet ids (comma-joined), each load
 //! balancer's DNS name, each target group's ARN, the node security group, and the cluster's
-//! name and endpoint. Ids the config names (used as is) stay literals. Pure.
+//! name and endpoint. Ids the config names (used as is) stay literals. The outputs of one
+//! resource are its kind's (`cfn_outputs` in its schema); the VPC and subnet outputs follow the
+//! config's `vpc` section. Pure.
 
 use super::intrinsic::Ids;
-use crate::model::{Desired, Kind};
+use crate::model::Desired;
 use serde_json::{Map, Value, json};
 
 pub fn outputs(ids: &Ids, d: &Desired) -> Value {
@@ -29,36 +31,9 @@ pub fn outputs(ids: &Ids, d: &Desired) -> Value {
         }
     }
     for r in &d.resources {
-        let lid = ids.logical(&r.address);
-        match r.kind {
-            Kind::LoadBalancer => put(
-                format!("{lid}DnsName"),
-                format!("{}: DNS name", r.address),
-                ids.reference(&r.address, "dns_name"),
-            ),
-            Kind::TargetGroup => put(
-                format!("{lid}Arn"),
-                format!("{}: ARN", r.address),
-                ids.reference(&r.address, "id"),
-            ),
-            Kind::SecurityGroup if r.address == "security_group.nodes" => put(
-                "NodeSecurityGroupId".into(),
-                "node security group id".into(),
-                ids.reference(&r.address, "id"),
-            ),
-            Kind::Cluster => {
-                put(
-                    "ClusterName".into(),
-                    "EKS cluster name".into(),
-                    ids.reference(&r.address, "id"),
-                );
-                put(
-                    "ClusterEndpoint".into(),
-                    "EKS API server endpoint".into(),
-                    ids.reference(&r.address, "endpoint"),
-                );
-            }
-            _ => {}
+        let outputs = r.kind.schema().cfn_outputs;
+        for (name, description, value) in outputs.map(|f| f(ids, r)).unwrap_or_default() {
+            put(name, description, value);
         }
     }
     Value::Object(out)
@@ -70,7 +45,7 @@ fn vpc(ids: &Ids, d: &Desired) -> Option<Value> {
     }
     d.external
         .iter()
-        .find(|e| e.kind == Kind::Vpc)
+        .find(|e| e.used_for == "vpc.id")
         .map(|e| json!(e.id))
 }
 
@@ -79,13 +54,13 @@ fn subnets(ids: &Ids, d: &Desired, side: &str) -> Vec<Value> {
     let owned = d
         .resources
         .iter()
-        .filter(|r| r.kind == Kind::Subnet && r.address.starts_with(&prefix))
+        .filter(|r| r.address.starts_with(&prefix))
         .map(|r| ids.reference(&r.address, "id"));
-    let marker = format!(".{side}.");
+    let marker = format!("vpc.subnets.{side}.");
     let external = d
         .external
         .iter()
-        .filter(|e| e.kind == Kind::Subnet && e.used_for.contains(&marker))
+        .filter(|e| e.used_for.starts_with(&marker))
         .map(|e| json!(e.id));
     owned.chain(external).collect()
 }

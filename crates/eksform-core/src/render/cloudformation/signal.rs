@@ -1,7 +1,8 @@
 //! Which self-managed node groups wait for their nodes: a launch template whose user data ends
 //! with `cfn-signal` for the one Auto Scaling group using it, and that group's `CreationPolicy`
 //! and signal-waiting rolling update. Pure; it decides and writes the signal, while the user-data
-//! shapes are `model::userdata::with_signal`'s and the resources are `compute`'s.
+//! shapes are `model::userdata::with_signal`'s and the resources are the kinds' (`kinds/
+//! launch_template.rs`, `kinds/autoscaling_group.rs`).
 //!
 //! A group is signalled when its user data can run a command (not Bottlerocket, whose user data
 //! is TOML settings) and it is the only group of its launch template. With `asgPerAZ` one launch
@@ -13,7 +14,7 @@
 
 use super::intrinsic::Ids;
 use crate::model::userdata::{CFN_SIGNAL, with_signal};
-use crate::model::{Desired, Kind, Resource, as_reference};
+use crate::model::{Desired, Resource, as_reference};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -33,7 +34,7 @@ impl Signals {
     pub fn plan(ids: &Ids, desired: &Desired) -> Signals {
         let mut users: BTreeMap<&str, Vec<&Resource>> = BTreeMap::new();
         for r in desired.resources.iter() {
-            if r.kind != Kind::AutoscalingGroup {
+            if !r.kind.schema().cfn_signals {
                 continue;
             }
             if let Some((lt, _)) = r.props.get("launch_template_id").and_then(as_reference) {
