@@ -1,7 +1,8 @@
 //! The only layer that talks to AWS. `Cloud` reads everything one cluster owns and creates,
 //! updates and deletes single resources, in the property vocabulary of `model::types`.
-//! One module per service holds the SDK calls for its kinds; nothing above this layer sees an
-//! SDK type. Errors keep the AWS error code and carry a hint.
+//! One module per kind under `kinds/` holds its create, update and delete behind one trait,
+//! and its registry picks it for a `Kind`; per-service modules hold the clients, the reads and
+//! the SDK calls kinds share. Nothing above this layer sees an SDK type. Errors keep the AWS error code and carry a hint.
 
 mod account;
 pub mod adopt;
@@ -20,6 +21,7 @@ mod error;
 mod http;
 pub mod iam;
 pub mod in_use;
+mod kinds;
 pub mod launch_template;
 pub mod lock;
 mod ng_update;

@@ -29,7 +29,7 @@ pub(super) fn missing_id(op: &'static str, address: &str) -> AwsError {
 }
 
 impl Ec2 {
-    pub(super) async fn create_vpc(&self, r: &ResolvedResource) -> Result<String, AwsError> {
+    pub(crate) async fn create_vpc(&self, r: &ResolvedResource) -> Result<String, AwsError> {
         let cidr = prop_str(r, "cidr")?;
         let id = self
             .create_once(r, || async {
@@ -89,7 +89,7 @@ impl Ec2 {
         Ok(())
     }
 
-    pub(super) async fn update_vpc(
+    pub(crate) async fn update_vpc(
         &self,
         r: &ResolvedResource,
         live: &LiveResource,
@@ -108,7 +108,7 @@ impl Ec2 {
         self.set_vpc_dns(&live.id, support, hostnames).await
     }
 
-    pub(super) async fn create_subnet(&self, r: &ResolvedResource) -> Result<String, AwsError> {
+    pub(crate) async fn create_subnet(&self, r: &ResolvedResource) -> Result<String, AwsError> {
         let (vpc, cidr) = (prop_str(r, "vpc_id")?, prop_str(r, "cidr")?);
         let az = prop_str(r, "availability_zone")?;
         let id = self
@@ -154,7 +154,7 @@ impl Ec2 {
         Ok(())
     }
 
-    pub(super) async fn update_subnet(
+    pub(crate) async fn update_subnet(
         &self,
         r: &ResolvedResource,
         live: &LiveResource,
@@ -165,7 +165,7 @@ impl Ec2 {
 
     /// Create, then attach. A crash between the two leaves a tagged, detached gateway whose
     /// `vpc_id` reads null, which the next plan turns into an update that attaches it.
-    pub(super) async fn create_internet_gateway(
+    pub(crate) async fn create_internet_gateway(
         &self,
         r: &ResolvedResource,
     ) -> Result<String, AwsError> {
@@ -217,7 +217,7 @@ impl Ec2 {
         }
     }
 
-    pub(super) async fn update_internet_gateway(
+    pub(crate) async fn update_internet_gateway(
         &self,
         r: &ResolvedResource,
         live: &LiveResource,
@@ -241,7 +241,7 @@ impl Ec2 {
 
     /// Detaches from the VPC it is attached to now (read fresh: the planned state may be stale),
     /// then deletes.
-    pub(super) async fn delete_internet_gateway(
+    pub(crate) async fn delete_internet_gateway(
         &self,
         live: &LiveResource,
     ) -> Result<(), AwsError> {
@@ -266,7 +266,7 @@ impl Ec2 {
         .await
     }
 
-    pub(super) async fn create_elastic_ip(&self, r: &ResolvedResource) -> Result<String, AwsError> {
+    pub(crate) async fn create_elastic_ip(&self, r: &ResolvedResource) -> Result<String, AwsError> {
         self.create_once(r, || async {
             let out = self
                 .client
@@ -288,7 +288,7 @@ impl Ec2 {
     }
 
     /// Retried while in use: the NAT gateway holding the address lets go only once deleted.
-    pub(super) async fn delete_elastic_ip(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_elastic_ip(&self, live: &LiveResource) -> Result<(), AwsError> {
         self.retry_in_use(live, || async {
             let call = self.client.release_address().allocation_id(&live.id);
             call.send().await.map_err(sdk("ReleaseAddress")).map(|_| ())
@@ -299,7 +299,7 @@ impl Ec2 {
     /// With a ClientToken, so a create retried after a crash returns the first NAT gateway
     /// rather than paying for two. A token whose NAT gateway has since been deleted is spent:
     /// the create is made again with the dead one's id as salt (still stable across retries).
-    pub(super) async fn create_nat_gateway(
+    pub(crate) async fn create_nat_gateway(
         &self,
         cluster: &str,
         r: &ResolvedResource,
@@ -369,7 +369,7 @@ impl Ec2 {
     }
 
     /// Waits until deleted: its Elastic IP and subnet cannot go before.
-    pub(super) async fn delete_nat_gateway(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_nat_gateway(&self, live: &LiveResource) -> Result<(), AwsError> {
         let call = self.client.delete_nat_gateway().nat_gateway_id(&live.id);
         call.send().await.map_err(sdk("DeleteNatGateway"))?;
         self.note_nat_state(&live.id).await;
@@ -387,7 +387,7 @@ impl Ec2 {
     }
 
     /// Retried while in use; each refusal drains the network interfaces left in the VPC.
-    pub(super) async fn delete_vpc(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_vpc(&self, live: &LiveResource) -> Result<(), AwsError> {
         self.retry_in_use(live, || async {
             let call = self.client.delete_vpc().vpc_id(&live.id);
             match call.send().await.map_err(sdk("DeleteVpc")) {
@@ -399,7 +399,7 @@ impl Ec2 {
     }
 
     /// Retried while in use; each refusal drains the network interfaces left in the subnet.
-    pub(super) async fn delete_subnet(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_subnet(&self, live: &LiveResource) -> Result<(), AwsError> {
         self.retry_in_use(live, || async {
             let call = self.client.delete_subnet().subnet_id(&live.id);
             match call.send().await.map_err(sdk("DeleteSubnet")) {

@@ -108,7 +108,7 @@ fn permission(r: &ResolvedResource) -> Result<IpPermission, AwsError> {
 }
 
 impl Ec2 {
-    pub(super) async fn create_security_group(
+    pub(crate) async fn create_security_group(
         &self,
         r: &ResolvedResource,
     ) -> Result<String, AwsError> {
@@ -162,7 +162,7 @@ impl Ec2 {
         }))
     }
 
-    pub(super) async fn delete_security_group(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_security_group(&self, live: &LiveResource) -> Result<(), AwsError> {
         // Each refusal drains the network interfaces still using the group.
         self.retry_in_use(live, || async {
             let call = self.client.delete_security_group().group_id(&live.id);
@@ -174,7 +174,7 @@ impl Ec2 {
         .await
     }
 
-    pub(super) async fn create_rule(&self, r: &ResolvedResource) -> Result<String, AwsError> {
+    pub(crate) async fn create_rule(&self, r: &ResolvedResource) -> Result<String, AwsError> {
         let key = wanted_rule(r)?;
         match self.authorize(r, &key).await {
             Ok(Some(id)) => Ok(id),
@@ -238,7 +238,7 @@ impl Ec2 {
             .map(|x| x.id))
     }
 
-    pub(super) async fn delete_rule(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_rule(&self, live: &LiveResource) -> Result<(), AwsError> {
         let group = live
             .props
             .get("security_group_id")

@@ -1,23 +1,22 @@
 //! ELBv2: load balancers, target groups and listeners. ELBv2 has no tag filter on its Describe
 //! calls, so reads list everything, fetch tags in batches of 20 ARNs (the API's limit) and keep
 //! what carries this cluster's ownership tags. Must not change or delete anything untagged,
-//! except the listeners of an owned load balancer, which are part of it (see `listener`).
+//! except the listeners of an owned load balancer, which are part of it (see `kinds::listener`).
+//! Each kind's writes are in its file under `kinds/`; this module holds the client, the read
+//! of all three and the helpers they share (tags, ownership).
 
-mod listener;
-mod load_balancer;
-mod target_group;
-
+use super::kinds::{self, listener, load_balancer, target_group};
 use super::support::{self, READ_CONCURRENCY};
 use super::{AwsError, ResolvedResource};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::Tag;
 use eksform_core::live::LiveResource;
-use eksform_core::model::{Kind, Props, names};
+use eksform_core::model::{Props, names};
 use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
-const SERVICE: &str = "ELBv2";
+pub(crate) const SERVICE: &str = "ELBv2";
 /// DescribeTags takes at most 20 resource ARNs.
 const TAG_BATCH: usize = 20;
 
@@ -30,6 +29,11 @@ impl Elb {
         Elb {
             client: super::retry::client!(aws_sdk_elasticloadbalancingv2, conf),
         }
+    }
+
+    /// The client the ELBv2 kinds' writes go through.
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
     }
 
     /// Two round trips whatever the number of load balancers: load balancers and target groups
@@ -76,43 +80,28 @@ impl Elb {
         Ok(lbs.into_iter().chain(listeners).collect())
     }
 
+    /// Creates one resource of a kind this service owns (its file in `kinds/` does the work).
     pub async fn create(
         &self,
         cluster: &str,
         r: &ResolvedResource,
     ) -> Result<LiveResource, AwsError> {
-        let c = &self.client;
-        match r.kind {
-            Kind::LoadBalancer => load_balancer::create(c, cluster, r).await,
-            Kind::TargetGroup => target_group::create(c, cluster, r).await,
-            Kind::Listener => listener::create(c, r).await,
-            _ => Err(support::wrong_kind(SERVICE, &r.address)),
-        }
+        kinds::ops(r.kind).create(self, cluster, r).await
     }
 
+    /// Changes `fields` of a resource of a kind this service owns in place.
     pub async fn update(
         &self,
         r: &ResolvedResource,
         live: &LiveResource,
         fields: &[String],
     ) -> Result<LiveResource, AwsError> {
-        let c = &self.client;
-        match r.kind {
-            Kind::LoadBalancer => load_balancer::update(c, r, live, fields).await,
-            Kind::TargetGroup => target_group::update(c, r, live, fields).await,
-            Kind::Listener => listener::update(c, r, live, fields).await,
-            _ => Err(support::wrong_kind(SERVICE, &r.address)),
-        }
+        kinds::ops(r.kind).update(self, r, live, fields).await
     }
 
+    /// Deletes a resource of a kind this service owns and waits until it is gone.
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        let c = &self.client;
-        match live.kind {
-            Kind::LoadBalancer => load_balancer::delete(c, live).await,
-            Kind::TargetGroup => target_group::delete(c, live).await,
-            Kind::Listener => listener::delete(c, live).await,
-            _ => Err(support::wrong_kind(SERVICE, &live.address)),
-        }
+        kinds::ops(live.kind).delete(self, live).await
     }
 }
 
@@ -142,7 +131,11 @@ async fn tags_by_arn(c: &Client, arns: Vec<String>) -> Result<HashMap<String, Va
 
 /// The address `arn`'s tags give it in `cluster` (`None`: not this cluster's), for adopting a
 /// resource found by name after a create was refused.
-async fn address_of(c: &Client, cluster: &str, arn: &str) -> Result<Option<String>, AwsError> {
+pub(crate) async fn address_of(
+    c: &Client,
+    cluster: &str,
+    arn: &str,
+) -> Result<Option<String>, AwsError> {
     let mut tags = tags_by_arn(c, vec![arn.to_string()]).await?;
     Ok(tags
         .remove(arn)
@@ -150,7 +143,7 @@ async fn address_of(c: &Client, cluster: &str, arn: &str) -> Result<Option<Strin
 }
 
 /// The owned subset of `items`: each with its address and tags.
-async fn owned<T>(
+pub(crate) async fn owned<T>(
     c: &Client,
     cluster: &str,
     items: Vec<T>,
@@ -174,21 +167,26 @@ async fn owned<T>(
         .collect())
 }
 
-fn tags_of(tags: &[Tag]) -> Value {
+pub(crate) fn tags_of(tags: &[Tag]) -> Value {
     support::tags_value(
         tags.iter()
             .filter_map(|t| Some((t.key()?, t.value().unwrap_or_default()))),
     )
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+pub(crate) fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect()
 }
 
 /// AddTags/RemoveTags for the difference between live and desired tags.
-async fn update_tags(c: &Client, arn: &str, live: &Props, want: &Props) -> Result<(), AwsError> {
+pub(crate) async fn update_tags(
+    c: &Client,
+    arn: &str,
+    live: &Props,
+    want: &Props,
+) -> Result<(), AwsError> {
     let (set, remove) = support::tag_diff(live, want);
     if !set.is_empty() {
         c.add_tags()
@@ -210,17 +208,17 @@ async fn update_tags(c: &Client, arn: &str, live: &Props, want: &Props) -> Resul
 }
 
 /// A string or null.
-fn opt(v: Option<&str>) -> Value {
+pub(crate) fn opt(v: Option<&str>) -> Value {
     v.map(|s| Value::String(s.to_string()))
         .unwrap_or(Value::Null)
 }
 
-fn opt_int(v: Option<i32>) -> Value {
+pub(crate) fn opt_int(v: Option<i32>) -> Value {
     v.map(Value::from).unwrap_or(Value::Null)
 }
 
 /// Reads one resource back after a change: it must exist and be owned.
-fn found(
+pub(crate) fn found(
     r: Option<LiveResource>,
     operation: &'static str,
     arn: &str,

@@ -1,10 +1,11 @@
 //! Target groups: protocol, port, VPC and target type are fixed at creation; the health check
 //! changes in place. `health_check_path` is null for health checks without a path (TCP).
 
-use super::{SERVICE, address_of, found, opt, opt_int, owned, sdk_tags, update_tags};
+use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
+use crate::aws::elb::{SERVICE, address_of, found, opt, opt_int, owned, sdk_tags, update_tags};
 use crate::aws::support::{self, Fields, not_found_ok};
-use crate::aws::timeouts::{self, Op};
+use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
 use crate::aws::{in_use, paging};
 use aws_sdk_elasticloadbalancingv2::Client;
@@ -194,7 +195,7 @@ pub async fn update(
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     let arn = live.id.as_str();
     // A target group stays in use for a short while after its listener or load balancer goes.
-    let budget = support::budget(timeouts::default(Kind::TargetGroup, Op::Delete));
+    let budget = support::budget(Ops.limit(Op::Delete));
     in_use::retry(budget, || async {
         let out = c
             .delete_target_group()
@@ -283,6 +284,47 @@ fn forwards_to(action: &Action, arn: &str) -> bool {
                 .iter()
                 .any(|t| t.target_group_arn() == Some(arn))
         })
+}
+
+/// The registry's entry for this kind.
+pub(crate) struct Ops;
+
+impl AwsKind for Ops {
+    fn kind(&self) -> Kind {
+        Kind::TargetGroup
+    }
+
+    fn create<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        cluster: &'a str,
+        r: &'a ResolvedResource,
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
+            create(c, cluster, r).await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        r: &'a ResolvedResource,
+        live: &'a LiveResource,
+        fields: &'a [String],
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
+            update(c, r, live, fields).await
+        })
+    }
+
+    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
+        Box::pin(async move {
+            let c = reach(cx.elb(), SERVICE, &live.address)?.client();
+            delete(c, live).await
+        })
+    }
 }
 
 #[cfg(test)]
