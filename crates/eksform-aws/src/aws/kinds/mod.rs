@@ -6,41 +6,41 @@
 //! service modules and is called from here. Reads still run per service (`Cloud::read`), which
 //! batches several kinds into one round trip.
 
-mod access_entry;
-mod autoscaling_group;
-mod cluster;
+pub mod access_entry;
+pub mod autoscaling_group;
+pub mod cluster;
 mod elastic_ip;
 pub(crate) mod iam_role;
 pub(crate) mod instance_profile;
 mod internet_gateway;
-mod launch_template;
+pub mod launch_template;
 pub(crate) mod listener;
 pub(crate) mod load_balancer;
 mod nat_gateway;
-mod nodegroup;
+pub mod nodegroup;
 mod route_table;
 mod security_group;
 mod security_group_rule;
 mod subnet;
 pub(crate) mod target_group;
-mod target_group_attachment;
+pub mod target_group_attachment;
 mod vpc;
 
-use super::asg::Asg;
 use super::ec2::Ec2;
-use super::eks::Eks;
-use super::eks_access::AccessEntries;
-use super::eks_nodegroup::Nodegroups;
 use super::elb::Elb;
 use super::iam::Iam;
-use super::launch_template::LaunchTemplates;
-use super::tg_attach::TargetGroupAttachments;
 use super::timeouts::Op;
 use super::{AwsError, ResolvedResource, support};
+use access_entry::AccessEntries;
+use autoscaling_group::Asg;
+use cluster::Eks;
 use eksform_core::live::LiveResource;
 use eksform_core::model::Kind;
 use futures::future::BoxFuture;
+use launch_template::LaunchTemplates;
+use nodegroup::Nodegroups;
 use std::time::Duration;
+use target_group_attachment::TargetGroupAttachments;
 
 /// The limit of a change when its kind names none.
 pub const DEFAULT_LIMIT: Duration = minutes(5);
