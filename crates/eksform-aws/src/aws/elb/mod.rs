@@ -5,6 +5,7 @@
 //! Each kind's writes are in its file under `kinds/`; this module holds the client, the read
 //! of all three and the helpers they share (tags, ownership).
 
+use super::adopt::Found;
 use super::kinds::{self, listener, load_balancer, target_group};
 use super::support::{self, READ_CONCURRENCY};
 use super::{AwsError, ResolvedResource};
@@ -131,24 +132,22 @@ async fn tags_by_arn(c: &Client, arns: Vec<String>) -> Result<HashMap<String, Va
 
 /// The address `arn`'s tags give it in `cluster` (`None`: not this cluster's), for adopting a
 /// resource found by name after a create was refused.
-pub(crate) async fn address_of(
-    c: &Client,
-    cluster: &str,
-    arn: &str,
-) -> Result<Option<String>, AwsError> {
+async fn address_of(c: &Client, cluster: &str, arn: &str) -> Result<Option<String>, AwsError> {
     let mut tags = tags_by_arn(c, vec![arn.to_string()]).await?;
     Ok(tags
         .remove(arn)
         .and_then(|t| support::owned_address(cluster, &t)))
 }
 
-/// The owned subset of `items`: each with its address and tags.
-pub(crate) async fn owned<T>(
+/// The owned subset of `items` (load balancers or target groups), each made a live resource
+/// by `live` from the item, its address and its tags.
+pub(crate) async fn owned_live<T>(
     c: &Client,
     cluster: &str,
     items: Vec<T>,
     arn: impl Fn(&T) -> Option<&str>,
-) -> Result<Vec<(T, String, Value)>, AwsError> {
+    live: impl Fn(&T, String, Value) -> LiveResource,
+) -> Result<Vec<LiveResource>, AwsError> {
     let arns: Vec<String> = items
         .iter()
         .filter_map(|i| arn(i).map(str::to_string))
@@ -162,9 +161,24 @@ pub(crate) async fn owned<T>(
         .filter_map(|i| {
             let t = tags.remove(arn(&i)?)?;
             let address = support::owned_address(cluster, &t)?;
-            Some((i, address, t))
+            Some(live(&i, address, t))
         })
         .collect())
+}
+
+/// What a create found already holding its name (see `adopt`): the ARN of the first item the
+/// Describe-by-name call answered (`None`: nothing has the name) and the address its tags give.
+pub(crate) async fn named(
+    c: &Client,
+    cluster: &str,
+    arn: Option<String>,
+) -> Result<Option<Found<String>>, AwsError> {
+    let Some(arn) = arn else { return Ok(None) };
+    let address = address_of(c, cluster, &arn).await?;
+    Ok(Some(Found {
+        value: arn,
+        address,
+    }))
 }
 
 pub(crate) fn tags_of(tags: &[Tag]) -> Value {

@@ -6,7 +6,7 @@
 use super::minutes;
 use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
-use crate::aws::elb::{SERVICE, address_of, found, opt, owned, sdk_tags, update_tags};
+use crate::aws::elb::{self, SERVICE, found, opt, owned_live, sdk_tags, update_tags};
 use crate::aws::paging;
 use crate::aws::status::set_status;
 use crate::aws::support::{self, Fields, not_found_ok};
@@ -46,11 +46,7 @@ pub async fn owned_of(
     cluster: &str,
     lbs: Vec<LoadBalancer>,
 ) -> Result<Vec<LiveResource>, AwsError> {
-    let owned = owned(c, cluster, lbs, |l| l.load_balancer_arn()).await?;
-    Ok(owned
-        .into_iter()
-        .map(|(lb, address, tags)| live(&lb, address, tags))
-        .collect())
+    owned_live(c, cluster, lbs, |l| l.load_balancer_arn(), live).await
 }
 
 async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
@@ -60,17 +56,15 @@ async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveRes
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e));
-    let Some(out) = not_found_ok(out)? else {
-        return Ok(None);
-    };
-    let owned = owned(c, cluster, out.load_balancers.unwrap_or_default(), |l| {
-        l.load_balancer_arn()
-    })
-    .await?;
-    Ok(owned
-        .into_iter()
-        .next()
-        .map(|(lb, address, tags)| live(&lb, address, tags)))
+    let lbs = not_found_ok(out)?.and_then(|o| o.load_balancers);
+    let owned = owned_live(
+        c,
+        cluster,
+        lbs.unwrap_or_default(),
+        |l| l.load_balancer_arn(),
+        live,
+    );
+    Ok(owned.await?.into_iter().next())
 }
 
 fn live(lb: &LoadBalancer, address: String, tags: Value) -> LiveResource {
@@ -242,12 +236,7 @@ async fn named(c: &Client, cluster: &str, name: &str) -> Result<Option<Found<Str
     let out = out.map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e));
     let arn =
         not_found_ok(out)?.and_then(|o| o.load_balancers?.into_iter().next()?.load_balancer_arn);
-    let Some(arn) = arn else { return Ok(None) };
-    let address = address_of(c, cluster, &arn).await?;
-    Ok(Some(Found {
-        value: arn,
-        address,
-    }))
+    elb::named(c, cluster, arn).await
 }
 
 /// The registry's entry for this kind.

@@ -3,7 +3,7 @@
 
 use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
-use crate::aws::elb::{SERVICE, address_of, found, opt, opt_int, owned, sdk_tags, update_tags};
+use crate::aws::elb::{self, SERVICE, found, opt, opt_int, owned_live, sdk_tags, update_tags};
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
@@ -26,11 +26,7 @@ pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, Aw
         .try_collect()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e))?;
-    let owned = owned(c, cluster, tgs, |t| t.target_group_arn()).await?;
-    Ok(owned
-        .into_iter()
-        .map(|(tg, address, tags)| live(&tg, address, tags))
-        .collect())
+    owned_live(c, cluster, tgs, |t| t.target_group_arn(), live).await
 }
 
 async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
@@ -40,17 +36,15 @@ async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveRes
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e));
-    let Some(out) = not_found_ok(out)? else {
-        return Ok(None);
-    };
-    let owned = owned(c, cluster, out.target_groups.unwrap_or_default(), |t| {
-        t.target_group_arn()
-    })
-    .await?;
-    Ok(owned
-        .into_iter()
-        .next()
-        .map(|(tg, address, tags)| live(&tg, address, tags)))
+    let tgs = not_found_ok(out)?.and_then(|o| o.target_groups);
+    let owned = owned_live(
+        c,
+        cluster,
+        tgs.unwrap_or_default(),
+        |t| t.target_group_arn(),
+        live,
+    );
+    Ok(owned.await?.into_iter().next())
 }
 
 fn live(tg: &TargetGroup, address: String, tags: Value) -> LiveResource {
@@ -138,12 +132,7 @@ async fn named(c: &Client, cluster: &str, name: &str) -> Result<Option<Found<Str
     let out =
         not_found_ok(out.map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e)))?;
     let arn = out.and_then(|o| o.target_groups?.into_iter().next()?.target_group_arn);
-    let Some(arn) = arn else { return Ok(None) };
-    let address = address_of(c, cluster, &arn).await?;
-    Ok(Some(Found {
-        value: arn,
-        address,
-    }))
+    elb::named(c, cluster, arn).await
 }
 
 pub async fn update(
