@@ -2,7 +2,8 @@
 //! updates and deletes single resources, in the property vocabulary of `model::types`.
 //! One module per kind under `kinds/` holds its create, update and delete behind one trait,
 //! and its registry picks it for a `Kind`; per-service modules hold the clients, the reads and
-//! the SDK calls kinds share. Nothing above this layer sees an SDK type. Errors keep the AWS error code and carry a hint.
+//! the SDK calls kinds share. Nothing above this layer sees an SDK type. Errors keep the AWS
+//! error code and carry a hint.
 
 mod account;
 pub mod adopt;

@@ -1,7 +1,6 @@
 //! How long each kind of resource may take to create, update or delete on AWS, waits included,
-//! before eksform gives up on the change (a run again resumes it). One table, used by the
-//! executor to set each change's deadline and by the service modules as their waiters'
-//! fallback; `--timeout` overrides it per kind or for all. The numbers are each kind's
+//! before eksform gives up on the change (a run again resumes it), used by the executor to set
+//! each change's deadline and by the service modules as their waiters' fallback; `--timeout` overrides it per kind or for all. The numbers are each kind's
 //! (`AwsKind::limit` in `kinds/`); this module holds the run's overrides.
 
 use eksform_core::model::Kind;
