@@ -118,13 +118,19 @@ impl Ec2 {
         kinds::ops(live.kind).delete(self, live).await
     }
 
-    /// Reads a resource back after a write to it, as the plan expects it.
-    pub(crate) async fn read_back(
+    /// Reads a resource back after a write to it, as the plan expects it, through
+    /// `describe` (its kind's Describe by id, such as `|| ec2.describe_vpc(id)`).
+    pub(crate) async fn read_back<F, Fut>(
         &self,
         r: &ResolvedResource,
         id: &str,
-    ) -> Result<LiveResource, AwsError> {
-        self.read_one(r.kind, id, &r.address).await
+        describe: F,
+    ) -> Result<LiveResource, AwsError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Option<convert::Found>, AwsError>>,
+    {
+        self.read_one(r.kind, id, &r.address, describe).await
     }
 
     /// What every EC2 update starts with: a field EC2 cannot change in place (one not in

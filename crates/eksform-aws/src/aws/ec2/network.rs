@@ -223,7 +223,7 @@ impl Ec2 {
         live: &LiveResource,
     ) -> Result<(), AwsError> {
         let want = prop_opt_str(r, "vpc_id")?;
-        let current = self.describe_one(Kind::InternetGateway, &live.id).await?;
+        let current = self.describe_internet_gateway(&live.id).await?;
         let current = current.map(|f| f.props).unwrap_or_default();
         let have = current.get("vpc_id").and_then(|v| v.as_str());
         if want == have {
@@ -245,7 +245,7 @@ impl Ec2 {
         &self,
         live: &LiveResource,
     ) -> Result<(), AwsError> {
-        let Some(current) = self.describe_one(Kind::InternetGateway, &live.id).await? else {
+        let Some(current) = self.describe_internet_gateway(&live.id).await? else {
             return Ok(());
         };
         if let Some(vpc) = current.props.get("vpc_id").and_then(|v| v.as_str()) {

@@ -36,7 +36,8 @@ impl AwsKind for Ops {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             let id = ec2.create_internet_gateway(r).await?;
-            ec2.read_back(r, &id).await
+            ec2.read_back(r, &id, || ec2.describe_internet_gateway(&id))
+                .await
         })
     }
 
@@ -53,7 +54,8 @@ impl AwsKind for Ops {
             if fields.iter().any(|f| f == "vpc_id") {
                 ec2.update_internet_gateway(r, live).await?;
             }
-            ec2.read_back(r, &live.id).await
+            ec2.read_back(r, &live.id, || ec2.describe_internet_gateway(&live.id))
+                .await
         })
     }
 

@@ -35,7 +35,8 @@ impl AwsKind for Ops {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             let id = ec2.create_nat_gateway(cluster, r).await?;
-            ec2.read_back(r, &id).await
+            ec2.read_back(r, &id, || ec2.describe_nat_gateway(&id))
+                .await
         })
     }
 
@@ -49,7 +50,8 @@ impl AwsKind for Ops {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             ec2.update_start(r, live, fields, IN_PLACE).await?;
-            ec2.read_back(r, &live.id).await
+            ec2.read_back(r, &live.id, || ec2.describe_nat_gateway(&live.id))
+                .await
         })
     }
 

@@ -26,7 +26,8 @@ impl AwsKind for Ops {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             let id = ec2.create_route_table(cluster, r).await?;
-            ec2.read_back(r, &id).await
+            ec2.read_back(r, &id, || ec2.describe_route_table(&id))
+                .await
         })
     }
 
@@ -42,7 +43,8 @@ impl AwsKind for Ops {
             ec2.update_start(r, live, fields, IN_PLACE).await?;
             let has = |name: &str| fields.iter().any(|f| f == name);
             ec2.update_route_table(r, live, &has).await?;
-            ec2.read_back(r, &live.id).await
+            ec2.read_back(r, &live.id, || ec2.describe_route_table(&live.id))
+                .await
         })
     }
 

@@ -37,7 +37,8 @@ impl AwsKind for Ops {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             let id = ec2.create_security_group(r).await?;
-            ec2.read_back(r, &id).await
+            ec2.read_back(r, &id, || ec2.describe_security_group(&id))
+                .await
         })
     }
 
@@ -51,7 +52,8 @@ impl AwsKind for Ops {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             ec2.update_start(r, live, fields, IN_PLACE).await?;
-            ec2.read_back(r, &live.id).await
+            ec2.read_back(r, &live.id, || ec2.describe_security_group(&live.id))
+                .await
         })
     }
 

@@ -26,7 +26,7 @@ impl AwsKind for Ops {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             let id = ec2.create_rule(r).await?;
-            ec2.read_back(r, &id).await
+            ec2.read_back(r, &id, || ec2.describe_rule(&id)).await
         })
     }
 
@@ -40,7 +40,8 @@ impl AwsKind for Ops {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             ec2.update_start(r, live, fields, IN_PLACE).await?;
-            ec2.read_back(r, &live.id).await
+            ec2.read_back(r, &live.id, || ec2.describe_rule(&live.id))
+                .await
         })
     }
 

@@ -37,7 +37,7 @@ impl AwsKind for Ops {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             let id = ec2.create_subnet(r).await?;
-            ec2.read_back(r, &id).await
+            ec2.read_back(r, &id, || ec2.describe_subnet(&id)).await
         })
     }
 
@@ -54,7 +54,8 @@ impl AwsKind for Ops {
             if fields.iter().any(|f| f == "map_public_ip_on_launch") {
                 ec2.update_subnet(r, live).await?;
             }
-            ec2.read_back(r, &live.id).await
+            ec2.read_back(r, &live.id, || ec2.describe_subnet(&live.id))
+                .await
         })
     }
 

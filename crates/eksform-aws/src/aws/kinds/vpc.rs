@@ -37,7 +37,7 @@ impl AwsKind for Ops {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             let id = ec2.create_vpc(r).await?;
-            ec2.read_back(r, &id).await
+            ec2.read_back(r, &id, || ec2.describe_vpc(&id)).await
         })
     }
 
@@ -53,7 +53,8 @@ impl AwsKind for Ops {
             ec2.update_start(r, live, fields, IN_PLACE).await?;
             let has = |name: &str| fields.iter().any(|f| f == name);
             ec2.update_vpc(r, live, &has).await?;
-            ec2.read_back(r, &live.id).await
+            ec2.read_back(r, &live.id, || ec2.describe_vpc(&live.id))
+                .await
         })
     }
 
