@@ -32,20 +32,26 @@ impl Ec2 {
     pub(crate) async fn create_vpc(&self, r: &ResolvedResource) -> Result<String, AwsError> {
         let cidr = prop_str(r, "cidr")?;
         let id = self
-            .create_once(r, || async {
-                let out = self
-                    .client
-                    .create_vpc()
-                    .cidr_block(cidr)
-                    .set_tag_specifications(tag_spec(ResourceType::Vpc, &r.props).map(|t| vec![t]))
-                    .customize()
-                    .config_override(no_sdk_retry())
-                    .send()
-                    .await
-                    .map_err(sdk("CreateVpc"))?;
-                let id = out.vpc().and_then(|v| v.vpc_id()).map(str::to_string);
-                id.ok_or_else(|| missing_id("CreateVpc", &r.address))
-            })
+            .create_once(
+                r,
+                |f| self.tagged_vpcs(f),
+                || async {
+                    let out = self
+                        .client
+                        .create_vpc()
+                        .cidr_block(cidr)
+                        .set_tag_specifications(
+                            tag_spec(ResourceType::Vpc, &r.props).map(|t| vec![t]),
+                        )
+                        .customize()
+                        .config_override(no_sdk_retry())
+                        .send()
+                        .await
+                        .map_err(sdk("CreateVpc"))?;
+                    let id = out.vpc().and_then(|v| v.vpc_id()).map(str::to_string);
+                    id.ok_or_else(|| missing_id("CreateVpc", &r.address))
+                },
+            )
             .await?;
         let id = id.as_str();
         self.client
@@ -112,24 +118,28 @@ impl Ec2 {
         let (vpc, cidr) = (prop_str(r, "vpc_id")?, prop_str(r, "cidr")?);
         let az = prop_str(r, "availability_zone")?;
         let id = self
-            .create_once(r, || async {
-                let out = self
-                    .client
-                    .create_subnet()
-                    .vpc_id(vpc)
-                    .cidr_block(cidr)
-                    .availability_zone(az)
-                    .set_tag_specifications(
-                        tag_spec(ResourceType::Subnet, &r.props).map(|t| vec![t]),
-                    )
-                    .customize()
-                    .config_override(no_sdk_retry())
-                    .send()
-                    .await
-                    .map_err(sdk("CreateSubnet"))?;
-                let id = out.subnet().and_then(|s| s.subnet_id()).map(str::to_string);
-                id.ok_or_else(|| missing_id("CreateSubnet", &r.address))
-            })
+            .create_once(
+                r,
+                |f| self.tagged_subnets(f),
+                || async {
+                    let out = self
+                        .client
+                        .create_subnet()
+                        .vpc_id(vpc)
+                        .cidr_block(cidr)
+                        .availability_zone(az)
+                        .set_tag_specifications(
+                            tag_spec(ResourceType::Subnet, &r.props).map(|t| vec![t]),
+                        )
+                        .customize()
+                        .config_override(no_sdk_retry())
+                        .send()
+                        .await
+                        .map_err(sdk("CreateSubnet"))?;
+                    let id = out.subnet().and_then(|s| s.subnet_id()).map(str::to_string);
+                    id.ok_or_else(|| missing_id("CreateSubnet", &r.address))
+                },
+            )
             .await?;
         let id = id.as_str();
         self.client
@@ -170,22 +180,26 @@ impl Ec2 {
         r: &ResolvedResource,
     ) -> Result<String, AwsError> {
         let id = self
-            .create_once(r, || async {
-                let out = self
-                    .client
-                    .create_internet_gateway()
-                    .set_tag_specifications(
-                        tag_spec(ResourceType::InternetGateway, &r.props).map(|t| vec![t]),
-                    )
-                    .customize()
-                    .config_override(no_sdk_retry())
-                    .send()
-                    .await
-                    .map_err(sdk("CreateInternetGateway"))?;
-                let id = out.internet_gateway().and_then(|g| g.internet_gateway_id());
-                id.map(str::to_string)
-                    .ok_or_else(|| missing_id("CreateInternetGateway", &r.address))
-            })
+            .create_once(
+                r,
+                |f| self.tagged_internet_gateways(f),
+                || async {
+                    let out = self
+                        .client
+                        .create_internet_gateway()
+                        .set_tag_specifications(
+                            tag_spec(ResourceType::InternetGateway, &r.props).map(|t| vec![t]),
+                        )
+                        .customize()
+                        .config_override(no_sdk_retry())
+                        .send()
+                        .await
+                        .map_err(sdk("CreateInternetGateway"))?;
+                    let id = out.internet_gateway().and_then(|g| g.internet_gateway_id());
+                    id.map(str::to_string)
+                        .ok_or_else(|| missing_id("CreateInternetGateway", &r.address))
+                },
+            )
             .await?;
         let id = id.as_str();
         if let Some(vpc) = prop_opt_str(r, "vpc_id")? {
@@ -267,23 +281,27 @@ impl Ec2 {
     }
 
     pub(crate) async fn create_elastic_ip(&self, r: &ResolvedResource) -> Result<String, AwsError> {
-        self.create_once(r, || async {
-            let out = self
-                .client
-                .allocate_address()
-                .domain(DomainType::Vpc)
-                .set_tag_specifications(
-                    tag_spec(ResourceType::ElasticIp, &r.props).map(|t| vec![t]),
-                )
-                .customize()
-                .config_override(no_sdk_retry())
-                .send()
-                .await
-                .map_err(sdk("AllocateAddress"))?;
-            out.allocation_id()
-                .map(str::to_string)
-                .ok_or_else(|| missing_id("AllocateAddress", &r.address))
-        })
+        self.create_once(
+            r,
+            |f| self.tagged_elastic_ips(f),
+            || async {
+                let out = self
+                    .client
+                    .allocate_address()
+                    .domain(DomainType::Vpc)
+                    .set_tag_specifications(
+                        tag_spec(ResourceType::ElasticIp, &r.props).map(|t| vec![t]),
+                    )
+                    .customize()
+                    .config_override(no_sdk_retry())
+                    .send()
+                    .await
+                    .map_err(sdk("AllocateAddress"))?;
+                out.allocation_id()
+                    .map(str::to_string)
+                    .ok_or_else(|| missing_id("AllocateAddress", &r.address))
+            },
+        )
         .await
     }
 
