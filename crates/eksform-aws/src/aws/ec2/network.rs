@@ -3,6 +3,7 @@
 //! resource is usable; each delete waits until it is gone. Route tables and security groups
 //! live in their own modules.
 
+use super::drain::Held;
 use super::once::no_sdk_retry;
 use super::props::{client_token, prop_bool, prop_opt_str, prop_str, sdk_tags, tag_spec};
 use super::{Ec2, SERVICE, sdk, wait_for, waiter_error, waiter_error_with};
@@ -410,7 +411,7 @@ impl Ec2 {
             let call = self.client.delete_vpc().vpc_id(&live.id);
             match call.send().await.map_err(sdk("DeleteVpc")) {
                 Ok(_) => Ok(()),
-                Err(e) => Err(self.drain(live, e).await),
+                Err(e) => Err(self.drain(live, Held::Vpc, e).await),
             }
         })
         .await
@@ -422,7 +423,7 @@ impl Ec2 {
             let call = self.client.delete_subnet().subnet_id(&live.id);
             match call.send().await.map_err(sdk("DeleteSubnet")) {
                 Ok(_) => Ok(()),
-                Err(e) => Err(self.drain(live, e).await),
+                Err(e) => Err(self.drain(live, Held::Subnet, e).await),
             }
         })
         .await

@@ -3,6 +3,7 @@
 //! a crash) finds and returns the existing rule, so rule creation is idempotent.
 
 use super::convert::{self, Peer, RuleKey};
+use super::drain::Held;
 use super::props::{
     normalize_ports, normalize_protocol, prop_i32, prop_opt_str, prop_str, tag_map, tag_spec,
 };
@@ -168,7 +169,7 @@ impl Ec2 {
             let call = self.client.delete_security_group().group_id(&live.id);
             match call.send().await.map_err(sdk("DeleteSecurityGroup")) {
                 Ok(_) => Ok(()),
-                Err(e) => Err(self.drain(live, e).await),
+                Err(e) => Err(self.drain(live, Held::Group, e).await),
             }
         })
         .await

@@ -2,7 +2,8 @@
 //! maps a `Kind` to it. A kind's file says how to create, update and delete one resource of
 //! that kind and how long each may take; `Cloud`, the executor's deadlines and the waiters ask
 //! the registry, so nothing outside this module matches on `Kind` to pick what to call (the
-//! EC2 module's ENI drain and external checks in `ec2/` are the exceptions left).
+//! EC2 module's check of external VPCs, subnets and groups, `ec2/external.rs`, is the
+//! exception left).
 //! Shared per-service code (clients, paging, tags, waiters, the EC2 batch reader) stays in the
 //! service modules and is called from here. Reads still run per service (`Cloud::read`), which
 //! batches several kinds into one round trip.
