@@ -1,9 +1,7 @@
 //! One module per resource kind behind one trait, `AwsKind`, and the registry (`ops`) that
 //! maps a `Kind` to it. A kind's file says how to create, update and delete one resource of
 //! that kind and how long each may take; `Cloud`, the executor's deadlines and the waiters ask
-//! the registry, so nothing outside this module matches on `Kind` to pick what to call (the
-//! EC2 module's check of external VPCs, subnets and groups, `ec2/external.rs`, is the
-//! exception left).
+//! the registry, so nothing outside this module matches on `Kind` to pick what to call.
 //! Shared per-service code (clients, paging, tags, waiters, the EC2 batch reader) stays in the
 //! service modules and is called from here. Reads still run per service (`Cloud::read`), which
 //! batches several kinds into one round trip.
@@ -172,6 +170,12 @@ pub(crate) fn reach<'a, S>(
     client.ok_or_else(|| support::wrong_kind(service, address))
 }
 
+/// What a Describe of an external resource found: the detail the plan shows (a CIDR, a group's
+/// name) and, for a subnet, its VPC and zone.
+pub(crate) type ExternalFound = (String, Option<(String, String)>);
+/// The Describe of an external resource; `None` inside when it does not exist.
+pub(crate) type Looked<'a> = BoxFuture<'a, Result<Option<ExternalFound>, AwsError>>;
+
 /// A created or updated resource as it would now be read.
 pub(crate) type Written<'a> = BoxFuture<'a, Result<LiveResource, AwsError>>;
 /// A delete, done when the resource is gone.
@@ -211,6 +215,13 @@ pub(crate) trait AwsKind: Send + Sync {
 
     /// Deletes one resource and waits until it is gone.
     fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a>;
+
+    /// Looks up the resource `id` the config names as existing (not eksform's); `None` for a
+    /// kind the config never names by id.
+    fn external<'a>(&'a self, cx: &'a dyn Services, id: &'a str) -> Option<Looked<'a>> {
+        let _ = (cx, id);
+        None
+    }
 }
 
 /// The registry: the implementation of `kind`. Exhaustive, so a new `Kind` does not compile
@@ -288,6 +299,16 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!((e.service, e.code.as_str()), ("EC2", "WrongKind"));
+    }
+
+    #[test]
+    fn only_networking_kinds_are_looked_up_as_external() {
+        let ec2 = Ec2::new(&offline_conf());
+        let named: Vec<Kind> = Kind::ALL
+            .into_iter()
+            .filter(|k| ops(*k).external(&ec2, "id-1").is_some())
+            .collect();
+        assert_eq!(named, [Kind::Vpc, Kind::Subnet, Kind::SecurityGroup]);
     }
 
     #[test]

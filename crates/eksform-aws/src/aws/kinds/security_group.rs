@@ -1,7 +1,7 @@
 //! Security groups: name, description and VPC are fixed at creation; their rules are resources
 //! of their own (`security_group_rule`). Deletes wait for the ENIs using the group to drain.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
+use super::{AwsKind, Deleted, Looked, Services, Written, reach};
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ResolvedResource;
 use crate::aws::ec2::{SERVICE, gone_is_ok};
@@ -62,5 +62,12 @@ impl AwsKind for Ops {
             let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
             gone_is_ok(ec2.delete_security_group(live).await)
         })
+    }
+
+    fn external<'a>(&'a self, cx: &'a dyn Services, id: &'a str) -> Option<Looked<'a>> {
+        Some(Box::pin(async move {
+            let ec2 = reach(cx.ec2(), SERVICE, id)?;
+            ec2.group_name(id).await
+        }))
     }
 }

@@ -1,7 +1,7 @@
 //! Subnets: zone and CIDR are fixed at creation; whether instances get a public IP changes in
 //! place. Deletes wait for the ENIs in the subnet to drain.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
+use super::{AwsKind, Deleted, Looked, Services, Written, reach};
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ResolvedResource;
 use crate::aws::ec2::{SERVICE, gone_is_ok};
@@ -64,5 +64,12 @@ impl AwsKind for Ops {
             let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
             gone_is_ok(ec2.delete_subnet(live).await)
         })
+    }
+
+    fn external<'a>(&'a self, cx: &'a dyn Services, id: &'a str) -> Option<Looked<'a>> {
+        Some(Box::pin(async move {
+            let ec2 = reach(cx.ec2(), SERVICE, id)?;
+            ec2.subnet_place(id).await
+        }))
     }
 }

@@ -1,7 +1,7 @@
 //! VPCs: the CIDR is fixed at creation, the two DNS attributes change in place. Deletes wait
 //! long: the ENIs of deleted load balancers and nodes drain for minutes before a VPC can go.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
+use super::{AwsKind, Deleted, Looked, Services, Written, reach};
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ResolvedResource;
 use crate::aws::ec2::{SERVICE, gone_is_ok};
@@ -63,5 +63,12 @@ impl AwsKind for Ops {
             let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
             gone_is_ok(ec2.delete_vpc(live).await)
         })
+    }
+
+    fn external<'a>(&'a self, cx: &'a dyn Services, id: &'a str) -> Option<Looked<'a>> {
+        Some(Box::pin(async move {
+            let ec2 = reach(cx.ec2(), SERVICE, id)?;
+            ec2.vpc_cidr(id).await
+        }))
     }
 }
