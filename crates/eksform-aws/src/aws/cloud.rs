@@ -1,67 +1,21 @@
 //! `Cloud`: the SDK-backed `Provider`. Loads the standard AWS configuration once (credentials,
 //! `AWS_ENDPOINT_URL`, profiles), shares one client per service, reads all services
-//! concurrently and dispatches writes to the module that owns the kind.
+//! concurrently and dispatches writes to the kind's file through the registry (`kinds::ops`).
 
 use super::asg::Asg;
-use super::ec2::Ec2;
-use super::eks::Eks;
-use super::eks_access::AccessEntries;
 use super::eks_nodegroup::Nodegroups;
-use super::elb::Elb;
-use super::iam::Iam;
-use super::launch_template::LaunchTemplates;
+use super::kinds::{self, Clients};
 use super::tg_attach::{self, TargetGroupAttachments};
 use super::{AwsError, Provider, ResolvedResource};
 use aws_config::{BehaviorVersion, Region};
 use eksform_core::live::{LiveResource, LiveState};
-use eksform_core::model::{External, Kind};
+use eksform_core::model::External;
 
 pub struct Cloud {
     account: super::Account,
-    ec2: Ec2,
-    lt: LaunchTemplates,
-    iam: Iam,
-    eks: Eks,
-    nodegroups: Nodegroups,
-    access: AccessEntries,
-    elb: Elb,
-    asg: Asg,
-    attachments: TargetGroupAttachments,
+    clients: Clients,
     stack_outputs: super::stack_outputs::StackOutputs,
     stacks: super::stack::Stacks,
-}
-
-enum Service {
-    Ec2,
-    LaunchTemplate,
-    Iam,
-    Eks,
-    Nodegroup,
-    Access,
-    Elb,
-    Asg,
-    Attachment,
-}
-
-fn service_of(kind: Kind) -> Service {
-    match kind {
-        Kind::Vpc
-        | Kind::Subnet
-        | Kind::InternetGateway
-        | Kind::ElasticIp
-        | Kind::NatGateway
-        | Kind::RouteTable
-        | Kind::SecurityGroup
-        | Kind::SecurityGroupRule => Service::Ec2,
-        Kind::LaunchTemplate => Service::LaunchTemplate,
-        Kind::IamRole | Kind::InstanceProfile => Service::Iam,
-        Kind::Cluster => Service::Eks,
-        Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => Service::Elb,
-        Kind::AutoscalingGroup => Service::Asg,
-        Kind::Nodegroup => Service::Nodegroup,
-        Kind::AccessEntry => Service::Access,
-        Kind::TargetGroupAttachment => Service::Attachment,
-    }
 }
 
 impl Cloud {
@@ -118,7 +72,10 @@ impl Cloud {
         cluster: &str,
         names: &[String],
     ) -> Result<std::collections::BTreeMap<String, super::ng_update::Ended>, AwsError> {
-        self.nodegroups.last_unsuccessful(cluster, names).await
+        self.clients
+            .nodegroups
+            .last_unsuccessful(cluster, names)
+            .await
     }
 
     /// Zones and AMIs: the account facts a plan needs before the model is built.
@@ -129,15 +86,15 @@ impl Cloud {
     /// The same, with Auto Scaling calls going through `client` (tests install interceptors in
     /// it to answer what the local endpoint cannot, such as instance refreshes).
     pub fn with_autoscaling(mut self, client: aws_sdk_autoscaling::Client) -> Cloud {
-        self.attachments = TargetGroupAttachments::from_client(client.clone());
-        self.asg = Asg::from_client(client);
+        self.clients.attachments = TargetGroupAttachments::from_client(client.clone());
+        self.clients.asg = Asg::from_client(client);
         self
     }
 
     /// The same, with EKS nodegroup calls going through `client` (tests install interceptors
     /// in it to report the Auto Scaling group the local endpoint never creates).
     pub fn with_nodegroups(mut self, client: aws_sdk_eks::Client) -> Cloud {
-        self.nodegroups = Nodegroups::from_client(client);
+        self.clients.nodegroups = Nodegroups::from_client(client);
         self
     }
 
@@ -146,15 +103,7 @@ impl Cloud {
         let conf = conf.clone();
         Cloud {
             account: super::Account::new(&conf),
-            ec2: Ec2::new(&conf),
-            lt: LaunchTemplates::new(&conf),
-            iam: Iam::new(&conf),
-            eks: Eks::new(&conf),
-            nodegroups: Nodegroups::new(&conf),
-            access: AccessEntries::new(&conf),
-            elb: Elb::new(&conf),
-            asg: Asg::new(&conf),
-            attachments: TargetGroupAttachments::new(&conf),
+            clients: Clients::new(&conf),
             stack_outputs: super::stack_outputs::StackOutputs::new(&conf),
             stacks: super::stack::Stacks::new(&conf),
         }
@@ -165,15 +114,16 @@ impl Provider for Cloud {
     async fn read(&self, cluster: &str, external: &[External]) -> Result<LiveState, AwsError> {
         // Each call retries its own transient failures (retry.rs): a throttled call is sent
         // again, never a whole service's read.
+        let c = &self.clients;
         let (ec2, lt, iam, eks, elb, asg, nodegroups, access) = tokio::try_join!(
-            self.ec2.read(cluster, external),
-            self.lt.read(cluster),
-            self.iam.read(cluster),
-            self.eks.read(cluster),
-            self.elb.read(cluster),
-            self.asg.read(cluster),
-            self.nodegroups.read(cluster),
-            self.access.read(cluster),
+            c.ec2.read(cluster, external),
+            c.lt.read(cluster),
+            c.iam.read(cluster),
+            c.eks.read(cluster),
+            c.elb.read(cluster),
+            c.asg.read(cluster),
+            c.nodegroups.read(cluster),
+            c.access.read(cluster),
         )?;
         let (ec2_resources, external_status) = ec2;
         let mut state = LiveState {
@@ -194,24 +144,14 @@ impl Provider for Cloud {
         }
         // Attachments need the nodegroups' Auto Scaling groups and the owned target groups.
         let ours = tg_attach::ours(&state, external);
-        for r in self.attachments.read(&state, &ours).await? {
+        for r in c.attachments.read(&state, &ours).await? {
             state.insert(r);
         }
         Ok(state)
     }
 
     async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
-        match service_of(r.kind) {
-            Service::Ec2 => self.ec2.create(cluster, r).await,
-            Service::LaunchTemplate => self.lt.create(cluster, r).await,
-            Service::Iam => self.iam.create(cluster, r).await,
-            Service::Eks => self.eks.create(cluster, r).await,
-            Service::Elb => self.elb.create(cluster, r).await,
-            Service::Asg => self.asg.create(cluster, r).await,
-            Service::Nodegroup => self.nodegroups.create(cluster, r).await,
-            Service::Access => self.access.create(cluster, r).await,
-            Service::Attachment => self.attachments.create(r).await,
-        }
+        kinds::ops(r.kind).create(&self.clients, cluster, r).await
     }
 
     async fn update(
@@ -220,30 +160,12 @@ impl Provider for Cloud {
         live: &LiveResource,
         fields: &[String],
     ) -> Result<LiveResource, AwsError> {
-        match service_of(r.kind) {
-            Service::Ec2 => self.ec2.update(r, live, fields).await,
-            Service::LaunchTemplate => self.lt.update(r, live, fields).await,
-            Service::Iam => self.iam.update(r, live, fields).await,
-            Service::Eks => self.eks.update(r, live, fields).await,
-            Service::Elb => self.elb.update(r, live, fields).await,
-            Service::Asg => self.asg.update(r, live, fields).await,
-            Service::Nodegroup => self.nodegroups.update(r, live, fields).await,
-            Service::Access => self.access.update(r, live, fields).await,
-            Service::Attachment => self.attachments.update(r, live, fields).await,
-        }
+        kinds::ops(r.kind)
+            .update(&self.clients, r, live, fields)
+            .await
     }
 
     async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        match service_of(live.kind) {
-            Service::Ec2 => self.ec2.delete(live).await,
-            Service::LaunchTemplate => self.lt.delete(live).await,
-            Service::Iam => self.iam.delete(live).await,
-            Service::Eks => self.eks.delete(live).await,
-            Service::Elb => self.elb.delete(live).await,
-            Service::Asg => self.asg.delete(live).await,
-            Service::Nodegroup => self.nodegroups.delete(live).await,
-            Service::Access => self.access.delete(live).await,
-            Service::Attachment => self.attachments.delete(live).await,
-        }
+        kinds::ops(live.kind).delete(&self.clients, live).await
     }
 }

@@ -264,7 +264,7 @@ pub fn immutable(
     )
 }
 
-/// The error for a kind dispatched to a module that does not own it.
+/// The error for a kind handed to a service's struct that does not own it.
 pub fn wrong_kind(service: &'static str, address: &str) -> AwsError {
     AwsError::local(
         service,

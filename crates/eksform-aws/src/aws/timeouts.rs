@@ -1,7 +1,7 @@
 //! How long each kind of resource may take to create, update or delete on AWS, waits included,
-//! before eksform gives up on the change (a run again resumes it). One table, used by the
-//! executor to set each change's deadline and by the service modules as their waiters'
-//! fallback; `--timeout` overrides it per kind or for all. It holds numbers only.
+//! before eksform gives up on the change (a run again resumes it), used by the executor to set
+//! each change's deadline and by the service modules as their waiters' fallback; `--timeout` overrides it per kind or for all. The numbers are each kind's
+//! (`AwsKind::limit` in `kinds/`); this module holds the run's overrides.
 
 use eksform_core::model::Kind;
 use std::collections::BTreeMap;
@@ -15,33 +15,12 @@ pub enum Op {
     Delete,
 }
 
-const fn minutes(n: u64) -> Duration {
-    Duration::from_secs(n * 60)
-}
-
-/// The default limit for `op` on `kind`. Deletes of network resources are long because the
-/// ENIs of deleted load balancers, NAT gateways and nodes drain for minutes before a subnet,
-/// security group or VPC can go; an EKS control plane takes 10-15 minutes to create.
+/// The default limit for `op` on `kind`: the kind's own (`kinds/`), else 5 minutes. Deletes of
+/// network resources are long because the ENIs of deleted load balancers, NAT gateways and
+/// nodes drain for minutes before a subnet, security group or VPC can go; an EKS control plane
+/// takes 10-15 minutes to create.
 pub fn default(kind: Kind, op: Op) -> Duration {
-    use Kind::*;
-    match (kind, op) {
-        (Cluster, Op::Create) => minutes(30),
-        (Cluster, Op::Update) => minutes(60),
-        (Cluster, Op::Delete) => minutes(20),
-        (Nodegroup, Op::Update) => minutes(60),
-        (Nodegroup, _) => minutes(20),
-        (NatGateway, _) => minutes(10),
-        (LoadBalancer, Op::Create) => minutes(15),
-        (LoadBalancer, _) => minutes(10),
-        // Create and update wait for instances to be InService; delete for them to terminate;
-        // an update to a new launch template version waits for every instance to be replaced.
-        (AutoscalingGroup, Op::Update) => minutes(60),
-        (AutoscalingGroup, Op::Delete) => minutes(20),
-        (AutoscalingGroup, _) => minutes(15),
-        (Vpc | Subnet | SecurityGroup | InternetGateway | ElasticIp, Op::Delete) => minutes(20),
-        (TargetGroup, Op::Delete) => minutes(5),
-        _ => minutes(5),
-    }
+    super::kinds::ops(kind).limit(op)
 }
 
 /// The limits of one run: the defaults, `--timeout DURATION` for every kind, and
@@ -90,6 +69,7 @@ impl Timeouts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::kinds::minutes;
 
     fn secs(text: &str) -> Result<Duration, String> {
         text.trim_end_matches('s')

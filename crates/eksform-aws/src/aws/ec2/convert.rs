@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 /// One resource as described by EC2, before it is given an address.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Found {
+pub(crate) struct Found {
     pub id: String,
     pub props: Props,
     pub attrs: BTreeMap<String, String>,

@@ -11,7 +11,7 @@ use crate::aws::support::{self, not_found_ok};
 use crate::aws::{AwsError, ErrorKind, in_use};
 use aws_sdk_ec2::types::{Filter, NetworkInterface, NetworkInterfaceStatus, SecurityGroup};
 use eksform_core::live::LiveResource;
-use eksform_core::model::{Kind, TAG_CLUSTER};
+use eksform_core::model::TAG_CLUSTER;
 
 /// The tag the Amazon VPC CNI puts on the interfaces it creates for a cluster's pods.
 pub const CNI_CLUSTER_TAG: &str = "cluster.k8s.amazonaws.com/name";
@@ -63,19 +63,36 @@ impl Reference {
     }
 }
 
+/// Which network interfaces hold a resource EC2 refuses to delete: those in a VPC, in a
+/// subnet, or using a security group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Held {
+    Vpc,
+    Subnet,
+    Group,
+}
+
+impl Held {
+    /// The DescribeNetworkInterfaces filter that lists them.
+    fn filter(self) -> &'static str {
+        match self {
+            Held::Vpc => "vpc-id",
+            Held::Subnet => "subnet-id",
+            Held::Group => "group-id",
+        }
+    }
+}
+
 impl Ec2 {
     /// After EC2 refused to delete `live` with `err`: deletes this cluster's detached leftovers
     /// and returns `err` naming every interface that still blocks, each with what to do.
-    pub(super) async fn drain(&self, live: &LiveResource, err: AwsError) -> AwsError {
+    /// `holds` says which interfaces hold `live`; a group is also held by other groups' rules
+    /// naming it.
+    pub(super) async fn drain(&self, live: &LiveResource, holds: Held, err: AwsError) -> AwsError {
         if err.kind != ErrorKind::InUse {
             return err;
         }
-        let filter = match live.kind {
-            Kind::Subnet => "subnet-id",
-            Kind::SecurityGroup => "group-id",
-            Kind::Vpc => "vpc-id",
-            _ => return err,
-        };
+        let filter = holds.filter();
         // Failing to look is not the failure to report: the refusal is, and it is retried.
         let found = self.interfaces(filter, &live.id).await.unwrap_or_default();
         let cluster = support::owner(&live.props);
@@ -87,12 +104,12 @@ impl Ec2 {
             }
             left.push(b);
         }
-        let refs = match live.kind {
-            Kind::SecurityGroup => self
+        let refs = match holds {
+            Held::Group => self
                 .references(&live.id, &cluster)
                 .await
                 .unwrap_or_default(),
-            _ => Vec::new(),
+            Held::Vpc | Held::Subnet => Vec::new(),
         };
         with_blockers(err, &live.address, &live.id, &left, &refs)
     }

@@ -4,6 +4,7 @@
 
 use super::{Ec2, sdk};
 use crate::aws::AwsError;
+use crate::aws::kinds::{self, ExternalFound};
 use eksform_core::live::ExternalStatus;
 use eksform_core::model::{External, Kind};
 use futures::future::try_join_all;
@@ -30,14 +31,11 @@ impl Ec2 {
         kind: Kind,
         id: &str,
     ) -> Result<Option<ExternalStatus>, AwsError> {
-        let found = match kind {
-            Kind::Vpc => self.vpc_cidr(id).await.map(|d| d.map(|d| (d, None))),
-            Kind::Subnet => self.subnet(id).await,
-            Kind::SecurityGroup => self.group_name(id).await.map(|d| d.map(|d| (d, None))),
-            // Only networking resources are named by id in the config.
-            _ => return Ok(None),
+        // Only networking resources are named by id in the config; their kinds look them up.
+        let Some(look) = kinds::ops(kind).external(self, id) else {
+            return Ok(None);
         };
-        let found = match found {
+        let found = match look.await {
             Ok(d) => d,
             Err(e) if e.is_not_found() || e.code.ends_with(".Malformed") => None,
             Err(e) => return Err(e),
@@ -54,20 +52,18 @@ impl Ec2 {
         }))
     }
 
-    async fn vpc_cidr(&self, id: &str) -> Result<Option<String>, AwsError> {
+    /// A VPC's CIDR.
+    pub(crate) async fn vpc_cidr(&self, id: &str) -> Result<Option<ExternalFound>, AwsError> {
         let vpc = first!(
             self.client.describe_vpcs().vpc_ids(id),
             "DescribeVpcs",
             vpcs
         );
-        Ok(vpc.map(|v| v.cidr_block().unwrap_or_default().to_string()))
+        Ok(vpc.map(|v| (v.cidr_block().unwrap_or_default().to_string(), None)))
     }
 
     /// A subnet's CIDR, with its VPC and zone.
-    async fn subnet(
-        &self,
-        id: &str,
-    ) -> Result<Option<(String, Option<(String, String)>)>, AwsError> {
+    pub(crate) async fn subnet_place(&self, id: &str) -> Result<Option<ExternalFound>, AwsError> {
         let subnet = first!(
             self.client.describe_subnets().subnet_ids(id),
             "DescribeSubnets",
@@ -82,9 +78,10 @@ impl Ec2 {
         }))
     }
 
-    async fn group_name(&self, id: &str) -> Result<Option<String>, AwsError> {
+    /// A security group's name.
+    pub(crate) async fn group_name(&self, id: &str) -> Result<Option<ExternalFound>, AwsError> {
         let call = self.client.describe_security_groups().group_ids(id);
         let group = first!(call, "DescribeSecurityGroups", security_groups);
-        Ok(group.map(|g| g.group_name().unwrap_or_default().to_string()))
+        Ok(group.map(|g| (g.group_name().unwrap_or_default().to_string(), None)))
     }
 }

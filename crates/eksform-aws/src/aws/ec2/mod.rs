@@ -1,7 +1,8 @@
 //! EC2 networking: VPC, subnets, internet and NAT gateways, Elastic IPs, route tables,
 //! security groups and their rules, read and written in the property vocabulary of
-//! `model::types`. This module only dispatches by kind and holds the shared plumbing (error
-//! conversion, retries, timeouts); each submodule owns the SDK calls for its kinds. Nothing
+//! `model::types`. This module holds the client, the batch reader and the shared plumbing (error
+//! conversion, retries, timeouts); each submodule owns the SDK calls for its kinds, and each
+//! kind's file under `kinds/` puts them together into its create, update and delete. Nothing
 //! here decides *whether* to change something: that is the plan's job.
 
 /// Every item of a paginated Describe call, errors converted: `all_pages!(call, "Operation")`.
@@ -44,6 +45,7 @@ mod read;
 mod routes;
 mod security;
 
+use super::kinds;
 use super::support::budget;
 use super::timeouts::{self, Op};
 use super::{AwsError, ErrorKind, ResolvedResource, in_use};
@@ -92,35 +94,56 @@ impl Ec2 {
         tokio::try_join!(self.read_owned(cluster), self.read_external(external))
     }
 
-    /// Creates one resource tagged at creation, waits until it is usable and returns it as read.
+    /// Creates one resource of a kind this service owns (its file in `kinds/` does the work).
     pub async fn create(
         &self,
         cluster: &str,
         r: &ResolvedResource,
     ) -> Result<LiveResource, AwsError> {
-        let id = match r.kind {
-            Kind::Vpc => self.create_vpc(r).await?,
-            Kind::Subnet => self.create_subnet(r).await?,
-            Kind::InternetGateway => self.create_internet_gateway(r).await?,
-            Kind::ElasticIp => self.create_elastic_ip(r).await?,
-            Kind::NatGateway => self.create_nat_gateway(cluster, r).await?,
-            Kind::RouteTable => self.create_route_table(cluster, r).await?,
-            Kind::SecurityGroup => self.create_security_group(r).await?,
-            Kind::SecurityGroupRule => self.create_rule(r).await?,
-            other => return Err(not_ec2(other, "create", &r.address)),
-        };
-        self.read_one(r.kind, &id, &r.address).await
+        kinds::ops(r.kind).create(self, cluster, r).await
     }
 
-    /// Changes `fields` in place; a field EC2 cannot change in place is an error (the plan
-    /// replaces the resource instead).
+    /// Changes `fields` of a resource of a kind this service owns in place.
     pub async fn update(
         &self,
         r: &ResolvedResource,
         live: &LiveResource,
         fields: &[String],
     ) -> Result<LiveResource, AwsError> {
-        if let Some(f) = fields.iter().find(|f| !updatable(r.kind, f)) {
+        kinds::ops(r.kind).update(self, r, live, fields).await
+    }
+
+    /// Deletes a resource of a kind this service owns and waits until it is gone.
+    pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
+        kinds::ops(live.kind).delete(self, live).await
+    }
+
+    /// Reads a resource back after a write to it, as the plan expects it, through
+    /// `describe` (its kind's Describe by id, such as `|| ec2.describe_vpc(id)`).
+    pub(crate) async fn read_back<F, Fut>(
+        &self,
+        r: &ResolvedResource,
+        id: &str,
+        describe: F,
+    ) -> Result<LiveResource, AwsError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Option<convert::Found>, AwsError>>,
+    {
+        self.read_one(r.kind, id, &r.address, describe).await
+    }
+
+    /// What every EC2 update starts with: a field EC2 cannot change in place (one not in
+    /// `updatable`, the kind's list) is an error, since the plan replaces the resource
+    /// instead; then the tags, when they changed.
+    pub(crate) async fn update_start(
+        &self,
+        r: &ResolvedResource,
+        live: &LiveResource,
+        fields: &[String],
+        in_place: &[&str],
+    ) -> Result<(), AwsError> {
+        if let Some(f) = fields.iter().find(|f| !updatable(in_place, f)) {
             return Err(AwsError::local(
                 SERVICE,
                 "Update",
@@ -131,34 +154,10 @@ impl Ec2 {
                 ),
             ));
         }
-        let has = |name: &str| fields.iter().any(|f| f == name);
-        if has("tags") {
+        if fields.iter().any(|f| f == "tags") {
             self.update_tags(r, live).await?;
         }
-        match r.kind {
-            Kind::Vpc => self.update_vpc(r, live, &has).await?,
-            Kind::Subnet if has("map_public_ip_on_launch") => self.update_subnet(r, live).await?,
-            Kind::InternetGateway if has("vpc_id") => self.update_internet_gateway(r, live).await?,
-            Kind::RouteTable => self.update_route_table(r, live, &has).await?,
-            _ => {}
-        }
-        self.read_one(r.kind, &live.id, &r.address).await
-    }
-
-    /// Deletes one resource and waits until it is gone; already gone counts as deleted.
-    pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        let result = match live.kind {
-            Kind::Vpc => self.delete_vpc(live).await,
-            Kind::Subnet => self.delete_subnet(live).await,
-            Kind::InternetGateway => self.delete_internet_gateway(live).await,
-            Kind::ElasticIp => self.delete_elastic_ip(live).await,
-            Kind::NatGateway => self.delete_nat_gateway(live).await,
-            Kind::RouteTable => self.delete_route_table(live).await,
-            Kind::SecurityGroup => self.delete_security_group(live).await,
-            Kind::SecurityGroupRule => self.delete_rule(live).await,
-            other => return Err(not_ec2(other, "delete", &live.address)),
-        };
-        gone_is_ok(result)
+        Ok(())
     }
 
     /// Runs a call again while AWS answers that something still uses `live` (ENIs of a
@@ -254,55 +253,22 @@ where
 }
 
 /// Deleting something already gone is what a delete wants.
-fn gone_is_ok(result: Result<(), AwsError>) -> Result<(), AwsError> {
+pub(crate) fn gone_is_ok(result: Result<(), AwsError>) -> Result<(), AwsError> {
     match result {
         Err(e) if e.is_not_found() => Ok(()),
         other => other,
     }
 }
 
-fn not_ec2(kind: Kind, op: &str, address: &str) -> AwsError {
-    AwsError::local(
-        SERVICE,
-        "Dispatch",
-        "WrongService",
-        format!(
-            "{address}: kind {} is not an EC2 networking kind ({op})",
-            kind.as_str()
-        ),
-    )
-}
-
-/// Fields EC2 changes in place; everything else needs a new resource.
-fn updatable(kind: Kind, field: &str) -> bool {
-    if field == "tags" {
-        return true;
-    }
-    let fields: &[&str] = match kind {
-        Kind::Vpc => &["enable_dns_hostnames", "enable_dns_support"],
-        Kind::Subnet => &["map_public_ip_on_launch"],
-        Kind::InternetGateway => &["vpc_id"],
-        Kind::RouteTable => &["routes", "subnet_ids"],
-        _ => &[],
-    };
-    fields.contains(&field)
+/// Whether EC2 changes `field` in place, given the fields its kind changes in place (`tags`
+/// always); everything else needs a new resource.
+pub(crate) fn updatable(in_place: &[&str], field: &str) -> bool {
+    field == "tags" || in_place.contains(&field)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_schema_updatable_fields_change_in_place() {
-        assert!(updatable(Kind::Vpc, "tags"));
-        assert!(updatable(Kind::Vpc, "enable_dns_hostnames"));
-        assert!(!updatable(Kind::Vpc, "cidr"));
-        assert!(updatable(Kind::RouteTable, "subnet_ids"));
-        assert!(!updatable(Kind::RouteTable, "vpc_id"));
-        assert!(!updatable(Kind::SecurityGroup, "name"));
-        assert!(!updatable(Kind::SecurityGroupRule, "from_port"));
-        assert!(!updatable(Kind::NatGateway, "subnet_id"));
-    }
 
     #[test]
     fn not_found_on_delete_is_success() {

@@ -3,6 +3,7 @@
 //! resource is usable; each delete waits until it is gone. Route tables and security groups
 //! live in their own modules.
 
+use super::drain::Held;
 use super::once::no_sdk_retry;
 use super::props::{client_token, prop_bool, prop_opt_str, prop_str, sdk_tags, tag_spec};
 use super::{Ec2, SERVICE, sdk, wait_for, waiter_error, waiter_error_with};
@@ -29,23 +30,29 @@ pub(super) fn missing_id(op: &'static str, address: &str) -> AwsError {
 }
 
 impl Ec2 {
-    pub(super) async fn create_vpc(&self, r: &ResolvedResource) -> Result<String, AwsError> {
+    pub(crate) async fn create_vpc(&self, r: &ResolvedResource) -> Result<String, AwsError> {
         let cidr = prop_str(r, "cidr")?;
         let id = self
-            .create_once(r, || async {
-                let out = self
-                    .client
-                    .create_vpc()
-                    .cidr_block(cidr)
-                    .set_tag_specifications(tag_spec(ResourceType::Vpc, &r.props).map(|t| vec![t]))
-                    .customize()
-                    .config_override(no_sdk_retry())
-                    .send()
-                    .await
-                    .map_err(sdk("CreateVpc"))?;
-                let id = out.vpc().and_then(|v| v.vpc_id()).map(str::to_string);
-                id.ok_or_else(|| missing_id("CreateVpc", &r.address))
-            })
+            .create_once(
+                r,
+                |f| self.tagged_vpcs(f),
+                || async {
+                    let out = self
+                        .client
+                        .create_vpc()
+                        .cidr_block(cidr)
+                        .set_tag_specifications(
+                            tag_spec(ResourceType::Vpc, &r.props).map(|t| vec![t]),
+                        )
+                        .customize()
+                        .config_override(no_sdk_retry())
+                        .send()
+                        .await
+                        .map_err(sdk("CreateVpc"))?;
+                    let id = out.vpc().and_then(|v| v.vpc_id()).map(str::to_string);
+                    id.ok_or_else(|| missing_id("CreateVpc", &r.address))
+                },
+            )
             .await?;
         let id = id.as_str();
         self.client
@@ -89,7 +96,7 @@ impl Ec2 {
         Ok(())
     }
 
-    pub(super) async fn update_vpc(
+    pub(crate) async fn update_vpc(
         &self,
         r: &ResolvedResource,
         live: &LiveResource,
@@ -108,28 +115,32 @@ impl Ec2 {
         self.set_vpc_dns(&live.id, support, hostnames).await
     }
 
-    pub(super) async fn create_subnet(&self, r: &ResolvedResource) -> Result<String, AwsError> {
+    pub(crate) async fn create_subnet(&self, r: &ResolvedResource) -> Result<String, AwsError> {
         let (vpc, cidr) = (prop_str(r, "vpc_id")?, prop_str(r, "cidr")?);
         let az = prop_str(r, "availability_zone")?;
         let id = self
-            .create_once(r, || async {
-                let out = self
-                    .client
-                    .create_subnet()
-                    .vpc_id(vpc)
-                    .cidr_block(cidr)
-                    .availability_zone(az)
-                    .set_tag_specifications(
-                        tag_spec(ResourceType::Subnet, &r.props).map(|t| vec![t]),
-                    )
-                    .customize()
-                    .config_override(no_sdk_retry())
-                    .send()
-                    .await
-                    .map_err(sdk("CreateSubnet"))?;
-                let id = out.subnet().and_then(|s| s.subnet_id()).map(str::to_string);
-                id.ok_or_else(|| missing_id("CreateSubnet", &r.address))
-            })
+            .create_once(
+                r,
+                |f| self.tagged_subnets(f),
+                || async {
+                    let out = self
+                        .client
+                        .create_subnet()
+                        .vpc_id(vpc)
+                        .cidr_block(cidr)
+                        .availability_zone(az)
+                        .set_tag_specifications(
+                            tag_spec(ResourceType::Subnet, &r.props).map(|t| vec![t]),
+                        )
+                        .customize()
+                        .config_override(no_sdk_retry())
+                        .send()
+                        .await
+                        .map_err(sdk("CreateSubnet"))?;
+                    let id = out.subnet().and_then(|s| s.subnet_id()).map(str::to_string);
+                    id.ok_or_else(|| missing_id("CreateSubnet", &r.address))
+                },
+            )
             .await?;
         let id = id.as_str();
         self.client
@@ -154,7 +165,7 @@ impl Ec2 {
         Ok(())
     }
 
-    pub(super) async fn update_subnet(
+    pub(crate) async fn update_subnet(
         &self,
         r: &ResolvedResource,
         live: &LiveResource,
@@ -165,27 +176,31 @@ impl Ec2 {
 
     /// Create, then attach. A crash between the two leaves a tagged, detached gateway whose
     /// `vpc_id` reads null, which the next plan turns into an update that attaches it.
-    pub(super) async fn create_internet_gateway(
+    pub(crate) async fn create_internet_gateway(
         &self,
         r: &ResolvedResource,
     ) -> Result<String, AwsError> {
         let id = self
-            .create_once(r, || async {
-                let out = self
-                    .client
-                    .create_internet_gateway()
-                    .set_tag_specifications(
-                        tag_spec(ResourceType::InternetGateway, &r.props).map(|t| vec![t]),
-                    )
-                    .customize()
-                    .config_override(no_sdk_retry())
-                    .send()
-                    .await
-                    .map_err(sdk("CreateInternetGateway"))?;
-                let id = out.internet_gateway().and_then(|g| g.internet_gateway_id());
-                id.map(str::to_string)
-                    .ok_or_else(|| missing_id("CreateInternetGateway", &r.address))
-            })
+            .create_once(
+                r,
+                |f| self.tagged_internet_gateways(f),
+                || async {
+                    let out = self
+                        .client
+                        .create_internet_gateway()
+                        .set_tag_specifications(
+                            tag_spec(ResourceType::InternetGateway, &r.props).map(|t| vec![t]),
+                        )
+                        .customize()
+                        .config_override(no_sdk_retry())
+                        .send()
+                        .await
+                        .map_err(sdk("CreateInternetGateway"))?;
+                    let id = out.internet_gateway().and_then(|g| g.internet_gateway_id());
+                    id.map(str::to_string)
+                        .ok_or_else(|| missing_id("CreateInternetGateway", &r.address))
+                },
+            )
             .await?;
         let id = id.as_str();
         if let Some(vpc) = prop_opt_str(r, "vpc_id")? {
@@ -217,13 +232,13 @@ impl Ec2 {
         }
     }
 
-    pub(super) async fn update_internet_gateway(
+    pub(crate) async fn update_internet_gateway(
         &self,
         r: &ResolvedResource,
         live: &LiveResource,
     ) -> Result<(), AwsError> {
         let want = prop_opt_str(r, "vpc_id")?;
-        let current = self.describe_one(Kind::InternetGateway, &live.id).await?;
+        let current = self.describe_internet_gateway(&live.id).await?;
         let current = current.map(|f| f.props).unwrap_or_default();
         let have = current.get("vpc_id").and_then(|v| v.as_str());
         if want == have {
@@ -241,11 +256,11 @@ impl Ec2 {
 
     /// Detaches from the VPC it is attached to now (read fresh: the planned state may be stale),
     /// then deletes.
-    pub(super) async fn delete_internet_gateway(
+    pub(crate) async fn delete_internet_gateway(
         &self,
         live: &LiveResource,
     ) -> Result<(), AwsError> {
-        let Some(current) = self.describe_one(Kind::InternetGateway, &live.id).await? else {
+        let Some(current) = self.describe_internet_gateway(&live.id).await? else {
             return Ok(());
         };
         if let Some(vpc) = current.props.get("vpc_id").and_then(|v| v.as_str()) {
@@ -266,29 +281,33 @@ impl Ec2 {
         .await
     }
 
-    pub(super) async fn create_elastic_ip(&self, r: &ResolvedResource) -> Result<String, AwsError> {
-        self.create_once(r, || async {
-            let out = self
-                .client
-                .allocate_address()
-                .domain(DomainType::Vpc)
-                .set_tag_specifications(
-                    tag_spec(ResourceType::ElasticIp, &r.props).map(|t| vec![t]),
-                )
-                .customize()
-                .config_override(no_sdk_retry())
-                .send()
-                .await
-                .map_err(sdk("AllocateAddress"))?;
-            out.allocation_id()
-                .map(str::to_string)
-                .ok_or_else(|| missing_id("AllocateAddress", &r.address))
-        })
+    pub(crate) async fn create_elastic_ip(&self, r: &ResolvedResource) -> Result<String, AwsError> {
+        self.create_once(
+            r,
+            |f| self.tagged_elastic_ips(f),
+            || async {
+                let out = self
+                    .client
+                    .allocate_address()
+                    .domain(DomainType::Vpc)
+                    .set_tag_specifications(
+                        tag_spec(ResourceType::ElasticIp, &r.props).map(|t| vec![t]),
+                    )
+                    .customize()
+                    .config_override(no_sdk_retry())
+                    .send()
+                    .await
+                    .map_err(sdk("AllocateAddress"))?;
+                out.allocation_id()
+                    .map(str::to_string)
+                    .ok_or_else(|| missing_id("AllocateAddress", &r.address))
+            },
+        )
         .await
     }
 
     /// Retried while in use: the NAT gateway holding the address lets go only once deleted.
-    pub(super) async fn delete_elastic_ip(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_elastic_ip(&self, live: &LiveResource) -> Result<(), AwsError> {
         self.retry_in_use(live, || async {
             let call = self.client.release_address().allocation_id(&live.id);
             call.send().await.map_err(sdk("ReleaseAddress")).map(|_| ())
@@ -299,7 +318,7 @@ impl Ec2 {
     /// With a ClientToken, so a create retried after a crash returns the first NAT gateway
     /// rather than paying for two. A token whose NAT gateway has since been deleted is spent:
     /// the create is made again with the dead one's id as salt (still stable across retries).
-    pub(super) async fn create_nat_gateway(
+    pub(crate) async fn create_nat_gateway(
         &self,
         cluster: &str,
         r: &ResolvedResource,
@@ -369,7 +388,7 @@ impl Ec2 {
     }
 
     /// Waits until deleted: its Elastic IP and subnet cannot go before.
-    pub(super) async fn delete_nat_gateway(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_nat_gateway(&self, live: &LiveResource) -> Result<(), AwsError> {
         let call = self.client.delete_nat_gateway().nat_gateway_id(&live.id);
         call.send().await.map_err(sdk("DeleteNatGateway"))?;
         self.note_nat_state(&live.id).await;
@@ -387,24 +406,24 @@ impl Ec2 {
     }
 
     /// Retried while in use; each refusal drains the network interfaces left in the VPC.
-    pub(super) async fn delete_vpc(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_vpc(&self, live: &LiveResource) -> Result<(), AwsError> {
         self.retry_in_use(live, || async {
             let call = self.client.delete_vpc().vpc_id(&live.id);
             match call.send().await.map_err(sdk("DeleteVpc")) {
                 Ok(_) => Ok(()),
-                Err(e) => Err(self.drain(live, e).await),
+                Err(e) => Err(self.drain(live, Held::Vpc, e).await),
             }
         })
         .await
     }
 
     /// Retried while in use; each refusal drains the network interfaces left in the subnet.
-    pub(super) async fn delete_subnet(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_subnet(&self, live: &LiveResource) -> Result<(), AwsError> {
         self.retry_in_use(live, || async {
             let call = self.client.delete_subnet().subnet_id(&live.id);
             match call.send().await.map_err(sdk("DeleteSubnet")) {
                 Ok(_) => Ok(()),
-                Err(e) => Err(self.drain(live, e).await),
+                Err(e) => Err(self.drain(live, Held::Subnet, e).await),
             }
         })
         .await

@@ -6,13 +6,13 @@
 //! by its tags (given at creation) and adopted when found. It decides nothing else about the
 //! create.
 
-use super::{Ec2, SERVICE, sdk};
+use super::{Ec2, sdk};
 use crate::aws::retry::{ATTEMPTS, backoff};
 use crate::aws::support::owner;
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
 use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::types::Filter;
-use eksform_core::model::{Kind, TAG_CLUSTER, TAG_ID};
+use eksform_core::model::{TAG_CLUSTER, TAG_ID};
 use std::future::Future;
 
 /// Per-call configuration that turns the SDK's own retries off.
@@ -23,13 +23,17 @@ pub(super) fn no_sdk_retry() -> aws_sdk_ec2::config::Builder {
 impl Ec2 {
     /// Runs `call` (a create made with `no_sdk_retry`) until it answers, retrying transient
     /// failures with backoff; before every attempt but a process's very first for the address,
-    /// a resource already tagged with it is adopted instead.
-    pub(super) async fn create_once<F, Fut>(
+    /// a resource already tagged with it is adopted instead (`tagged`: the ids of the kind's
+    /// resources matching the filters, such as `Ec2::tagged_vpcs`).
+    pub(super) async fn create_once<T, TFut, F, Fut>(
         &self,
         r: &ResolvedResource,
+        tagged: T,
         mut call: F,
     ) -> Result<String, AwsError>
     where
+        T: Fn(Vec<Filter>) -> TFut,
+        TFut: Future<Output = Result<Vec<String>, AwsError>>,
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<String, AwsError>>,
     {
@@ -41,7 +45,7 @@ impl Ec2 {
         let mut attempt = 0;
         loop {
             if (!first || attempt > 0)
-                && let Some(id) = self.find_tagged(r).await?
+                && let Some(id) = find_tagged(r, &tagged).await?
             {
                 return Ok(id);
             }
@@ -55,54 +59,74 @@ impl Ec2 {
         }
     }
 
-    /// The id of the resource of `r`'s kind tagged with its cluster and address, if any.
-    async fn find_tagged(&self, r: &ResolvedResource) -> Result<Option<String>, AwsError> {
-        let filters = vec![
-            tag_filter(TAG_CLUSTER, &owner(&r.props)),
-            tag_filter(TAG_ID, &r.address),
-        ];
+    /// The ids of the VPCs matching `filters`.
+    pub(super) async fn tagged_vpcs(&self, filters: Vec<Filter>) -> Result<Vec<String>, AwsError> {
         let c = &self.client;
-        let f = || Some(filters.clone());
-        let ids: Vec<String> = match r.kind {
-            Kind::Vpc => {
-                let found = all_pages!(c.describe_vpcs().set_filters(f()), "DescribeVpcs");
-                let found: Vec<_> = found.await?;
-                found
-                    .iter()
-                    .filter_map(|v| v.vpc_id())
-                    .map(str::to_string)
-                    .collect()
-            }
-            Kind::Subnet => {
-                let found = all_pages!(c.describe_subnets().set_filters(f()), "DescribeSubnets");
-                let found: Vec<_> = found.await?;
-                let ids = found.iter().filter_map(|s| s.subnet_id());
-                ids.map(str::to_string).collect()
-            }
-            Kind::InternetGateway => {
-                let call = c.describe_internet_gateways().set_filters(f());
-                let found: Vec<_> = all_pages!(call, "DescribeInternetGateways").await?;
-                let ids = found.iter().filter_map(|g| g.internet_gateway_id());
-                ids.map(str::to_string).collect()
-            }
-            // DescribeAddresses is not paginated: it answers every address at once.
-            Kind::ElasticIp => {
-                let out = c.describe_addresses().set_filters(f()).send().await;
-                let out = out.map_err(sdk("DescribeAddresses"))?;
-                let ids = out.addresses().iter().filter_map(|a| a.allocation_id());
-                ids.map(str::to_string).collect()
-            }
-            other => {
-                return Err(AwsError::local(
-                    SERVICE,
-                    "Create",
-                    "Unsupported",
-                    format!("{}: no tag lookup for {}", r.address, other.as_str()),
-                ));
-            }
-        };
-        Ok(ids.into_iter().min())
+        let found = all_pages!(c.describe_vpcs().set_filters(Some(filters)), "DescribeVpcs");
+        let found: Vec<_> = found.await?;
+        let ids = found.iter().filter_map(|v| v.vpc_id());
+        Ok(ids.map(str::to_string).collect())
     }
+
+    /// The ids of the subnets matching `filters`.
+    pub(super) async fn tagged_subnets(
+        &self,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<String>, AwsError> {
+        let c = &self.client;
+        let found = all_pages!(
+            c.describe_subnets().set_filters(Some(filters)),
+            "DescribeSubnets"
+        );
+        let found: Vec<_> = found.await?;
+        let ids = found.iter().filter_map(|s| s.subnet_id());
+        Ok(ids.map(str::to_string).collect())
+    }
+
+    /// The ids of the internet gateways matching `filters`.
+    pub(super) async fn tagged_internet_gateways(
+        &self,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<String>, AwsError> {
+        let call = self
+            .client
+            .describe_internet_gateways()
+            .set_filters(Some(filters));
+        let found: Vec<_> = all_pages!(call, "DescribeInternetGateways").await?;
+        let ids = found.iter().filter_map(|g| g.internet_gateway_id());
+        Ok(ids.map(str::to_string).collect())
+    }
+
+    /// The allocation ids of the Elastic IPs matching `filters`. DescribeAddresses is not
+    /// paginated: it answers every address at once.
+    pub(super) async fn tagged_elastic_ips(
+        &self,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<String>, AwsError> {
+        let out = self
+            .client
+            .describe_addresses()
+            .set_filters(Some(filters))
+            .send()
+            .await;
+        let out = out.map_err(sdk("DescribeAddresses"))?;
+        let ids = out.addresses().iter().filter_map(|a| a.allocation_id());
+        Ok(ids.map(str::to_string).collect())
+    }
+}
+
+/// The id of the resource tagged with `r`'s cluster and address, if any (the lowest, should a
+/// lost answer have left two), through `tagged`, the kind's lookup by tag filters.
+async fn find_tagged<T, TFut>(r: &ResolvedResource, tagged: &T) -> Result<Option<String>, AwsError>
+where
+    T: Fn(Vec<Filter>) -> TFut,
+    TFut: Future<Output = Result<Vec<String>, AwsError>>,
+{
+    let filters = vec![
+        tag_filter(TAG_CLUSTER, &owner(&r.props)),
+        tag_filter(TAG_ID, &r.address),
+    ];
+    Ok(tagged(filters).await?.into_iter().min())
 }
 
 fn tag_filter(key: &str, value: &str) -> Filter {

@@ -1,6 +1,7 @@
 //! Reading EC2 networking: one concurrent wave of tag-filtered, paginated Describe calls, then
 //! one more for what those calls do not return (VPC DNS attributes, rules of the owned groups).
-//! Also single-resource reads (a resource as it stands after a write). Ownership is re-checked
+//! Also single-resource reads (a resource as it stands after a write), one Describe by id per
+//! kind, which the kind's file picks. Ownership is re-checked
 //! on every item, since a server-side tag filter is not a guarantee. Must not write anything.
 
 use super::convert::{self, Found, Peer, RuleFound, RuleKey, VpcDns};
@@ -14,6 +15,7 @@ use eksform_core::model::names::{RuleSource, rule_address};
 use eksform_core::model::{Kind, TAG_CLUSTER, TAG_ID};
 use futures::future::try_join_all;
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 /// EC2 accepts at most 200 values in one filter.
@@ -205,19 +207,25 @@ impl Ec2 {
         Ok(try_join_all(batches).await?.into_iter().flatten().collect())
     }
 
-    /// One resource by id, as read. EC2 is eventually consistent: a resource just created may
-    /// briefly be unknown to Describe, so NotFound is retried for a short while.
-    pub(super) async fn read_one(
+    /// One resource by id, as `describe` (the kind's Describe by id) reads it. EC2 is
+    /// eventually consistent: a resource just created may briefly be unknown to Describe, so
+    /// NotFound is retried for a short while.
+    pub(super) async fn read_one<F, Fut>(
         &self,
         kind: Kind,
         id: &str,
         address: &str,
-    ) -> Result<LiveResource, AwsError> {
+        describe: F,
+    ) -> Result<LiveResource, AwsError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Option<Found>, AwsError>>,
+    {
         let deadline =
             Instant::now() + super::wait_for(kind, Op::Create).min(Duration::from_secs(30));
         let mut delay = Duration::from_millis(250);
         loop {
-            match self.describe_one(kind, id).await {
+            match describe().await {
                 Ok(Some(found)) => return Ok(live(kind, address.to_string(), found)),
                 Ok(None) if Instant::now() + delay >= deadline => {
                     return Err(not_found(kind, id, address));
@@ -230,55 +238,62 @@ impl Ec2 {
         }
     }
 
-    /// One resource by id, or `None` when EC2 lists nothing for it.
-    pub(super) async fn describe_one(
-        &self,
-        kind: Kind,
-        id: &str,
-    ) -> Result<Option<Found>, AwsError> {
+    /// A VPC by id, with its DNS attributes, or `None` when EC2 lists nothing for it.
+    pub(crate) async fn describe_vpc(&self, id: &str) -> Result<Option<Found>, AwsError> {
         let c = &self.client;
-        Ok(match kind {
-            Kind::Vpc => match first!(c.describe_vpcs().vpc_ids(id), "DescribeVpcs", vpcs) {
+        Ok(
+            match first!(c.describe_vpcs().vpc_ids(id), "DescribeVpcs", vpcs) {
                 Some(v) => Some(convert::vpc(&v, self.vpc_dns(id).await?)),
                 None => None,
             },
-            Kind::Subnet => first!(
-                c.describe_subnets().subnet_ids(id),
-                "DescribeSubnets",
-                subnets
-            )
-            .map(|x| convert::subnet(&x)),
-            Kind::InternetGateway => {
-                let call = c.describe_internet_gateways().internet_gateway_ids(id);
-                first!(call, "DescribeInternetGateways", internet_gateways)
-                    .map(|x| convert::internet_gateway(&x))
-            }
-            Kind::ElasticIp => first!(
-                c.describe_addresses().allocation_ids(id),
-                "DescribeAddresses",
-                addresses
-            )
-            .map(|x| convert::elastic_ip(&x)),
-            Kind::NatGateway => first!(
-                c.describe_nat_gateways().nat_gateway_ids(id),
-                "DescribeNatGateways",
-                nat_gateways
-            )
-            .map(|x| convert::nat_gateway(&x)),
-            Kind::RouteTable => first!(
-                c.describe_route_tables().route_table_ids(id),
-                "DescribeRouteTables",
-                route_tables
-            )
-            .map(|x| convert::route_table(&x)),
-            Kind::SecurityGroup => {
-                let call = c.describe_security_groups().group_ids(id);
-                first!(call, "DescribeSecurityGroups", security_groups)
-                    .map(|x| convert::security_group(&x))
-            }
-            Kind::SecurityGroupRule => self.rule_one(id).await?,
-            _ => None,
-        })
+        )
+    }
+
+    /// A subnet by id.
+    pub(crate) async fn describe_subnet(&self, id: &str) -> Result<Option<Found>, AwsError> {
+        let call = self.client.describe_subnets().subnet_ids(id);
+        Ok(first!(call, "DescribeSubnets", subnets).map(|x| convert::subnet(&x)))
+    }
+
+    /// An internet gateway by id.
+    pub(crate) async fn describe_internet_gateway(
+        &self,
+        id: &str,
+    ) -> Result<Option<Found>, AwsError> {
+        let call = self
+            .client
+            .describe_internet_gateways()
+            .internet_gateway_ids(id);
+        Ok(first!(call, "DescribeInternetGateways", internet_gateways)
+            .map(|x| convert::internet_gateway(&x)))
+    }
+
+    /// An Elastic IP by allocation id.
+    pub(crate) async fn describe_elastic_ip(&self, id: &str) -> Result<Option<Found>, AwsError> {
+        let call = self.client.describe_addresses().allocation_ids(id);
+        Ok(first!(call, "DescribeAddresses", addresses).map(|x| convert::elastic_ip(&x)))
+    }
+
+    /// A NAT gateway by id.
+    pub(crate) async fn describe_nat_gateway(&self, id: &str) -> Result<Option<Found>, AwsError> {
+        let call = self.client.describe_nat_gateways().nat_gateway_ids(id);
+        Ok(first!(call, "DescribeNatGateways", nat_gateways).map(|x| convert::nat_gateway(&x)))
+    }
+
+    /// A route table by id.
+    pub(crate) async fn describe_route_table(&self, id: &str) -> Result<Option<Found>, AwsError> {
+        let call = self.client.describe_route_tables().route_table_ids(id);
+        Ok(first!(call, "DescribeRouteTables", route_tables).map(|x| convert::route_table(&x)))
+    }
+
+    /// A security group by id.
+    pub(crate) async fn describe_security_group(
+        &self,
+        id: &str,
+    ) -> Result<Option<Found>, AwsError> {
+        let call = self.client.describe_security_groups().group_ids(id);
+        Ok(first!(call, "DescribeSecurityGroups", security_groups)
+            .map(|x| convert::security_group(&x)))
     }
 
     pub(super) async fn rule_by_id(&self, id: &str) -> Result<Option<SecurityGroupRule>, AwsError> {
@@ -292,7 +307,8 @@ impl Ec2 {
         Ok(out.security_group_rules().first().cloned())
     }
 
-    async fn rule_one(&self, id: &str) -> Result<Option<Found>, AwsError> {
+    /// A security group rule by id, with its description.
+    pub(crate) async fn describe_rule(&self, id: &str) -> Result<Option<Found>, AwsError> {
         let Some(r) = self.rule_by_id(id).await? else {
             return Ok(None);
         };

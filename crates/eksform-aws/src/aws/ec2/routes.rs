@@ -79,7 +79,7 @@ fn gone(id: &str) -> AwsError {
 }
 
 impl Ec2 {
-    pub(super) async fn create_route_table(
+    pub(crate) async fn create_route_table(
         &self,
         cluster: &str,
         r: &ResolvedResource,
@@ -109,7 +109,7 @@ impl Ec2 {
         Ok(id)
     }
 
-    pub(super) async fn update_route_table(
+    pub(crate) async fn update_route_table(
         &self,
         r: &ResolvedResource,
         live: &LiveResource,
@@ -298,7 +298,7 @@ impl Ec2 {
     }
 
     /// Lets go of every subnet first: EC2 refuses to delete a table that still routes one.
-    pub(super) async fn delete_route_table(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_route_table(&self, live: &LiveResource) -> Result<(), AwsError> {
         let table = self.route_table(&live.id).await?;
         for association in associations(&table).values() {
             self.disassociate(association).await?;

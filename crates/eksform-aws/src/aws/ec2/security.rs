@@ -3,6 +3,7 @@
 //! a crash) finds and returns the existing rule, so rule creation is idempotent.
 
 use super::convert::{self, Peer, RuleKey};
+use super::drain::Held;
 use super::props::{
     normalize_ports, normalize_protocol, prop_i32, prop_opt_str, prop_str, tag_map, tag_spec,
 };
@@ -108,7 +109,7 @@ fn permission(r: &ResolvedResource) -> Result<IpPermission, AwsError> {
 }
 
 impl Ec2 {
-    pub(super) async fn create_security_group(
+    pub(crate) async fn create_security_group(
         &self,
         r: &ResolvedResource,
     ) -> Result<String, AwsError> {
@@ -162,19 +163,19 @@ impl Ec2 {
         }))
     }
 
-    pub(super) async fn delete_security_group(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_security_group(&self, live: &LiveResource) -> Result<(), AwsError> {
         // Each refusal drains the network interfaces still using the group.
         self.retry_in_use(live, || async {
             let call = self.client.delete_security_group().group_id(&live.id);
             match call.send().await.map_err(sdk("DeleteSecurityGroup")) {
                 Ok(_) => Ok(()),
-                Err(e) => Err(self.drain(live, e).await),
+                Err(e) => Err(self.drain(live, Held::Group, e).await),
             }
         })
         .await
     }
 
-    pub(super) async fn create_rule(&self, r: &ResolvedResource) -> Result<String, AwsError> {
+    pub(crate) async fn create_rule(&self, r: &ResolvedResource) -> Result<String, AwsError> {
         let key = wanted_rule(r)?;
         match self.authorize(r, &key).await {
             Ok(Some(id)) => Ok(id),
@@ -238,7 +239,7 @@ impl Ec2 {
             .map(|x| x.id))
     }
 
-    pub(super) async fn delete_rule(&self, live: &LiveResource) -> Result<(), AwsError> {
+    pub(crate) async fn delete_rule(&self, live: &LiveResource) -> Result<(), AwsError> {
         let group = live
             .props
             .get("security_group_id")

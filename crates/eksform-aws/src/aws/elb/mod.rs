@@ -1,23 +1,23 @@
 //! ELBv2: load balancers, target groups and listeners. ELBv2 has no tag filter on its Describe
 //! calls, so reads list everything, fetch tags in batches of 20 ARNs (the API's limit) and keep
 //! what carries this cluster's ownership tags. Must not change or delete anything untagged,
-//! except the listeners of an owned load balancer, which are part of it (see `listener`).
+//! except the listeners of an owned load balancer, which are part of it (see `kinds::listener`).
+//! Each kind's writes are in its file under `kinds/`; this module holds the client, the read
+//! of all three and the helpers they share (tags, ownership).
 
-mod listener;
-mod load_balancer;
-mod target_group;
-
+use super::adopt::Found;
+use super::kinds::{self, listener, load_balancer, target_group};
 use super::support::{self, READ_CONCURRENCY};
 use super::{AwsError, ResolvedResource};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::Tag;
 use eksform_core::live::LiveResource;
-use eksform_core::model::{Kind, Props, names};
+use eksform_core::model::{Props, names};
 use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
-const SERVICE: &str = "ELBv2";
+pub(crate) const SERVICE: &str = "ELBv2";
 /// DescribeTags takes at most 20 resource ARNs.
 const TAG_BATCH: usize = 20;
 
@@ -30,6 +30,11 @@ impl Elb {
         Elb {
             client: super::retry::client!(aws_sdk_elasticloadbalancingv2, conf),
         }
+    }
+
+    /// The client the ELBv2 kinds' writes go through.
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
     }
 
     /// Two round trips whatever the number of load balancers: load balancers and target groups
@@ -76,43 +81,28 @@ impl Elb {
         Ok(lbs.into_iter().chain(listeners).collect())
     }
 
+    /// Creates one resource of a kind this service owns (its file in `kinds/` does the work).
     pub async fn create(
         &self,
         cluster: &str,
         r: &ResolvedResource,
     ) -> Result<LiveResource, AwsError> {
-        let c = &self.client;
-        match r.kind {
-            Kind::LoadBalancer => load_balancer::create(c, cluster, r).await,
-            Kind::TargetGroup => target_group::create(c, cluster, r).await,
-            Kind::Listener => listener::create(c, r).await,
-            _ => Err(support::wrong_kind(SERVICE, &r.address)),
-        }
+        kinds::ops(r.kind).create(self, cluster, r).await
     }
 
+    /// Changes `fields` of a resource of a kind this service owns in place.
     pub async fn update(
         &self,
         r: &ResolvedResource,
         live: &LiveResource,
         fields: &[String],
     ) -> Result<LiveResource, AwsError> {
-        let c = &self.client;
-        match r.kind {
-            Kind::LoadBalancer => load_balancer::update(c, r, live, fields).await,
-            Kind::TargetGroup => target_group::update(c, r, live, fields).await,
-            Kind::Listener => listener::update(c, r, live, fields).await,
-            _ => Err(support::wrong_kind(SERVICE, &r.address)),
-        }
+        kinds::ops(r.kind).update(self, r, live, fields).await
     }
 
+    /// Deletes a resource of a kind this service owns and waits until it is gone.
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        let c = &self.client;
-        match live.kind {
-            Kind::LoadBalancer => load_balancer::delete(c, live).await,
-            Kind::TargetGroup => target_group::delete(c, live).await,
-            Kind::Listener => listener::delete(c, live).await,
-            _ => Err(support::wrong_kind(SERVICE, &live.address)),
-        }
+        kinds::ops(live.kind).delete(self, live).await
     }
 }
 
@@ -149,13 +139,15 @@ async fn address_of(c: &Client, cluster: &str, arn: &str) -> Result<Option<Strin
         .and_then(|t| support::owned_address(cluster, &t)))
 }
 
-/// The owned subset of `items`: each with its address and tags.
-async fn owned<T>(
+/// The owned subset of `items` (load balancers or target groups), each made a live resource
+/// by `live` from the item, its address and its tags.
+pub(crate) async fn owned_live<T>(
     c: &Client,
     cluster: &str,
     items: Vec<T>,
     arn: impl Fn(&T) -> Option<&str>,
-) -> Result<Vec<(T, String, Value)>, AwsError> {
+    live: impl Fn(&T, String, Value) -> LiveResource,
+) -> Result<Vec<LiveResource>, AwsError> {
     let arns: Vec<String> = items
         .iter()
         .filter_map(|i| arn(i).map(str::to_string))
@@ -169,26 +161,46 @@ async fn owned<T>(
         .filter_map(|i| {
             let t = tags.remove(arn(&i)?)?;
             let address = support::owned_address(cluster, &t)?;
-            Some((i, address, t))
+            Some(live(&i, address, t))
         })
         .collect())
 }
 
-fn tags_of(tags: &[Tag]) -> Value {
+/// What a create found already holding its name (see `adopt`): the ARN of the first item the
+/// Describe-by-name call answered (`None`: nothing has the name) and the address its tags give.
+pub(crate) async fn named(
+    c: &Client,
+    cluster: &str,
+    arn: Option<String>,
+) -> Result<Option<Found<String>>, AwsError> {
+    let Some(arn) = arn else { return Ok(None) };
+    let address = address_of(c, cluster, &arn).await?;
+    Ok(Some(Found {
+        value: arn,
+        address,
+    }))
+}
+
+pub(crate) fn tags_of(tags: &[Tag]) -> Value {
     support::tags_value(
         tags.iter()
             .filter_map(|t| Some((t.key()?, t.value().unwrap_or_default()))),
     )
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+pub(crate) fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect()
 }
 
 /// AddTags/RemoveTags for the difference between live and desired tags.
-async fn update_tags(c: &Client, arn: &str, live: &Props, want: &Props) -> Result<(), AwsError> {
+pub(crate) async fn update_tags(
+    c: &Client,
+    arn: &str,
+    live: &Props,
+    want: &Props,
+) -> Result<(), AwsError> {
     let (set, remove) = support::tag_diff(live, want);
     if !set.is_empty() {
         c.add_tags()
@@ -210,17 +222,17 @@ async fn update_tags(c: &Client, arn: &str, live: &Props, want: &Props) -> Resul
 }
 
 /// A string or null.
-fn opt(v: Option<&str>) -> Value {
+pub(crate) fn opt(v: Option<&str>) -> Value {
     v.map(|s| Value::String(s.to_string()))
         .unwrap_or(Value::Null)
 }
 
-fn opt_int(v: Option<i32>) -> Value {
+pub(crate) fn opt_int(v: Option<i32>) -> Value {
     v.map(Value::from).unwrap_or(Value::Null)
 }
 
 /// Reads one resource back after a change: it must exist and be owned.
-fn found(
+pub(crate) fn found(
     r: Option<LiveResource>,
     operation: &'static str,
     arn: &str,

@@ -1,19 +1,18 @@
 //! IAM roles and instance profiles of one cluster. Everything eksform creates in IAM lives under
 //! the cluster's path (`names::iam_path`); reads list that path and keep the roles tagged for
 //! the cluster and the instance profiles holding one of those roles (a profile is part of its
-//! role, see `profile`). This module must not touch IAM entities outside that path, nor roles
-//! without the tags.
+//! role, see `kinds::instance_profile`). The kinds' writes are in `kinds::iam_role` and
+//! `kinds::instance_profile`; this module holds the client, the read of both and what they
+//! share. Must not touch IAM entities outside that path, nor roles without the tags.
 
-mod profile;
-mod role;
-
+use super::kinds::{self, iam_role as role, instance_profile as profile};
 use super::support;
 use super::{AwsError, ResolvedResource};
 use eksform_core::live::LiveResource;
-use eksform_core::model::{Kind, names};
+use eksform_core::model::names;
 use std::collections::HashMap;
 
-const SERVICE: &str = "IAM";
+pub(crate) const SERVICE: &str = "IAM";
 
 pub struct Iam {
     client: aws_sdk_iam::Client,
@@ -24,6 +23,11 @@ impl Iam {
         Iam {
             client: crate::aws::retry::client!(aws_sdk_iam, conf),
         }
+    }
+
+    /// The client the IAM kinds' writes go through.
+    pub(crate) fn client(&self) -> &aws_sdk_iam::Client {
+        &self.client
     }
 
     /// Reads every role under the cluster's path tagged with the cluster, and the instance
@@ -41,43 +45,34 @@ impl Iam {
         Ok(roles.into_iter().chain(profiles).collect())
     }
 
+    /// Creates one resource of a kind this service owns (its file in `kinds/` does the work).
     pub async fn create(
         &self,
         cluster: &str,
         r: &ResolvedResource,
     ) -> Result<LiveResource, AwsError> {
-        match r.kind {
-            Kind::IamRole => role::create(&self.client, cluster, r).await,
-            Kind::InstanceProfile => profile::create(&self.client, cluster, r).await,
-            _ => Err(support::wrong_kind(SERVICE, &r.address)),
-        }
+        kinds::ops(r.kind).create(self, cluster, r).await
     }
 
+    /// Changes `fields` of a resource of a kind this service owns in place.
     pub async fn update(
         &self,
         r: &ResolvedResource,
         live: &LiveResource,
         fields: &[String],
     ) -> Result<LiveResource, AwsError> {
-        match r.kind {
-            Kind::IamRole => role::update(&self.client, r, live, fields).await,
-            Kind::InstanceProfile => profile::update(&self.client, r, live, fields).await,
-            _ => Err(support::wrong_kind(SERVICE, &r.address)),
-        }
+        kinds::ops(r.kind).update(self, r, live, fields).await
     }
 
+    /// Deletes a resource of a kind this service owns and waits until it is gone.
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        match live.kind {
-            Kind::IamRole => role::delete(&self.client, live).await,
-            Kind::InstanceProfile => profile::delete(&self.client, live).await,
-            _ => Err(support::wrong_kind(SERVICE, &live.address)),
-        }
+        kinds::ops(live.kind).delete(self, live).await
     }
 }
 
 /// The path a role or profile is created under: always the cluster's, because reads list only
 /// that path. A `path` property naming another path is refused rather than silently lost.
-fn create_path(
+pub(crate) fn create_path(
     cluster: &str,
     r: &ResolvedResource,
     operation: &'static str,
@@ -97,7 +92,9 @@ fn create_path(
     }
 }
 
-fn sdk_tags(tags: &std::collections::BTreeMap<String, String>) -> Vec<aws_sdk_iam::types::Tag> {
+pub(crate) fn sdk_tags(
+    tags: &std::collections::BTreeMap<String, String>,
+) -> Vec<aws_sdk_iam::types::Tag> {
     tags.iter()
         .filter_map(|(k, v)| {
             aws_sdk_iam::types::Tag::builder()
@@ -109,6 +106,6 @@ fn sdk_tags(tags: &std::collections::BTreeMap<String, String>) -> Vec<aws_sdk_ia
         .collect()
 }
 
-fn tags_of(tags: &[aws_sdk_iam::types::Tag]) -> serde_json::Value {
+pub(crate) fn tags_of(tags: &[aws_sdk_iam::types::Tag]) -> serde_json::Value {
     support::tags_value(tags.iter().map(|t| (t.key(), t.value())))
 }

@@ -4,12 +4,14 @@
 //! and wait until gone. Everything else about a cluster is immutable here (the plan replaces).
 //! Must not touch clusters that lack the ownership tags.
 
-use super::adopt::{Found, adopt};
-use super::retry::while_iam_propagates;
-use super::status::set_status;
-use super::support::{self, Fields, not_found_ok};
-use super::timeouts::{self, Op};
-use super::{AwsError, ErrorKind, ResolvedResource, in_use};
+use super::minutes;
+use super::{AwsKind, Deleted, Services, Written, reach};
+use crate::aws::adopt::{Found, adopt};
+use crate::aws::retry::while_iam_propagates;
+use crate::aws::status::set_status;
+use crate::aws::support::{self, Fields, not_found_ok};
+use crate::aws::timeouts::Op;
+use crate::aws::{AwsError, ErrorKind, ResolvedResource, in_use};
 use aws_sdk_eks::types::{
     AuthenticationMode, Cluster, CreateAccessConfigRequest, KubernetesNetworkConfigRequest,
     UpdateAccessConfigRequest, UpdateStatus, VpcConfigRequest,
@@ -24,7 +26,7 @@ const SERVICE: &str = "EKS";
 
 /// How long a wait inside a change to the cluster may last (see `aws::timeouts`).
 fn wait_for(op: Op) -> Duration {
-    support::budget(timeouts::default(Kind::Cluster, op))
+    support::budget(Ops.limit(op))
 }
 
 pub struct Eks {
@@ -34,7 +36,7 @@ pub struct Eks {
 impl Eks {
     pub fn new(conf: &aws_config::SdkConfig) -> Eks {
         Eks {
-            client: super::retry::client!(aws_sdk_eks, conf),
+            client: crate::aws::retry::client!(aws_sdk_eks, conf),
         }
     }
 
@@ -128,8 +130,8 @@ impl Eks {
             // resumes.
             adopt(r, name, e, || self.named(cluster, name)).await?;
         }
-        let target = super::eks_wait::Target::Cluster { name };
-        super::eks_wait::active(&self.client, &target, wait_for(Op::Create)).await?;
+        let target = crate::aws::eks_wait::Target::Cluster { name };
+        crate::aws::eks_wait::active(&self.client, &target, wait_for(Op::Create)).await?;
         self.reread(cluster, name, "CreateCluster").await
     }
 
@@ -327,8 +329,8 @@ impl Eks {
         if found.is_none() {
             return Ok(());
         }
-        let target = super::eks_wait::Target::Cluster { name };
-        super::eks_wait::gone(&self.client, &target, wait_for(Op::Delete)).await
+        let target = crate::aws::eks_wait::Target::Cluster { name };
+        crate::aws::eks_wait::gone(&self.client, &target, wait_for(Op::Delete)).await
     }
 }
 
@@ -340,7 +342,7 @@ impl Eks {
             .list_nodegroups()
             .cluster_name(name)
             .into_paginator()
-            .page_size(super::paging::EKS)
+            .page_size(crate::aws::paging::EKS)
             .items()
             .send()
             .try_collect()
@@ -481,4 +483,53 @@ pub(super) async fn update_tags(
 ) -> Result<(), AwsError> {
     let arn = live.attrs.get("arn").cloned().unwrap_or_default();
     update_arn_tags(client, &arn, &live.props, want).await
+}
+
+/// The registry's entry for this kind.
+pub(crate) struct Ops;
+
+impl AwsKind for Ops {
+    fn kind(&self) -> Kind {
+        Kind::Cluster
+    }
+
+    fn limit(&self, op: Op) -> Duration {
+        match op {
+            Op::Create => minutes(30),
+            Op::Update => minutes(60),
+            Op::Delete => minutes(20),
+        }
+    }
+
+    fn create<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        cluster: &'a str,
+        r: &'a ResolvedResource,
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let s = reach(cx.eks(), "EKS", &r.address)?;
+            s.create(cluster, r).await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        r: &'a ResolvedResource,
+        live: &'a LiveResource,
+        fields: &'a [String],
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let s = reach(cx.eks(), "EKS", &r.address)?;
+            s.update(r, live, fields).await
+        })
+    }
+
+    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
+        Box::pin(async move {
+            let s = reach(cx.eks(), "EKS", &live.address)?;
+            s.delete(live).await
+        })
+    }
 }

@@ -3,12 +3,14 @@
 //! change in place; name, type, scheme and the VPC force a replacement. The VPC is read, never
 //! sent: AWS takes it from the subnets.
 
-use super::{SERVICE, address_of, found, opt, owned, sdk_tags, update_tags};
+use super::minutes;
+use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
+use crate::aws::elb::{self, SERVICE, found, opt, owned_live, sdk_tags, update_tags};
 use crate::aws::paging;
 use crate::aws::status::set_status;
 use crate::aws::support::{self, Fields, not_found_ok};
-use crate::aws::timeouts::{self, Op};
+use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::client::Waiters;
@@ -23,7 +25,7 @@ use std::time::Duration;
 
 /// How long a wait inside a change to a load balancer may last (see `aws::timeouts`).
 fn wait_for(op: Op) -> Duration {
-    support::budget(timeouts::default(Kind::LoadBalancer, op))
+    support::budget(Ops.limit(op))
 }
 
 /// Every load balancer of the region (ELBv2 has no tag filter on DescribeLoadBalancers).
@@ -44,11 +46,7 @@ pub async fn owned_of(
     cluster: &str,
     lbs: Vec<LoadBalancer>,
 ) -> Result<Vec<LiveResource>, AwsError> {
-    let owned = owned(c, cluster, lbs, |l| l.load_balancer_arn()).await?;
-    Ok(owned
-        .into_iter()
-        .map(|(lb, address, tags)| live(&lb, address, tags))
-        .collect())
+    owned_live(c, cluster, lbs, |l| l.load_balancer_arn(), live).await
 }
 
 async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
@@ -58,17 +56,15 @@ async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveRes
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e));
-    let Some(out) = not_found_ok(out)? else {
-        return Ok(None);
-    };
-    let owned = owned(c, cluster, out.load_balancers.unwrap_or_default(), |l| {
-        l.load_balancer_arn()
-    })
-    .await?;
-    Ok(owned
-        .into_iter()
-        .next()
-        .map(|(lb, address, tags)| live(&lb, address, tags)))
+    let lbs = not_found_ok(out)?.and_then(|o| o.load_balancers);
+    let owned = owned_live(
+        c,
+        cluster,
+        lbs.unwrap_or_default(),
+        |l| l.load_balancer_arn(),
+        live,
+    );
+    Ok(owned.await?.into_iter().next())
 }
 
 fn live(lb: &LoadBalancer, address: String, tags: Value) -> LiveResource {
@@ -240,10 +236,53 @@ async fn named(c: &Client, cluster: &str, name: &str) -> Result<Option<Found<Str
     let out = out.map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e));
     let arn =
         not_found_ok(out)?.and_then(|o| o.load_balancers?.into_iter().next()?.load_balancer_arn);
-    let Some(arn) = arn else { return Ok(None) };
-    let address = address_of(c, cluster, &arn).await?;
-    Ok(Some(Found {
-        value: arn,
-        address,
-    }))
+    elb::named(c, cluster, arn).await
+}
+
+/// The registry's entry for this kind.
+pub(crate) struct Ops;
+
+impl AwsKind for Ops {
+    fn kind(&self) -> Kind {
+        Kind::LoadBalancer
+    }
+
+    fn limit(&self, op: Op) -> Duration {
+        match op {
+            Op::Create => minutes(15),
+            Op::Update | Op::Delete => minutes(10),
+        }
+    }
+
+    fn create<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        cluster: &'a str,
+        r: &'a ResolvedResource,
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
+            create(c, cluster, r).await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        r: &'a ResolvedResource,
+        live: &'a LiveResource,
+        fields: &'a [String],
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
+            update(c, r, live, fields).await
+        })
+    }
+
+    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
+        Box::pin(async move {
+            let c = reach(cx.elb(), SERVICE, &live.address)?.client();
+            delete(c, live).await
+        })
+    }
 }

@@ -4,12 +4,14 @@
 //! (UpdateNodegroupVersion), delete and wait until gone. Must not touch nodegroups that lack
 //! the ownership tags; instance types, capacity type, subnets and role are replaced by the plan.
 
-use super::adopt::{Found, adopt};
-use super::paging;
-use super::retry::while_iam_propagates;
-use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
-use super::timeouts::{self, Op};
-use super::{AwsError, ResolvedResource};
+use super::minutes;
+use super::{AwsKind, Deleted, Services, Written, reach};
+use crate::aws::adopt::{Found, adopt};
+use crate::aws::paging;
+use crate::aws::retry::while_iam_propagates;
+use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
+use crate::aws::timeouts::Op;
+use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_eks::types::{
     CapacityTypes, LaunchTemplateSpecification, Nodegroup, NodegroupScalingConfig,
     NodegroupUpdateConfig, Taint, TaintEffect, UpdateLabelsPayload, UpdateTaintsPayload,
@@ -24,7 +26,7 @@ use std::time::Duration;
 const SERVICE: &str = "EKS";
 
 fn wait_for(op: Op) -> Duration {
-    support::budget(timeouts::default(Kind::Nodegroup, op))
+    support::budget(Ops.limit(op))
 }
 
 pub struct Nodegroups {
@@ -34,7 +36,7 @@ pub struct Nodegroups {
 impl Nodegroups {
     pub fn new(conf: &aws_config::SdkConfig) -> Nodegroups {
         Nodegroups {
-            client: super::retry::client!(aws_sdk_eks, conf),
+            client: crate::aws::retry::client!(aws_sdk_eks, conf),
         }
     }
 
@@ -66,18 +68,20 @@ impl Nodegroups {
         &self,
         cluster: &str,
         names: &[String],
-    ) -> Result<BTreeMap<String, super::ng_update::Ended>, AwsError> {
-        let found: Vec<(String, Option<super::ng_update::Ended>)> = stream::iter(names.to_vec())
-            .map(|n| {
-                let (client, cluster) = (self.client.clone(), cluster.to_string());
-                async move {
-                    let last = super::ng_update::last_unsuccessful(&client, &cluster, &n).await?;
-                    Ok::<_, AwsError>((n, last))
-                }
-            })
-            .buffer_unordered(READ_CONCURRENCY)
-            .try_collect()
-            .await?;
+    ) -> Result<BTreeMap<String, crate::aws::ng_update::Ended>, AwsError> {
+        let found: Vec<(String, Option<crate::aws::ng_update::Ended>)> =
+            stream::iter(names.to_vec())
+                .map(|n| {
+                    let (client, cluster) = (self.client.clone(), cluster.to_string());
+                    async move {
+                        let last =
+                            crate::aws::ng_update::last_unsuccessful(&client, &cluster, &n).await?;
+                        Ok::<_, AwsError>((n, last))
+                    }
+                })
+                .buffer_unordered(READ_CONCURRENCY)
+                .try_collect()
+                .await?;
         Ok(found
             .into_iter()
             .filter_map(|(n, last)| Some((n, last?)))
@@ -177,8 +181,8 @@ impl Nodegroups {
     }
 
     async fn wait_active(&self, cluster: &str, name: &str, op: Op) -> Result<(), AwsError> {
-        let target = super::eks_wait::Target::Nodegroup { cluster, name };
-        super::eks_wait::active(&self.client, &target, wait_for(op)).await
+        let target = crate::aws::eks_wait::Target::Nodegroup { cluster, name };
+        crate::aws::eks_wait::active(&self.client, &target, wait_for(op)).await
     }
 
     pub async fn update(
@@ -203,16 +207,16 @@ impl Nodegroups {
             match field {
                 "launch_template_version" => {
                     let id = self.update_version(&eks, name, &f).await?;
-                    let update = super::ng_update::Update {
+                    let update = crate::aws::ng_update::Update {
                         address: &r.address,
                         cluster: &eks,
                         nodegroup: name,
                         id: &id,
                     };
-                    super::ng_update::wait(&self.client, &update).await?;
+                    crate::aws::ng_update::wait(&self.client, &update).await?;
                     self.wait_active(&eks, name, Op::Update).await?;
                 }
-                "tags" => super::eks::update_tags(&self.client, live, &r.props).await?,
+                "tags" => crate::aws::eks::update_tags(&self.client, live, &r.props).await?,
                 k if CONFIG_FIELDS.contains(&k) => {}
                 other => {
                     let op = "UpdateNodegroupConfig";
@@ -277,7 +281,7 @@ impl Nodegroups {
             Ok(out) => Ok(out.update.and_then(|u| u.id).unwrap_or_default()),
             // An interrupted apply's update still runs: wait for it rather than fail.
             Err(e) if e.code == "ResourceInUseException" => {
-                match super::ng_update::running(&self.client, eks, name).await? {
+                match crate::aws::ng_update::running(&self.client, eks, name).await? {
                     Some(id) => Ok(id),
                     None => Err(e),
                 }
@@ -300,11 +304,11 @@ impl Nodegroups {
         if not_found_ok(out)?.is_none() {
             return Ok(());
         }
-        let target = super::eks_wait::Target::Nodegroup {
+        let target = crate::aws::eks_wait::Target::Nodegroup {
             cluster: &eks,
             name,
         };
-        super::eks_wait::gone(&self.client, &target, wait_for(Op::Delete)).await
+        crate::aws::eks_wait::gone(&self.client, &target, wait_for(Op::Delete)).await
     }
 }
 
@@ -527,5 +531,53 @@ fn live_update_config(n: &Nodegroup) -> Value {
         (_, Some(p)) => json!({ "max_unavailable_percentage": p }),
         (Some(c), None) => json!({ "max_unavailable": c }),
         (None, None) => json!({ "max_unavailable": 1 }),
+    }
+}
+
+/// The registry's entry for this kind.
+pub(crate) struct Ops;
+
+impl AwsKind for Ops {
+    fn kind(&self) -> Kind {
+        Kind::Nodegroup
+    }
+
+    fn limit(&self, op: Op) -> Duration {
+        match op {
+            Op::Update => minutes(60),
+            Op::Create | Op::Delete => minutes(20),
+        }
+    }
+
+    fn create<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        cluster: &'a str,
+        r: &'a ResolvedResource,
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let s = reach(cx.nodegroups(), "EKS", &r.address)?;
+            s.create(cluster, r).await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        r: &'a ResolvedResource,
+        live: &'a LiveResource,
+        fields: &'a [String],
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let s = reach(cx.nodegroups(), "EKS", &r.address)?;
+            s.update(r, live, fields).await
+        })
+    }
+
+    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
+        Box::pin(async move {
+            let s = reach(cx.nodegroups(), "EKS", &live.address)?;
+            s.delete(live).await
+        })
     }
 }

@@ -3,10 +3,11 @@
 //! Auto Scaling group launches `$Latest`). User data is base64 in the API and plain text in the
 //! properties. Must not touch templates without the ownership tags.
 
-use super::adopt::{Found, adopt};
-use super::paging;
-use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
-use super::{AwsError, ResolvedResource};
+use super::{AwsKind, Deleted, Services, Written, reach};
+use crate::aws::adopt::{Found, adopt};
+use crate::aws::paging;
+use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
+use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{
     Filter, InstanceType, LaunchTemplate, LaunchTemplateBlockDeviceMappingRequest,
@@ -50,7 +51,7 @@ pub struct LaunchTemplates {
 impl LaunchTemplates {
     pub fn new(conf: &aws_config::SdkConfig) -> LaunchTemplates {
         LaunchTemplates {
-            client: super::retry::client!(aws_sdk_ec2, conf),
+            client: crate::aws::retry::client!(aws_sdk_ec2, conf),
         }
     }
 
@@ -491,6 +492,47 @@ fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect()
+}
+
+/// The registry's entry for this kind.
+pub(crate) struct Ops;
+
+impl AwsKind for Ops {
+    fn kind(&self) -> Kind {
+        Kind::LaunchTemplate
+    }
+
+    fn create<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        cluster: &'a str,
+        r: &'a ResolvedResource,
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let s = reach(cx.lt(), "EC2", &r.address)?;
+            s.create(cluster, r).await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        r: &'a ResolvedResource,
+        live: &'a LiveResource,
+        fields: &'a [String],
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let s = reach(cx.lt(), "EC2", &r.address)?;
+            s.update(r, live, fields).await
+        })
+    }
+
+    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
+        Box::pin(async move {
+            let s = reach(cx.lt(), "EC2", &live.address)?;
+            s.delete(live).await
+        })
+    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@
 //! Must not touch entries that lack the ownership tags (EKS makes some itself, for the cluster
 //! creator and for managed nodegroups' roles).
 
-use super::paging;
-use super::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
-use super::{AwsError, ErrorKind, ResolvedResource};
+use super::{AwsKind, Deleted, Services, Written, reach};
+use crate::aws::paging;
+use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
+use crate::aws::{AwsError, ErrorKind, ResolvedResource};
 use aws_sdk_eks::types::{AccessEntry, AccessScope, AccessScopeType, AssociatedAccessPolicy};
 use eksform_core::live::LiveResource;
 use eksform_core::model::{Kind, Props};
@@ -26,7 +27,7 @@ pub struct AccessEntries {
 impl AccessEntries {
     pub fn new(conf: &aws_config::SdkConfig) -> AccessEntries {
         AccessEntries {
-            client: super::retry::client!(aws_sdk_eks, conf),
+            client: crate::aws::retry::client!(aws_sdk_eks, conf),
         }
     }
 
@@ -194,7 +195,7 @@ impl AccessEntries {
                 && found.r#type() == f.opt_str("type")? =>
             {
                 let arn = found.access_entry_arn().unwrap_or_default();
-                super::eks::tag(&self.client, arn, f.tags()).await
+                crate::aws::eks::tag(&self.client, arn, f.tags()).await
             }
             _ => Err(AwsError::local(
                 SERVICE,
@@ -251,7 +252,8 @@ impl AccessEntries {
                 "access_policies" => self.update_policies(eks_cluster, r, live).await?,
                 "tags" => {
                     let arn = live.attrs.get("arn").cloned().unwrap_or_default();
-                    super::eks::update_arn_tags(&self.client, &arn, &live.props, &r.props).await?
+                    crate::aws::eks::update_arn_tags(&self.client, &arn, &live.props, &r.props)
+                        .await?
                 }
                 other => {
                     return Err(support::immutable(
@@ -439,4 +441,45 @@ fn live(cluster: &str, e: &AccessEntry) -> Option<LiveResource> {
         props,
         attrs,
     })
+}
+
+/// The registry's entry for this kind.
+pub(crate) struct Ops;
+
+impl AwsKind for Ops {
+    fn kind(&self) -> Kind {
+        Kind::AccessEntry
+    }
+
+    fn create<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        cluster: &'a str,
+        r: &'a ResolvedResource,
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let s = reach(cx.access(), "EKS", &r.address)?;
+            s.create(cluster, r).await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        r: &'a ResolvedResource,
+        live: &'a LiveResource,
+        fields: &'a [String],
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let s = reach(cx.access(), "EKS", &r.address)?;
+            s.update(r, live, fields).await
+        })
+    }
+
+    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
+        Box::pin(async move {
+            let s = reach(cx.access(), "EKS", &live.address)?;
+            s.delete(live).await
+        })
+    }
 }

@@ -7,8 +7,9 @@
 //! eksform does not own are never read. Listener tags are neither written nor compared:
 //! CloudFormation cannot tag a listener, and the load balancer's applied record covers them.
 
-use super::{SERVICE, found, opt, opt_int};
+use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
+use crate::aws::elb::{SERVICE, found, opt, opt_int};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
@@ -58,7 +59,7 @@ pub async fn of_owned(
 }
 
 /// The listeners of one load balancer; none when it vanished in between.
-pub(super) async fn list(c: &Client, lb_arn: &str) -> Result<Vec<Listener>, AwsError> {
+pub(crate) async fn list(c: &Client, lb_arn: &str) -> Result<Vec<Listener>, AwsError> {
     let out = c
         .describe_listeners()
         .load_balancer_arn(lb_arn)
@@ -234,4 +235,45 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteListener", e));
     not_found_ok(out).map(|_| ())
+}
+
+/// The registry's entry for this kind.
+pub(crate) struct Ops;
+
+impl AwsKind for Ops {
+    fn kind(&self) -> Kind {
+        Kind::Listener
+    }
+
+    fn create<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        _cluster: &'a str,
+        r: &'a ResolvedResource,
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
+            create(c, r).await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        r: &'a ResolvedResource,
+        live: &'a LiveResource,
+        fields: &'a [String],
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
+            update(c, r, live, fields).await
+        })
+    }
+
+    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
+        Box::pin(async move {
+            let c = reach(cx.elb(), SERVICE, &live.address)?.client();
+            delete(c, live).await
+        })
+    }
 }

@@ -5,12 +5,14 @@
 //! template version rolls through the instances (see `asg_refresh`). The desired capacity is
 //! only set when asked, since autoscalers own it after creation.
 
-use super::adopt::{Found, adopt};
-use super::paging;
-use super::retry::while_iam_propagates;
-use super::support::{self, Fields, not_found_ok};
-use super::timeouts::{self, Op};
-use super::{AwsError, ResolvedResource};
+use super::minutes;
+use super::{AwsKind, Deleted, Services, Written, reach};
+use crate::aws::adopt::{Found, adopt};
+use crate::aws::paging;
+use crate::aws::retry::while_iam_propagates;
+use crate::aws::support::{self, Fields, not_found_ok};
+use crate::aws::timeouts::Op;
+use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::client::Waiters;
 use aws_sdk_autoscaling::types::{
@@ -41,7 +43,7 @@ pub struct Asg {
 impl Asg {
     pub fn new(conf: &aws_config::SdkConfig) -> Asg {
         Asg {
-            client: super::retry::client!(aws_sdk_autoscaling, conf),
+            client: crate::aws::retry::client!(aws_sdk_autoscaling, conf),
         }
     }
 
@@ -74,7 +76,7 @@ impl Asg {
         let unfinished = found
             .iter_mut()
             .filter(|r| r.attrs.contains_key(roll::OUTDATED))
-            .map(|r| super::asg_refresh::read_last(&self.client, r));
+            .map(|r| crate::aws::asg_refresh::read_last(&self.client, r));
         futures::future::try_join_all(unfinished).await?;
         Ok(found)
     }
@@ -185,12 +187,12 @@ impl Asg {
             .iter()
             .any(|x| x == "launch_template_version" || x == roll::FIELD)
         {
-            let target = super::asg_refresh::Target {
+            let target = crate::aws::asg_refresh::Target {
                 address: &r.address,
                 name,
                 version: f.str("launch_template_version")?,
             };
-            super::asg_refresh::roll(&self.client, &target, &r.props).await?;
+            crate::aws::asg_refresh::roll(&self.client, &target, &r.props).await?;
         }
         if fields
             .iter()
@@ -305,10 +307,7 @@ impl Asg {
             .client
             .wait_until_group_in_service()
             .auto_scaling_group_names(name)
-            .wait(support::budget(timeouts::default(
-                Kind::AutoscalingGroup,
-                op,
-            )))
+            .wait(support::budget(Ops.limit(op)))
             .await;
         match waited {
             Ok(_) => Ok(()),
@@ -358,10 +357,7 @@ impl Asg {
         self.client
             .wait_until_group_not_exists()
             .auto_scaling_group_names(name)
-            .wait(support::budget(timeouts::default(
-                Kind::AutoscalingGroup,
-                Op::Delete,
-            )))
+            .wait(support::budget(Ops.limit(Op::Delete)))
             .await
             .map(|_| ())
             .map_err(|e| {
@@ -465,7 +461,7 @@ fn live(cluster: &str, g: &AutoScalingGroup) -> Option<LiveResource> {
     );
     props.insert("tags".into(), tags);
     let mut attrs = BTreeMap::from([("instances".to_string(), g.instances().len().to_string())]);
-    attrs.extend(super::asg_refresh::outdated(g));
+    attrs.extend(crate::aws::asg_refresh::outdated(g));
     Some(LiveResource {
         address,
         kind: Kind::AutoscalingGroup,
@@ -473,6 +469,55 @@ fn live(cluster: &str, g: &AutoScalingGroup) -> Option<LiveResource> {
         props,
         attrs,
     })
+}
+
+/// The registry's entry for this kind.
+pub(crate) struct Ops;
+
+impl AwsKind for Ops {
+    fn kind(&self) -> Kind {
+        Kind::AutoscalingGroup
+    }
+
+    fn limit(&self, op: Op) -> Duration {
+        match op {
+            Op::Create => minutes(15),
+            Op::Update => minutes(60),
+            Op::Delete => minutes(20),
+        }
+    }
+
+    fn create<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        cluster: &'a str,
+        r: &'a ResolvedResource,
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let s = reach(cx.asg(), "AutoScaling", &r.address)?;
+            s.create(cluster, r).await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        r: &'a ResolvedResource,
+        live: &'a LiveResource,
+        fields: &'a [String],
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let s = reach(cx.asg(), "AutoScaling", &r.address)?;
+            s.update(r, live, fields).await
+        })
+    }
+
+    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
+        Box::pin(async move {
+            let s = reach(cx.asg(), "AutoScaling", &live.address)?;
+            s.delete(live).await
+        })
+    }
 }
 
 #[cfg(test)]

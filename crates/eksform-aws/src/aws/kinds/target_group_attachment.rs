@@ -5,9 +5,10 @@
 //! someone else attached to the same group is never seen here. Must not change anything else
 //! on the Auto Scaling group (sizes, tags, launch template are EKS's).
 
-use super::paging;
-use super::support::{self, Fields};
-use super::{AwsError, ResolvedResource};
+use super::{AwsKind, Deleted, Services, Written, reach};
+use crate::aws::paging;
+use crate::aws::support::{self, Fields};
+use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::types::AutoScalingGroup;
 use eksform_core::live::{LiveResource, LiveState};
@@ -46,7 +47,7 @@ pub fn ours(state: &LiveState, external: &[External]) -> BTreeSet<String> {
 
 impl TargetGroupAttachments {
     pub fn new(conf: &aws_config::SdkConfig) -> TargetGroupAttachments {
-        TargetGroupAttachments::from_client(super::retry::client!(aws_sdk_autoscaling, conf))
+        TargetGroupAttachments::from_client(crate::aws::retry::client!(aws_sdk_autoscaling, conf))
     }
 
     pub fn from_client(client: Client) -> TargetGroupAttachments {
@@ -191,6 +192,47 @@ fn live(address: &str, group: &str, arns: BTreeSet<String>) -> LiveResource {
         id: group.to_string(),
         props,
         attrs: BTreeMap::new(),
+    }
+}
+
+/// The registry's entry for this kind.
+pub(crate) struct Ops;
+
+impl AwsKind for Ops {
+    fn kind(&self) -> Kind {
+        Kind::TargetGroupAttachment
+    }
+
+    fn create<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        _cluster: &'a str,
+        r: &'a ResolvedResource,
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let s = reach(cx.attachments(), "AutoScaling", &r.address)?;
+            s.create(r).await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        r: &'a ResolvedResource,
+        live: &'a LiveResource,
+        fields: &'a [String],
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let s = reach(cx.attachments(), "AutoScaling", &r.address)?;
+            s.update(r, live, fields).await
+        })
+    }
+
+    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
+        Box::pin(async move {
+            let s = reach(cx.attachments(), "AutoScaling", &live.address)?;
+            s.delete(live).await
+        })
     }
 }
 

@@ -1,10 +1,11 @@
 //! Target groups: protocol, port, VPC and target type are fixed at creation; the health check
 //! changes in place. `health_check_path` is null for health checks without a path (TCP).
 
-use super::{SERVICE, address_of, found, opt, opt_int, owned, sdk_tags, update_tags};
+use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
+use crate::aws::elb::{self, SERVICE, found, opt, opt_int, owned_live, sdk_tags, update_tags};
 use crate::aws::support::{self, Fields, not_found_ok};
-use crate::aws::timeouts::{self, Op};
+use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
 use crate::aws::{in_use, paging};
 use aws_sdk_elasticloadbalancingv2::Client;
@@ -25,11 +26,7 @@ pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, Aw
         .try_collect()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e))?;
-    let owned = owned(c, cluster, tgs, |t| t.target_group_arn()).await?;
-    Ok(owned
-        .into_iter()
-        .map(|(tg, address, tags)| live(&tg, address, tags))
-        .collect())
+    owned_live(c, cluster, tgs, |t| t.target_group_arn(), live).await
 }
 
 async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
@@ -39,17 +36,15 @@ async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveRes
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e));
-    let Some(out) = not_found_ok(out)? else {
-        return Ok(None);
-    };
-    let owned = owned(c, cluster, out.target_groups.unwrap_or_default(), |t| {
-        t.target_group_arn()
-    })
-    .await?;
-    Ok(owned
-        .into_iter()
-        .next()
-        .map(|(tg, address, tags)| live(&tg, address, tags)))
+    let tgs = not_found_ok(out)?.and_then(|o| o.target_groups);
+    let owned = owned_live(
+        c,
+        cluster,
+        tgs.unwrap_or_default(),
+        |t| t.target_group_arn(),
+        live,
+    );
+    Ok(owned.await?.into_iter().next())
 }
 
 fn live(tg: &TargetGroup, address: String, tags: Value) -> LiveResource {
@@ -137,12 +132,7 @@ async fn named(c: &Client, cluster: &str, name: &str) -> Result<Option<Found<Str
     let out =
         not_found_ok(out.map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e)))?;
     let arn = out.and_then(|o| o.target_groups?.into_iter().next()?.target_group_arn);
-    let Some(arn) = arn else { return Ok(None) };
-    let address = address_of(c, cluster, &arn).await?;
-    Ok(Some(Found {
-        value: arn,
-        address,
-    }))
+    elb::named(c, cluster, arn).await
 }
 
 pub async fn update(
@@ -194,7 +184,7 @@ pub async fn update(
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     let arn = live.id.as_str();
     // A target group stays in use for a short while after its listener or load balancer goes.
-    let budget = support::budget(timeouts::default(Kind::TargetGroup, Op::Delete));
+    let budget = support::budget(Ops.limit(Op::Delete));
     in_use::retry(budget, || async {
         let out = c
             .delete_target_group()
@@ -283,6 +273,47 @@ fn forwards_to(action: &Action, arn: &str) -> bool {
                 .iter()
                 .any(|t| t.target_group_arn() == Some(arn))
         })
+}
+
+/// The registry's entry for this kind.
+pub(crate) struct Ops;
+
+impl AwsKind for Ops {
+    fn kind(&self) -> Kind {
+        Kind::TargetGroup
+    }
+
+    fn create<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        cluster: &'a str,
+        r: &'a ResolvedResource,
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
+            create(c, cluster, r).await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        r: &'a ResolvedResource,
+        live: &'a LiveResource,
+        fields: &'a [String],
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
+            update(c, r, live, fields).await
+        })
+    }
+
+    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
+        Box::pin(async move {
+            let c = reach(cx.elb(), SERVICE, &live.address)?.client();
+            delete(c, live).await
+        })
+    }
 }
 
 #[cfg(test)]

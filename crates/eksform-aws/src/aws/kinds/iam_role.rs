@@ -2,10 +2,11 @@
 //! policies; read the trust policy back as JSON (IAM returns it URL-encoded) and the attached
 //! policies as a sorted set.
 
-use super::{SERVICE, create_path, sdk_tags, tags_of};
+use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
+use crate::aws::iam::{SERVICE, create_path, sdk_tags, tags_of};
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
-use crate::aws::timeouts::{self, Op};
+use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
 use crate::aws::{in_use, paging};
 use aws_sdk_iam::Client;
@@ -290,7 +291,7 @@ async fn update_tags(c: &Client, name: &str, live: &Props, want: &Props) -> Resu
 /// while (see `aws::in_use`), then the refusal names what still holds the role.
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     let name = live.id.as_str();
-    let budget = support::budget(timeouts::default(Kind::IamRole, Op::Delete));
+    let budget = support::budget(Ops.limit(Op::Delete));
     in_use::retry(budget, || async {
         if not_found_ok(release(c, name).await)?.is_none() {
             return Ok(());
@@ -372,9 +373,50 @@ async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "ListInstanceProfilesForRole", e))?;
     for p in profiles {
-        super::profile::remove_role(c, p.instance_profile_name(), name).await?;
+        super::instance_profile::remove_role(c, p.instance_profile_name(), name).await?;
     }
     Ok(())
+}
+
+/// The registry's entry for this kind.
+pub(crate) struct Ops;
+
+impl AwsKind for Ops {
+    fn kind(&self) -> Kind {
+        Kind::IamRole
+    }
+
+    fn create<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        cluster: &'a str,
+        r: &'a ResolvedResource,
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let c = reach(cx.iam(), SERVICE, &r.address)?.client();
+            create(c, cluster, r).await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        r: &'a ResolvedResource,
+        live: &'a LiveResource,
+        fields: &'a [String],
+    ) -> Written<'a> {
+        Box::pin(async move {
+            let c = reach(cx.iam(), SERVICE, &r.address)?.client();
+            update(c, r, live, fields).await
+        })
+    }
+
+    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
+        Box::pin(async move {
+            let c = reach(cx.iam(), SERVICE, &live.address)?.client();
+            delete(c, live).await
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,326 @@
+//! One module per resource kind behind one trait, `AwsKind`, and the registry (`ops`) that
+//! maps a `Kind` to it. A kind's file says how to create, update and delete one resource of
+//! that kind and how long each may take; `Cloud`, the executor's deadlines and the waiters ask
+//! the registry, so nothing outside this module matches on `Kind` to pick what to call.
+//! Shared per-service code (clients, paging, tags, waiters, the EC2 batch reader) stays in the
+//! service modules and is called from here. Reads still run per service (`Cloud::read`), which
+//! batches several kinds into one round trip.
+
+pub mod access_entry;
+pub mod autoscaling_group;
+pub mod cluster;
+mod elastic_ip;
+pub(crate) mod iam_role;
+pub(crate) mod instance_profile;
+mod internet_gateway;
+pub mod launch_template;
+pub(crate) mod listener;
+pub(crate) mod load_balancer;
+mod nat_gateway;
+pub mod nodegroup;
+mod route_table;
+mod security_group;
+mod security_group_rule;
+mod subnet;
+pub(crate) mod target_group;
+pub mod target_group_attachment;
+mod vpc;
+
+use super::ec2::Ec2;
+use super::elb::Elb;
+use super::iam::Iam;
+use super::timeouts::Op;
+use super::{AwsError, ResolvedResource, support};
+use access_entry::AccessEntries;
+use autoscaling_group::Asg;
+use cluster::Eks;
+use eksform_core::live::LiveResource;
+use eksform_core::model::Kind;
+use futures::future::BoxFuture;
+use launch_template::LaunchTemplates;
+use nodegroup::Nodegroups;
+use std::time::Duration;
+use target_group_attachment::TargetGroupAttachments;
+
+/// The limit of a change when its kind names none.
+pub const DEFAULT_LIMIT: Duration = minutes(5);
+
+/// `n` minutes, for the kinds' time limits.
+pub const fn minutes(n: u64) -> Duration {
+    Duration::from_secs(n * 60)
+}
+
+/// One client per service, shared by every kind of that service.
+pub(crate) struct Clients {
+    pub ec2: Ec2,
+    pub lt: LaunchTemplates,
+    pub iam: Iam,
+    pub eks: Eks,
+    pub nodegroups: Nodegroups,
+    pub access: AccessEntries,
+    pub elb: Elb,
+    pub asg: Asg,
+    pub attachments: TargetGroupAttachments,
+}
+
+impl Clients {
+    pub fn new(conf: &aws_config::SdkConfig) -> Clients {
+        Clients {
+            ec2: Ec2::new(conf),
+            lt: LaunchTemplates::new(conf),
+            iam: Iam::new(conf),
+            eks: Eks::new(conf),
+            nodegroups: Nodegroups::new(conf),
+            access: AccessEntries::new(conf),
+            elb: Elb::new(conf),
+            asg: Asg::new(conf),
+            attachments: TargetGroupAttachments::new(conf),
+        }
+    }
+}
+
+/// The service clients a kind's methods reach through. `Clients` answers for every service; a
+/// service's own struct (`Ec2`, `Iam`, `Elb`) answers for itself only, so that its
+/// `create`, `update` and `delete` go through the registry as well.
+pub(crate) trait Services: Sync {
+    fn ec2(&self) -> Option<&Ec2> {
+        None
+    }
+    fn lt(&self) -> Option<&LaunchTemplates> {
+        None
+    }
+    fn iam(&self) -> Option<&Iam> {
+        None
+    }
+    fn eks(&self) -> Option<&Eks> {
+        None
+    }
+    fn nodegroups(&self) -> Option<&Nodegroups> {
+        None
+    }
+    fn access(&self) -> Option<&AccessEntries> {
+        None
+    }
+    fn elb(&self) -> Option<&Elb> {
+        None
+    }
+    fn asg(&self) -> Option<&Asg> {
+        None
+    }
+    fn attachments(&self) -> Option<&TargetGroupAttachments> {
+        None
+    }
+}
+
+impl Services for Clients {
+    fn ec2(&self) -> Option<&Ec2> {
+        Some(&self.ec2)
+    }
+    fn lt(&self) -> Option<&LaunchTemplates> {
+        Some(&self.lt)
+    }
+    fn iam(&self) -> Option<&Iam> {
+        Some(&self.iam)
+    }
+    fn eks(&self) -> Option<&Eks> {
+        Some(&self.eks)
+    }
+    fn nodegroups(&self) -> Option<&Nodegroups> {
+        Some(&self.nodegroups)
+    }
+    fn access(&self) -> Option<&AccessEntries> {
+        Some(&self.access)
+    }
+    fn elb(&self) -> Option<&Elb> {
+        Some(&self.elb)
+    }
+    fn asg(&self) -> Option<&Asg> {
+        Some(&self.asg)
+    }
+    fn attachments(&self) -> Option<&TargetGroupAttachments> {
+        Some(&self.attachments)
+    }
+}
+
+impl Services for Ec2 {
+    fn ec2(&self) -> Option<&Ec2> {
+        Some(self)
+    }
+}
+
+impl Services for Iam {
+    fn iam(&self) -> Option<&Iam> {
+        Some(self)
+    }
+}
+
+impl Services for Elb {
+    fn elb(&self) -> Option<&Elb> {
+        Some(self)
+    }
+}
+
+/// The client of `service` a kind needs for the resource at `address`, or the error saying
+/// that the kind was handed to another service's struct.
+pub(crate) fn reach<'a, S>(
+    client: Option<&'a S>,
+    service: &'static str,
+    address: &str,
+) -> Result<&'a S, AwsError> {
+    client.ok_or_else(|| support::wrong_kind(service, address))
+}
+
+/// What a Describe of an external resource found: the detail the plan shows (a CIDR, a group's
+/// name) and, for a subnet, its VPC and zone.
+pub(crate) type ExternalFound = (String, Option<(String, String)>);
+/// The Describe of an external resource; `None` inside when it does not exist.
+pub(crate) type Looked<'a> = BoxFuture<'a, Result<Option<ExternalFound>, AwsError>>;
+
+/// A created or updated resource as it would now be read.
+pub(crate) type Written<'a> = BoxFuture<'a, Result<LiveResource, AwsError>>;
+/// A delete, done when the resource is gone.
+pub(crate) type Deleted<'a> = BoxFuture<'a, Result<(), AwsError>>;
+
+/// What eksform does to one kind of resource on AWS. Implementations are unit structs listed
+/// in `ops`, each named `Ops` in its kind's file; their methods take the shared service
+/// clients.
+pub(crate) trait AwsKind: Send + Sync {
+    /// The kind this implementation serves.
+    fn kind(&self) -> Kind;
+
+    /// How long `op` may take, waits included, before eksform gives up on the change (a run
+    /// again resumes it); `--timeout` overrides it.
+    fn limit(&self, op: Op) -> Duration {
+        let _ = op;
+        DEFAULT_LIMIT
+    }
+
+    /// Creates one resource, tagging it at creation, waits until it is usable and returns it
+    /// as it would now be read.
+    fn create<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        cluster: &'a str,
+        r: &'a ResolvedResource,
+    ) -> Written<'a>;
+
+    /// Changes `fields` of `live` in place to the values of `r`.
+    fn update<'a>(
+        &'a self,
+        cx: &'a dyn Services,
+        r: &'a ResolvedResource,
+        live: &'a LiveResource,
+        fields: &'a [String],
+    ) -> Written<'a>;
+
+    /// Deletes one resource and waits until it is gone.
+    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a>;
+
+    /// Looks up the resource `id` the config names as existing (not eksform's); `None` for a
+    /// kind the config never names by id.
+    fn external<'a>(&'a self, cx: &'a dyn Services, id: &'a str) -> Option<Looked<'a>> {
+        let _ = (cx, id);
+        None
+    }
+}
+
+/// The registry: the implementation of `kind`. Exhaustive, so a new `Kind` does not compile
+/// until its AWS file is listed here.
+pub(crate) fn ops(kind: Kind) -> &'static dyn AwsKind {
+    let ops: &'static dyn AwsKind = match kind {
+        Kind::Vpc => &vpc::Ops,
+        Kind::Subnet => &subnet::Ops,
+        Kind::InternetGateway => &internet_gateway::Ops,
+        Kind::ElasticIp => &elastic_ip::Ops,
+        Kind::NatGateway => &nat_gateway::Ops,
+        Kind::RouteTable => &route_table::Ops,
+        Kind::SecurityGroup => &security_group::Ops,
+        Kind::SecurityGroupRule => &security_group_rule::Ops,
+        Kind::LaunchTemplate => &launch_template::Ops,
+        Kind::IamRole => &iam_role::Ops,
+        Kind::InstanceProfile => &instance_profile::Ops,
+        Kind::Cluster => &cluster::Ops,
+        Kind::Nodegroup => &nodegroup::Ops,
+        Kind::AccessEntry => &access_entry::Ops,
+        Kind::LoadBalancer => &load_balancer::Ops,
+        Kind::TargetGroup => &target_group::Ops,
+        Kind::Listener => &listener::Ops,
+        Kind::AutoscalingGroup => &autoscaling_group::Ops,
+        Kind::TargetGroupAttachment => &target_group_attachment::Ops,
+    };
+    debug_assert_eq!(ops.kind(), kind, "registry entry of {}", kind.as_str());
+    ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_served_by_its_own_implementation() {
+        for kind in Kind::ALL {
+            assert_eq!(ops(kind).kind(), kind, "{}", kind.as_str());
+        }
+    }
+
+    #[test]
+    fn kinds_without_a_limit_of_their_own_get_the_default() {
+        assert_eq!(ops(Kind::Listener).limit(Op::Create), DEFAULT_LIMIT);
+        assert_eq!(ops(Kind::AccessEntry).limit(Op::Delete), DEFAULT_LIMIT);
+        assert_eq!(ops(Kind::Cluster).limit(Op::Create), minutes(30));
+        assert_eq!(ops(Kind::Subnet).limit(Op::Delete), minutes(20));
+    }
+
+    fn offline_conf() -> aws_config::SdkConfig {
+        aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .build()
+    }
+
+    #[tokio::test]
+    async fn a_kind_handed_to_another_services_struct_is_refused_before_any_call() {
+        let ec2 = Ec2::new(&offline_conf());
+        let role = ResolvedResource {
+            address: "iam_role.nodes".into(),
+            kind: Kind::IamRole,
+            props: Default::default(),
+        };
+        let e = ec2.create("c", &role).await.unwrap_err();
+        assert_eq!((e.service, e.code.as_str()), ("IAM", "WrongKind"));
+        assert!(e.message.contains("iam_role.nodes"), "{e}");
+        let vpc = ResolvedResource {
+            address: "vpc.main".into(),
+            kind: Kind::Vpc,
+            props: Default::default(),
+        };
+        let e = Iam::new(&offline_conf())
+            .create("c", &vpc)
+            .await
+            .unwrap_err();
+        assert_eq!((e.service, e.code.as_str()), ("EC2", "WrongKind"));
+    }
+
+    #[test]
+    fn only_networking_kinds_are_looked_up_as_external() {
+        let ec2 = Ec2::new(&offline_conf());
+        let named: Vec<Kind> = Kind::ALL
+            .into_iter()
+            .filter(|k| ops(*k).external(&ec2, "id-1").is_some())
+            .collect();
+        assert_eq!(named, [Kind::Vpc, Kind::Subnet, Kind::SecurityGroup]);
+    }
+
+    #[test]
+    fn only_schema_updatable_fields_change_in_place() {
+        use crate::aws::ec2::updatable;
+        assert!(updatable(vpc::IN_PLACE, "tags"));
+        assert!(updatable(vpc::IN_PLACE, "enable_dns_hostnames"));
+        assert!(!updatable(vpc::IN_PLACE, "cidr"));
+        assert!(updatable(route_table::IN_PLACE, "subnet_ids"));
+        assert!(!updatable(route_table::IN_PLACE, "vpc_id"));
+        assert!(!updatable(security_group::IN_PLACE, "name"));
+        assert!(!updatable(security_group_rule::IN_PLACE, "from_port"));
+        assert!(!updatable(nat_gateway::IN_PLACE, "subnet_id"));
+    }
+}
