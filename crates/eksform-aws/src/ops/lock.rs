@@ -40,13 +40,12 @@ pub async fn config_target(path: &Path) -> Result<Target, OpsError> {
 /// The cluster and region a saved plan was made for; its own checks come later, under the lock.
 pub fn saved_target(planfile: &Path) -> Result<Target, OpsError> {
     let shown = planfile.display().to_string();
-    let bytes = std::fs::read(planfile)
-        .map_err(|e| OpsError::Other(format!("cannot read {shown}: {e}")))?;
-    let plan: saved::SavedPlan = serde_json::from_slice(&bytes).map_err(|_| {
-        OpsError::Other(format!(
-            "{shown} is not a plan saved by this version of eksform"
-        ))
+    let bytes = std::fs::read(planfile).map_err(|source| OpsError::ReadFile {
+        file: shown.clone(),
+        source,
     })?;
+    let plan: saved::SavedPlan =
+        serde_json::from_slice(&bytes).map_err(|_| OpsError::NotASavedPlan { file: shown })?;
     Ok(Target {
         region: plan.plan.region,
         cluster: plan.plan.cluster,
