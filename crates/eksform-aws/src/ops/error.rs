@@ -51,6 +51,9 @@ pub enum OpsError {
         cluster: String,
         source: tokio::task::JoinError,
     },
+    /// A fleet member's task ended before it planned, without saying why.
+    #[error("cluster \"{cluster}\": stopped before planning")]
+    NotPlanned { cluster: String },
     #[error("cannot read {file}: {source}")]
     ReadFile {
         file: String,

@@ -138,6 +138,12 @@ fn check_unique(members: &[Member]) -> Result<(), OpsError> {
     }
 }
 
+/// The AWS configuration every cluster of a fleet shares: credentials resolved once, one HTTP
+/// client and so one connection pool.
+pub async fn load_conf() -> Result<SdkConfig, OpsError> {
+    Ok(Cloud::load_conf().await?)
+}
+
 /// Plans one member against the account.
 pub async fn prepare(member: Member, conf: &SdkConfig) -> Result<Prepared, OpsError> {
     let cloud = Cloud::for_region(conf, &member.region);

@@ -1,7 +1,6 @@
 //! Operations the commands share: turning a config file into a plan against the account.
 //! Orchestration lives here so that CLI handlers only parse, call and print (cargo's `ops`).
 
-use crate::aws::{Cloud, Provider};
 use eksform_core::config::{self, ClusterSpec, Diagnostic, Diagnostics};
 use eksform_core::live::LiveState;
 use eksform_core::model::{self, Desired};
@@ -11,12 +10,16 @@ use std::path::Path;
 mod error;
 mod facts;
 pub mod fleet;
+pub mod fleet_apply;
 pub mod lock;
 mod pods;
 mod saved;
 pub mod stack;
 mod subnets;
 
+/// What the commands print or pass on of the AWS layer, so that they need only `ops`.
+pub use crate::aws::timeouts;
+pub use crate::aws::{AwsError, Cloud, Provider};
 pub use error::OpsError;
 pub use saved::{Reloaded, load_saved, save_plan};
 

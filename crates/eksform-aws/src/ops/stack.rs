@@ -4,6 +4,7 @@
 
 use super::{OpsError, connect, facts};
 use crate::aws::Cloud;
+pub use crate::aws::stack::StackEventLine;
 use crate::aws::stack::Stacks;
 use eksform_core::config::Diagnostic;
 use eksform_core::model::TAG_CLUSTER;

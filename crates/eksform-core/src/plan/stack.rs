@@ -1,37 +1,10 @@
 //! A CloudFormation change set as eksform shows it: the plan of `--engine cloudformation`,
 //! where AWS, not eksform, decides what changes. Pure data and its text/markdown/JSON views; the
-//! SDK calls that fill it live in `aws::stack`.
+//! SDK calls that fill it live in `aws::stack`; the data shapes they fill are `live::stack`'s.
 
-use serde::Serialize;
 use std::fmt::Write as _;
 
-/// What CloudFormation will do to one resource of the stack.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StackChange {
-    /// `Add`, `Modify`, `Remove`, `Import` or `Dynamic`, as CloudFormation says.
-    pub action: String,
-    pub logical_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub physical_id: Option<String>,
-    pub resource_type: String,
-    /// For `Modify`: `True`, `False` or `Conditional`; `None` when AWS gave no answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replacement: Option<String>,
-    /// What part of the resource changes (`Properties`, `Tags`, ...).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub scope: Vec<String>,
-}
-
-/// A change set waiting for approval.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StackPlan {
-    pub stack: String,
-    /// `CREATE` for a new stack, `UPDATE` for an existing one.
-    pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_set_id: Option<String>,
-    pub changes: Vec<StackChange>,
-}
+pub use crate::live::stack::{StackChange, StackPlan};
 
 impl StackPlan {
     pub fn has_changes(&self) -> bool {
