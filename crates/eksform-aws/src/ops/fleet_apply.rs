@@ -11,7 +11,7 @@ use crate::apply::{Event, Options, Report, execute};
 use aws_config::SdkConfig;
 use eksform_core::config::Diagnostic;
 use eksform_core::live::LiveState;
-use eksform_core::plan::{self, Plan, check_refusals};
+use eksform_core::plan::{self, Plan, Refusal, check_refusals};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -42,7 +42,7 @@ pub struct Shown {
     pub plan: Plan,
     pub warnings: Vec<Diagnostic>,
     /// Why this plan may not be applied (deletion protection, a one-way change, no consent).
-    pub refusal: Option<String>,
+    pub refusal: Option<Refusal>,
 }
 
 /// How one cluster's part ended.

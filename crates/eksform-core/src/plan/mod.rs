@@ -6,6 +6,7 @@ pub mod consent;
 mod diff;
 mod notes;
 mod protect;
+mod refusal;
 mod resolve;
 mod rolling;
 pub mod saved;
@@ -14,6 +15,7 @@ mod types;
 
 pub use consent::{allow, check_consent};
 pub use protect::{check_deletion_protection, check_one_way, check_refusals, protected_changes};
+pub use refusal::{Refusal, RefusalReason};
 pub use resolve::{KNOWN_AFTER_APPLY, normalize_set, resolve};
 pub use types::*;
 

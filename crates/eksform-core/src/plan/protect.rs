@@ -2,6 +2,7 @@
 //! replacing the cluster or the VPC), and changes AWS can make only one way (the cluster's
 //! authentication mode). Pure: it judges a plan and leaves refusing and printing to the caller.
 
+use super::refusal::{Refusal, RefusalReason};
 use super::{Action, Change, Plan, resolve};
 use crate::live::{LiveResource, LiveState};
 use crate::model::Kind;
@@ -18,7 +19,7 @@ pub fn protected_changes(plan: &Plan) -> Vec<&Change> {
 
 /// The refusal for a protected plan, naming the setting and each forbidden change; `None` when
 /// the plan may run.
-pub fn check_deletion_protection(plan: &Plan, protected: bool) -> Option<String> {
+pub fn check_deletion_protection(plan: &Plan, protected: bool) -> Option<Refusal> {
     let forbidden = protected_changes(plan);
     if !protected || forbidden.is_empty() {
         return None;
@@ -34,17 +35,22 @@ pub fn check_deletion_protection(plan: &Plan, protected: bool) -> Option<String>
             format!("{verb} {}", c.address)
         })
         .collect();
-    Some(format!(
+    let message = format!(
         "cluster \"{}\": metadata.deletionProtection is true and the plan would {}\n  hint: change the config so the cluster and VPC are kept, or set metadata.deletionProtection: false first",
         plan.cluster,
         list.join(", ")
-    ))
+    );
+    let at = forbidden.iter().map(|c| c.address.clone()).collect();
+    Some(
+        Refusal::new(RefusalReason::DeletionProtection, at, message)
+            .in_field("metadata.deletionProtection"),
+    )
 }
 
 /// The refusal for a plan that asks AWS for something it cannot do in place and the plan cannot
 /// do otherwise: moving the cluster's authentication mode backwards. Caught here so that `plan`
 /// says it, not the middle of an apply.
-pub fn check_one_way(plan: &Plan) -> Option<String> {
+pub fn check_one_way(plan: &Plan) -> Option<Refusal> {
     let rank = |v: &serde_json::Value| {
         v.as_str()
             .and_then(|m| crate::config::AUTH_MODES.iter().position(|x| *x == m))
@@ -56,22 +62,30 @@ pub fn check_one_way(plan: &Plan) -> Option<String> {
         .filter(|(_, f)| f.path == "authentication_mode")
         .find(|(_, f)| matches!((rank(&f.before), rank(&f.after)), (Some(b), Some(a)) if a < b))
         .map(|(c, f)| {
-            format!(
+            let message = format!(
                 "{}: accessConfig.authenticationMode cannot go back from {} to {}: EKS only moves it CONFIG_MAP → API_AND_CONFIG_MAP → API\n  hint: keep authenticationMode: {}, or make a new cluster",
                 c.address,
                 f.before.as_str().unwrap_or_default(),
                 f.after.as_str().unwrap_or_default(),
                 f.before.as_str().unwrap_or_default(),
-            )
+            );
+            Refusal::new(RefusalReason::OneWay, vec![c.address.clone()], message)
+                .in_field("accessConfig.authenticationMode")
         })
 }
 
 /// Every refusal of a plan: deletion protection, one-way changes, then changes one apply cannot
 /// order (see `conflicts`).
-pub fn check_refusals(plan: &Plan, protected: bool) -> Option<String> {
+pub fn check_refusals(plan: &Plan, protected: bool) -> Option<Refusal> {
     check_deletion_protection(plan, protected)
         .or_else(|| check_one_way(plan))
-        .or_else(|| plan.conflicts.first().cloned())
+        .or_else(|| {
+            let conflict = plan.conflicts.first()?;
+            // A conflict's text starts with the address of the create it refuses.
+            let at = conflict.split(' ').next().map(str::to_string);
+            let at = at.into_iter().collect();
+            Some(Refusal::new(RefusalReason::Conflict, at, conflict.clone()))
+        })
 }
 
 /// Creates that need what a delete of the same plan still holds: a new subnet on the CIDR of a
@@ -234,6 +248,33 @@ mod tests {
         assert!(
             msg.starts_with("cluster.main: accessConfig.authenticationMode cannot go back from API to API_AND_CONFIG_MAP"),
             "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_refusal_says_why_what_it_is_about_and_which_field_decides() {
+        let p = plan_of(vec![
+            change("vpc.main", Kind::Vpc, Action::Replace),
+            change("cluster.main", Kind::Cluster, Action::Delete),
+        ]);
+        let r = check_deletion_protection(&p, true).expect("refused");
+        assert_eq!(r.reason, RefusalReason::DeletionProtection);
+        assert_eq!(r.at, ["vpc.main", "cluster.main"]);
+        assert_eq!(r.field, Some("metadata.deletionProtection"));
+        assert_eq!(r.to_string(), r.message());
+        let r = check_refusals(&mode_change("API", "API_AND_CONFIG_MAP"), false).expect("refused");
+        assert_eq!(r.reason, RefusalReason::OneWay);
+        assert_eq!(r.at, ["cluster.main"]);
+        assert_eq!(r.field, Some("accessConfig.authenticationMode"));
+        let mut p = plan_of(vec![]);
+        p.conflicts = vec!["subnet.public-d would take CIDR 192.168.64.0/19".into()];
+        let r = check_refusals(&p, false).expect("refused");
+        assert_eq!(
+            (r.reason, r.at.as_slice()),
+            (
+                RefusalReason::Conflict,
+                &["subnet.public-d".to_string()][..]
+            )
         );
     }
 }

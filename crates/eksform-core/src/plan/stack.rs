@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::refusal::{Refusal, RefusalReason};
 pub use crate::live::stack::{StackChange, StackPlan};
 
 impl StackPlan {
@@ -51,7 +52,7 @@ impl StackPlan {
 
 /// The refusal for a change set that takes the cluster down without the run's consent
 /// (`--allow-replace LOGICAL_ID` for each such resource); `None` when it may run.
-pub fn check_stack_consent(p: &StackPlan, allowed: &[String]) -> Option<String> {
+pub fn check_stack_consent(p: &StackPlan, allowed: &[String]) -> Option<Refusal> {
     let missing: Vec<&StackChange> = p
         .destructive()
         .into_iter()
@@ -64,7 +65,7 @@ pub fn check_stack_consent(p: &StackPlan, allowed: &[String]) -> Option<String> 
         .iter()
         .map(|c| format!("{} {}", crate::plan::consent::FLAG, c.logical_id))
         .collect();
-    Some(format!(
+    let message = format!(
         "stack \"{}\": the change set takes the cluster down ({}) and needs consent; nothing was changed\n  hint: review the change set; to go ahead, run again with {}",
         p.stack,
         missing
@@ -73,7 +74,9 @@ pub fn check_stack_consent(p: &StackPlan, allowed: &[String]) -> Option<String> 
             .collect::<Vec<_>>()
             .join(", "),
         flags.join(" ")
-    ))
+    );
+    let at = missing.iter().map(|c| c.logical_id.clone()).collect();
+    Some(Refusal::new(RefusalReason::NoConsent, at, message))
 }
 
 fn danger_what(c: &StackChange) -> String {
