@@ -34,7 +34,7 @@ pub enum OpsError {
     StackSubnets { stack: String, problems: String },
     /// Resources the config names by id (`kind id` each) that the account does not hold.
     #[error(
-        "not found in the account: {} (named in the config; eksform uses them as is and never creates them)",
+        "not found in the account: {} (named in the config; eksform uses them as is and never creates them)\n  hint: check the ids and the region, or remove them from the config to let eksform create its own",
         .missing.join(", ")
     )]
     NotFound { missing: Vec<String> },
@@ -43,7 +43,9 @@ pub enum OpsError {
         folder: String,
         source: std::io::Error,
     },
-    #[error("folder {folder}: no *.yaml or *.yml config files in it")]
+    #[error(
+        "folder {folder}: no *.yaml or *.yml config files in it\n  hint: name the config files with -f, or a folder holding them"
+    )]
     EmptyFolder { folder: String },
     /// A fleet member's planning task ended without an answer (it panicked or was cancelled).
     #[error("cluster \"{cluster}\": planning stopped unexpectedly: {source}")]
@@ -59,7 +61,9 @@ pub enum OpsError {
         file: String,
         source: std::io::Error,
     },
-    #[error("{file} is not a plan saved by this version of eksform")]
+    #[error(
+        "{file} is not a plan saved by this version of eksform\n  hint: save one with `eksform plan -f FILE --out {file}`"
+    )]
     NotASavedPlan { file: String },
     #[error("cannot encode the plan: {0}")]
     Encode(#[source] serde_json::Error),

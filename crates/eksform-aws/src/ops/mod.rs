@@ -184,3 +184,55 @@ fn check_external(live: &LiveState) -> Result<(), OpsError> {
         Err(OpsError::NotFound { missing })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use eksform_core::live::ExternalStatus;
+    use eksform_core::model::Kind;
+
+    fn status(kind: Kind, id: &str, found: bool) -> ExternalStatus {
+        ExternalStatus {
+            kind,
+            id: id.into(),
+            found,
+            detail: None,
+            vpc_id: None,
+            zone: None,
+        }
+    }
+
+    #[test]
+    fn resources_named_by_id_must_exist_and_the_error_lists_the_missing_ones() {
+        let mut live = LiveState {
+            external: vec![
+                status(Kind::Vpc, "vpc-1", true),
+                status(Kind::Subnet, "subnet-2", false),
+                status(Kind::Subnet, "subnet-3", false),
+            ],
+            ..LiveState::default()
+        };
+        let err = check_external(&live).expect_err("missing subnets");
+        match &err {
+            OpsError::NotFound { missing } => {
+                assert_eq!(missing, &["subnet subnet-2", "subnet subnet-3"])
+            }
+            other => panic!("not NotFound: {other}"),
+        }
+        assert!(err.to_string().contains("\n  hint: "), "{err}");
+        live.external.truncate(1);
+        assert!(check_external(&live).is_ok());
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_saved_plan_is_named_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plan.json");
+        std::fs::write(&file, "{}").unwrap();
+        let err = lock::saved_target(&file).expect_err("not a plan");
+        assert!(matches!(err, OpsError::NotASavedPlan { .. }), "{err}");
+        let missing = lock::saved_target(&dir.path().join("none.json")).expect_err("no file");
+        assert!(matches!(missing, OpsError::ReadFile { .. }), "{missing}");
+        assert!(std::error::Error::source(&missing).is_some());
+    }
+}
