@@ -2,8 +2,8 @@
 
 use super::events::{self, RunFlags};
 use super::output::{RESUME_SAME, confirm, note_unused_consent, print_outputs, print_warnings};
-use eksform_aws::aws::Cloud;
 use eksform_aws::ops;
+use eksform_aws::ops::Cloud;
 use eksform_core::live::LiveState;
 use eksform_core::plan::{Plan, allow, check_consent, check_refusals};
 use std::path::PathBuf;

@@ -6,8 +6,8 @@
 use super::output::{print_event, print_report, style};
 use super::progress::Spinners;
 use eksform_aws::apply::{Event, Options, Report, execute};
-use eksform_aws::aws::Provider;
-use eksform_aws::aws::timeouts::Timeouts;
+use eksform_aws::ops::Provider;
+use eksform_aws::ops::timeouts::Timeouts;
 use eksform_core::live::LiveState;
 use eksform_core::plan::Plan;
 use eksform_core::render;
@@ -64,7 +64,11 @@ pub async fn run<P: Provider>(
     // Spinners only where someone watches: CI logs and pipes keep the plain lines.
     let spinners = (!flags.json && std::io::stdout().is_terminal())
         .then(|| Arc::new(Spinners::stdout(style())));
-    let watcher = watch_ctrl_c(opts.cancel.clone(), spinners.clone());
+    let watcher = watch_ctrl_c(
+        vec![opts.cancel.clone()],
+        spinners.clone(),
+        Interrupt::Cluster,
+    );
     let on_event = |e: &Event| match &spinners {
         Some(s) => s.on_event(e),
         None if flags.json => print_json_event(e),
@@ -225,20 +229,43 @@ pub fn print_json_event(e: &Event) {
     let _ = out.flush();
 }
 
-/// Watches for Ctrl-C while the executor runs: the first sets `cancel` (nothing new starts,
-/// running changes finish), the second exits at once with 130. Abort the handle when done.
-/// With spinners on screen, the messages are printed around them so neither is torn.
+/// What a Ctrl-C interrupts: one cluster's run, or a fleet's (every cluster at once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interrupt {
+    Cluster,
+    Fleet,
+}
+
+impl Interrupt {
+    /// The notices of the first and of the second Ctrl-C.
+    fn messages(self) -> (&'static str, &'static str) {
+        match self {
+            Interrupt::Cluster => (
+                "interrupted: starting nothing new, waiting for running changes (Ctrl-C again to exit now)",
+                "interrupted again: exiting now; `eksform plan -f FILE` shows what is left and `eksform apply -f FILE` finishes it",
+            ),
+            Interrupt::Fleet => (
+                "interrupted: starting nothing new in any cluster, waiting for running changes (Ctrl-C again to exit now)",
+                "interrupted again: exiting now; run the same command again to resume",
+            ),
+        }
+    }
+}
+
+/// Watches for Ctrl-C while the executor runs: the first sets every flag of `cancels` (nothing
+/// new starts, running changes finish), the second exits at once with 130. Abort the handle
+/// when done. With spinners on screen, the messages are printed around them so neither is torn.
 pub fn watch_ctrl_c(
-    cancel: Arc<AtomicBool>,
+    cancels: Vec<Arc<AtomicBool>>,
     spinners: Option<Arc<Spinners>>,
+    what: Interrupt,
 ) -> tokio::task::JoinHandle<()> {
+    let (first, second) = what.messages();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_err() {
             return;
         }
-        cancel.store(true, Ordering::SeqCst);
-        let first = "interrupted: starting nothing new, waiting for running changes \
-                     (Ctrl-C again to exit now)";
+        cancels.iter().for_each(|c| c.store(true, Ordering::SeqCst));
         match &spinners {
             Some(s) => s.notice(first),
             None => eprintln!("{first}"),
@@ -247,9 +274,7 @@ pub fn watch_ctrl_c(
             if let Some(s) = &spinners {
                 s.clear();
             }
-            eprintln!(
-                "interrupted again: exiting now; `eksform plan -f FILE` shows what is left and `eksform apply -f FILE` finishes it"
-            );
+            eprintln!("{second}");
             std::process::exit(130);
         }
     })
@@ -259,7 +284,7 @@ pub fn watch_ctrl_c(
 mod tests {
     use super::*;
     use eksform_aws::apply::Step;
-    use eksform_aws::aws::AwsError;
+    use eksform_aws::ops::AwsError;
 
     #[test]
     fn durations_parse_units_and_reject_garbage() {
@@ -277,7 +302,7 @@ mod tests {
 
     #[test]
     fn a_zero_timeout_means_no_limit_for_every_kind_or_one() {
-        use eksform_aws::aws::timeouts::Op;
+        use eksform_aws::ops::timeouts::Op;
         use eksform_core::model::Kind;
         let t = timeouts(&[
             "0s".to_string(),

@@ -29,7 +29,7 @@ pub async fn plan(
     refusal(out.then_some("plan --out"))?;
     refusal((engine == Engine::Cloudformation).then_some("--engine cloudformation"))?;
     let members = fleet::load(files).await?;
-    let conf = eksform_aws::aws::Cloud::load_conf().await?;
+    let conf = fleet::load_conf().await?;
     let mut planned = fleet::plan_all(members, &conf).await;
     super::output::note_unqualified_consent(&how.allow_replace);
     for p in planned.iter_mut() {

@@ -3,13 +3,13 @@
 //! cannot be changed by another run in between; it is released whatever the command's outcome.
 
 use super::apply::Source;
-use eksform_aws::apply::lock::{Policy, timestamp};
-use eksform_aws::aws::lock::Holder;
-use eksform_aws::ops::lock::{self, Target};
+use eksform_aws::apply::lock::timestamp;
+use eksform_aws::ops::OpsError;
+use eksform_aws::ops::lock::{self, Holder, LockNotices, Target};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// The lock a command needs: a config file's cluster or a saved plan's.
@@ -43,45 +43,42 @@ pub async fn hold(
     body: impl Future<Output = anyhow::Result<i32>>,
 ) -> anyhow::Result<i32> {
     let target = subject.target().await?;
-    let policy = Policy {
-        wait,
-        ..Policy::default()
-    };
-    let on_wait = |h: &Holder| {
+    lock::hold(&target, wait, cancel, Arc::new(Printed), body).await?
+}
+
+/// The lock's notices, on stderr.
+pub struct Printed;
+
+impl LockNotices for Printed {
+    fn waiting(&self, target: &Target, holder: &Holder, wait: Duration) {
         eprintln!(
             "cluster \"{}\" is locked by {}; waiting up to {}s for it",
             target.cluster,
-            describe(h),
+            describe(holder),
             wait.as_secs()
         );
-    };
-    let warn = Arc::new(|m: String| eprintln!("warning: {m}"));
-    let held = lock::take(&target, &policy, on_wait, warn).await?;
-    let watcher = tokio::spawn(cancel_when_lost(held.lost_flag(), cancel));
-    let result = body.await;
-    watcher.abort();
-    match held.release().await {
-        Ok(true) => {}
-        Ok(false) => eprintln!(
-            "warning: cluster \"{}\": the lock was no longer held by this run when it ended",
-            target.cluster
-        ),
-        // The lease lapses on its own within a minute; the command's own outcome matters more.
-        Err(e) => eprintln!(
-            "warning: cluster \"{}\": cannot release the lock (it expires with its lease): {e}",
-            target.cluster
-        ),
     }
-    result
-}
 
-/// Sets `cancel` once the lock is lost, so that two runs never change the cluster at once.
-async fn cancel_when_lost(lost: Arc<AtomicBool>, cancel: Arc<AtomicBool>) {
-    while !lost.load(Ordering::SeqCst) {
-        tokio::time::sleep(Duration::from_millis(200)).await;
+    fn warning(&self, message: String) {
+        eprintln!("warning: {message}");
     }
-    cancel.store(true, Ordering::SeqCst);
-    eprintln!("error: the cluster lock was lost: starting nothing new, finishing what runs");
+
+    fn lost(&self, _: &Target) {
+        eprintln!("error: the cluster lock was lost: starting nothing new, finishing what runs");
+    }
+
+    fn not_released(&self, target: &Target, error: Option<&OpsError>) {
+        match error {
+            None => eprintln!(
+                "warning: cluster \"{}\": the lock was no longer held by this run when it ended",
+                target.cluster
+            ),
+            Some(e) => eprintln!(
+                "warning: cluster \"{}\": cannot release the lock (it expires with its lease): {e}",
+                target.cluster
+            ),
+        }
+    }
 }
 
 /// `eksform force-unlock -f FILE`: removes the cluster's lock whoever holds it.
@@ -106,24 +103,4 @@ fn describe(h: &Holder) -> String {
         timestamp(h.since),
         timestamp(h.lease_until)
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn losing_the_lock_cancels_the_run() {
-        let lost = Arc::new(AtomicBool::new(false));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let watcher = tokio::spawn(cancel_when_lost(lost.clone(), cancel.clone()));
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        assert!(!cancel.load(Ordering::SeqCst), "nothing lost yet");
-        lost.store(true, Ordering::SeqCst);
-        tokio::time::timeout(Duration::from_secs(5), watcher)
-            .await
-            .expect("the watcher ends once the lock is lost")
-            .unwrap();
-        assert!(cancel.load(Ordering::SeqCst));
-    }
 }

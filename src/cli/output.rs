@@ -58,7 +58,11 @@ pub fn error_text(e: &anyhow::Error) -> String {
     }
     let mut out = format!("error: {e}");
     for cause in e.chain().skip(1) {
-        out.push_str(&format!("\n  caused by: {cause}"));
+        // A typed error keeps its cause as a source and usually says it already.
+        let cause = cause.to_string();
+        if !out.contains(&cause) {
+            out.push_str(&format!("\n  caused by: {cause}"));
+        }
     }
     out
 }
@@ -168,4 +172,26 @@ pub fn output_lines(state: &LiveState) -> Vec<String> {
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+    use eksform_aws::ops::OpsError;
+
+    #[test]
+    fn a_cause_the_message_already_says_is_not_repeated() {
+        let source = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let e = anyhow::Error::new(OpsError::ReadFile {
+            file: "plan.json".into(),
+            source,
+        });
+        assert_eq!(error_text(&e), "error: cannot read plan.json: no such file");
+    }
+
+    #[test]
+    fn a_cause_the_message_does_not_say_is_listed() {
+        let e = anyhow::anyhow!("disk full").context("cannot save");
+        assert_eq!(error_text(&e), "error: cannot save\n  caused by: disk full");
+    }
 }

@@ -4,7 +4,7 @@
 
 use super::Format;
 use super::output::{confirm, print_warnings};
-use eksform_aws::aws::stack::StackEventLine;
+use eksform_aws::ops::stack::StackEventLine;
 use eksform_aws::ops::stack::prepare_stack;
 use eksform_core::plan::stack::{StackPlan, check_stack_consent, stack_markdown, stack_text};
 use serde_json::json;

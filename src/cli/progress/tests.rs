@@ -1,5 +1,5 @@
 use super::*;
-use eksform_aws::aws::AwsError;
+use eksform_aws::ops::AwsError;
 use indicatif::InMemoryTerm;
 
 fn started(address: &str, step: Step) -> Event {

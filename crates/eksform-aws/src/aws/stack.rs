@@ -11,7 +11,7 @@ use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::types::{
     Capability, ChangeSetStatus, ChangeSetType, Parameter, StackEvent, Tag,
 };
-use eksform_core::plan::stack::{StackChange, StackPlan};
+use eksform_core::live::stack::{StackChange, StackPlan};
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

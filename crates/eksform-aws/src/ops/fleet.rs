@@ -48,16 +48,18 @@ pub fn files(args: &[PathBuf]) -> Result<Vec<PathBuf>, OpsError> {
             continue;
         }
         let shown = arg.display();
-        let entries = std::fs::read_dir(arg)
-            .map_err(|e| OpsError::Other(format!("cannot read the folder {shown}: {e}")))?;
+        let entries = std::fs::read_dir(arg).map_err(|source| OpsError::Folder {
+            folder: shown.to_string(),
+            source,
+        })?;
         let mut found: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_file() && is_yaml(p))
             .collect();
         if found.is_empty() {
-            return Err(OpsError::Other(format!(
-                "folder {shown}: no *.yaml or *.yml config files in it"
-            )));
+            return Err(OpsError::EmptyFolder {
+                folder: shown.to_string(),
+            });
         }
         found.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
         out.extend(found);
@@ -136,6 +138,12 @@ fn check_unique(members: &[Member]) -> Result<(), OpsError> {
     }
 }
 
+/// The AWS configuration every cluster of a fleet shares: credentials resolved once, one HTTP
+/// client and so one connection pool.
+pub async fn load_conf() -> Result<SdkConfig, OpsError> {
+    Ok(Cloud::load_conf().await?)
+}
+
 /// Plans one member against the account.
 pub async fn prepare(member: Member, conf: &SdkConfig) -> Result<Prepared, OpsError> {
     let cloud = Cloud::for_region(conf, &member.region);
@@ -157,10 +165,11 @@ pub async fn plan_all(members: Vec<Member>, conf: &SdkConfig) -> Vec<Planned> {
     }
     let mut out = Vec::new();
     for (file, cluster, region, task) in tasks {
-        let result = task.await.unwrap_or_else(|e| {
-            Err(OpsError::Other(format!(
-                "cluster \"{cluster}\": planning stopped unexpectedly: {e}"
-            )))
+        let result = task.await.unwrap_or_else(|source| {
+            Err(OpsError::Stopped {
+                cluster: cluster.clone(),
+                source,
+            })
         });
         out.push(Planned {
             file,

@@ -16,10 +16,11 @@ pub fn save_plan(prepared: &Prepared, file: &Path, out: &Path) -> Result<(), Ops
         &recorded_path(file).display().to_string(),
         &prepared.config,
     );
-    let text = serde_json::to_vec(&plan)
-        .map_err(|e| OpsError::Other(format!("cannot encode the plan: {e}")))?;
-    std::fs::write(out, text)
-        .map_err(|e| OpsError::Other(format!("cannot write {}: {e}", out.display())))
+    let text = serde_json::to_vec(&plan).map_err(OpsError::Encode)?;
+    std::fs::write(out, text).map_err(|source| OpsError::Write {
+        file: out.display().to_string(),
+        source,
+    })
 }
 
 /// The config path a saved plan records: relative to the working directory when the file is
@@ -47,15 +48,15 @@ pub struct Reloaded {
 /// Loads a saved plan; refuses it when the config file or anything the plan read moved.
 pub async fn load_saved(planfile: &Path) -> Result<Reloaded, OpsError> {
     let shown = planfile.display().to_string();
-    let bytes = std::fs::read(planfile)
-        .map_err(|e| OpsError::Other(format!("cannot read {shown}: {e}")))?;
+    let bytes = std::fs::read(planfile).map_err(|source| OpsError::ReadFile {
+        file: shown.clone(),
+        source,
+    })?;
     let plan: saved::SavedPlan = serde_json::from_slice(&bytes)
         .ok()
         .filter(|s: &saved::SavedPlan| s.format == saved::SAVED_FORMAT)
-        .ok_or_else(|| {
-            OpsError::Other(format!(
-                "{shown} is not a plan saved by this version of eksform"
-            ))
+        .ok_or_else(|| OpsError::NotASavedPlan {
+            file: shown.clone(),
         })?;
     let stale = |what: String| OpsError::Stale {
         planfile: shown.clone(),

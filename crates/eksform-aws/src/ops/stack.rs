@@ -2,8 +2,9 @@
 //! the cluster's own stack (`eksform-<cluster>`). CloudFormation, not eksform, then decides and
 //! makes the changes; this module only prepares them.
 
-use super::{OpsError, connect_spec};
+use super::{OpsError, connect, facts};
 use crate::aws::Cloud;
+pub use crate::aws::stack::StackEventLine;
 use crate::aws::stack::Stacks;
 use eksform_core::config::Diagnostic;
 use eksform_core::model::TAG_CLUSTER;
@@ -32,9 +33,10 @@ pub fn stack_name(cluster: &str) -> String {
 /// Renders the config and prepares a change set for it. Stack tags carry the cluster tag and
 /// `metadata.tags`, which CloudFormation also puts on every resource it makes.
 pub async fn prepare_stack(path: &Path) -> Result<StackPrepared, OpsError> {
-    // No AMI lookups: the template resolves AMIs through its own SSM parameters.
-    let connected = connect_spec(path).await?;
-    let spec = &connected.spec;
+    // Only the network is read: the template resolves AMIs through its own SSM parameters.
+    let connected = connect(path).await?;
+    let network = facts::network(&connected.spec, &connected.cloud).await?;
+    let spec = &eksform_core::config::with_network(&connected.spec, &network);
     let template = eksform_core::render::cloudformation::render_spec(spec);
     let mut tags: BTreeMap<String, String> = spec.tags.clone();
     tags.insert(TAG_CLUSTER.to_string(), spec.name.clone());

@@ -3,6 +3,7 @@
 //! reported at once with `file:line:col`. Pure: no AWS, no async; reading the file is the only I/O.
 
 mod access;
+mod account_network;
 mod bootstrap;
 mod cluster;
 mod cni;
@@ -25,6 +26,9 @@ mod table;
 pub mod versions;
 mod yaml;
 
+pub use account_network::{
+    AccountNetwork, NetworkQuestion, StackNetwork, network_question, with_network,
+};
 pub use bootstrap::{BrShape, bottlerocket_setting, fits_bottlerocket};
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use from_stack::check_stack_subnets;

@@ -155,6 +155,8 @@ impl Field {
 pub struct OneWay {
     /// The values in the only order AWS moves through them.
     pub order: &'static [&'static str],
+    /// Where the config sets it (`accessConfig.authenticationMode`), for the refusal's position.
+    pub config_field: &'static str,
     /// The refusal: `(address, before, after)`.
     pub refusal: fn(&str, &str, &str) -> String,
 }

@@ -5,6 +5,7 @@ mod access;
 mod ami;
 mod build;
 mod control;
+mod external;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod managed;
@@ -19,6 +20,7 @@ mod workers;
 
 pub use ami::{ami_parameter, is_arm};
 pub use build::{ModelInputs, desired};
+pub use external::external;
 pub use types::{
     Desired, External, Kind, Props, Resource, TAG_APPLIED, TAG_CLUSTER, TAG_ID, as_reference,
     dependencies, ref_id, reference, tags_of, template, template_placeholders,

@@ -4,6 +4,7 @@
 //! change, unless the run names every one with `--allow-replace ADDRESS`. Pure: it judges a
 //! plan and leaves refusing and printing to the caller.
 
+use super::refusal::{Refusal, RefusalReason};
 use super::types::{Action, Change, Destructive, Plan};
 use std::collections::BTreeSet;
 
@@ -129,7 +130,7 @@ pub fn allow(plan: &mut Plan, allowed: &[String]) -> Vec<String> {
 
 /// The refusal for a plan with destructive changes not consented to, naming the flag and every
 /// address it needs; `None` when the plan may run.
-pub fn check_consent(plan: &Plan) -> Option<String> {
+pub fn check_consent(plan: &Plan) -> Option<Refusal> {
     let missing: Vec<&Destructive> = plan.destructive.iter().filter(|d| !d.allowed).collect();
     if missing.is_empty() {
         return None;
@@ -138,12 +139,14 @@ pub fn check_consent(plan: &Plan) -> Option<String> {
         .iter()
         .map(|d| format!("  {} ({}): {}", d.address, d.action.as_str(), d.summary))
         .collect();
-    Some(format!(
+    let message = format!(
         "cluster \"{}\": the plan takes the cluster down and needs consent; nothing was changed:\n{}\n  hint: review the plan; to go ahead, run again with {}",
         plan.cluster,
         what.join("\n"),
         flags(&missing)
-    ))
+    );
+    let at = missing.iter().map(|d| d.address.clone()).collect();
+    Some(Refusal::new(RefusalReason::NoConsent, at, message))
 }
 
 /// `--allow-replace A --allow-replace B` for the given changes.

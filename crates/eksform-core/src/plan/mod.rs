@@ -6,6 +6,7 @@ pub mod consent;
 mod diff;
 mod notes;
 mod protect;
+mod refusal;
 mod resolve;
 mod rolling;
 pub mod saved;
@@ -14,6 +15,7 @@ mod types;
 
 pub use consent::{allow, check_consent};
 pub use protect::{check_deletion_protection, check_one_way, check_refusals, protected_changes};
+pub use refusal::{Refusal, RefusalReason};
 pub use resolve::{KNOWN_AFTER_APPLY, normalize_set, resolve};
 pub use types::*;
 
@@ -23,8 +25,28 @@ use diff::{delete_change, diff_resource};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// What a plan shows that neither the desired model nor the resources read say, each found
+/// before the plan is made: the config's warnings, how the managed groups' last rolls ended,
+/// the pods each node group's nodes take.
+#[derive(Debug, Clone, Default)]
+pub struct PlanFacts {
+    /// The config's warnings, shown first: they are about the file the reviewer edits.
+    pub warnings: Vec<crate::config::Diagnostic>,
+    /// By nodegroup name: the status and reason of the latest version update that failed or
+    /// was cancelled, for the groups `stalled_nodegroups` names.
+    pub ended_rolls: BTreeMap<String, (String, Option<String>)>,
+    /// Pods per node of each node group (shown, never applied).
+    pub pods: Vec<NodeGroupPods>,
+}
+
 /// Compares what the config wants with what the account holds.
 pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
+    plan_with(desired, live, &PlanFacts::default())
+}
+
+/// Compares what the config wants with what the account holds, with what else was found
+/// (`facts`) in the plan as it is made.
+pub fn plan_with(desired: &Desired, live: &LiveState, facts: &PlanFacts) -> Plan {
     let digests = applied::digests(desired);
     let mut pending = BTreeSet::new();
     let mut destroyed_first: BTreeSet<String> = BTreeSet::new();
@@ -56,6 +78,7 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
         {
             change.reason = Reason::Drift;
         }
+        rolling::resume_ended(&mut change, &facts.ended_rolls);
         change.depends_on = r.depends_on();
         changes.push(change);
     }
@@ -76,13 +99,19 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
         .collect();
     changes.extend(ordered_deletes(&stale));
     fold_group_records(&mut changes, live, &digests);
-    let notes = notes::notes(&changes, live);
+    let notes = facts
+        .warnings
+        .iter()
+        .map(Note::warning)
+        .chain(notes::notes(&changes, live))
+        .collect();
     let destructive = consent::destructive(&desired.cluster, &changes);
     let conflicts = protect::conflicts(&changes, live);
     Plan {
         notes,
         destructive,
         conflicts,
+        node_groups: facts.pods.clone(),
         ..finish(
             desired.cluster.clone(),
             desired.region.clone(),
@@ -92,28 +121,14 @@ pub fn plan(desired: &Desired, live: &LiveState) -> Plan {
     }
 }
 
-/// Managed node groups the plan moves to a launch template version that already exists: their
-/// `(address, nodegroup name)`, for the caller to read how their latest version update ended.
-pub fn stalled_nodegroups(plan: &Plan) -> Vec<(String, String)> {
-    rolling::stalled_nodegroups(&plan.changes)
-}
-
-/// Marks the node groups whose latest version update failed or was cancelled (`ended`: by
-/// nodegroup name, status and reason) as rolls to resume, and says so in the notes.
-pub fn resume_nodegroup_rolls(
-    plan: &mut Plan,
-    live: &LiveState,
-    ended: &BTreeMap<String, (String, Option<String>)>,
-) {
-    for (address, name) in stalled_nodegroups(plan) {
-        let Some((status, reason)) = ended.get(&name) else {
-            continue;
-        };
-        if let Some(c) = plan.changes.iter_mut().find(|c| c.address == address) {
-            rolling::mark_unfinished_nodegroup(c, status, reason.as_deref());
-        }
-    }
-    plan.notes = notes::notes(&plan.changes, live);
+/// Managed node groups the plan of (desired, live) moves to a launch template version that
+/// already exists, by nodegroup name: how their latest version update ended is the one fact a
+/// plan reads only when the diff asks for it (`PlanFacts::ended_rolls`).
+pub fn stalled_nodegroups(desired: &Desired, live: &LiveState) -> Vec<String> {
+    rolling::stalled_nodegroups(&plan(desired, live).changes)
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect()
 }
 
 /// The old half of a create-before-destroy replacement lives in the old resource it is replaced

@@ -5,6 +5,7 @@
 //! their schemas (`crate::kinds`). Pure: it judges a plan and leaves refusing and printing to
 //! the caller.
 
+use super::refusal::{Refusal, RefusalReason};
 use super::{Action, Change, Plan, resolve};
 use crate::live::{LiveResource, LiveState};
 use std::collections::BTreeSet;
@@ -20,7 +21,7 @@ pub fn protected_changes(plan: &Plan) -> Vec<&Change> {
 
 /// The refusal for a protected plan, naming the setting and each forbidden change; `None` when
 /// the plan may run.
-pub fn check_deletion_protection(plan: &Plan, protected: bool) -> Option<String> {
+pub fn check_deletion_protection(plan: &Plan, protected: bool) -> Option<Refusal> {
     let forbidden = protected_changes(plan);
     if !protected || forbidden.is_empty() {
         return None;
@@ -36,17 +37,22 @@ pub fn check_deletion_protection(plan: &Plan, protected: bool) -> Option<String>
             format!("{verb} {}", c.address)
         })
         .collect();
-    Some(format!(
+    let message = format!(
         "cluster \"{}\": metadata.deletionProtection is true and the plan would {}\n  hint: change the config so the cluster and VPC are kept, or set metadata.deletionProtection: false first",
         plan.cluster,
         list.join(", ")
-    ))
+    );
+    let at = forbidden.iter().map(|c| c.address.clone()).collect();
+    Some(
+        Refusal::new(RefusalReason::DeletionProtection, at, message)
+            .in_field("metadata.deletionProtection"),
+    )
 }
 
 /// The refusal for a plan that asks AWS for something it cannot do in place and the plan cannot
 /// do otherwise: moving a one-way field (the cluster's authentication mode) backwards. Caught
 /// here so that `plan` says it, not the middle of an apply.
-pub fn check_one_way(plan: &Plan) -> Option<String> {
+pub fn check_one_way(plan: &Plan) -> Option<Refusal> {
     plan.changes
         .iter()
         .filter(|c| c.action == Action::Update)
@@ -55,16 +61,26 @@ pub fn check_one_way(plan: &Plan) -> Option<String> {
             let rule = c.kind.schema().field(&f.path)?.one_way?;
             let (b, a) = (f.before.as_str()?, f.after.as_str()?);
             let rank = |v: &str| rule.order.iter().position(|x| *x == v);
-            (rank(a)? < rank(b)?).then(|| (rule.refusal)(&c.address, b, a))
+            (rank(a)? < rank(b)?).then(|| {
+                let message = (rule.refusal)(&c.address, b, a);
+                Refusal::new(RefusalReason::OneWay, vec![c.address.clone()], message)
+                    .in_field(rule.config_field)
+            })
         })
 }
 
 /// Every refusal of a plan: deletion protection, one-way changes, then changes one apply cannot
 /// order (see `conflicts`).
-pub fn check_refusals(plan: &Plan, protected: bool) -> Option<String> {
+pub fn check_refusals(plan: &Plan, protected: bool) -> Option<Refusal> {
     check_deletion_protection(plan, protected)
         .or_else(|| check_one_way(plan))
-        .or_else(|| plan.conflicts.first().cloned())
+        .or_else(|| {
+            let conflict = plan.conflicts.first()?;
+            // A conflict's text starts with the address of the create it refuses.
+            let at = conflict.split(' ').next().map(str::to_string);
+            let at = at.into_iter().collect();
+            Some(Refusal::new(RefusalReason::Conflict, at, conflict.clone()))
+        })
 }
 
 /// Creates that need what a delete of the same plan still holds: a new subnet on the CIDR of a
@@ -224,6 +240,33 @@ mod tests {
         assert!(
             msg.starts_with("cluster.main: accessConfig.authenticationMode cannot go back from API to API_AND_CONFIG_MAP"),
             "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_refusal_says_why_what_it_is_about_and_which_field_decides() {
+        let p = plan_of(vec![
+            change("vpc.main", Kind::Vpc, Action::Replace),
+            change("cluster.main", Kind::Cluster, Action::Delete),
+        ]);
+        let r = check_deletion_protection(&p, true).expect("refused");
+        assert_eq!(r.reason, RefusalReason::DeletionProtection);
+        assert_eq!(r.at, ["vpc.main", "cluster.main"]);
+        assert_eq!(r.field, Some("metadata.deletionProtection"));
+        assert_eq!(r.to_string(), r.message());
+        let r = check_refusals(&mode_change("API", "API_AND_CONFIG_MAP"), false).expect("refused");
+        assert_eq!(r.reason, RefusalReason::OneWay);
+        assert_eq!(r.at, ["cluster.main"]);
+        assert_eq!(r.field, Some("accessConfig.authenticationMode"));
+        let mut p = plan_of(vec![]);
+        p.conflicts = vec!["subnet.public-d would take CIDR 192.168.64.0/19".into()];
+        let r = check_refusals(&p, false).expect("refused");
+        assert_eq!(
+            (r.reason, r.at.as_slice()),
+            (
+                RefusalReason::Conflict,
+                &["subnet.public-d".to_string()][..]
+            )
         );
     }
 }

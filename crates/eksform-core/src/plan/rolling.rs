@@ -8,6 +8,7 @@
 use super::types::{Action, Change, FieldDiff, Reason, Rolling, RollingVia, Unfinished};
 use crate::live::{LiveState, roll};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The attribute an update changes when it writes what instances boot with (the kind's
 /// `versioned_attr`: a launch template's new default version, made by everything but tags).
@@ -46,23 +47,36 @@ fn rolls_via(change: &Change, via: RollingVia) -> bool {
 pub fn stalled_nodegroups(changes: &[Change]) -> Vec<(String, String)> {
     changes
         .iter()
-        .filter(|c| rolls_via(c, RollingVia::NodegroupUpdate) && c.action == Action::Update)
-        .filter(|c| {
-            c.fields.iter().any(|f| {
-                f.path == "launch_template_version"
-                    && f.after.as_str() != Some(super::resolve::KNOWN_AFTER_APPLY)
-            })
-        })
-        .filter_map(|c| {
-            let name = c.desired.get("name")?.as_str()?;
-            Some((c.address.clone(), name.to_string()))
-        })
+        .filter_map(|c| Some((c.address.clone(), stalled_name(c)?.to_string())))
         .collect()
+}
+
+/// The nodegroup name of a change that moves a managed group to a launch template version that
+/// already exists; `None` for any other change.
+fn stalled_name(c: &Change) -> Option<&str> {
+    let moves_to_existing = c.fields.iter().any(|f| {
+        f.path == "launch_template_version"
+            && f.after.as_str() != Some(super::resolve::KNOWN_AFTER_APPLY)
+    });
+    let stalled = rolls_via(c, RollingVia::NodegroupUpdate)
+        && c.action == Action::Update
+        && moves_to_existing;
+    c.desired.get("name")?.as_str().filter(|_| stalled)
+}
+
+/// Marks a stalled managed group whose latest version update ended unsuccessfully (`ended`: by
+/// nodegroup name, status and reason, as read) as a roll to resume.
+pub fn resume_ended(change: &mut Change, ended: &BTreeMap<String, (String, Option<String>)>) {
+    let Some((status, reason)) = stalled_name(change).and_then(|name| ended.get(name)) else {
+        return;
+    };
+    let (status, reason) = (status.clone(), reason.clone());
+    mark_unfinished_nodegroup(change, &status, reason.as_deref());
 }
 
 /// A managed group's roll that ended `status` (Failed, Cancelled) for `reason`: the plan says
 /// so, and the update resumes it.
-pub fn mark_unfinished_nodegroup(change: &mut Change, status: &str, reason: Option<&str>) {
+fn mark_unfinished_nodegroup(change: &mut Change, status: &str, reason: Option<&str>) {
     let Some(rolling) = change.rolling.as_mut() else {
         return;
     };
@@ -354,5 +368,90 @@ mod tests {
         assert_eq!(p.changes[0].action, Action::NoOp);
         assert_eq!(p.changes[0].rolling, None);
         assert!(!p.has_changes());
+    }
+
+    /// A managed group on version 4 while its unchanged template is at 5: a stalled roll.
+    fn stalled() -> (Desired, LiveState) {
+        let resources = vec![
+            Resource::new(LT, Kind::LaunchTemplate).with("user_data", "same"),
+            Resource::new("nodegroup.batch", Kind::Nodegroup)
+                .with("name", "batch")
+                .with("launch_template_version", reference(LT, "latest_version"))
+                .with("desired_size", 3),
+        ];
+        let mut live = LiveState::default();
+        let lt = json!({"user_data": "same"});
+        live.insert(live_of(
+            LT,
+            Kind::LaunchTemplate,
+            lt,
+            &[("latest_version", "5")],
+        ));
+        let ng = json!({"name": "batch", "launch_template_version": "4", "desired_size": 3});
+        live.insert(live_of("nodegroup.batch", Kind::Nodegroup, ng, &[]));
+        let desired = Desired {
+            cluster: "c".into(),
+            region: "r".into(),
+            resources,
+            external: vec![],
+        };
+        (desired, live)
+    }
+
+    #[test]
+    fn a_stalled_group_is_named_before_planning_and_its_ended_roll_planned_in() {
+        let (desired, live) = stalled();
+        assert_eq!(crate::plan::stalled_nodegroups(&desired, &live), ["batch"]);
+        let plain = plan(&desired, &live);
+        assert_eq!(plain.changes[1].reason, Reason::ConfigChanged);
+        let facts = crate::plan::PlanFacts {
+            ended_rolls: [(
+                "batch".to_string(),
+                ("Failed".to_string(), Some("nodes".into())),
+            )]
+            .into(),
+            ..Default::default()
+        };
+        let p = crate::plan::plan_with(&desired, &live, &facts);
+        let c = &p.changes[1];
+        assert_eq!(c.reason, Reason::RollPending);
+        let unfinished = c.rolling.as_ref().and_then(|r| r.unfinished.as_ref());
+        assert_eq!(
+            unfinished.and_then(|u| u.last_status.as_deref()),
+            Some("Failed")
+        );
+        assert_ne!(p.notes, plain.notes, "the notes say why the roll resumes");
+    }
+
+    #[test]
+    fn warnings_come_first_in_the_notes_and_pods_are_planned_in() {
+        let (desired, live) = stalled();
+        let warning = crate::config::Diagnostic {
+            file: "c.yaml".into(),
+            line: 3,
+            col: 1,
+            severity: crate::config::Severity::Warning,
+            message: "look here".into(),
+            path: "metadata".into(),
+            hint: None,
+        };
+        let pods = crate::plan::NodeGroupPods {
+            name: "batch".into(),
+            instance_type: "m5.large".into(),
+            max_pods: 29,
+            formula: "f".into(),
+            source: "config".into(),
+        };
+        let facts = crate::plan::PlanFacts {
+            warnings: vec![warning.clone()],
+            pods: vec![pods.clone()],
+            ..Default::default()
+        };
+        let p = crate::plan::plan_with(&desired, &live, &facts);
+        let plain = plan(&desired, &live);
+        assert_eq!(p.notes[0], crate::plan::Note::warning(&warning));
+        assert_eq!(p.notes[1..], plain.notes[..]);
+        assert_eq!(p.node_groups, vec![pods]);
+        assert!(plain.node_groups.is_empty());
     }
 }

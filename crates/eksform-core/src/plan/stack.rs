@@ -1,37 +1,11 @@
 //! A CloudFormation change set as eksform shows it: the plan of `--engine cloudformation`,
 //! where AWS, not eksform, decides what changes. Pure data and its text/markdown/JSON views; the
-//! SDK calls that fill it live in `aws::stack`.
+//! SDK calls that fill it live in `aws::stack`; the data shapes they fill are `live::stack`'s.
 
-use serde::Serialize;
 use std::fmt::Write as _;
 
-/// What CloudFormation will do to one resource of the stack.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StackChange {
-    /// `Add`, `Modify`, `Remove`, `Import` or `Dynamic`, as CloudFormation says.
-    pub action: String,
-    pub logical_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub physical_id: Option<String>,
-    pub resource_type: String,
-    /// For `Modify`: `True`, `False` or `Conditional`; `None` when AWS gave no answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replacement: Option<String>,
-    /// What part of the resource changes (`Properties`, `Tags`, ...).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub scope: Vec<String>,
-}
-
-/// A change set waiting for approval.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StackPlan {
-    pub stack: String,
-    /// `CREATE` for a new stack, `UPDATE` for an existing one.
-    pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_set_id: Option<String>,
-    pub changes: Vec<StackChange>,
-}
+use super::refusal::{Refusal, RefusalReason};
+pub use crate::live::stack::{StackChange, StackPlan};
 
 impl StackPlan {
     pub fn has_changes(&self) -> bool {
@@ -78,7 +52,7 @@ impl StackPlan {
 
 /// The refusal for a change set that takes the cluster down without the run's consent
 /// (`--allow-replace LOGICAL_ID` for each such resource); `None` when it may run.
-pub fn check_stack_consent(p: &StackPlan, allowed: &[String]) -> Option<String> {
+pub fn check_stack_consent(p: &StackPlan, allowed: &[String]) -> Option<Refusal> {
     let missing: Vec<&StackChange> = p
         .destructive()
         .into_iter()
@@ -91,7 +65,7 @@ pub fn check_stack_consent(p: &StackPlan, allowed: &[String]) -> Option<String> 
         .iter()
         .map(|c| format!("{} {}", crate::plan::consent::FLAG, c.logical_id))
         .collect();
-    Some(format!(
+    let message = format!(
         "stack \"{}\": the change set takes the cluster down ({}) and needs consent; nothing was changed\n  hint: review the change set; to go ahead, run again with {}",
         p.stack,
         missing
@@ -100,7 +74,9 @@ pub fn check_stack_consent(p: &StackPlan, allowed: &[String]) -> Option<String> 
             .collect::<Vec<_>>()
             .join(", "),
         flags.join(" ")
-    ))
+    );
+    let at = missing.iter().map(|c| c.logical_id.clone()).collect();
+    Some(Refusal::new(RefusalReason::NoConsent, at, message))
 }
 
 fn danger_what(c: &StackChange) -> String {
