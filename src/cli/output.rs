@@ -4,7 +4,6 @@
 use eksform_aws::apply::{Event, Report};
 use eksform_core::config::Diagnostic;
 use eksform_core::live::LiveState;
-use eksform_core::model::Kind;
 use eksform_core::render::Style;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -158,17 +157,17 @@ pub fn print_outputs(state: &LiveState) {
     }
 }
 
-/// The outputs as `address.attribute = value` lines (a fleet prints them per cluster).
+/// The outputs as `address.attribute = value` lines (a fleet prints them per cluster): what
+/// each kind's schema lists under `outputs`.
 pub fn output_lines(state: &LiveState) -> Vec<String> {
     let mut lines = Vec::new();
     for r in state.resources.values() {
-        match r.kind {
-            Kind::LoadBalancer => {
-                let dns = r.attrs.get("dns_name").cloned().unwrap_or_default();
-                lines.push(format!("{}.dns_name = {dns}", r.address));
-            }
-            Kind::TargetGroup => lines.push(format!("{}.arn = {}", r.address, r.id)),
-            _ => {}
+        for (label, attr) in r.kind.schema().outputs {
+            let value = match *attr {
+                "id" => r.id.clone(),
+                _ => r.attrs.get(*attr).cloned().unwrap_or_default(),
+            };
+            lines.push(format!("{}.{label} = {value}", r.address));
         }
     }
     lines
@@ -176,7 +175,44 @@ pub fn output_lines(state: &LiveState) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::error_text;
+    use super::{error_text, output_lines};
+    use eksform_core::live::{LiveResource, LiveState};
+    use eksform_core::model::Kind;
+
+    #[test]
+    fn outputs_are_what_each_kind_lists() {
+        let mut state = LiveState::default();
+        let mut lb = LiveResource {
+            address: "load_balancer.ingress".into(),
+            kind: Kind::LoadBalancer,
+            id: "arn:lb".into(),
+            props: Default::default(),
+            attrs: Default::default(),
+        };
+        lb.attrs
+            .insert("dns_name".into(), "x.elb.amazonaws.com".into());
+        let tg = LiveResource {
+            address: "target_group.ingress".into(),
+            kind: Kind::TargetGroup,
+            id: "arn:tg".into(),
+            ..lb.clone()
+        };
+        let vpc = LiveResource {
+            address: "vpc.main".into(),
+            kind: Kind::Vpc,
+            id: "vpc-1".into(),
+            ..lb.clone()
+        };
+        [lb, tg, vpc].into_iter().for_each(|r| state.insert(r));
+        assert_eq!(
+            output_lines(&state),
+            [
+                "load_balancer.ingress.dns_name = x.elb.amazonaws.com",
+                "target_group.ingress.arn = arn:tg",
+            ]
+        );
+    }
+
     use eksform_aws::ops::OpsError;
 
     #[test]

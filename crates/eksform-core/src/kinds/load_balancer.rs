@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 pub(crate) static SCHEMA: KindSchema = KindSchema {
     cfn_outputs: Some(outputs),
+    outputs: &[("dns_name", "dns_name")],
     cfn: Cfn::Render(cfn),
     attrs: &[Attr::new("dns_name", Some("DNSName"))],
     unique_name: Some((ELB_NAME_MAX, None)),

@@ -49,6 +49,10 @@ pub struct KindSchema {
     pub cfn: Cfn,
     /// The template's outputs for one resource of the kind (a load balancer's DNS name).
     pub cfn_outputs: Option<CfnOutputsFn>,
+    /// What `apply` prints of each resource of the kind once it converged, for users to wire
+    /// next: `(label, attribute)` pairs, the attribute `id` being its physical id (a target
+    /// group's ARN).
+    pub outputs: &'static [(&'static str, &'static str)],
     /// Its instances tell CloudFormation they booted (`cfn-signal`: a self-managed Auto
     /// Scaling group, see `render::cloudformation::signal`).
     pub cfn_signals: bool,
@@ -235,6 +239,7 @@ impl KindSchema {
             exclusive: None,
             cfn: Cfn::LeftOut("eksform does not write this kind in CloudFormation templates yet"),
             cfn_outputs: None,
+            outputs: &[],
             cfn_signals: false,
         }
     }

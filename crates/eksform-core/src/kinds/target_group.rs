@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 pub(crate) static SCHEMA: KindSchema = KindSchema {
     cfn_outputs: Some(outputs),
+    outputs: &[("arn", "id")],
     cfn: Cfn::Render(cfn),
     unique_name: Some((ELB_NAME_MAX, None)),
     ..KindSchema::new(

@@ -159,6 +159,13 @@ fn the_names_a_schema_uses_are_declared() {
         if let Some(attr) = s.versioned_attr {
             assert!(s.attr(attr).is_some(), "{}: {attr} is not an attr", s.name);
         }
+        for (_, attr) in s.outputs {
+            assert!(
+                *attr == "id" || s.attr(attr).is_some(),
+                "{}: output {attr} is not an attr",
+                s.name
+            );
+        }
         if s.unique_name.is_some() {
             assert!(s.field("name").is_some_and(|f| f.force_new), "{}", s.name);
         }
