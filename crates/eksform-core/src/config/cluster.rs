@@ -53,6 +53,7 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
         super::managed::read_managed_node_groups(cx, &top, &meta.name, &lbs, &vpc);
     let cni = super::cni::read_cni(cx, &top);
     let access = super::access::read_access(cx, &top);
+    let logging = super::logging::read_logging(cx, &top);
     if cx.has_errors() {
         return None;
     }
@@ -69,6 +70,7 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
         load_balancers: lbs.into_iter().map(|l| l.value).collect(),
         cni,
         access,
+        logging,
     };
     super::pod_capacity::check(cx, root, &spec);
     check_ami_families(cx, root, &spec);

@@ -91,6 +91,7 @@ fn kind_schema(kind: &Kind) -> Value {
         Kind::Text(t) => Value::Object(text_schema(*t)),
         Kind::Enum(values) => json!({"type": "string", "enum": values}),
         Kind::Int(min, max) => json!({"type": "integer", "minimum": min, "maximum": max}),
+        Kind::OneOf(values) => json!({"type": "integer", "enum": values}),
         Kind::Bool => json!({"type": "boolean"}),
         Kind::Cidr(min, max) => json!({"type": "string", "pattern": cidr_pattern(*min, *max)}),
         Kind::Object(s) => json!({"$ref": format!("#/definitions/{}", s.name)}),
@@ -176,7 +177,7 @@ mod tests {
         ] {
             assert_eq!(defs[name]["additionalProperties"], false, "{name}");
         }
-        assert_eq!(defs.len(), 22);
+        assert_eq!(defs.len(), 24);
         assert_eq!(schema["additionalProperties"], false);
     }
 

@@ -14,6 +14,7 @@ mod instance_refresh;
 mod json_schema;
 mod kube;
 mod loadbalancer;
+mod logging;
 mod managed;
 mod network;
 mod ng_layout;

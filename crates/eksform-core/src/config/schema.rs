@@ -88,10 +88,11 @@ impl<'n> Fields<'n> {
         }
     }
 
-    /// The table's values of the enum field `name`.
+    /// The table's values of the enum field `name`, or of each item of the list field `name`.
     pub fn choices(&self, name: &str) -> &'static [&'static str] {
         match self.section.field(name).map(|f| &f.kind) {
             Some(Kind::Enum(values)) => values,
+            Some(Kind::List(Kind::Enum(values), _)) => values,
             _ => unreachable!("{name} is not an enum field of {}", self.section.name),
         }
     }
@@ -108,6 +109,23 @@ impl<'n> Fields<'n> {
     pub fn int(&self, cx: &mut Ctx, name: &str) -> Option<Spanned<i64>> {
         let (min, max) = self.range(name);
         int_in(cx, self.get(name)?, &self.path_of(name), min, max)
+    }
+
+    /// The whole number `name`, one of the table's values, when present.
+    pub fn one_of(&self, cx: &mut Ctx, name: &str) -> Option<Spanned<i64>> {
+        let values = match self.section.field(name).map(|f| &f.kind) {
+            Some(Kind::OneOf(values)) => *values,
+            _ => unreachable!("{name} is not a one-of field of {}", self.section.name),
+        };
+        let path = self.path_of(name);
+        let v = super::read::int(cx, self.get(name)?, &path)?;
+        if !values.contains(&v.value) {
+            let listed: Vec<String> = values.iter().map(ToString::to_string).collect();
+            let msg = format!("{path}: {} is not one of {}", v.value, listed.join(", "));
+            cx.error(v.pos, &path, msg, None);
+            return None;
+        }
+        Some(v)
     }
 
     /// `read(cx, value, path)` of the field `name`, when it is present.

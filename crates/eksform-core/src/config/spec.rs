@@ -33,6 +33,17 @@ pub struct ClusterSpec {
     pub cni: CniSpec,
     /// `accessConfig`: how the cluster authenticates IAM principals, and its access entries.
     pub access: AccessSpec,
+    /// `cloudWatch.clusterLogging`: control-plane log types and the log group's retention.
+    pub logging: LoggingSpec,
+}
+
+/// `cloudWatch.clusterLogging`: nothing logged by default, as in EKS and eksctl.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LoggingSpec {
+    /// The enabled log types, in EKS's spelling and order (`all` and `*` expanded).
+    pub types: Vec<String>,
+    /// Days the cluster's log group keeps events; `None`: forever (CloudWatch's default).
+    pub retention_days: Option<i64>,
 }
 
 /// `accessConfig`, defaulted as eksctl does.

@@ -123,6 +123,11 @@ pub static CLUSTER_CONFIG: Section = Section {
             "EKS access entries and the cluster's authentication mode.",
         ),
         field(
+            "cloudWatch",
+            Kind::Object(&super::CLOUD_WATCH),
+            "Control-plane logging to CloudWatch Logs, and the retention of the cluster's log group.",
+        ),
+        field(
             "loadBalancers",
             Kind::List(&Kind::Object(&LOAD_BALANCER), LIST),
             "Load balancers in front of a NodePort that node groups join.",

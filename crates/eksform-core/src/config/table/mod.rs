@@ -10,11 +10,13 @@
 
 mod access;
 mod fields;
+mod logging;
 mod nodegroups;
 mod stacks;
 
 pub use access::*;
 pub use fields::*;
+pub use logging::*;
 pub use nodegroups::*;
 pub use stacks::*;
 
@@ -78,6 +80,8 @@ pub enum Kind {
     Enum(&'static [&'static str]),
     /// A whole number in `min..=max`.
     Int(i64, i64),
+    /// One of these whole numbers (CloudWatch's retention periods).
+    OneOf(&'static [i64]),
     Bool,
     /// An IPv4 CIDR block whose prefix length is in `min..=max`.
     Cidr(u8, u8),
@@ -176,6 +180,7 @@ mod tests {
                     (_, None) => true,
                     (Kind::Enum(values), Some(DefaultValue::Str(d))) => values.contains(&d),
                     (Kind::Int(min, max), Some(DefaultValue::Int(d))) => (*min..=*max).contains(&d),
+                    (Kind::OneOf(values), Some(DefaultValue::Int(d))) => values.contains(&d),
                     (Kind::Bool, Some(DefaultValue::Bool(_))) => true,
                     (
                         Kind::Text(_) | Kind::Cidr(..) | Kind::AnyOf(_),
@@ -194,6 +199,6 @@ mod tests {
             }
         }
         let names: Vec<&str> = all.iter().map(|s| s.name).collect();
-        assert_eq!(names.len(), 23, "{names:?}");
+        assert_eq!(names.len(), 25, "{names:?}");
     }
 }

@@ -5,6 +5,7 @@ mod bootstrap;
 mod capacity;
 mod from_stack;
 mod loadbalancers;
+mod logging;
 mod network;
 mod nodegroups;
 mod top;

@@ -137,10 +137,10 @@ const FILE_CASES: &[Case] = &[
 fn header_and_metadata_rules() {
     table(&[
         (
-            "cloudWatch: {clusterLogging: {enableTypes: [audit]}}\n",
+            "fargateProfiles: [{name: fp-default}]\n",
             6,
             1,
-            "`cloudWatch` is not supported yet by eksform",
+            "`fargateProfiles` is not supported yet by eksform",
         ),
         ("zone: eu-north-1a\n", 6, 1, "unknown field `zone`"),
         ("nodeGroup: []\n", 6, 1, "unknown field `nodeGroup`"),
