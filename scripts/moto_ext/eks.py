@@ -34,6 +34,13 @@ Added, in the API's shapes and errors:
     InvalidParameterException.
   - DescribeUpdate finds any of them (with nodegroupName: the nodegroup's); ListUpdates lists
     either a cluster's or a nodegroup's, paged.
+- Control-plane logging: CreateCluster keeps its `logging` as EKS shows it (the enabled types,
+  then the disabled ones) and makes the log group /aws/eks/NAME/cluster when a type is enabled,
+  as EKS does when it first sends logs; UpdateClusterConfig with `logging` (an update moto
+  forgets, answering with the cluster) answers an update InProgress of type LoggingUpdate, the
+  cluster UPDATING until it is Successful with the new types; a request that changes nothing,
+  names an unknown log type or also changes another setting is refused with
+  InvalidParameterException, as EKS does.
 - Transitional states: CreateCluster and CreateNodegroup answer CREATING, and the object stays so
   for EKSFORM_MOTO_EKS_STATE_SECONDS (default 1) before it is ACTIVE; DeleteCluster and
   DeleteNodegroup leave it DELETING (still described and listed, still counted against deleting
@@ -295,6 +302,49 @@ def creating(thing):
     thing.status, thing.settles_at = "CREATING", later()
 
 
+# --- control-plane logging -------------------------------------------------------------------
+
+LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+
+
+def enabled_log_types(logging):
+    """The enabled types of a `logging` structure (CreateCluster's, UpdateClusterConfig's or a
+    cluster's), in EKS's order."""
+    on = set()
+    for setup in (logging or {}).get("clusterLogging") or []:
+        if setup.get("enabled"):
+            on.update(setup.get("types") or [])
+        else:
+            on.difference_update(setup.get("types") or [])
+    return [t for t in LOG_TYPES if t in on]
+
+
+def logging_view(enabled):
+    """A cluster's logging as DescribeCluster shows it: the enabled types, then the others."""
+    groups = [{"types": enabled, "enabled": True},
+              {"types": [t for t in LOG_TYPES if t not in enabled], "enabled": False}]
+    return {"clusterLogging": [g for g in groups if g["types"]]}
+
+
+def check_log_types(logging, cluster):
+    for setup in (logging or {}).get("clusterLogging") or []:
+        for t in setup.get("types") or []:
+            if t not in LOG_TYPES:
+                raise invalid(f"Invalid log type {t}; valid types are {', '.join(LOG_TYPES)}",
+                              cluster)
+
+
+def ensure_log_group(backend, cluster_name):
+    """EKS creates the cluster's log group when it first sends logs there (untagged, no
+    retention), unless it exists."""
+    from moto.logs.models import logs_backends
+
+    logs = logs_backends[backend.account_id][backend.region_name]
+    name = f"/aws/eks/{cluster_name}/cluster"
+    if name not in logs.groups:
+        logs.create_log_group(name, {})
+
+
 def image_missing(backend, template_id, version):
     """The image the launch template version names, when it does not exist."""
     from moto.ec2.models import ec2_backends
@@ -429,9 +479,16 @@ class Eks(EKSResponse):
     # clusters
 
     def create_cluster(self):
+        logging = self._get_param("logging")
+        check_log_types(logging, self._get_param("name"))
         result = super().create_cluster()
         cluster = self.eks_backend.clusters[self._get_param("name")]
         cluster.access_config = access_config(self._get_param("accessConfig"))
+        # moto keeps the request's logging as sent; EKS shows both groups and makes the log group.
+        enabled = enabled_log_types(logging)
+        cluster.logging = logging_view(enabled)
+        if enabled:
+            ensure_log_group(self.eks_backend, cluster.name)
         creating(cluster)
         return result
 
@@ -448,6 +505,10 @@ class Eks(EKSResponse):
         return result
 
     def update_cluster_config(self):
+        if self._get_param("logging"):
+            if self._get_param("resourcesVpcConfig") or self._get_param("accessConfig"):
+                raise invalid("Only one type of update can be allowed.", self._get_param("name"))
+            return self.update_logging()
         given = self._get_param("accessConfig")
         if not given:
             return super().update_cluster_config()
@@ -465,6 +526,37 @@ class Eks(EKSResponse):
         # EKS answers an update to follow with DescribeUpdate; this one is done at once.
         update = Update("AccessConfigUpdate", [], status="Successful")
         cluster_updates(cluster).insert(0, update)
+        return ActionResult({"update": update.view()})
+
+    def update_logging(self):
+        """UpdateClusterConfig with `logging` (moto answers it with the cluster, not an update):
+        an update InProgress of type LoggingUpdate, the cluster UPDATING until it is Successful
+        with the new types; the log group is made when a type is enabled."""
+        cluster = self.cluster()
+        if cluster.status != "ACTIVE":
+            raise in_use(f"Cluster is in {cluster.status} state; an update needs ACTIVE",
+                         cluster.name)
+        logging = self._get_param("logging")
+        check_log_types(logging, cluster.name)
+        current = enabled_log_types(cluster.logging)
+        on = set(current)
+        for setup in logging.get("clusterLogging") or []:
+            types = set(setup.get("types") or [])
+            on = on | types if setup.get("enabled") else on - types
+        wanted = [t for t in LOG_TYPES if t in on]
+        if wanted == current:
+            raise invalid("No changes needed for the logging config provided", cluster.name)
+
+        def finish(update):
+            update.status, cluster.logging, cluster.status = (
+                "Successful", logging_view(wanted), "ACTIVE")
+            if wanted:
+                ensure_log_group(self.eks_backend, cluster.name)
+
+        params = [{"type": "ClusterLogging", "value": json.dumps(logging_view(wanted))}]
+        update = Update("LoggingUpdate", params, finish=finish)
+        cluster_updates(cluster).insert(0, update)
+        cluster.status = "UPDATING"
         return ActionResult({"update": update.view()})
 
     def update_cluster_version(self):

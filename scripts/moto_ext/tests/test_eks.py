@@ -239,6 +239,95 @@ class ClusterVersionUpdates(LauncherTest):
         self.assertEqual(ng["nodegroup"]["tags"], {"team": "b"})
 
 
+class ClusterLogging(LauncherTest):
+    SETTINGS = {"EKSFORM_MOTO_EKS_UPDATE_SECONDS": str(UPDATE),
+                "EKSFORM_MOTO_EKS_STATE_SECONDS": "0"}
+
+    def setUp(self):
+        ec2, self.eks, self.logs = self.client("ec2"), self.client("eks"), self.client("logs")
+        self.name = self.id().rsplit(".", 1)[-1][:40]
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        self.subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+
+    def create(self, **logging):
+        self.eks.create_cluster(name=self.name, version="1.35",
+                                roleArn="arn:aws:iam::123456789012:role/cluster",
+                                resourcesVpcConfig={"subnetIds": [self.subnet]}, **logging)
+        return self.described()
+
+    def described(self):
+        out = self.eks.describe_cluster(name=self.name)
+        self.assertConforms("eks", "DescribeCluster", out)
+        return out["cluster"]
+
+    def log_groups(self):
+        out = self.logs.describe_log_groups(logGroupNamePrefix=f"/aws/eks/{self.name}/")
+        return [g["logGroupName"] for g in out["logGroups"]]
+
+    def wait(self, update):
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            got = self.eks.describe_update(name=self.name, updateId=update["id"])
+            self.assertConforms("eks", "DescribeUpdate", got)
+            if got["update"]["status"] != "InProgress":
+                return got["update"]
+            time.sleep(UPDATE / 3)
+        self.fail("the update did not end")
+
+    def test_a_cluster_created_with_logging_shows_both_groups_and_has_its_log_group(self):
+        cluster = self.create(logging={"clusterLogging": [
+            {"types": ["audit", "api"], "enabled": True}]})
+        self.assertEqual(cluster["logging"]["clusterLogging"], [
+            {"types": ["api", "audit"], "enabled": True},
+            {"types": ["authenticator", "controllerManager", "scheduler"], "enabled": False}])
+        self.assertEqual(self.log_groups(), [f"/aws/eks/{self.name}/cluster"])
+
+    def test_a_cluster_without_logging_has_no_log_group(self):
+        cluster = self.create()
+        self.assertEqual(cluster["logging"]["clusterLogging"], [
+            {"types": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+             "enabled": False}])
+        self.assertEqual(self.log_groups(), [])
+
+    def test_a_logging_update_runs_then_the_cluster_logs_the_new_types(self):
+        self.create()
+        out = self.eks.update_cluster_config(name=self.name, logging={"clusterLogging": [
+            {"types": ["audit", "scheduler"], "enabled": True},
+            {"types": ["api"], "enabled": False}]})
+        self.assertConforms("eks", "UpdateClusterConfig", out)
+        update = out["update"]
+        self.assertEqual((update["type"], update["status"]), ("LoggingUpdate", "InProgress"))
+        self.assertEqual(self.described()["status"], "UPDATING")
+        self.assertEqual(self.wait(update)["status"], "Successful")
+        cluster = self.described()
+        self.assertEqual(cluster["status"], "ACTIVE")
+        self.assertEqual(cluster["logging"]["clusterLogging"][0],
+                         {"types": ["audit", "scheduler"], "enabled": True})
+        self.assertEqual(self.log_groups(), [f"/aws/eks/{self.name}/cluster"])
+        # Turning every type off leaves the log group (EKS never deletes it).
+        update = self.eks.update_cluster_config(name=self.name, logging={"clusterLogging": [
+            {"types": ["audit", "scheduler"], "enabled": False}]})["update"]
+        self.wait(update)
+        self.assertEqual(self.described()["logging"]["clusterLogging"],
+                         [{"types": ["api", "audit", "authenticator", "controllerManager",
+                                     "scheduler"], "enabled": False}])
+        self.assertEqual(self.log_groups(), [f"/aws/eks/{self.name}/cluster"])
+
+    def test_an_update_that_changes_nothing_or_names_an_unknown_type_is_refused(self):
+        self.create(logging={"clusterLogging": [{"types": ["audit"], "enabled": True}]})
+        with self.assertRaises(self.eks.exceptions.InvalidParameterException):
+            self.eks.update_cluster_config(name=self.name, logging={"clusterLogging": [
+                {"types": ["audit"], "enabled": True}]})
+        with self.assertRaises(self.eks.exceptions.InvalidParameterException):
+            self.eks.update_cluster_config(name=self.name, logging={"clusterLogging": [
+                {"types": ["kubelet"], "enabled": True}]})
+        with self.assertRaises(self.eks.exceptions.InvalidParameterException):
+            self.eks.update_cluster_config(
+                name=self.name, accessConfig={"authenticationMode": "API"},
+                logging={"clusterLogging": [{"types": ["api"], "enabled": True}]})
+        self.assertEqual(self.described()["status"], "ACTIVE")
+
+
 class AccessEntries(LauncherTest):
     SETTINGS = {"EKSFORM_MOTO_EKS_STATE_SECONDS": "0"}
     ROLE = "arn:aws:iam::123456789012:role/admin"
