@@ -1,11 +1,13 @@
 //! `cluster`: id the cluster name; properties name, version, role_arn, subnet_ids,
 //! security_group_ids, endpoint_public_access, endpoint_private_access, service_ipv4_cidr,
 //! authentication_mode (CONFIG_MAP → API_AND_CONFIG_MAP → API only),
-//! bootstrap_cluster_creator_admin_permissions, tags; attrs arn, endpoint,
+//! bootstrap_cluster_creator_admin_permissions, logging_types (the control-plane log types sent
+//! to CloudWatch Logs, a set in EKS's order; absent: none), log_group (create-time ordering
+//! only: a ref to the log group eksform makes first, never compared), tags; attrs arn, endpoint,
 //! certificate_authority, status. Replacing or deleting it takes everything running on it
 //! down.
 
-use super::{Attr, Cfn, CfnOutput, Field as F, Kind, KindSchema, OneWay};
+use super::{Attr, Cfn, CfnOutput, Field as F, FieldDefault, Kind, KindSchema, OneWay};
 use crate::model::Resource;
 use crate::plan::{Action, Change};
 use crate::render::cloudformation::{Cx, Ids, Sink, resource, tag_list};
@@ -36,6 +38,10 @@ pub(crate) static SCHEMA: KindSchema = KindSchema {
             F::new("service_ipv4_cidr").force_new(),
             F::new("authentication_mode").one_way(&AUTH_MODE),
             F::new("bootstrap_cluster_creator_admin_permissions").force_new(),
+            F::new("logging_types")
+                .set()
+                .default(FieldDefault::EmptyList),
+            F::new("log_group").create_only(),
             F::new("tags"),
         ],
     )
@@ -91,7 +97,7 @@ fn node_groups(changes: &[Change]) -> Vec<String> {
 fn cfn(cx: &Cx, r: &Resource, out: &mut Sink) {
     let ids = cx.ids;
     let p = &r.props;
-    let props = json!({
+    let mut props = json!({
         "Name": p["name"],
         "Version": p["version"],
         "RoleArn": ids.value(&p["role_arn"]),
@@ -108,10 +114,17 @@ fn cfn(cx: &Cx, r: &Resource, out: &mut Sink) {
         },
         "Tags": tag_list(&r.tags()),
     });
-    out.add(
-        ids.logical(&r.address),
-        resource("AWS::EKS::Cluster", props),
-    );
+    let types = p.get("logging_types").and_then(|t| t.as_array());
+    if let Some(types) = types.filter(|t| !t.is_empty()) {
+        let enabled: Vec<_> = types.iter().map(|t| json!({ "Type": t })).collect();
+        props["Logging"] = json!({ "ClusterLogging": { "EnabledTypes": enabled } });
+    }
+    let mut res = resource("AWS::EKS::Cluster", props);
+    if let Some((group, _)) = p.get("log_group").and_then(crate::model::as_reference) {
+        // The log group exists, with its retention and tags, before EKS first writes to it.
+        res["DependsOn"] = json!([ids.logical(group)]);
+    }
+    out.add(ids.logical(&r.address), res);
 }
 
 /// The cluster's name and API server endpoint.

@@ -29,6 +29,7 @@ mod internet_gateway;
 mod launch_template;
 mod listener;
 mod load_balancer;
+mod log_group;
 mod nat_gateway;
 mod nodegroup;
 mod route_table;
@@ -41,8 +42,8 @@ mod target_group_attachment;
 mod vpc;
 
 pub use schema::{
-    Attr, Cfn, CfnOutput, CfnOutputsFn, DowntimeFn, Exclusive, Field, KindSchema, OneWay, Replace,
-    Roll, SideEffectFn,
+    Attr, Cfn, CfnOutput, CfnOutputsFn, DowntimeFn, Exclusive, Field, FieldDefault, KindSchema,
+    OneWay, Replace, Roll, SideEffectFn,
 };
 
 use serde::{Deserialize, Serialize};
@@ -89,6 +90,7 @@ kinds! {
     Nodegroup => nodegroup,
     AccessEntry => access_entry,
     TargetGroupAttachment => target_group_attachment,
+    LogGroup => log_group,
 }
 
 impl Kind {

@@ -98,6 +98,29 @@ pub struct Field {
     pub create_only: bool,
     /// It moves one way only (an authentication mode): going back is refused at plan time.
     pub one_way: Option<&'static OneWay>,
+    /// What the field is when the model leaves it out (AWS's own default: no log types, no
+    /// retention): compared with what is read even when absent, so removing the setting from
+    /// the config puts the default back instead of leaving AWS as it is. Absent from what is
+    /// read counts as the default too.
+    pub default: Option<FieldDefault>,
+}
+
+/// A field's default value (const-friendly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldDefault {
+    /// An empty list.
+    EmptyList,
+    /// No value at all (JSON null).
+    Null,
+}
+
+impl FieldDefault {
+    pub fn value(self) -> Value {
+        match self {
+            FieldDefault::EmptyList => Value::Array(Vec::new()),
+            FieldDefault::Null => Value::Null,
+        }
+    }
 }
 
 impl Field {
@@ -111,6 +134,14 @@ impl Field {
             apply_only: false,
             create_only: false,
             one_way: None,
+            default: None,
+        }
+    }
+
+    pub const fn default(self, value: FieldDefault) -> Field {
+        Field {
+            default: Some(value),
+            ..self
         }
     }
 

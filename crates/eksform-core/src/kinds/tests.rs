@@ -35,7 +35,7 @@ fn fields_and_attrs_are_declared_once() {
 }
 
 /// Before fields were declared per kind, these names were sets on every kind: each declared
-/// field keeps that behaviour.
+/// field keeps that behaviour (and the sets declared since are listed after them).
 #[test]
 fn set_fields_are_the_former_set_names() {
     let former = [
@@ -45,6 +45,8 @@ fn set_fields_are_the_former_set_names() {
         "target_group_arns",
         "routes",
         "kubernetes_groups",
+        // Since: the cluster's control-plane log types.
+        "logging_types",
     ];
     for k in Kind::ALL {
         for f in k.schema().fields {
@@ -97,6 +99,12 @@ fn models() -> Vec<crate::model::Desired> {
         &ModelInputs::default(),
     ));
     out.push(desired(&managed_behind_lb(), &ModelInputs::default()));
+    let mut logged = crate::model::fixtures::review_apps();
+    logged.logging = config::LoggingSpec {
+        types: vec!["api".into(), "audit".into()],
+        retention_days: Some(30),
+    };
+    out.push(desired(&logged, &ModelInputs::default()));
     out
 }
 

@@ -51,7 +51,28 @@ pub(super) fn build(ctx: &Ctx, net: &Network, out: &mut Out) {
             .with("path", iam_path(ctx.cluster()))
             .with("role_name", ref_id("iam_role.nodes")),
     );
+    if let Some(group) = log_group(ctx) {
+        out.push(group);
+    }
     out.push(cluster(ctx, net));
+}
+
+/// Where EKS sends the control plane's logs; eksform makes it first (owned, with the config's
+/// retention) when the config enables any log type.
+const LOG_GROUP: &str = "log_group.cluster";
+
+fn log_group(ctx: &Ctx) -> Option<Resource> {
+    let logging = &ctx.spec.logging;
+    if logging.types.is_empty() {
+        return None;
+    }
+    let mut r = Resource::new(LOG_GROUP, Kind::LogGroup)
+        .with("name", format!("/aws/eks/{}/cluster", ctx.cluster()))
+        .with("tags", ctx.tags(LOG_GROUP, no_extra()));
+    if let Some(days) = logging.retention_days {
+        r = r.with("retention_in_days", days);
+    }
+    Some(r)
 }
 
 fn no_extra() -> [(String, String); 0] {
@@ -97,7 +118,7 @@ pub(super) fn service_cidr(vpc: Ipv4Net) -> Ipv4Net {
 
 fn cluster(ctx: &Ctx, net: &Network) -> Resource {
     let subnets = net.public.iter().chain(&net.private).cloned();
-    Resource::new("cluster.main", Kind::Cluster)
+    let r = Resource::new("cluster.main", Kind::Cluster)
         .with("name", ctx.cluster())
         .with("version", ctx.spec.version.clone())
         .with("role_arn", reference("iam_role.cluster", "arn"))
@@ -117,5 +138,13 @@ fn cluster(ctx: &Ctx, net: &Network) -> Resource {
             "bootstrap_cluster_creator_admin_permissions",
             ctx.spec.access.bootstrap_cluster_creator_admin_permissions,
         )
-        .with("tags", ctx.tags("cluster.main", no_extra()))
+        .with("tags", ctx.tags("cluster.main", no_extra()));
+    let types = &ctx.spec.logging.types;
+    if types.is_empty() {
+        // Absent is the schema's default (no log types): an unchanged plan for every config
+        // that never asked for logging.
+        return r;
+    }
+    r.with("logging_types", types.clone())
+        .with("log_group", ref_id(LOG_GROUP))
 }

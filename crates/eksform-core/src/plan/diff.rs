@@ -210,12 +210,28 @@ fn changed_fields(
     pending: &BTreeSet<String>,
 ) -> Vec<FieldDiff> {
     let mut out = Vec::new();
-    for (key, want) in &r.props {
+    // Fields with a default are compared even when the model leaves them out: the default is
+    // what the config asks for then (see `kinds::Field::default`).
+    let defaults: Vec<(String, Value)> = r
+        .kind
+        .schema()
+        .fields
+        .iter()
+        .filter(|f| !r.props.contains_key(f.name))
+        .filter_map(|f| Some((f.name.to_string(), f.default?.value())))
+        .collect();
+    let wanted = r.props.iter().chain(defaults.iter().map(|(k, v)| (k, v)));
+    for (key, want) in wanted {
         if r.kind.ignored_after_create(key) {
             continue;
         }
         let after = resolved_or_unknown(r.kind, key, want, live, pending);
-        let mut before = current.props.get(key).cloned().unwrap_or(Value::Null);
+        let default = r.kind.schema().field(key).and_then(|f| f.default);
+        let mut before = match (current.props.get(key), default) {
+            (Some(v), _) => v.clone(),
+            (None, Some(d)) => d.value(),
+            (None, None) => Value::Null,
+        };
         if key == "tags" {
             // The applied record is eksform's own bookkeeping, compared separately.
             if let Value::Object(m) = &mut before {

@@ -242,6 +242,71 @@ fn set_fields_ignore_order() {
     assert!(!plan(&desired(vec![lb]), &l).has_changes());
 }
 
+/// A field with a default (the cluster's log types, a log group's retention) is compared even
+/// when the config leaves it out: removing the setting puts AWS's default back.
+#[test]
+fn a_field_left_out_is_compared_with_its_default() {
+    let cluster = |types: serde_json::Value| {
+        lr(
+            "cluster.main",
+            Kind::Cluster,
+            "c",
+            json!({"name": "c", "logging_types": types}),
+        )
+    };
+    let wanted = Resource::new("cluster.main", Kind::Cluster).with("name", "c");
+    // Nothing enabled, nothing asked: no change, whether the reader shows [] or nothing.
+    assert!(
+        !plan(
+            &desired(vec![wanted.clone()]),
+            &live(vec![cluster(json!([]))])
+        )
+        .has_changes()
+    );
+    let bare = lr("cluster.main", Kind::Cluster, "c", json!({"name": "c"}));
+    assert!(!plan(&desired(vec![wanted.clone()]), &live(vec![bare])).has_changes());
+    // Types enabled in AWS, none in the config: an update back to none.
+    let p = plan(
+        &desired(vec![wanted.clone()]),
+        &live(vec![cluster(json!(["api", "audit"]))]),
+    );
+    let c = change(&p, "cluster.main");
+    assert_eq!((c.action, c.fields.len()), (Action::Update, 1));
+    assert_eq!(
+        (
+            &c.fields[0].path[..],
+            &c.fields[0].before,
+            &c.fields[0].after
+        ),
+        ("logging_types", &json!(["api", "audit"]), &json!([]))
+    );
+    // The types asked for, in another order: a set, no change.
+    let logged = wanted.with("logging_types", json!(["audit", "api"]));
+    assert!(
+        !plan(
+            &desired(vec![logged]),
+            &live(vec![cluster(json!(["api", "audit"]))])
+        )
+        .has_changes()
+    );
+    // A retention dropped from the config goes back to forever (null).
+    let group =
+        Resource::new("log_group.cluster", Kind::LogGroup).with("name", "/aws/eks/c/cluster");
+    let kept = lr(
+        "log_group.cluster",
+        Kind::LogGroup,
+        "/aws/eks/c/cluster",
+        json!({"name": "/aws/eks/c/cluster", "retention_in_days": 60}),
+    );
+    let p = plan(&desired(vec![group]), &live(vec![kept]));
+    let c = change(&p, "log_group.cluster");
+    assert_eq!(c.action, Action::Update);
+    assert_eq!(
+        (&c.fields[0].path[..], &c.fields[0].after),
+        ("retention_in_days", &serde_json::Value::Null)
+    );
+}
+
 #[test]
 fn null_and_absent_are_the_same() {
     let l = Resource::new("listener.x-80", Kind::Listener)

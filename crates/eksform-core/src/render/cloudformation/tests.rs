@@ -498,3 +498,32 @@ fn the_signal_comes_off_again_exactly() {
         );
     }
 }
+
+#[test]
+fn cluster_logging_renders_the_log_group_and_the_enabled_types() {
+    let yaml = format!(
+        "{LB_SPEC}cloudWatch:\n  clusterLogging:\n    enableTypes: [audit, api]\n    logRetentionInDays: 14\n"
+    );
+    let t = rendered(&yaml);
+    let group = &t["Resources"]["LogGroupCluster"];
+    assert_eq!(group["Type"], json!("AWS::Logs::LogGroup"));
+    assert_eq!(
+        group["Properties"]["LogGroupName"],
+        json!("/aws/eks/demo/cluster")
+    );
+    assert_eq!(group["Properties"]["RetentionInDays"], json!(14));
+    let cluster = &t["Resources"]["ClusterMain"];
+    assert_eq!(
+        cluster["Properties"]["Logging"],
+        json!({"ClusterLogging": {"EnabledTypes": [{"Type": "api"}, {"Type": "audit"}]}})
+    );
+    assert_eq!(cluster["DependsOn"], json!(["LogGroupCluster"]));
+    let plain = rendered(LB_SPEC);
+    assert!(plain["Resources"].get("LogGroupCluster").is_none());
+    assert!(
+        plain["Resources"]["ClusterMain"]["Properties"]
+            .get("Logging")
+            .is_none()
+    );
+    assert!(plain["Resources"]["ClusterMain"].get("DependsOn").is_none());
+}
