@@ -82,11 +82,19 @@ fn specific_examples() {
     );
     assert_eq!(spec.vpc.private.len(), 3);
     assert!(spec.node_groups[0].private_networking);
-    fails_naming(
-        &example("01-simple-cluster.yaml"),
-        "cloudWatch",
-        "`cloudWatch` is not supported yet",
-    );
+    for name in [
+        "01-simple-cluster.yaml",
+        "11-cloudwatch-cluster-logging.yaml",
+    ] {
+        let spec = config::load(&example(name))
+            .unwrap_or_else(|d| panic!("{name} validates: {d}"))
+            .spec;
+        assert_eq!(
+            spec.logging.types,
+            ["audit", "authenticator", "controllerManager"],
+            "{name}"
+        );
+    }
     fails_naming(
         &example("14-windows-nodes.yaml"),
         "nodeGroups[0].amiFamily",

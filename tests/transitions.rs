@@ -155,6 +155,11 @@ const WALKS: &[Walk] = &[
                 "\nnodeGroups:",
                 "    - principalARN: arn:aws:iam::123456789012:role/batch-nodes\n\nnodeGroups:",
             ),
+            e(
+                "control-plane logging",
+                "\n\nnodeGroups:",
+                "\n\ncloudWatch:\n  clusterLogging:\n    enableTypes: [audit]\n    logRetentionInDays: 30\n\nnodeGroups:",
+            ),
         ],
         edits: &[
             e(
@@ -177,6 +182,21 @@ const WALKS: &[Walk] = &[
                 "authenticationMode: API_AND_CONFIG_MAP",
                 "authenticationMode: API",
             ),
+            e(
+                "log types",
+                "enableTypes: [audit]",
+                "enableTypes: [audit, api]",
+            ),
+            e(
+                "log retention",
+                "logRetentionInDays: 30",
+                "logRetentionInDays: 60",
+            ),
+            e(
+                "tags",
+                "  region: us-east-1\n",
+                "  region: us-east-1\n  tags: {team: web}\n",
+            ),
             e("cluster version", "version: \"1.34\"", "version: \"1.35\""),
             e(
                 "creator admin",
@@ -189,6 +209,11 @@ const WALKS: &[Walk] = &[
 
 /// Fields no config can change, and why; a field listed here must be reached by no edit.
 const FIXED: &[(Kind, &str, &str)] = &[
+    (
+        Kind::LogGroup,
+        "name",
+        "/aws/eks/<cluster>/cluster, where EKS sends the control plane's logs",
+    ),
     (
         Kind::Vpc,
         "enable_dns_hostnames",

@@ -7,7 +7,8 @@ answers unlike AWS for the calls eksform makes, in the real API's shapes and err
   source version with decoded user data;
 - `elbv2`: idempotent CreateLoadBalancer and CreateListener;
 - `autoscaling`: instance refreshes, instances launched from any launch template version;
-- `cloudformation`: template properties moto drops, and the EKS resource types.
+- `cloudformation`: template properties moto drops, and the EKS resource types;
+- `logs`: DescribeLogGroups without a null token on its last page.
 
 Each module's `install()` points its service's routes (moto's registry of a service's handlers)
 at a subclass of moto's response class; the docstrings name the few places where moto's own
@@ -18,7 +19,7 @@ See README.md here for the layout, the checks and how to add an operation.
 
 def install():
     """Installs every module's additions; call before moto's server handles a request."""
-    from moto_ext import autoscaling, cloudformation, ec2, eks, elbv2
+    from moto_ext import autoscaling, cloudformation, ec2, eks, elbv2, logs
 
-    for module in (eks, ec2, elbv2, autoscaling, cloudformation):
+    for module in (eks, ec2, elbv2, autoscaling, cloudformation, logs):
         module.install()

@@ -39,6 +39,12 @@ pub async fn tagged(moto: &Moto, cluster: &str) -> Census {
     .await;
     iam(&aws_sdk_iam::Client::new(&conf), cluster, &mut census).await;
     eks(&aws_sdk_eks::Client::new(&conf), cluster, &mut census).await;
+    log_groups(
+        &aws_sdk_cloudwatchlogs::Client::new(&conf),
+        cluster,
+        &mut census,
+    )
+    .await;
     census
 }
 
@@ -267,6 +273,30 @@ async fn eks(c: &aws_sdk_eks::Client, cluster: &str, census: &mut Census) {
         note(census, cluster, tags, cl.arn().unwrap_or(name));
         access_entries(c, name, cluster, census).await;
         nodegroups(c, name, cluster, census).await;
+    }
+}
+
+/// Every log group, by its tags (eksform's are under `/aws/eks/<cluster>/`; all are looked at,
+/// so one left elsewhere is found too).
+async fn log_groups(c: &aws_sdk_cloudwatchlogs::Client, cluster: &str, census: &mut Census) {
+    let groups: Vec<_> = all!(c.describe_log_groups().into_paginator().page_size(50));
+    for g in &groups {
+        let Some(arn) = g.log_group_arn() else {
+            continue;
+        };
+        let out = c
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .unwrap();
+        let tags = out.tags().into_iter().flatten();
+        note(
+            census,
+            cluster,
+            tags.map(|(k, v)| (k.as_str(), v.as_str())),
+            arn,
+        );
     }
 }
 

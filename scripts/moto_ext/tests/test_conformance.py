@@ -146,6 +146,7 @@ class Conformance(LauncherTest):
         role = self.iam()
         self.eks(network, template, role)
         self.cloudformation()
+        self.logs()
         self.dynamodb()
         self.ssm()
         self.teardown_network(network)
@@ -363,6 +364,9 @@ class Conformance(LauncherTest):
         update = self.call("eks", "UpdateClusterConfig", name=c,
                            accessConfig={"authenticationMode": "API"})["update"]
         self.call("eks", "DescribeUpdate", name=c, updateId=update["id"])
+        logging = self.call("eks", "UpdateClusterConfig", name=c, logging={"clusterLogging": [
+            {"types": ["audit"], "enabled": True}]})["update"]
+        self.wait_update(c, logging["id"])
         self.call("eks", "TagResource", resourceArn=cluster["arn"], tags={"team": "x"})
         self.call("eks", "UntagResource", resourceArn=cluster["arn"], tagKeys=["team"])
         self.call("eks", "CreateNodegroup", clusterName=c, nodegroupName="ng", nodeRole=role,
@@ -419,6 +423,21 @@ class Conformance(LauncherTest):
                   ChangeSetType="UPDATE", TemplateBody=STACK_2)
         self.call("cloudformation", "DeleteChangeSet", StackName=s, ChangeSetName="two")
         self.call("cloudformation", "DeleteStack", StackName=s)
+
+    def logs(self):
+        name = "/aws/eks/conformance/cluster"
+        self.call("logs", "CreateLogGroup", logGroupName=name, tags={"team": "x"})
+        self.call("logs", "PutRetentionPolicy", logGroupName=name, retentionInDays=30)
+        groups = self.call("logs", "DescribeLogGroups", logGroupNamePrefix="/aws/eks/conformance/",
+                           limit=50)["logGroups"]
+        self.assertEqual([g.get("retentionInDays") for g in groups], [30])
+        arn = groups[0]["logGroupArn"]
+        self.call("logs", "TagResource", resourceArn=arn, tags={"env": "y"})
+        self.call("logs", "UntagResource", resourceArn=arn, tagKeys=["team"])
+        tags = self.call("logs", "ListTagsForResource", resourceArn=arn)["tags"]
+        self.assertEqual(tags, {"env": "y"})
+        self.call("logs", "DeleteRetentionPolicy", logGroupName=name)
+        self.call("logs", "DeleteLogGroup", logGroupName=name)
 
     def dynamodb(self):
         t = "eksform-locks"

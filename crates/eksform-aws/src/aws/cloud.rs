@@ -9,7 +9,7 @@ use super::tg_attach::{self, TargetGroupAttachments};
 use super::{AwsError, Provider, ResolvedResource};
 use aws_config::{BehaviorVersion, Region};
 use eksform_core::live::{LiveResource, LiveState};
-use eksform_core::model::External;
+use eksform_core::model::{External, Kind};
 
 pub struct Cloud {
     account: super::Account,
@@ -115,7 +115,13 @@ impl Provider for Cloud {
         // Each call retries its own transient failures (retry.rs): a throttled call is sent
         // again, never a whole service's read.
         let c = &self.clients;
-        let (ec2, lt, iam, eks, elb, asg, nodegroups, access) = tokio::try_join!(
+        // Kinds that read themselves (`AwsKind::read`), alongside the services' batched reads.
+        let own = futures::future::try_join_all(
+            Kind::ALL
+                .into_iter()
+                .filter_map(|k| kinds::ops(k).read(c, cluster)),
+        );
+        let (ec2, lt, iam, eks, elb, asg, nodegroups, access, own) = tokio::try_join!(
             c.ec2.read(cluster, external),
             c.lt.read(cluster),
             c.iam.read(cluster),
@@ -124,6 +130,7 @@ impl Provider for Cloud {
             c.asg.read(cluster),
             c.nodegroups.read(cluster),
             c.access.read(cluster),
+            own,
         )?;
         let (ec2_resources, external_status) = ec2;
         let mut state = LiveState {
@@ -139,6 +146,7 @@ impl Provider for Cloud {
             .chain(asg)
             .chain(nodegroups)
             .chain(access)
+            .chain(own.into_iter().flatten())
         {
             state.insert(r);
         }

@@ -21,3 +21,5 @@ pub const AUTOSCALING: i32 = 100;
 pub const INSTANCE_REFRESHES: i32 = 100;
 /// EKS List calls (`maxResults`): 1 to 100.
 pub const EKS: i32 = 100;
+/// CloudWatch Logs DescribeLogGroups (`limit`): 1 to 50.
+pub const LOGS: i32 = 50;

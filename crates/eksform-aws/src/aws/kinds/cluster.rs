@@ -14,7 +14,7 @@ use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ErrorKind, ResolvedResource, in_use};
 use aws_sdk_eks::types::{
     AuthenticationMode, Cluster, CreateAccessConfigRequest, KubernetesNetworkConfigRequest,
-    UpdateAccessConfigRequest, UpdateStatus, VpcConfigRequest,
+    LogSetup, LogType, Logging, UpdateAccessConfigRequest, UpdateStatus, VpcConfigRequest,
 };
 use eksform_core::live::LiveResource;
 use eksform_core::model::{Kind, Props};
@@ -117,6 +117,11 @@ impl Eks {
             .role_arn(f.str("role_arn")?)
             .resources_vpc_config(vpc)
             .set_kubernetes_network_config(network)
+            .set_logging(
+                Some(logging_types(&f)?)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| logging(&t)),
+            )
             .set_tags(Some(f.tags().into_iter().collect::<HashMap<_, _>>()))
             .client_request_token(support::client_token(cluster, &r.address, &r.props));
         // A cluster role made moments ago may not be assumable by EKS yet.
@@ -164,6 +169,7 @@ impl Eks {
                     self.update_auth_mode(&r.address, name, live, f.str("authentication_mode")?)
                         .await?
                 }
+                "logging_types" => self.update_logging(name, &f).await?,
                 "tags" => update_tags(&self.client, live, &r.props).await?,
                 other => {
                     return Err(support::immutable(
@@ -214,6 +220,22 @@ impl Eks {
             .update_cluster_config()
             .name(name)
             .access_config(access)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterConfig", e))?;
+        self.wait_update(name, out.update().and_then(|u| u.id()))
+            .await
+    }
+
+    /// The control-plane log types: the desired ones enabled, every other one disabled (EKS
+    /// takes a logging change as an update of its own, never with another setting).
+    async fn update_logging(&self, name: &str, f: &Fields<'_>) -> Result<(), AwsError> {
+        let want = logging_types(f)?;
+        let out = self
+            .client
+            .update_cluster_config()
+            .name(name)
+            .logging(logging(&want))
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterConfig", e))?;
@@ -409,6 +431,7 @@ fn live(cluster: &str, c: &Cluster) -> Option<LiveResource> {
             .and_then(|a| a.bootstrap_cluster_creator_admin_permissions())
             .map_or(Value::Null, Value::Bool),
     );
+    props.insert("logging_types".into(), enabled_log_types(c));
     props.insert("tags".into(), tags);
     Some(LiveResource {
         address,
@@ -417,6 +440,57 @@ fn live(cluster: &str, c: &Cluster) -> Option<LiveResource> {
         props,
         attrs: attrs(c),
     })
+}
+
+/// The desired log types (none when the model sets none).
+fn logging_types(f: &Fields<'_>) -> Result<Vec<LogType>, AwsError> {
+    if f.get("logging_types").is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(f.strings("logging_types")?
+        .iter()
+        .map(|t| LogType::from(t.as_str()))
+        .collect())
+}
+
+/// EKS's logging setup: `enabled` on, every other type off.
+fn logging(enabled: &[LogType]) -> Logging {
+    let off: Vec<LogType> = LogType::values()
+        .iter()
+        .map(|t| LogType::from(*t))
+        .filter(|t| !enabled.contains(t))
+        .collect();
+    let mut setups = Vec::new();
+    if !enabled.is_empty() {
+        setups.push(
+            LogSetup::builder()
+                .set_types(Some(enabled.to_vec()))
+                .enabled(true)
+                .build(),
+        );
+    }
+    if !off.is_empty() {
+        setups.push(
+            LogSetup::builder()
+                .set_types(Some(off))
+                .enabled(false)
+                .build(),
+        );
+    }
+    Logging::builder().set_cluster_logging(Some(setups)).build()
+}
+
+/// The enabled control-plane log types, sorted (EKS lists them in its own order).
+fn enabled_log_types(c: &Cluster) -> Value {
+    let on = c
+        .logging()
+        .map(|l| l.cluster_logging())
+        .unwrap_or_default()
+        .iter()
+        .filter(|s| s.enabled() == Some(true))
+        .flat_map(|s| s.types())
+        .map(|t| t.as_str());
+    support::sorted_strings(on)
 }
 
 fn attrs(c: &Cluster) -> BTreeMap<String, String> {

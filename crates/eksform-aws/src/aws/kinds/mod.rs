@@ -16,6 +16,7 @@ mod internet_gateway;
 pub mod launch_template;
 pub(crate) mod listener;
 pub(crate) mod load_balancer;
+pub mod log_group;
 mod nat_gateway;
 pub mod nodegroup;
 mod route_table;
@@ -38,6 +39,7 @@ use eksform_core::live::LiveResource;
 use eksform_core::model::Kind;
 use futures::future::BoxFuture;
 use launch_template::LaunchTemplates;
+use log_group::LogGroups;
 use nodegroup::Nodegroups;
 use std::time::Duration;
 use target_group_attachment::TargetGroupAttachments;
@@ -61,6 +63,7 @@ pub(crate) struct Clients {
     pub elb: Elb,
     pub asg: Asg,
     pub attachments: TargetGroupAttachments,
+    pub logs: LogGroups,
 }
 
 impl Clients {
@@ -75,6 +78,7 @@ impl Clients {
             elb: Elb::new(conf),
             asg: Asg::new(conf),
             attachments: TargetGroupAttachments::new(conf),
+            logs: LogGroups::new(conf),
         }
     }
 }
@@ -110,6 +114,9 @@ pub(crate) trait Services: Sync {
     fn attachments(&self) -> Option<&TargetGroupAttachments> {
         None
     }
+    fn logs(&self) -> Option<&LogGroups> {
+        None
+    }
 }
 
 impl Services for Clients {
@@ -139,6 +146,9 @@ impl Services for Clients {
     }
     fn attachments(&self) -> Option<&TargetGroupAttachments> {
         Some(&self.attachments)
+    }
+    fn logs(&self) -> Option<&LogGroups> {
+        Some(&self.logs)
     }
 }
 
@@ -176,6 +186,8 @@ pub(crate) type ExternalFound = (String, Option<(String, String)>);
 /// The Describe of an external resource; `None` inside when it does not exist.
 pub(crate) type Looked<'a> = BoxFuture<'a, Result<Option<ExternalFound>, AwsError>>;
 
+/// A kind's own read of a cluster's resources (see `AwsKind::read`).
+pub(crate) type Reads<'a> = BoxFuture<'a, Result<Vec<LiveResource>, AwsError>>;
 /// A created or updated resource as it would now be read.
 pub(crate) type Written<'a> = BoxFuture<'a, Result<LiveResource, AwsError>>;
 /// A delete, done when the resource is gone.
@@ -193,6 +205,14 @@ pub(crate) trait AwsKind: Send + Sync {
     fn limit(&self, op: Op) -> Duration {
         let _ = op;
         DEFAULT_LIMIT
+    }
+
+    /// Reads the cluster's resources of this kind, when the kind reads itself (a kind alone in
+    /// a service that no service-wide read covers); `None` for kinds their service's read
+    /// batches (`Cloud::read` joins both, so a kind that reads itself needs no line there).
+    fn read<'a>(&'a self, cx: &'a dyn Services, cluster: &'a str) -> Option<Reads<'a>> {
+        let _ = (cx, cluster);
+        None
     }
 
     /// Creates one resource, tagging it at creation, waits until it is usable and returns it
@@ -247,6 +267,7 @@ pub(crate) fn ops(kind: Kind) -> &'static dyn AwsKind {
         Kind::Listener => &listener::Ops,
         Kind::AutoscalingGroup => &autoscaling_group::Ops,
         Kind::TargetGroupAttachment => &target_group_attachment::Ops,
+        Kind::LogGroup => &log_group::Ops,
     };
     debug_assert_eq!(ops.kind(), kind, "registry entry of {}", kind.as_str());
     ops

@@ -47,9 +47,10 @@ pub static CLUSTER_LOGGING: Section = Section {
             "enableTypes",
             Kind::List(
                 &Kind::Enum(LOG_TYPE_CHOICES),
+                // A type named twice is read once, as eksctl does.
                 Items {
                     min: 0,
-                    unique: true,
+                    unique: false,
                 },
             ),
             "Log types to send: api, audit, authenticator, controllerManager, scheduler, or all (also *). Default: none.",
