@@ -431,7 +431,10 @@ fn live(cluster: &str, c: &Cluster) -> Option<LiveResource> {
             .and_then(|a| a.bootstrap_cluster_creator_admin_permissions())
             .map_or(Value::Null, Value::Bool),
     );
-    props.insert("logging_types".into(), enabled_log_types(c));
+    if let Some(types) = enabled_log_types(c) {
+        // Absent when none: the schema's default, as the model leaves it out.
+        props.insert("logging_types".into(), types);
+    }
     props.insert("tags".into(), tags);
     Some(LiveResource {
         address,
@@ -480,17 +483,19 @@ fn logging(enabled: &[LogType]) -> Logging {
     Logging::builder().set_cluster_logging(Some(setups)).build()
 }
 
-/// The enabled control-plane log types, sorted (EKS lists them in its own order).
-fn enabled_log_types(c: &Cluster) -> Value {
-    let on = c
+/// The enabled control-plane log types, sorted (EKS lists them in its own order); `None` when
+/// none is.
+fn enabled_log_types(c: &Cluster) -> Option<Value> {
+    let mut on = c
         .logging()
         .map(|l| l.cluster_logging())
         .unwrap_or_default()
         .iter()
         .filter(|s| s.enabled() == Some(true))
         .flat_map(|s| s.types())
-        .map(|t| t.as_str());
-    support::sorted_strings(on)
+        .map(|t| t.as_str())
+        .peekable();
+    on.peek().is_some().then(|| support::sorted_strings(on))
 }
 
 fn attrs(c: &Cluster) -> BTreeMap<String, String> {
