@@ -27,7 +27,7 @@ vpc:
       us-east-1b: {cidr: 10.0.8.0/21}
       us-west-2c: {cidr: 10.1.0.0/20}
 cloudWatch:
-  clusterLogging: {enableTypes: ["*"]}
+  clusterLogging: {enableTypes: ["*"], logRetentionInDays: 45}
 loadBalancers:
   - name: ingress
     listeners:

@@ -122,7 +122,14 @@ impl<'n> Fields<'n> {
         if !values.contains(&v.value) {
             let listed: Vec<String> = values.iter().map(ToString::to_string).collect();
             let msg = format!("{path}: {} is not one of {}", v.value, listed.join(", "));
-            cx.error(v.pos, &path, msg, None);
+            let below = values.iter().filter(|x| **x < v.value).max();
+            let above = values.iter().filter(|x| **x > v.value).min();
+            let hint = match (below, above) {
+                (Some(b), Some(a)) => format!("the nearest are {b} and {a}"),
+                (Some(n), None) | (None, Some(n)) => format!("the nearest is {n}"),
+                (None, None) => String::new(),
+            };
+            cx.error(v.pos, &path, msg, (!hint.is_empty()).then_some(hint));
             return None;
         }
         Some(v)

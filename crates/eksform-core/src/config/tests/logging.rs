@@ -94,3 +94,14 @@ fn a_misspelt_type_gets_eks_spelling_as_hint() {
     );
     assert_eq!(d.hint.as_deref(), Some("write controllerManager"));
 }
+
+#[test]
+fn a_period_cloudwatch_lacks_gets_the_nearest_as_hint() {
+    let d = fails_with(
+        &with("cloudWatch: {clusterLogging: {enableTypes: [audit], logRetentionInDays: 45}}\n"),
+        6,
+        73,
+        "cloudWatch.clusterLogging.logRetentionInDays: 45 is not one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+    );
+    assert_eq!(d.hint.as_deref(), Some("the nearest are 30 and 60"));
+}
