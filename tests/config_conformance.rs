@@ -90,7 +90,7 @@ fn specific_examples() {
             .unwrap_or_else(|d| panic!("{name} validates: {d}"))
             .spec;
         assert_eq!(
-            spec.logging.types,
+            spec.sections.logging.types,
             ["audit", "authenticator", "controllerManager"],
             "{name}"
         );

@@ -8,10 +8,12 @@ use super::loadbalancer::read_load_balancers;
 use super::network::{self, read_network};
 use super::nodegroup::{managed_names, read_node_groups};
 use super::read::{Ctx, Spanned, boolean, missing, string, string_map};
+use super::root::CLUSTER_CONFIG;
 use super::schema::{Fields, fields};
 use super::spec::ClusterSpec;
-use super::table::{CLUSTER_CONFIG, METADATA};
+use super::table::METADATA;
 use super::yaml::{Node, Pos};
+use crate::kinds::KindSections;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -53,7 +55,7 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
         super::managed::read_managed_node_groups(cx, &top, &meta.name, &lbs, &vpc);
     let cni = super::cni::read_cni(cx, &top);
     let access = super::access::read_access(cx, &top);
-    let logging = super::logging::read_logging(cx, &top);
+    let sections = KindSections::read(cx, &top);
     if cx.has_errors() {
         return None;
     }
@@ -70,7 +72,7 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
         load_balancers: lbs.into_iter().map(|l| l.value).collect(),
         cni,
         access,
-        logging,
+        sections,
     };
     super::pod_capacity::check(cx, root, &spec);
     check_ami_families(cx, root, &spec);

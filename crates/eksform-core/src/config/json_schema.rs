@@ -1,14 +1,16 @@
 //! The JSON Schema (draft-07, the draft the YAML language server supports best) of the config,
 //! derived from the supported field table for editor completion and checking as you type.
 //!
-//! Everything in it comes from `table`: objects, required keys, closed key sets
+//! Everything in it comes from the field table (`root` and what it reaches: `table`'s objects
+//! and those of the kinds' sections): objects, required keys, closed key sets
 //! (`additionalProperties: false`, as the readers refuse unknown keys), enums, bounds, patterns,
 //! defaults and descriptions. A field that eksctl's schema does not have is marked as an eksform
 //! extension here, from the generated eksctl field table. Rules between fields are left to
 //! `eksform validate`. This module must not describe any field itself.
 
+use super::root::{CLUSTER_CONFIG, sections};
 use super::schema::object;
-use super::table::{CLUSTER_CONFIG, DefaultValue, Field, Kind, Section, Text, sections};
+use super::table::{DefaultValue, Field, Kind, Section, Text};
 use serde_json::{Map, Value, json};
 
 const DRAFT: &str = "http://json-schema.org/draft-07/schema#";

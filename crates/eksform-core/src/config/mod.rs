@@ -14,16 +14,17 @@ mod instance_refresh;
 mod json_schema;
 mod kube;
 mod loadbalancer;
-mod logging;
 mod managed;
 mod network;
 mod ng_layout;
 mod nodegroup;
 mod pod_capacity;
-mod read;
-mod schema;
+pub(crate) mod read;
+mod root;
+pub(crate) mod schema;
+pub(crate) mod section;
 mod spec;
-mod table;
+pub(crate) mod table;
 pub mod versions;
 mod yaml;
 
@@ -112,7 +113,7 @@ pub fn assign_zones(spec: &mut ClusterSpec, available: &[String]) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 /// Where a dotted YAML path (`vpc.subnets.private.eu-north-1a.id`, mapping keys only) is in a
 /// config's text: the value's line and column, for a check made after loading (at plan time).

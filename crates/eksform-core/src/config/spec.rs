@@ -4,6 +4,7 @@
 //! fields here hold eksctl's defaults already applied and never need re-checking. It must not
 //! know about YAML, spans or AWS.
 
+use crate::kinds::KindSections;
 use ipnet::Ipv4Net;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -33,17 +34,10 @@ pub struct ClusterSpec {
     pub cni: CniSpec,
     /// `accessConfig`: how the cluster authenticates IAM principals, and its access entries.
     pub access: AccessSpec,
-    /// `cloudWatch.clusterLogging`: control-plane log types and the log group's retention.
-    pub logging: LoggingSpec,
-}
-
-/// `cloudWatch.clusterLogging`: nothing logged by default, as in EKS and eksctl.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct LoggingSpec {
-    /// The enabled log types, in EKS's spelling and order (`all` and `*` expanded).
-    pub types: Vec<String>,
-    /// Days the cluster's log group keeps events; `None`: forever (CloudWatch's default).
-    pub retention_days: Option<i64>,
+    /// The sections kinds own (`cloudWatch`, …), declared in the registry (`kinds/mod.rs`) and
+    /// parsed by the kinds' own readers. Flattened: serialized as if each were a field here.
+    #[serde(flatten)]
+    pub sections: KindSections,
 }
 
 /// `accessConfig`, defaulted as eksctl does.

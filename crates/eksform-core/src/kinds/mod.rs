@@ -16,7 +16,17 @@
 //! addressed by its content (rules), port (listeners) or role (profiles), and recorded in the
 //! parent's applied record. CloudFormation can tag none of them.
 //!
-//! Adding a kind: its file here, its `mod` line, and one line in the `kinds!` list below.
+//! A kind that comes with a config section of its own is a folder (`log_group/`): besides its
+//! schema (`mod.rs`), the section (`config.rs`: its table, its parsed type, its reader) and its
+//! model builder (`model.rs`). The registry lists those too: the section in `sections!` (which
+//! declares `KindSections`, the parsed sections `ClusterSpec` holds, its reader and the root
+//! table's fields) and the builder in `BUILDERS` with the point of `model::desired` it runs at.
+//! Config's root table and reader and the model's `desired` go through these lists, never
+//! naming a kind's section; the kinds' parts import only config's and the model's primitives
+//! (`config::{read, schema, section, table}`, `model::part`), so the imports point one way.
+//!
+//! Adding a kind: its file (or folder) here, its `mod` line, one line in the `kinds!` list below,
+//! and, with a config section, a line in `sections!` and in `BUILDERS`.
 
 // The kind files, declared here (not inside `kinds!`) so that rustfmt sees them.
 mod access_entry;
@@ -41,11 +51,16 @@ mod target_group;
 mod target_group_attachment;
 mod vpc;
 
+pub use log_group::config::LoggingSpec;
+pub(crate) use log_group::model::LOG_GROUP;
 pub use schema::{
     Attr, Cfn, CfnOutput, CfnOutputsFn, DowntimeFn, Exclusive, Field, FieldDefault, KindSchema,
     OneWay, Replace, Roll, SideEffectFn,
 };
 
+use crate::config::read::Ctx;
+use crate::config::schema::Fields;
+use crate::model::part::{Builder, Stage};
 use serde::{Deserialize, Serialize};
 
 /// Declares the kinds: the `Kind` enum, `Kind::ALL` and the schema table, from one list of
@@ -92,6 +107,43 @@ kinds! {
     TargetGroupAttachment => target_group_attachment,
     LogGroup => log_group,
 }
+
+/// Declares the config sections kinds own, from one list of `field: Type => module` pairs (the
+/// module's `config::SECTION` reads a `Type`): `KindSections`, the parsed sections, one field
+/// each; its reader; and `SECTION_FIELDS`, their fields of the document root. The list's order
+/// is the order they are read in and their place in the root table (`config::root`).
+macro_rules! sections {
+    ($($(#[$doc:meta])* $field:ident: $ty:ty => $module:ident),+ $(,)?) => {
+        /// The config sections kinds own, as their readers left them; a field of `ClusterSpec`.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+        pub struct KindSections {
+            $($(#[$doc])* pub $field: $ty,)+
+        }
+
+        impl KindSections {
+            /// Reads every kind's section from the document root's fields, in the list's order.
+            pub(crate) fn read(cx: &mut Ctx, top: &Fields<'_>) -> KindSections {
+                KindSections {
+                    $($field: ($module::config::SECTION.read)(cx, top),)+
+                }
+            }
+        }
+
+        /// The sections' fields of the document root, in the list's order.
+        pub(crate) const SECTION_FIELDS: [crate::config::table::Field; [$(stringify!($field)),+].len()] =
+            [$($module::config::SECTION.field),+];
+    };
+}
+
+sections! {
+    /// `cloudWatch.clusterLogging`: control-plane log types and the log group's retention.
+    logging: LoggingSpec => log_group,
+}
+
+/// The kinds' own model builders (`model.rs` in their folders), each with the point of
+/// `model::desired` it runs at; builders of the same point run in this order.
+pub(crate) static BUILDERS: &[(Stage, Builder)] =
+    &[(Stage::BeforeCluster, log_group::model::build)];
 
 impl Kind {
     /// What the kind is: its fields, attributes and behaviours, declared in its file.

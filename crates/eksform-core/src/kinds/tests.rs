@@ -100,7 +100,7 @@ fn models() -> Vec<crate::model::Desired> {
     ));
     out.push(desired(&managed_behind_lb(), &ModelInputs::default()));
     let mut logged = crate::model::fixtures::review_apps();
-    logged.logging = config::LoggingSpec {
+    logged.sections.logging = super::LoggingSpec {
         types: vec!["api".into(), "audit".into()],
         retention_days: Some(30),
     };

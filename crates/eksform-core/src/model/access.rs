@@ -8,7 +8,7 @@
 //! a SHA-256 of its whole ARN appended, so the address is stable whatever else the list holds.
 //! It must not decide anything about clusters or node groups beyond naming the node entry.
 
-use super::build::{Ctx, Out};
+use super::part::{Ctx, Out};
 use super::types::{Kind, Resource, ref_id, reference};
 use crate::config::{AccessEntrySpec, AccessPolicySpec};
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 use super::*;
 use crate::config::{LbType, NatMode};
 use crate::model::fixtures::{review_apps, review_apps_existing_vpc};
-use crate::model::types::{Kind, Resource};
+use crate::model::types::{Kind, Resource, TAG_CLUSTER, TAG_ID};
 use serde_json::Value;
 use std::collections::HashSet;
 

@@ -4,7 +4,8 @@ use super::*;
 use crate::config::{CniPlugin, LbScheme, LbType, NatMode};
 use crate::model::UNRESOLVED_AMI;
 use crate::model::fixtures::{self, ZONES, review_apps, review_apps_existing_vpc};
-use crate::model::types::{Kind, Resource, ref_id};
+use crate::model::part::partition;
+use crate::model::types::{External, Kind, Resource, ref_id};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};
 
@@ -570,37 +571,4 @@ fn autoscaling_groups_carry_cluster_autoscaler_discovery_and_node_template_tags(
     // A key AWS would refuse (over 128 characters) is left out rather than failing the apply.
     let keys = tags.as_object().unwrap().keys();
     assert!(keys.into_iter().all(|k| k.len() <= 128));
-}
-
-#[test]
-fn logging_makes_the_log_group_first_and_the_cluster_names_its_types() {
-    let mut spec = review_apps();
-    spec.logging = crate::config::LoggingSpec {
-        types: vec!["api".into(), "audit".into()],
-        retention_days: Some(90),
-    };
-    let d = model(&spec);
-    let group = get(&d, "log_group.cluster");
-    assert_eq!(group.kind, Kind::LogGroup);
-    assert_eq!(group.props["name"], json!("/aws/eks/review-apps/cluster"));
-    assert_eq!(group.props["retention_in_days"], json!(90));
-    assert_eq!(group.tags()["eksform.io/id"], "log_group.cluster");
-    let cluster = get(&d, "cluster.main");
-    assert_eq!(cluster.props["logging_types"], json!(["api", "audit"]));
-    assert_eq!(cluster.props["log_group"], ref_id("log_group.cluster"));
-    let at = |a: &str| d.resources.iter().position(|r| r.address == a).unwrap();
-    assert!(at("log_group.cluster") < at("cluster.main"));
-}
-
-#[test]
-fn without_logging_there_is_no_log_group_and_the_cluster_is_as_before() {
-    let d = model(&review_apps());
-    assert!(!has(&d, "log_group.cluster"));
-    let cluster = get(&d, "cluster.main");
-    assert!(!cluster.props.contains_key("logging_types"));
-    assert!(!cluster.props.contains_key("log_group"));
-    let mut spec = review_apps();
-    spec.logging.types = vec!["scheduler".into()];
-    let group = get(&model(&spec), "log_group.cluster").clone();
-    assert!(!group.props.contains_key("retention_in_days"));
 }

@@ -1,15 +1,17 @@
 //! The control-plane part of the model: the IAM roles of the cluster and of its nodes, the
-//! nodes' instance profile, and the EKS cluster itself.
+//! nodes' instance profile, and the EKS cluster itself (with the log types of the `cloudWatch`
+//! section, whose log group the log_group kind builds: `kinds/log_group/model.rs`).
 //!
 //! It owns IAM names, trust policies and the choice of service CIDR (which the node user data
 //! also needs); it must not decide anything about node groups or load balancers.
 
-use super::build::{Ctx, Out, set};
 use super::names::{fit, iam_path};
 use super::network::Network;
+use super::part::{Ctx, Out, set};
 use super::security::CLUSTER_SG;
 use super::types::{Kind, Resource, ref_id, reference};
 use crate::config::CniPlugin;
+use crate::kinds::LOG_GROUP;
 use ipnet::Ipv4Net;
 use serde_json::{Value, json};
 
@@ -26,7 +28,7 @@ const NODE_POLICIES: [&str; 3] = [
 /// custom` or `none`) nothing on the node uses it, and least privilege leaves it off.
 const VPC_CNI_POLICY: &str = "AmazonEKS_CNI_Policy";
 
-pub(super) fn build(ctx: &Ctx, net: &Network, out: &mut Out) {
+pub(super) fn build(ctx: &Ctx, out: &mut Out) {
     out.push(role(
         ctx,
         "iam_role.cluster",
@@ -51,28 +53,11 @@ pub(super) fn build(ctx: &Ctx, net: &Network, out: &mut Out) {
             .with("path", iam_path(ctx.cluster()))
             .with("role_name", ref_id("iam_role.nodes")),
     );
-    if let Some(group) = log_group(ctx) {
-        out.push(group);
-    }
-    out.push(cluster(ctx, net));
 }
 
-/// Where EKS sends the control plane's logs; eksform makes it first (owned, with the config's
-/// retention) when the config enables any log type.
-const LOG_GROUP: &str = "log_group.cluster";
-
-fn log_group(ctx: &Ctx) -> Option<Resource> {
-    let logging = &ctx.spec.logging;
-    if logging.types.is_empty() {
-        return None;
-    }
-    let mut r = Resource::new(LOG_GROUP, Kind::LogGroup)
-        .with("name", format!("/aws/eks/{}/cluster", ctx.cluster()))
-        .with("tags", ctx.tags(LOG_GROUP, no_extra()));
-    if let Some(days) = logging.retention_days {
-        r = r.with("retention_in_days", days);
-    }
-    Some(r)
+/// The EKS cluster, after what its own kinds build first (`Stage::BeforeCluster`: the log group).
+pub(super) fn cluster(ctx: &Ctx, net: &Network, out: &mut Out) {
+    out.push(cluster_resource(ctx, net));
 }
 
 fn no_extra() -> [(String, String); 0] {
@@ -116,7 +101,7 @@ pub(super) fn service_cidr(vpc: Ipv4Net) -> Ipv4Net {
     cidr.parse().expect("literal cidr")
 }
 
-fn cluster(ctx: &Ctx, net: &Network) -> Resource {
+fn cluster_resource(ctx: &Ctx, net: &Network) -> Resource {
     let subnets = net.public.iter().chain(&net.private).cloned();
     let r = Resource::new("cluster.main", Kind::Cluster)
         .with("name", ctx.cluster())
@@ -139,7 +124,7 @@ fn cluster(ctx: &Ctx, net: &Network) -> Resource {
             ctx.spec.access.bootstrap_cluster_creator_admin_permissions,
         )
         .with("tags", ctx.tags("cluster.main", no_extra()));
-    let types = &ctx.spec.logging.types;
+    let types = &ctx.spec.sections.logging.types;
     if types.is_empty() {
         // Absent is the schema's default (no log types): an unchanged plan for every config
         // that never asked for logging.

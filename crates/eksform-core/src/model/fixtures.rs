@@ -125,7 +125,7 @@ pub fn review_apps() -> ClusterSpec {
         load_balancers: vec![alb("ingress")],
         cni: Default::default(),
         access: Default::default(),
-        logging: Default::default(),
+        sections: Default::default(),
     }
 }
 

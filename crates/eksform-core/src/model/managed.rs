@@ -6,10 +6,10 @@
 //! the same node security group and role as self-managed ones.
 
 use super::ModelInputs;
-use super::build::{Ctx, Out, literal, set};
 use super::control::service_cidr;
 use super::names::fit;
 use super::network::Network;
+use super::part::{Ctx, Out, literal, set};
 use super::security::NODES_SG;
 use super::types::{Kind, Resource, ref_id, reference, template};
 use super::userdata::{self, ClusterInfo};

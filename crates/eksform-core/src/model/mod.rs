@@ -11,6 +11,7 @@ pub(crate) mod fixtures;
 mod managed;
 pub mod names;
 mod network;
+pub(crate) mod part;
 mod rolling;
 mod security;
 mod tg_attach;

@@ -5,7 +5,7 @@
 //! It owns the decision of which subnet ids the other parts use; it must not create anything
 //! inside a VPC eksform does not own, nor associate route tables with subnets it does not own.
 
-use super::build::{Ctx, Out, literal, set};
+use super::part::{Ctx, Out, literal, set};
 use super::types::{External, Kind, Resource, ref_id};
 use crate::config::{NatMode, SubnetSpec};
 use serde_json::{Value, json};

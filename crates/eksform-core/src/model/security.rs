@@ -4,9 +4,9 @@
 //! It owns which traffic is allowed and nothing else. The default egress rule AWS adds to a new
 //! group is modelled too, so that it is owned and a user's change to it shows as drift.
 
-use super::build::{Ctx, Out};
 use super::names::{RuleSource, rule_address};
 use super::network::Network;
+use super::part::{Ctx, Out};
 use super::types::{Kind, Resource, ref_id};
 use crate::config::{LbType, LoadBalancerSpec, NodeGroupSpec};
 use std::collections::HashSet;

@@ -6,7 +6,7 @@
 //! It must not touch the Auto Scaling group otherwise (EKS owns it) nor add security rules
 //! (`security` opens the node ports for managed groups as for self-managed ones).
 
-use super::build::{Ctx, Out, literal, set};
+use super::part::{Ctx, Out, literal, set};
 use super::types::{External, Kind, Resource, ref_id, reference};
 
 pub(super) fn build(ctx: &Ctx, out: &mut Out) {

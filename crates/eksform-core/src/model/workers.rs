@@ -7,10 +7,10 @@
 //! `userdata`).
 
 use super::ModelInputs;
-use super::build::{Ctx, Out, literal, set};
 use super::control::service_cidr;
 use super::names::{self, ELB_NAME_MAX, fit};
 use super::network::Network;
+use super::part::{Ctx, Out, literal, set};
 use super::security::{lb_group, node_groups_of};
 use super::types::{Kind, Resource, ref_id, reference, template};
 use super::userdata::{self, ClusterInfo};

@@ -1,14 +1,12 @@
 //! The fields of each object of the config, with the string rules (patterns) the readers
 //! check in code. Data only: see the parent module for what uses it.
 
-use crate::config::cluster::{API_VERSION, DEFAULT_VERSION};
-use crate::config::cni::CNI_PLUGINS;
+use crate::config::cluster::DEFAULT_VERSION;
 use crate::config::loadbalancer::{
     DEFAULT_NODE_PORT, HEALTH_PROTOCOLS, LB_SCHEMES, LB_TYPES, LISTENER_PROTOCOLS,
 };
 use crate::config::network::{DEFAULT_CIDR, NAT_MODES};
 
-use super::nodegroups::{MANAGED_NODE_GROUP, NODE_GROUP};
 use super::{DefaultValue, Items, Kind, Section, Text, field};
 
 pub(super) const fn text(pattern: &'static str, max_len: u32) -> Text {
@@ -16,7 +14,7 @@ pub(super) const fn text(pattern: &'static str, max_len: u32) -> Text {
 }
 
 pub(super) const ANY: Text = text("", 0);
-pub(super) const LIST: Items = Items {
+pub(crate) const LIST: Items = Items {
     min: 0,
     unique: false,
 };
@@ -30,7 +28,7 @@ pub(super) const NODE_GROUP_NAME: Text = text("^[a-zA-Z0-9][-a-zA-Z0-9]*$", 63);
 pub(super) const LB_NAME: Text = text("^[a-zA-Z][-a-zA-Z0-9]*$", 32);
 pub(super) const REGION: Text = text("^[a-z]{2}(-[a-z]+)+-[0-9]{1,3}$", 0);
 /// An availability zone (`eu-north-1a`) or a local zone (`us-west-2-lax-1a`).
-pub(super) const ZONE: Text = text(
+pub(crate) const ZONE: Text = text(
     "^[a-z]{2}(-[a-z]+)+-[0-9]{1,3}([a-z]|-[a-z]+-[0-9]+[a-z])$",
     0,
 );
@@ -67,84 +65,6 @@ pub(super) const PORT_STRING: Text = text(
 
 pub(super) const TAGS: Kind = Kind::Map(TAG_KEY, &Kind::Text(TAG_VALUE));
 pub(super) const LABELS: Kind = Kind::Map(LABEL_KEY, &Kind::Text(LABEL_VALUE));
-
-pub static CLUSTER_CONFIG: Section = Section {
-    name: "ClusterConfig",
-    eksctl: "ClusterConfig",
-    doc: "An eksctl ClusterConfig (eksctl.io/v1alpha5) as eksform reads it: the fields eksform supports, plus its loadBalancers extension.",
-    fields: &[
-        field(
-            "apiVersion",
-            Kind::Enum(&[API_VERSION]),
-            "The eksctl format version.",
-        )
-        .required(),
-        field(
-            "kind",
-            Kind::Enum(&["ClusterConfig"]),
-            "Always ClusterConfig.",
-        )
-        .required(),
-        field(
-            "metadata",
-            Kind::Object(&METADATA),
-            "The cluster's name, region, Kubernetes version and tags.",
-        )
-        .required(),
-        field(
-            "vpc",
-            Kind::Object(&VPC),
-            "The VPC: a new one (default 192.168.0.0/16) or an existing one by id.",
-        ),
-        field(
-            "availabilityZones",
-            Kind::List(
-                &Kind::Text(ZONE),
-                Items {
-                    min: 2,
-                    unique: true,
-                },
-            ),
-            "Zones to split the new VPC over, one public and one private subnet each; not with vpc.subnets. Default: the region's first three zones.",
-        ),
-        field(
-            "nodeGroups",
-            Kind::List(&Kind::Object(&NODE_GROUP), LIST),
-            "Self-managed node groups: a launch template and an Auto Scaling group each.",
-        ),
-        field(
-            "managedNodeGroups",
-            Kind::List(&Kind::Object(&MANAGED_NODE_GROUP), LIST),
-            "EKS managed node groups, each launched from a launch template eksform writes.",
-        ),
-        field(
-            "accessConfig",
-            Kind::Object(&super::ACCESS_CONFIG),
-            "EKS access entries and the cluster's authentication mode.",
-        ),
-        field(
-            "cloudWatch",
-            Kind::Object(&super::CLOUD_WATCH),
-            "Control-plane logging to CloudWatch Logs, and the retention of the cluster's log group.",
-        ),
-        field(
-            "loadBalancers",
-            Kind::List(&Kind::Object(&LOAD_BALANCER), LIST),
-            "Load balancers in front of a NodePort that node groups join.",
-        ),
-        field(
-            "cni",
-            Kind::Enum(CNI_PLUGINS),
-            "The pod network: vpc-cni, or none/custom when another CNI assigns pod addresses, so the VPC CNI's pods-per-node limits do not apply.",
-        )
-        .default(DefaultValue::Str(CNI_PLUGINS[0])),
-        field(
-            "addons",
-            Kind::List(&Kind::Object(&ADDON), LIST),
-            "EKS addons; only a vpc-cni entry is read, for the pods-per-node settings of its configurationValues (eksform does not install addons yet).",
-        ),
-    ],
-};
 
 pub static ADDON: Section = Section {
     name: "Addon",

@@ -7,16 +7,18 @@
 //! so the schema cannot accept a key or value the readers refuse by table. Rules that span
 //! fields (subnet overlaps, sizes in order, a certificate for HTTPS) stay in the readers and are
 //! only described here. This module must not read YAML or report anything.
+//!
+//! The objects here are the ones config reads itself; the document root is in `root`, and the
+//! objects of a section a kind owns are in the kind's folder (`kinds/log_group/config.rs`),
+//! built from the types here. `root::sections` walks them all.
 
 mod access;
 mod fields;
-mod logging;
 mod nodegroups;
 mod stacks;
 
 pub use access::*;
 pub use fields::*;
-pub use logging::*;
 pub use nodegroups::*;
 pub use stacks::*;
 
@@ -40,27 +42,6 @@ impl Section {
     pub fn names(&self) -> Vec<&'static str> {
         self.fields.iter().map(|f| f.name).collect()
     }
-}
-
-/// Every object of the config, the document root first, each once.
-pub fn sections() -> Vec<&'static Section> {
-    fn walk(kind: &'static Kind, out: &mut Vec<&'static Section>) {
-        match kind {
-            Kind::Object(s) if !out.iter().any(|o| std::ptr::eq(*o, *s)) => {
-                out.push(s);
-                s.fields.iter().for_each(|f| walk(&f.kind, out));
-            }
-            Kind::List(item, _) | Kind::Map(_, item) => walk(item, out),
-            Kind::AnyOf(kinds) => kinds.iter().for_each(|k| walk(k, out)),
-            _ => {}
-        }
-    }
-    let mut out = vec![&CLUSTER_CONFIG];
-    CLUSTER_CONFIG
-        .fields
-        .iter()
-        .for_each(|f| walk(&f.kind, &mut out));
-    out
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -117,7 +98,7 @@ pub enum DefaultValue {
     List(&'static [&'static str]),
 }
 
-const fn field(name: &'static str, kind: Kind, doc: &'static str) -> Field {
+pub(crate) const fn field(name: &'static str, kind: Kind, doc: &'static str) -> Field {
     Field {
         name,
         kind,
@@ -128,7 +109,7 @@ const fn field(name: &'static str, kind: Kind, doc: &'static str) -> Field {
 }
 
 /// `a` then `b` as one array; `N` must be their total length (checked when compiling).
-const fn join<const N: usize>(a: &[Field], b: &[Field]) -> [Field; N] {
+pub(crate) const fn join<const N: usize>(a: &[Field], b: &[Field]) -> [Field; N] {
     assert!(a.len() + b.len() == N, "join: N is not the total length");
     let mut out = [a[0]; N];
     let mut i = 0;
@@ -140,14 +121,14 @@ const fn join<const N: usize>(a: &[Field], b: &[Field]) -> [Field; N] {
 }
 
 impl Field {
-    const fn required(self) -> Field {
+    pub(crate) const fn required(self) -> Field {
         Field {
             required: true,
             ..self
         }
     }
 
-    const fn default(self, value: DefaultValue) -> Field {
+    pub(crate) const fn default(self, value: DefaultValue) -> Field {
         Field {
             default: Some(value),
             ..self
@@ -165,40 +146,5 @@ mod tests {
         for effect in EFFECTS {
             assert!(TAINT_SHORTHAND.pattern.contains(effect), "{effect}");
         }
-    }
-
-    #[test]
-    fn names_are_unique_and_defaults_fit_their_kind() {
-        let all = sections();
-        for s in &all {
-            let mut names = s.names();
-            names.sort();
-            names.dedup();
-            assert_eq!(names.len(), s.fields.len(), "{}", s.name);
-            for f in s.fields {
-                let fits = match (&f.kind, f.default) {
-                    (_, None) => true,
-                    (Kind::Enum(values), Some(DefaultValue::Str(d))) => values.contains(&d),
-                    (Kind::Int(min, max), Some(DefaultValue::Int(d))) => (*min..=*max).contains(&d),
-                    (Kind::OneOf(values), Some(DefaultValue::Int(d))) => values.contains(&d),
-                    (Kind::Bool, Some(DefaultValue::Bool(_))) => true,
-                    (
-                        Kind::Text(_) | Kind::Cidr(..) | Kind::AnyOf(_),
-                        Some(DefaultValue::Str(_)),
-                    ) => true,
-                    (Kind::List(..), Some(DefaultValue::List(_))) => true,
-                    _ => false,
-                };
-                assert!(fits, "{}.{}: default {:?}", s.name, f.name, f.default);
-                assert!(
-                    !f.doc.is_empty(),
-                    "{}.{} has no description",
-                    s.name,
-                    f.name
-                );
-            }
-        }
-        let names: Vec<&str> = all.iter().map(|s| s.name).collect();
-        assert_eq!(names.len(), 25, "{names:?}");
     }
 }

@@ -5,7 +5,6 @@ mod bootstrap;
 mod capacity;
 mod from_stack;
 mod loadbalancers;
-mod logging;
 mod network;
 mod nodegroups;
 mod top;

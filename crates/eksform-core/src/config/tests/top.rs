@@ -256,7 +256,7 @@ fn bad_bytes_become_diagnostics() {
 
 #[test]
 fn the_fields_eksform_reads_are_eksctls_own() {
-    use crate::config::{schema, table};
+    use crate::config::{root, schema};
     // eksform's extensions: loadBalancers (in two places) and metadata.deletionProtection.
     let extensions = [
         "loadBalancers",
@@ -272,7 +272,7 @@ fn the_fields_eksform_reads_are_eksctls_own() {
         // eksctl attaches target groups to self-managed groups only.
         "ManagedNodeGroup.targetGroupARNs",
     ];
-    let eksctl_sections: Vec<_> = table::sections()
+    let eksctl_sections: Vec<_> = root::sections()
         .into_iter()
         .filter(|s| !s.eksctl.is_empty())
         .collect();

@@ -1,9 +1,10 @@
 //! `cloudWatch.clusterLogging`: log types as EKS spells them, `all`/`*`, retention periods.
 
-use super::*;
+use super::LoggingSpec;
+use crate::config::tests::{fails_with, ok, table, with};
 
 fn logging(extra: &str) -> LoggingSpec {
-    ok(&with(extra)).spec.logging
+    ok(&with(extra)).spec.sections.logging
 }
 
 #[test]
@@ -48,10 +49,10 @@ fn the_eksctl_example_is_read() {
     .expect("the eksctl example");
     let spec = ok(&text).spec;
     assert_eq!(
-        spec.logging.types,
+        spec.sections.logging.types,
         ["audit", "authenticator", "controllerManager"]
     );
-    assert_eq!(spec.logging.retention_days, Some(60));
+    assert_eq!(spec.sections.logging.retention_days, Some(60));
 }
 
 #[test]

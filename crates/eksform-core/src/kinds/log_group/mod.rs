@@ -4,6 +4,13 @@
 //! events forever). Id the log group's name; properties name, retention_in_days (days; absent:
 //! forever), tags; attrs arn. The retention and tags change in place (PutRetentionPolicy,
 //! DeleteRetentionPolicy, TagResource); deleting it deletes the logs in it.
+//!
+//! The kind's folder holds all of it in the core: this file (its schema and CloudFormation),
+//! the `cloudWatch` section of the config that asks for it (`config.rs`) and its builder in the
+//! model (`model.rs`), both listed in the registry (`kinds/mod.rs`).
+
+pub(super) mod config;
+pub(super) mod model;
 
 use super::{Attr, Cfn, Field as F, FieldDefault, Kind, KindSchema};
 use crate::model::Resource;
