@@ -54,7 +54,6 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
     let managed_node_groups =
         super::managed::read_managed_node_groups(cx, &top, &meta.name, &lbs, &vpc);
     let cni = super::cni::read_cni(cx, &top);
-    let access = super::access::read_access(cx, &top);
     let sections = KindSections::read(cx, &top);
     if cx.has_errors() {
         return None;
@@ -71,7 +70,6 @@ pub fn read(cx: &mut Ctx, root: &Node, source: &Path) -> Option<ClusterSpec> {
         managed_node_groups,
         load_balancers: lbs.into_iter().map(|l| l.value).collect(),
         cni,
-        access,
         sections,
     };
     super::pod_capacity::check(cx, root, &spec);

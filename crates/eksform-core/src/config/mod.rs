@@ -2,7 +2,6 @@
 //! parsed with spans, checked, defaulted and turned into a `ClusterSpec`. Every problem is
 //! reported at once with `file:line:col`. Pure: no AWS, no async; reading the file is the only I/O.
 
-mod access;
 mod account_network;
 mod bootstrap;
 mod cluster;
@@ -26,7 +25,7 @@ pub(crate) mod section;
 mod spec;
 pub(crate) mod table;
 pub mod versions;
-mod yaml;
+pub(crate) mod yaml;
 
 pub use account_network::{
     AccountNetwork, NetworkQuestion, StackNetwork, network_question, with_network,
@@ -36,7 +35,6 @@ pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use from_stack::check_stack_subnets;
 pub use json_schema::json_schema;
 pub use spec::*;
-pub use table::AUTH_MODES;
 
 use std::path::Path;
 

@@ -3,14 +3,14 @@
 //! object reachable from it (`sections`), which the JSON Schema and the table's checks walk.
 //!
 //! The one table file that knows the kinds: the kinds' sections are built from the primitives
-//! (`table`, `read`, `schema`, `section`) and this file and the root reader (`cluster`) take them
+//! (`table`, `read`, `schema`, `section`, `yaml`) and this file and the root reader (`cluster`) take them
 //! from the registry, so the imports point one way. Data only, like `table`.
 
 use super::cluster::API_VERSION;
 use super::cni::CNI_PLUGINS;
 use super::table::{
-    ACCESS_CONFIG, ADDON, DefaultValue, Field, Items, Kind, LIST, LOAD_BALANCER,
-    MANAGED_NODE_GROUP, METADATA, NODE_GROUP, Section, VPC, ZONE, field, join,
+    ADDON, DefaultValue, Field, Items, Kind, LIST, LOAD_BALANCER, MANAGED_NODE_GROUP, METADATA,
+    NODE_GROUP, Section, VPC, ZONE, field, join,
 };
 use crate::kinds::SECTION_FIELDS;
 
@@ -66,11 +66,6 @@ const HEAD: &[Field] = &[
         "managedNodeGroups",
         Kind::List(&MANAGED_NODE_GROUP_ITEM, LIST),
         "EKS managed node groups, each launched from a launch template eksform writes.",
-    ),
-    field(
-        "accessConfig",
-        Kind::Object(&ACCESS_CONFIG),
-        "EKS access entries and the cluster's authentication mode.",
     ),
 ];
 

@@ -32,54 +32,10 @@ pub struct ClusterSpec {
     pub load_balancers: Vec<LoadBalancerSpec>,
     /// `cni` and the vpc-cni entry of `addons`: what decides pods per node.
     pub cni: CniSpec,
-    /// `accessConfig`: how the cluster authenticates IAM principals, and its access entries.
-    pub access: AccessSpec,
-    /// The sections kinds own (`cloudWatch`, …), declared in the registry (`kinds/mod.rs`) and
+    /// The sections kinds own (`accessConfig`, `cloudWatch`, …), declared in the registry (`kinds/mod.rs`) and
     /// parsed by the kinds' own readers. Flattened: serialized as if each were a field here.
     #[serde(flatten)]
     pub sections: KindSections,
-}
-
-/// `accessConfig`, defaulted as eksctl does.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AccessSpec {
-    /// EKS's spelling: CONFIG_MAP, API_AND_CONFIG_MAP or API.
-    pub authentication_mode: String,
-    pub bootstrap_cluster_creator_admin_permissions: bool,
-    pub entries: Vec<AccessEntrySpec>,
-}
-
-impl Default for AccessSpec {
-    fn default() -> AccessSpec {
-        AccessSpec {
-            authentication_mode: "API_AND_CONFIG_MAP".into(),
-            bootstrap_cluster_creator_admin_permissions: true,
-            entries: Vec::new(),
-        }
-    }
-}
-
-/// One `accessConfig.accessEntries[]` item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AccessEntrySpec {
-    pub principal_arn: String,
-    /// STANDARD, EC2_LINUX, EC2_WINDOWS or FARGATE_LINUX.
-    pub entry_type: String,
-    /// Sorted, without duplicates.
-    pub kubernetes_groups: Vec<String>,
-    /// `kubernetesUsername`; `None` leaves EKS's default.
-    pub username: Option<String>,
-    /// Sorted by policy ARN.
-    pub policies: Vec<AccessPolicySpec>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AccessPolicySpec {
-    pub policy_arn: String,
-    /// `cluster` or `namespace`.
-    pub scope: String,
-    /// Sorted; empty for the cluster scope.
-    pub namespaces: Vec<String>,
 }
 
 impl ClusterSpec {

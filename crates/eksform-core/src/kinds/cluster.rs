@@ -49,7 +49,7 @@ pub(crate) static SCHEMA: KindSchema = KindSchema {
 
 /// EKS only moves the authentication mode forwards.
 static AUTH_MODE: OneWay = OneWay {
-    order: crate::config::AUTH_MODES,
+    order: super::AUTH_MODES,
     config_field: "accessConfig.authenticationMode",
     refusal: auth_mode_refusal,
 };

@@ -16,14 +16,15 @@
 //! addressed by its content (rules), port (listeners) or role (profiles), and recorded in the
 //! parent's applied record. CloudFormation can tag none of them.
 //!
-//! A kind that comes with a config section of its own is a folder (`log_group/`): besides its
-//! schema (`mod.rs`), the section (`config.rs`: its table, its parsed type, its reader) and its
-//! model builder (`model.rs`). The registry lists those too: the section in `sections!` (which
+//! A kind that comes with a config section of its own is a folder (`access_entry/`,
+//! `log_group/`): besides its schema (`mod.rs`), the section (`config.rs`: its table, its parsed
+//! type, its reader) and its model builder (`model.rs`). The registry lists those too: the section in `sections!` (which
 //! declares `KindSections`, the parsed sections `ClusterSpec` holds, its reader and the root
 //! table's fields) and the builder in `BUILDERS` with the point of `model::desired` it runs at.
 //! Config's root table and reader and the model's `desired` go through these lists, never
 //! naming a kind's section; the kinds' parts import only config's and the model's primitives
-//! (`config::{read, schema, section, table}`, `model::part`), so the imports point one way.
+//! (`config::{read, schema, section, table, yaml}`, `model::part`), so the imports point one
+//! way.
 //!
 //! Adding a kind: its file (or folder) here, its `mod` line, one line in the `kinds!` list below,
 //! and, with a config section, a line in `sections!` and in `BUILDERS`.
@@ -51,6 +52,8 @@ mod target_group;
 mod target_group_attachment;
 mod vpc;
 
+pub use access_entry::config::{AUTH_MODES, AccessEntrySpec, AccessPolicySpec, AccessSpec};
+pub(crate) use access_entry::model::node_entry_ref;
 pub use log_group::config::LoggingSpec;
 pub(crate) use log_group::model::LOG_GROUP;
 pub use schema::{
@@ -130,20 +133,26 @@ macro_rules! sections {
         }
 
         /// The sections' fields of the document root, in the list's order.
-        pub(crate) const SECTION_FIELDS: [crate::config::table::Field; [$(stringify!($field)),+].len()] =
-            [$($module::config::SECTION.field),+];
+        pub(crate) const SECTION_FIELDS: [
+            crate::config::table::Field;
+            [$(stringify!($field)),+].len()
+        ] = [$($module::config::SECTION.field),+];
     };
 }
 
 sections! {
+    /// `accessConfig`: how the cluster authenticates IAM principals, and its access entries.
+    access: AccessSpec => access_entry,
     /// `cloudWatch.clusterLogging`: control-plane log types and the log group's retention.
     logging: LoggingSpec => log_group,
 }
 
 /// The kinds' own model builders (`model.rs` in their folders), each with the point of
 /// `model::desired` it runs at; builders of the same point run in this order.
-pub(crate) static BUILDERS: &[(Stage, Builder)] =
-    &[(Stage::BeforeCluster, log_group::model::build)];
+pub(crate) static BUILDERS: &[(Stage, Builder)] = &[
+    (Stage::BeforeCluster, log_group::model::build),
+    (Stage::AfterCluster, access_entry::model::build),
+];
 
 impl Kind {
     /// What the kind is: its fields, attributes and behaviours, declared in its file.

@@ -33,7 +33,6 @@ pub fn desired(spec: &ClusterSpec, inputs: &ModelInputs) -> Desired {
     kinds_at(Stage::BeforeCluster, &ctx, &mut out);
     control::cluster(&ctx, &net, &mut out);
     kinds_at(Stage::AfterCluster, &ctx, &mut out);
-    super::access::build(&ctx, &mut out);
     workers::build(&ctx, &net, inputs, &mut out);
     managed::build(&ctx, &net, inputs, &mut out);
     super::tg_attach::build(&ctx, &mut out);

@@ -117,11 +117,14 @@ fn cluster_resource(ctx: &Ctx, net: &Network) -> Resource {
         )
         .with(
             "authentication_mode",
-            ctx.spec.access.authentication_mode.clone(),
+            ctx.spec.sections.access.authentication_mode.clone(),
         )
         .with(
             "bootstrap_cluster_creator_admin_permissions",
-            ctx.spec.access.bootstrap_cluster_creator_admin_permissions,
+            ctx.spec
+                .sections
+                .access
+                .bootstrap_cluster_creator_admin_permissions,
         )
         .with("tags", ctx.tags("cluster.main", no_extra()));
     let types = &ctx.spec.sections.logging.types;

@@ -124,7 +124,6 @@ pub fn review_apps() -> ClusterSpec {
         managed_node_groups: Vec::new(),
         load_balancers: vec![alb("ingress")],
         cni: Default::default(),
-        access: Default::default(),
         sections: Default::default(),
     }
 }

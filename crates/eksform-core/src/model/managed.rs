@@ -84,7 +84,7 @@ fn nodegroup(ctx: &Ctx, net: &Network, m: &ManagedNodeGroupSpec) -> Resource {
         ),
     ]);
     let mut r = Resource::new(address.clone(), Kind::Nodegroup);
-    if let Some(entry) = super::access::node_entry_ref(ctx) {
+    if let Some(entry) = crate::kinds::node_entry_ref(ctx) {
         r = r.with("access_entry", entry);
     }
     r.with("name", ng.name.clone())

@@ -1,7 +1,6 @@
 //! The desired model: a validated `ClusterSpec` turned into the resources that should exist,
 //! with their properties, tags and references. Pure: no AWS, no I/O, no async.
 
-mod access;
 mod ami;
 mod build;
 mod control;

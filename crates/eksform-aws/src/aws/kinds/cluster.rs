@@ -194,7 +194,7 @@ impl Eks {
         live: &LiveResource,
         want: &str,
     ) -> Result<(), AwsError> {
-        const ORDER: &[&str] = eksform_core::config::AUTH_MODES;
+        const ORDER: &[&str] = eksform_core::kinds::AUTH_MODES;
         let have = live
             .props
             .get("authentication_mode")

@@ -12,12 +12,10 @@
 //! objects of a section a kind owns are in the kind's folder (`kinds/log_group/config.rs`),
 //! built from the types here. `root::sections` walks them all.
 
-mod access;
 mod fields;
 mod nodegroups;
 mod stacks;
 
-pub use access::*;
 pub use fields::*;
 pub use nodegroups::*;
 pub use stacks::*;

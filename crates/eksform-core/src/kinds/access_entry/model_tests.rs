@@ -1,7 +1,8 @@
-use super::super::fixtures::review_apps;
-use super::super::{Kind, ModelInputs, Resource, desired, ref_id, reference};
+use super::super::config::{AccessEntrySpec, AccessPolicySpec};
 use super::addresses;
-use crate::config::{AccessEntrySpec, AccessPolicySpec, ClusterSpec};
+use crate::config::ClusterSpec;
+use crate::model::fixtures::review_apps;
+use crate::model::{Kind, ModelInputs, Resource, desired, ref_id, reference};
 use serde_json::json;
 
 fn entry(arn: &str) -> AccessEntrySpec {
@@ -40,7 +41,7 @@ fn nodes_join_through_an_ec2_linux_entry_for_the_node_role() {
 #[test]
 fn config_map_mode_or_no_nodes_makes_no_node_entry() {
     let mut spec = review_apps();
-    spec.access.authentication_mode = "CONFIG_MAP".into();
+    spec.sections.access.authentication_mode = "CONFIG_MAP".into();
     assert!(build(&spec).iter().all(|r| r.kind != Kind::AccessEntry));
     let mut spec = review_apps();
     spec.node_groups.clear();
@@ -52,7 +53,7 @@ fn config_entries_carry_groups_policies_and_username_only_when_given() {
     let mut spec = review_apps();
     let mut admin = entry("arn:aws:iam::111122223333:role/ops/admin");
     admin.username = Some("admin".into());
-    spec.access.entries = vec![admin, entry("arn:aws:iam::111122223333:user/dev")];
+    spec.sections.access.entries = vec![admin, entry("arn:aws:iam::111122223333:user/dev")];
     let all = build(&spec);
     let admin = all
         .iter()
@@ -98,7 +99,7 @@ fn clashing_short_names_get_a_stable_digest() {
 #[test]
 fn managed_nodegroups_wait_for_the_node_entry() {
     let mut spec = review_apps();
-    let mut node = super::super::fixtures::node_group("review-apps", "m");
+    let mut node = crate::model::fixtures::node_group("review-apps", "m");
     node.private_networking = true;
     spec.managed_node_groups
         .push(crate::config::ManagedNodeGroupSpec {

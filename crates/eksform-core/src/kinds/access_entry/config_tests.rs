@@ -1,4 +1,4 @@
-use super::super::tests::{fails_with, ok, table, with};
+use crate::config::tests::{fails_with, ok, table, with};
 
 const ENTRIES: &str = "accessConfig:
   accessEntries:
@@ -16,16 +16,23 @@ const ENTRIES: &str = "accessConfig:
 #[test]
 fn defaults_are_eksctls() {
     let spec = ok(&with("")).spec;
-    assert_eq!(spec.access.authentication_mode, "API_AND_CONFIG_MAP");
-    assert!(spec.access.bootstrap_cluster_creator_admin_permissions);
-    assert!(spec.access.entries.is_empty());
+    assert_eq!(
+        spec.sections.access.authentication_mode,
+        "API_AND_CONFIG_MAP"
+    );
+    assert!(
+        spec.sections
+            .access
+            .bootstrap_cluster_creator_admin_permissions
+    );
+    assert!(spec.sections.access.entries.is_empty());
 }
 
 #[test]
 fn entries_are_read_sorted_and_defaulted() {
     let spec = ok(&with(ENTRIES)).spec;
-    let [dev, admin] = spec.access.entries.as_slice() else {
-        panic!("{:?}", spec.access.entries)
+    let [dev, admin] = spec.sections.access.entries.as_slice() else {
+        panic!("{:?}", spec.sections.access.entries)
     };
     assert_eq!(dev.entry_type, "STANDARD");
     assert_eq!(dev.kubernetes_groups, vec!["a", "b"]);
@@ -52,8 +59,13 @@ fn mode_and_bootstrap_are_read() {
         "accessConfig:\n  authenticationMode: API\n  bootstrapClusterCreatorAdminPermissions: false\n",
     ))
     .spec;
-    assert_eq!(spec.access.authentication_mode, "API");
-    assert!(!spec.access.bootstrap_cluster_creator_admin_permissions);
+    assert_eq!(spec.sections.access.authentication_mode, "API");
+    assert!(
+        !spec
+            .sections
+            .access
+            .bootstrap_cluster_creator_admin_permissions
+    );
 }
 
 #[test]

@@ -1,15 +1,191 @@
-//! `accessConfig`: the cluster's authentication mode, the creator's bootstrap permissions and
+//! The `accessConfig` section, which the access_entry kind owns: its objects of the field table,
+//! the parsed `AccessSpec` and its reader: the cluster's authentication mode, the creator's bootstrap permissions and
 //! `accessEntries[]`. Owns the rules EKS and eksctl enforce on them: entries need a mode with
 //! the API, one entry per principal, a namespace scope names namespaces, and EC2 entries take no
-//! groups or user name (EKS refuses them). Must not decide how entries become AWS resources.
+//! groups or user name (EKS refuses them). Built on config's primitives only; the registry lists it
+//! (`kinds::KindSections`). Must not decide how entries become AWS resources (`model`).
 
-use super::read::{Ctx, boolean, item, list, missing, string, string_list};
-use super::schema::{Fields, fields, sub_fields};
-use super::spec::{AccessEntrySpec, AccessPolicySpec, AccessSpec};
-use super::table::{ACCESS_CONFIG, ACCESS_ENTRY, ACCESS_POLICY, ACCESS_SCOPE};
-use super::yaml::Node;
+use crate::config::read::{Ctx, boolean, item, list, missing, string, string_list};
+use crate::config::schema::{Fields, fields, sub_fields};
+use crate::config::section::KindSection;
+use crate::config::table::{DefaultValue, Items, Kind, Section, Text, field};
+use crate::config::yaml::Node;
+use serde::Serialize;
 
-pub fn read_access(cx: &mut Ctx, top: &Fields) -> AccessSpec {
+/// The root's `accessConfig` field and its reader, for the registry.
+pub(crate) const SECTION: KindSection<AccessSpec> = KindSection {
+    field: field(
+        "accessConfig",
+        Kind::Object(&ACCESS_CONFIG),
+        "EKS access entries and the cluster's authentication mode.",
+    ),
+    read,
+};
+
+/// `accessConfig`, defaulted as eksctl does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessSpec {
+    /// EKS's spelling: CONFIG_MAP, API_AND_CONFIG_MAP or API.
+    pub authentication_mode: String,
+    pub bootstrap_cluster_creator_admin_permissions: bool,
+    pub entries: Vec<AccessEntrySpec>,
+}
+
+impl Default for AccessSpec {
+    fn default() -> AccessSpec {
+        AccessSpec {
+            authentication_mode: "API_AND_CONFIG_MAP".into(),
+            bootstrap_cluster_creator_admin_permissions: true,
+            entries: Vec::new(),
+        }
+    }
+}
+
+/// One `accessConfig.accessEntries[]` item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessEntrySpec {
+    pub principal_arn: String,
+    /// STANDARD, EC2_LINUX, EC2_WINDOWS or FARGATE_LINUX.
+    pub entry_type: String,
+    /// Sorted, without duplicates.
+    pub kubernetes_groups: Vec<String>,
+    /// `kubernetesUsername`; `None` leaves EKS's default.
+    pub username: Option<String>,
+    /// Sorted by policy ARN.
+    pub policies: Vec<AccessPolicySpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessPolicySpec {
+    pub policy_arn: String,
+    /// `cluster` or `namespace`.
+    pub scope: String,
+    /// Sorted; empty for the cluster scope.
+    pub namespaces: Vec<String>,
+}
+
+/// EKS authentication modes, in the only order a cluster may move through them.
+pub const AUTH_MODES: &[&str] = &["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"];
+/// Access entry types; the first is the default.
+pub const ENTRY_TYPES: &[&str] = &["STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX"];
+pub const SCOPE_TYPES: &[&str] = &["cluster", "namespace"];
+
+const PRINCIPAL_ARN: Text = Text {
+    pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$",
+    max_len: 0,
+};
+const POLICY_ARN: Text = Text {
+    pattern: "^arn:aws[a-z-]*:eks::aws:cluster-access-policy/.+$",
+    max_len: 0,
+};
+const ANY: Text = Text {
+    pattern: "",
+    max_len: 0,
+};
+const SET: Items = Items {
+    min: 0,
+    unique: true,
+};
+const LIST: Items = Items {
+    min: 0,
+    unique: false,
+};
+
+pub static ACCESS_CONFIG: Section = Section {
+    name: "AccessConfig",
+    eksctl: "AccessConfig",
+    doc: "How the cluster authenticates IAM principals, and the access entries eksform manages.",
+    fields: &[
+        field(
+            "authenticationMode",
+            Kind::Enum(AUTH_MODES),
+            "CONFIG_MAP, API_AND_CONFIG_MAP or API; changes only in that order.",
+        )
+        .default(DefaultValue::Str("API_AND_CONFIG_MAP")),
+        field(
+            "bootstrapClusterCreatorAdminPermissions",
+            Kind::Bool,
+            "Give the identity that creates the cluster admin access; fixed at creation.",
+        )
+        .default(DefaultValue::Bool(true)),
+        field(
+            "accessEntries",
+            Kind::List(&Kind::Object(&ACCESS_ENTRY), LIST),
+            "IAM principals given access to the cluster; not with authenticationMode CONFIG_MAP.",
+        ),
+    ],
+};
+
+pub static ACCESS_ENTRY: Section = Section {
+    name: "AccessEntry",
+    eksctl: "AccessEntry",
+    doc: "One IAM principal's access to the cluster.",
+    fields: &[
+        field(
+            "principalARN",
+            Kind::Text(PRINCIPAL_ARN),
+            "The IAM role or user ARN; unique across entries.",
+        )
+        .required(),
+        field(
+            "type",
+            Kind::Enum(ENTRY_TYPES),
+            "STANDARD, EC2_LINUX, EC2_WINDOWS or FARGATE_LINUX.",
+        )
+        .default(DefaultValue::Str("STANDARD")),
+        field(
+            "kubernetesGroups",
+            Kind::List(&Kind::Text(ANY), SET),
+            "Kubernetes groups of the principal; STANDARD entries only.",
+        ),
+        field(
+            "kubernetesUsername",
+            Kind::Text(ANY),
+            "Kubernetes user name of the principal; STANDARD entries only. Default: EKS's.",
+        ),
+        field(
+            "accessPolicies",
+            Kind::List(&Kind::Object(&ACCESS_POLICY), LIST),
+            "EKS access policies associated with the principal.",
+        ),
+    ],
+};
+
+pub static ACCESS_POLICY: Section = Section {
+    name: "AccessPolicy",
+    eksctl: "AccessPolicy",
+    doc: "An EKS access policy and where it applies.",
+    fields: &[
+        field(
+            "policyARN",
+            Kind::Text(POLICY_ARN),
+            "arn:aws:eks::aws:cluster-access-policy/<name>.",
+        )
+        .required(),
+        field(
+            "accessScope",
+            Kind::Object(&ACCESS_SCOPE),
+            "Where the policy applies.",
+        )
+        .required(),
+    ],
+};
+
+pub static ACCESS_SCOPE: Section = Section {
+    name: "AccessScope",
+    eksctl: "AccessScope",
+    doc: "The whole cluster, or some namespaces.",
+    fields: &[
+        field("type", Kind::Enum(SCOPE_TYPES), "cluster or namespace.").required(),
+        field(
+            "namespaces",
+            Kind::List(&Kind::Text(ANY), SET),
+            "Namespaces (wildcards like dev-* allowed); required with type namespace.",
+        ),
+    ],
+};
+
+fn read(cx: &mut Ctx, top: &Fields) -> AccessSpec {
     let f = sub_fields(cx, top, "accessConfig", &ACCESS_CONFIG);
     let mut out = AccessSpec::default();
     if let Some(mode) = f.get("authenticationMode") {
@@ -234,5 +410,5 @@ fn read_policy(cx: &mut Ctx, n: &Node, path: &str) -> Option<AccessPolicySpec> {
 }
 
 #[cfg(test)]
-#[path = "access_tests.rs"]
+#[path = "config_tests.rs"]
 mod tests;

@@ -5,6 +5,15 @@
 //! and tags change in place (UpdateAccessEntry, Associate/DisassociateAccessPolicy). A new
 //! entry on a recreated cluster has the old one's key (cluster and principal), so a
 //! replacement deletes the old entry first: deleting it last would delete the new one.
+//!
+//! The kind's folder holds all of it in the core: this file (its schema and CloudFormation),
+//! the `accessConfig` section of the config (`config.rs`, which also holds the cluster's
+//! authentication mode and creator permissions, which the cluster's model reads) and its builder
+//! in the model (`model.rs`: the node role's entry and one per configured entry), both listed in
+//! the registry (`kinds/mod.rs`).
+
+pub(super) mod config;
+pub(super) mod model;
 
 use super::{Attr, Cfn, Field as F, Kind, KindSchema, Replace};
 use crate::model::Resource;

@@ -8,16 +8,16 @@
 //! a SHA-256 of its whole ARN appended, so the address is stable whatever else the list holds.
 //! It must not decide anything about clusters or node groups beyond naming the node entry.
 
-use super::part::{Ctx, Out};
-use super::types::{Kind, Resource, ref_id, reference};
-use crate::config::{AccessEntrySpec, AccessPolicySpec};
+use super::config::{AccessEntrySpec, AccessPolicySpec};
+use crate::model::part::{Ctx, Out};
+use crate::model::{Kind, Resource, ref_id, reference};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 /// The node role's entry, made by eksform so that EKS need not make its own.
 pub const NODE_ENTRY: &str = "access_entry.nodes";
 
-pub(super) fn build(ctx: &Ctx, out: &mut Out) {
+pub(crate) fn build(ctx: &Ctx, out: &mut Out) {
     if has_node_entry(ctx) {
         out.push(
             Resource::new(NODE_ENTRY, Kind::AccessEntry)
@@ -29,7 +29,7 @@ pub(super) fn build(ctx: &Ctx, out: &mut Out) {
                 .with("tags", ctx.tags(NODE_ENTRY, no_extra())),
         );
     }
-    let entries = &ctx.spec.access.entries;
+    let entries = &ctx.spec.sections.access.entries;
     let addresses = addresses(entries);
     for (e, address) in entries.iter().zip(addresses) {
         out.push(entry(ctx, e, &address));
@@ -38,7 +38,7 @@ pub(super) fn build(ctx: &Ctx, out: &mut Out) {
 
 /// Nodes join through an access entry whenever there are nodes and the cluster reads entries.
 fn has_node_entry(ctx: &Ctx) -> bool {
-    ctx.spec.access.authentication_mode != "CONFIG_MAP"
+    ctx.spec.sections.access.authentication_mode != "CONFIG_MAP"
         && ctx.spec.all_node_groups().next().is_some()
 }
 
@@ -46,7 +46,7 @@ fn has_node_entry(ctx: &Ctx) -> bool {
 /// so that EKS finds it instead of making its own. Only an ordering: the nodegroup's
 /// `access_entry` property is never compared once it exists (`Kind::ignored_after_create`), so
 /// an entry deleted by hand is recreated without touching the nodegroup.
-pub(super) fn node_entry_ref(ctx: &Ctx) -> Option<Value> {
+pub(crate) fn node_entry_ref(ctx: &Ctx) -> Option<Value> {
     has_node_entry(ctx).then(|| ref_id(NODE_ENTRY))
 }
 
@@ -131,5 +131,5 @@ fn digest(arn: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "access_tests.rs"]
+#[path = "model_tests.rs"]
 mod tests;
