@@ -126,7 +126,7 @@ impl Ec2 {
     }
 
     /// Reads a resource back after a write to it, as the plan expects it, through
-    /// `describe` (its kind's Describe by id, such as `|| ec2.describe_vpc(id)`).
+    /// `describe` (its kind's Describe by id, such as `|| describe(ec2, &id)` in `kinds/vpc.rs`).
     pub(crate) async fn read_back<F, Fut>(
         &self,
         r: &ResolvedResource,
