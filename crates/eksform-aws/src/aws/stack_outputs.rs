@@ -1,11 +1,11 @@
 //! `vpc.fromStack`: reads a CloudFormation stack eksform does not own (eksctl's cluster stack,
 //! say) for the VPC and subnet ids in its outputs, then the subnets themselves for their zones
-//! and CIDRs, and fills the spec's VPC as an existing one with subnets by id, so the model uses
-//! them as is. Read-only: it must never write to the stack or the network.
+//! and CIDRs, which the core's `config::with_network` makes the spec's VPC (an existing one with
+//! subnets by id), so the model uses them as is. Read-only: it must never write to the stack or the network.
 
 use super::AwsError;
 use aws_sdk_ec2::types::Filter;
-use eksform_core::config::{NatMode, StackRef, SubnetSpec, VpcSpec};
+use eksform_core::config::{StackRef, SubnetSpec};
 use std::collections::BTreeMap;
 
 /// Why a stack could not give the VPC; every variant names the stack.
@@ -67,18 +67,6 @@ pub struct StackVpc {
     pub vpc_id: String,
     pub public: Vec<SubnetSpec>,
     pub private: Vec<SubnetSpec>,
-}
-
-impl StackVpc {
-    /// Makes `vpc` an existing VPC with these subnets by id: from here on the config reads as
-    /// if it had named them with `vpc.id` and `vpc.subnets`.
-    pub fn fill(self, vpc: &mut VpcSpec) {
-        vpc.existing_id = Some(self.vpc_id);
-        vpc.public = self.public;
-        vpc.private = self.private;
-        vpc.nat = NatMode::Disable;
-        vpc.zones_auto = false;
-    }
 }
 
 pub struct StackOutputs {
@@ -312,30 +300,5 @@ mod tests {
             err.to_string(),
             "vpc.fromStack: stack \"eksctl-demo-cluster\" has no output \"VPC\" (its outputs: ClusterName, SubnetsPublic)"
         );
-    }
-
-    #[test]
-    fn filling_makes_the_vpc_existing_with_subnets_by_id() {
-        let text = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: c1, region: us-east-1}\nvpc:\n  fromStack: {name: eksctl-demo-cluster, outputs: {id: VPC, publicSubnets: SubnetsPublic}}\n";
-        let loaded = eksform_core::config::load_bytes("t.yaml", text.as_bytes()).unwrap();
-        let mut vpc = loaded.spec.vpc;
-        assert!(vpc.zones_auto && vpc.public.is_empty());
-        assert_eq!(vpc.from_stack.as_ref(), Some(&stack()));
-        let subnet = |az: &str, id: &str| SubnetSpec {
-            az: az.into(),
-            cidr: Some("10.0.0.0/24".parse().unwrap()),
-            existing_id: Some(id.into()),
-        };
-        StackVpc {
-            vpc_id: "vpc-0s".into(),
-            public: vec![subnet("us-east-1a", "subnet-0p")],
-            private: vec![subnet("us-east-1b", "subnet-0q")],
-        }
-        .fill(&mut vpc);
-        assert_eq!(vpc.existing_id.as_deref(), Some("vpc-0s"));
-        assert!(!vpc.zones_auto);
-        assert_eq!(vpc.nat, NatMode::Disable);
-        assert_eq!(vpc.public[0].existing_id.as_deref(), Some("subnet-0p"));
-        assert_eq!(vpc.private[0].az, "us-east-1b");
     }
 }

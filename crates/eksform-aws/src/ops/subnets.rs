@@ -4,8 +4,7 @@
 //! change is made.
 
 use eksform_core::config::{self, ClusterSpec, Diagnostic, Diagnostics, Severity};
-use eksform_core::live::LiveState;
-use eksform_core::model::Kind;
+use eksform_core::live::{ExternalStatus, LiveState};
 
 /// Every subnet given by id that is in another VPC or zone than the config says.
 pub fn check(spec: &ClusterSpec, live: &LiveState, config: &[u8]) -> Result<(), Diagnostics> {
@@ -15,10 +14,13 @@ pub fn check(spec: &ClusterSpec, live: &LiveState, config: &[u8]) -> Result<(), 
     for (tier, subnets) in tiers {
         for s in subnets.iter() {
             let Some(id) = &s.existing_id else { continue };
-            let Some(found) = live
+            // Only a subnet's lookup reports a place, so an id the config also names as
+            // something else (a VPC id put under subnets) is not taken for a subnet.
+            let Some((vpc, zone)) = live
                 .external
                 .iter()
-                .find(|e| e.kind == Kind::Subnet && &e.id == id && e.found)
+                .filter(|e| &e.id == id)
+                .find_map(ExternalStatus::place)
             else {
                 continue;
             };
@@ -35,14 +37,12 @@ pub fn check(spec: &ClusterSpec, live: &LiveState, config: &[u8]) -> Result<(), 
                     hint: Some(hint.to_string()),
                 });
             };
-            let vpc = found.vpc_id.as_deref().unwrap_or_default();
             if let Some(want) = spec.vpc.existing_id.as_deref().filter(|w| *w != vpc) {
                 wrong(
                     format!("{path}: subnet {id} is in {vpc}, not in vpc.id {want}"),
                     "name a subnet of vpc.id, or the VPC this subnet is in",
                 );
             }
-            let zone = found.zone.as_deref().unwrap_or_default();
             if zone != s.az {
                 wrong(
                     format!("{path}: subnet {id} is in {zone}, not in {}", s.az),

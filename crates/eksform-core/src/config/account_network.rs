@@ -117,6 +117,7 @@ mod tests {
         assert_eq!(filled.vpc.existing_id.as_deref(), Some("vpc-1"));
         assert_eq!(filled.vpc.private, vec![subnet("eu-west-1a", "subnet-1")]);
         assert_eq!(filled.vpc.nat, NatMode::Disable);
+        assert!(!filled.vpc.zones_auto);
         assert!(parsed.vpc.existing_id.is_none());
     }
 

@@ -36,6 +36,17 @@ pub struct ExternalStatus {
     pub zone: Option<String>,
 }
 
+impl ExternalStatus {
+    /// The VPC and availability zone the lookup found the resource in: only a kind that has a
+    /// place (a subnet, whose AWS lookup reports both) answers, and only when found.
+    pub fn place(&self) -> Option<(&str, &str)> {
+        if !self.found {
+            return None;
+        }
+        Some((self.vpc_id.as_deref()?, self.zone.as_deref()?))
+    }
+}
+
 /// Everything read for one cluster.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LiveState {

@@ -66,7 +66,7 @@ impl Reference {
 /// Which network interfaces hold a resource EC2 refuses to delete: those in a VPC, in a
 /// subnet, or using a security group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Held {
+pub(crate) enum Held {
     Vpc,
     Subnet,
     Group,
@@ -88,7 +88,7 @@ impl Ec2 {
     /// and returns `err` naming every interface that still blocks, each with what to do.
     /// `holds` says which interfaces hold `live`; a group is also held by other groups' rules
     /// naming it.
-    pub(super) async fn drain(&self, live: &LiveResource, holds: Held, err: AwsError) -> AwsError {
+    pub(crate) async fn drain(&self, live: &LiveResource, holds: Held, err: AwsError) -> AwsError {
         if err.kind != ErrorKind::InUse {
             return err;
         }

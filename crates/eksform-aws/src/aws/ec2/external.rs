@@ -1,10 +1,11 @@
 //! The external resources a config names by id (an existing VPC, its subnets, attached
-//! security groups): whether each exists, with a detail for the plan to show. eksform only
-//! reads these; nothing here writes.
+//! security groups): whether each exists, with a detail for the plan to show; each kind's file
+//! makes its own Describe by id (`AwsKind::external`). eksform only reads these; nothing here
+//! writes.
 
-use super::{Ec2, sdk};
+use super::Ec2;
 use crate::aws::AwsError;
-use crate::aws::kinds::{self, ExternalFound};
+use crate::aws::kinds;
 use eksform_core::live::ExternalStatus;
 use eksform_core::model::{External, Kind};
 use futures::future::try_join_all;
@@ -50,38 +51,5 @@ impl Ec2 {
             vpc_id,
             zone,
         }))
-    }
-
-    /// A VPC's CIDR.
-    pub(crate) async fn vpc_cidr(&self, id: &str) -> Result<Option<ExternalFound>, AwsError> {
-        let vpc = first!(
-            self.client.describe_vpcs().vpc_ids(id),
-            "DescribeVpcs",
-            vpcs
-        );
-        Ok(vpc.map(|v| (v.cidr_block().unwrap_or_default().to_string(), None)))
-    }
-
-    /// A subnet's CIDR, with its VPC and zone.
-    pub(crate) async fn subnet_place(&self, id: &str) -> Result<Option<ExternalFound>, AwsError> {
-        let subnet = first!(
-            self.client.describe_subnets().subnet_ids(id),
-            "DescribeSubnets",
-            subnets
-        );
-        Ok(subnet.map(|s| {
-            let place = (
-                s.vpc_id().unwrap_or_default().to_string(),
-                s.availability_zone().unwrap_or_default().to_string(),
-            );
-            (s.cidr_block().unwrap_or_default().to_string(), Some(place))
-        }))
-    }
-
-    /// A security group's name.
-    pub(crate) async fn group_name(&self, id: &str) -> Result<Option<ExternalFound>, AwsError> {
-        let call = self.client.describe_security_groups().group_ids(id);
-        let group = first!(call, "DescribeSecurityGroups", security_groups);
-        Ok(group.map(|g| (g.group_name().unwrap_or_default().to_string(), None)))
     }
 }

@@ -1,9 +1,11 @@
 //! EC2 networking: VPC, subnets, internet and NAT gateways, Elastic IPs, route tables,
 //! security groups and their rules, read and written in the property vocabulary of
-//! `model::types`. This module holds the client, the batch reader and the shared plumbing (error
-//! conversion, retries, timeouts); each submodule owns the SDK calls for its kinds, and each
-//! kind's file under `kinds/` puts them together into its create, update and delete. Nothing
-//! here decides *whether* to change something: that is the plan's job.
+//! `model::types`. This module holds only what the EC2 kinds share: the client, the batch
+//! reader (`read`), the tag diff, the exactly-once create (`once`), the ENI drain, the external
+//! lookups' framing, typed property helpers and the plumbing (error conversion, retries,
+//! timeouts). Each kind's own SDK calls (create, update, delete, its Describe by id, its tagged
+//! lookup and its conversion) are in its file under `kinds/`. Nothing here decides *whether* to
+//! change something: that is the plan's job.
 
 /// Every item of a paginated Describe call, errors converted: `all_pages!(call, "Operation")`.
 macro_rules! all_pages {
@@ -16,7 +18,7 @@ macro_rules! all_pages {
                 .send()
                 .try_collect()
                 .await
-                .map_err(sdk($op))
+                .map_err($crate::aws::ec2::sdk($op))
         }
     };
 }
@@ -28,32 +30,32 @@ macro_rules! first {
         $call
             .send()
             .await
-            .map_err(sdk($op))?
+            .map_err($crate::aws::ec2::sdk($op))?
             .$list()
             .first()
             .cloned()
     };
 }
 
-mod convert;
-mod drain;
+pub(crate) use {all_pages, first};
+
+pub(crate) mod convert;
+pub(crate) mod drain;
 mod external;
-mod network;
-mod once;
-mod props;
+pub(crate) mod once;
+pub(crate) mod props;
 mod read;
-mod routes;
-mod security;
 
 use super::kinds;
 use super::support::budget;
 use super::timeouts::{self, Op};
 use super::{AwsError, ErrorKind, ResolvedResource, in_use};
 use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_sdk_ec2::types::Tag;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::waiters::error::WaiterError;
 use eksform_core::live::{ExternalStatus, LiveResource};
-use eksform_core::model::{External, Kind};
+use eksform_core::model::{External, Kind, tags_of};
 use std::future::Future;
 use std::time::Duration;
 
@@ -82,6 +84,11 @@ impl Ec2 {
             client,
             attempted: Default::default(),
         }
+    }
+
+    /// The client the EC2 kinds' calls go through.
+    pub(crate) fn client(&self) -> &aws_sdk_ec2::Client {
+        &self.client
     }
 
     /// Reads every resource of this service tagged with the cluster.
@@ -119,7 +126,7 @@ impl Ec2 {
     }
 
     /// Reads a resource back after a write to it, as the plan expects it, through
-    /// `describe` (its kind's Describe by id, such as `|| ec2.describe_vpc(id)`).
+    /// `describe` (its kind's Describe by id, such as `|| describe(ec2, &id)` in `kinds/vpc.rs`).
     pub(crate) async fn read_back<F, Fut>(
         &self,
         r: &ResolvedResource,
@@ -166,7 +173,11 @@ impl Ec2 {
     /// what holds it is not eksform's to remove (see `aws::in_use`).
     /// Every refusal names the resource and its id (the drain already did for the kinds it
     /// knows).
-    async fn retry_in_use<F, Fut>(&self, live: &LiveResource, mut call: F) -> Result<(), AwsError>
+    pub(crate) async fn retry_in_use<F, Fut>(
+        &self,
+        live: &LiveResource,
+        mut call: F,
+    ) -> Result<(), AwsError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<(), AwsError>>,
@@ -186,15 +197,59 @@ impl Ec2 {
         })
         .await
     }
+
+    /// Makes the live tags equal the desired ones: changed and new keys in one CreateTags,
+    /// removed keys in one DeleteTags.
+    async fn update_tags(&self, r: &ResolvedResource, live: &LiveResource) -> Result<(), AwsError> {
+        let want = tags_of(&r.props);
+        let have = tags_of(&live.props);
+        let set: std::collections::BTreeMap<String, String> = want
+            .iter()
+            .filter(|(k, v)| have.get(*k) != Some(v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let removed: Vec<Tag> = have
+            .keys()
+            .filter(|k| !want.contains_key(*k))
+            .map(|k| Tag::builder().key(k).build())
+            .collect();
+        if !set.is_empty() {
+            let call = self
+                .client
+                .create_tags()
+                .resources(&live.id)
+                .set_tags(Some(props::sdk_tags(&set)));
+            call.send().await.map_err(sdk("CreateTags"))?;
+        }
+        if !removed.is_empty() {
+            let call = self
+                .client
+                .delete_tags()
+                .resources(&live.id)
+                .set_tags(Some(removed));
+            call.send().await.map_err(sdk("DeleteTags"))?;
+        }
+        Ok(())
+    }
+}
+
+/// A create call that answered without the new id: nothing sensible can follow.
+pub(crate) fn missing_id(op: &'static str, address: &str) -> AwsError {
+    AwsError::local(
+        SERVICE,
+        op,
+        "MissingId",
+        format!("{address}: {op} returned no id"),
+    )
 }
 
 /// How long a waiter inside a change to `kind` may wait.
-fn wait_for(kind: Kind, op: Op) -> Duration {
+pub(crate) fn wait_for(kind: Kind, op: Op) -> Duration {
     budget(timeouts::default(kind, op))
 }
 
 /// Converts an SDK error of operation `op`, keeping its code.
-fn sdk<E, R>(op: &'static str) -> impl FnOnce(SdkError<E, R>) -> AwsError
+pub(crate) fn sdk<E, R>(op: &'static str) -> impl FnOnce(SdkError<E, R>) -> AwsError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
@@ -204,7 +259,7 @@ where
 
 /// Converts a waiter's failure: a timeout or a failure state is ours to report, an API error
 /// keeps its code.
-fn waiter_error<O, E>(op: &'static str, address: &str, e: WaiterError<O, E>) -> AwsError
+pub(crate) fn waiter_error<O, E>(op: &'static str, address: &str, e: WaiterError<O, E>) -> AwsError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
@@ -212,7 +267,7 @@ where
 }
 
 /// Like `waiter_error`, with `detail` saying why the final poll is a failure.
-fn waiter_error_with<O, E>(
+pub(crate) fn waiter_error_with<O, E>(
     op: &'static str,
     address: &str,
     e: WaiterError<O, E>,

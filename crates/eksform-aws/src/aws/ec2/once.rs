@@ -6,7 +6,7 @@
 //! by its tags (given at creation) and adopted when found. It decides nothing else about the
 //! create.
 
-use super::{Ec2, sdk};
+use super::Ec2;
 use crate::aws::retry::{ATTEMPTS, backoff};
 use crate::aws::support::owner;
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
@@ -16,7 +16,7 @@ use eksform_core::model::{TAG_CLUSTER, TAG_ID};
 use std::future::Future;
 
 /// Per-call configuration that turns the SDK's own retries off.
-pub(super) fn no_sdk_retry() -> aws_sdk_ec2::config::Builder {
+pub(crate) fn no_sdk_retry() -> aws_sdk_ec2::config::Builder {
     aws_sdk_ec2::config::Builder::default().retry_config(RetryConfig::disabled())
 }
 
@@ -24,8 +24,8 @@ impl Ec2 {
     /// Runs `call` (a create made with `no_sdk_retry`) until it answers, retrying transient
     /// failures with backoff; before every attempt but a process's very first for the address,
     /// a resource already tagged with it is adopted instead (`tagged`: the ids of the kind's
-    /// resources matching the filters, such as `Ec2::tagged_vpcs`).
-    pub(super) async fn create_once<T, TFut, F, Fut>(
+    /// resources matching the filters, the kind's own lookup in its file under `kinds/`).
+    pub(crate) async fn create_once<T, TFut, F, Fut>(
         &self,
         r: &ResolvedResource,
         tagged: T,
@@ -57,61 +57,6 @@ impl Ec2 {
                 other => return other,
             }
         }
-    }
-
-    /// The ids of the VPCs matching `filters`.
-    pub(super) async fn tagged_vpcs(&self, filters: Vec<Filter>) -> Result<Vec<String>, AwsError> {
-        let c = &self.client;
-        let found = all_pages!(c.describe_vpcs().set_filters(Some(filters)), "DescribeVpcs");
-        let found: Vec<_> = found.await?;
-        let ids = found.iter().filter_map(|v| v.vpc_id());
-        Ok(ids.map(str::to_string).collect())
-    }
-
-    /// The ids of the subnets matching `filters`.
-    pub(super) async fn tagged_subnets(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<String>, AwsError> {
-        let c = &self.client;
-        let found = all_pages!(
-            c.describe_subnets().set_filters(Some(filters)),
-            "DescribeSubnets"
-        );
-        let found: Vec<_> = found.await?;
-        let ids = found.iter().filter_map(|s| s.subnet_id());
-        Ok(ids.map(str::to_string).collect())
-    }
-
-    /// The ids of the internet gateways matching `filters`.
-    pub(super) async fn tagged_internet_gateways(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<String>, AwsError> {
-        let call = self
-            .client
-            .describe_internet_gateways()
-            .set_filters(Some(filters));
-        let found: Vec<_> = all_pages!(call, "DescribeInternetGateways").await?;
-        let ids = found.iter().filter_map(|g| g.internet_gateway_id());
-        Ok(ids.map(str::to_string).collect())
-    }
-
-    /// The allocation ids of the Elastic IPs matching `filters`. DescribeAddresses is not
-    /// paginated: it answers every address at once.
-    pub(super) async fn tagged_elastic_ips(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<String>, AwsError> {
-        let out = self
-            .client
-            .describe_addresses()
-            .set_filters(Some(filters))
-            .send()
-            .await;
-        let out = out.map_err(sdk("DescribeAddresses"))?;
-        let ids = out.addresses().iter().filter_map(|a| a.allocation_id());
-        Ok(ids.map(str::to_string).collect())
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::SERVICE;
 use crate::aws::{AwsError, ResolvedResource};
-use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType, Tag, TagSpecification};
 use eksform_core::model::Props;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -20,7 +20,7 @@ fn bad_prop(r: &ResolvedResource, key: &str, want: &str) -> AwsError {
     )
 }
 
-pub(super) fn prop_str<'a>(r: &'a ResolvedResource, key: &str) -> Result<&'a str, AwsError> {
+pub(crate) fn prop_str<'a>(r: &'a ResolvedResource, key: &str) -> Result<&'a str, AwsError> {
     r.props
         .get(key)
         .and_then(Value::as_str)
@@ -28,7 +28,7 @@ pub(super) fn prop_str<'a>(r: &'a ResolvedResource, key: &str) -> Result<&'a str
 }
 
 /// A string property that may be absent or null.
-pub(super) fn prop_opt_str<'a>(
+pub(crate) fn prop_opt_str<'a>(
     r: &'a ResolvedResource,
     key: &str,
 ) -> Result<Option<&'a str>, AwsError> {
@@ -39,14 +39,14 @@ pub(super) fn prop_opt_str<'a>(
     }
 }
 
-pub(super) fn prop_bool(r: &ResolvedResource, key: &str) -> Result<bool, AwsError> {
+pub(crate) fn prop_bool(r: &ResolvedResource, key: &str) -> Result<bool, AwsError> {
     r.props
         .get(key)
         .and_then(Value::as_bool)
         .ok_or_else(|| bad_prop(r, key, "a boolean"))
 }
 
-pub(super) fn prop_i32(r: &ResolvedResource, key: &str) -> Result<i32, AwsError> {
+pub(crate) fn prop_i32(r: &ResolvedResource, key: &str) -> Result<i32, AwsError> {
     r.props
         .get(key)
         .and_then(Value::as_i64)
@@ -55,7 +55,7 @@ pub(super) fn prop_i32(r: &ResolvedResource, key: &str) -> Result<i32, AwsError>
 }
 
 /// A list of strings; absent or null is the empty list.
-pub(super) fn prop_str_list(r: &ResolvedResource, key: &str) -> Result<Vec<String>, AwsError> {
+pub(crate) fn prop_str_list(r: &ResolvedResource, key: &str) -> Result<Vec<String>, AwsError> {
     match r.props.get(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
@@ -68,7 +68,7 @@ pub(super) fn prop_str_list(r: &ResolvedResource, key: &str) -> Result<Vec<Strin
 }
 
 /// The `routes` property as (destination, target) pairs.
-pub(super) fn prop_routes(r: &ResolvedResource) -> Result<Vec<(String, String)>, AwsError> {
+pub(crate) fn prop_routes(r: &ResolvedResource) -> Result<Vec<(String, String)>, AwsError> {
     let items = match r.props.get("routes") {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Array(items)) => items,
@@ -85,16 +85,21 @@ pub(super) fn prop_routes(r: &ResolvedResource) -> Result<Vec<(String, String)>,
         .ok_or_else(|| bad_prop(r, "routes", "a list of {destination, target} strings"))
 }
 
+/// A boolean attribute of a Modify*Attribute call.
+pub(crate) fn flag(value: bool) -> AttributeBooleanValue {
+    AttributeBooleanValue::builder().value(value).build()
+}
+
 /// Tags as read. Keys under `aws:` are AWS's own and cannot be set or removed, so they are
 /// left out: comparing them would show a change no one can apply.
-pub(super) fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
+pub(crate) fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
     tags.iter()
         .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
         .filter(|(k, _)| !k.starts_with("aws:"))
         .collect()
 }
 
-pub(super) fn tags_value(tags: &BTreeMap<String, String>) -> Value {
+pub(crate) fn tags_value(tags: &BTreeMap<String, String>) -> Value {
     Value::Object(
         tags.iter()
             .map(|(k, v)| (k.clone(), Value::String(v.clone())))
@@ -102,14 +107,14 @@ pub(super) fn tags_value(tags: &BTreeMap<String, String>) -> Value {
     )
 }
 
-pub(super) fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+pub(crate) fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect()
 }
 
 /// The tag specification for a create call, or `None` when the resource has no tags.
-pub(super) fn tag_spec(kind: ResourceType, props: &Props) -> Option<TagSpecification> {
+pub(crate) fn tag_spec(kind: ResourceType, props: &Props) -> Option<TagSpecification> {
     let tags = eksform_core::model::tags_of(props);
     if tags.is_empty() {
         return None;
@@ -125,7 +130,7 @@ pub(super) fn tag_spec(kind: ResourceType, props: &Props) -> Option<TagSpecifica
 /// An EC2 ClientToken for creating `r`: the same request (same cluster, address and
 /// properties) gives the same token, so a create retried after a crash returns the resource the
 /// first attempt made instead of a second one. `salt` changes it when the first one is spent.
-pub(super) fn client_token(cluster: &str, r: &ResolvedResource, salt: &str) -> String {
+pub(crate) fn client_token(cluster: &str, r: &ResolvedResource, salt: &str) -> String {
     let props = serde_json::to_string(&r.props).unwrap_or_default();
     let digest = Sha256::digest(format!("{cluster}\n{}\n{props}\n{salt}", r.address).as_bytes());
     // EC2 accepts at most 64 ASCII characters.
@@ -133,7 +138,7 @@ pub(super) fn client_token(cluster: &str, r: &ResolvedResource, salt: &str) -> S
 }
 
 /// The protocol as the model spells it: `-1` for all traffic, names for tcp/udp/icmp.
-pub(super) fn normalize_protocol(p: &str) -> String {
+pub(crate) fn normalize_protocol(p: &str) -> String {
     match p.to_ascii_lowercase().as_str() {
         "all" | "-1" => "-1".to_string(),
         "6" => "tcp".to_string(),
@@ -144,7 +149,7 @@ pub(super) fn normalize_protocol(p: &str) -> String {
 }
 
 /// Ports of a rule: all-traffic rules have no ports, which AWS writes as -1 or leaves out.
-pub(super) fn normalize_ports(protocol: &str, from: Option<i32>, to: Option<i32>) -> (i64, i64) {
+pub(crate) fn normalize_ports(protocol: &str, from: Option<i32>, to: Option<i32>) -> (i64, i64) {
     if protocol == "-1" {
         return (-1, -1);
     }

@@ -1,17 +1,21 @@
-//! Reading EC2 networking: one concurrent wave of tag-filtered, paginated Describe calls, then
-//! one more for what those calls do not return (VPC DNS attributes, rules of the owned groups).
-//! Also single-resource reads (a resource as it stands after a write), one Describe by id per
-//! kind, which the kind's file picks. Ownership is re-checked
-//! on every item, since a server-side tag filter is not a guarantee. Must not write anything.
+//! Reading EC2 networking: one concurrent wave of tag-filtered, paginated Describe calls for
+//! every EC2 kind, then one more for what those calls do not return (VPC DNS attributes, rules
+//! of the owned groups); each kind's file converts its items. Also the frame of a
+//! single-resource read (a resource as it stands after a write) around the kind's own Describe
+//! by id. Ownership is re-checked on every item, since a server-side tag filter is not a
+//! guarantee. Must not write anything.
 
-use super::convert::{self, Found, Peer, RuleFound, RuleKey, VpcDns};
+use super::convert::Found;
 use super::props::tag_map;
 use super::{Ec2, SERVICE, sdk};
 use crate::aws::AwsError;
+use crate::aws::kinds::security_group_rule::{self as rule, RuleKey};
+use crate::aws::kinds::{
+    elastic_ip, internet_gateway, nat_gateway, route_table, security_group, subnet, vpc,
+};
 use crate::aws::timeouts::Op;
-use aws_sdk_ec2::types::{Filter, NatGatewayState, SecurityGroupRule, VpcAttributeName};
+use aws_sdk_ec2::types::{Filter, NatGatewayState, SecurityGroupRule};
 use eksform_core::live::LiveResource;
-use eksform_core::model::names::{RuleSource, rule_address};
 use eksform_core::model::{Kind, TAG_CLUSTER, TAG_ID};
 use futures::future::try_join_all;
 use std::collections::BTreeMap;
@@ -50,6 +54,8 @@ fn live(kind: Kind, address: String, f: Found) -> LiveResource {
 /// Everything the first wave found, before ownership is checked.
 struct Wave {
     vpcs: Vec<aws_sdk_ec2::types::Vpc>,
+    /// Kept apart: the rules read next are those of the owned groups.
+    groups: Vec<Found>,
     others: Vec<(Kind, Found)>,
     descriptions: BTreeMap<RuleKey, String>,
 }
@@ -58,15 +64,17 @@ impl Ec2 {
     pub(super) async fn read_owned(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
         let wave = self.first_wave(cluster).await?;
         let mut out = Vec::new();
-        let mut groups = BTreeMap::new();
         for (kind, found) in wave.others {
-            let Some(address) = owned_address(&found.tags, cluster) else {
-                continue;
-            };
-            if kind == Kind::SecurityGroup {
-                groups.insert(found.id.clone(), address.clone());
+            if let Some(address) = owned_address(&found.tags, cluster) {
+                out.push(live(kind, address, found));
             }
-            out.push(live(kind, address, found));
+        }
+        let mut groups = BTreeMap::new();
+        for found in wave.groups {
+            if let Some(address) = owned_address(&found.tags, cluster) {
+                groups.insert(found.id.clone(), address.clone());
+                out.push(live(Kind::SecurityGroup, address, found));
+            }
         }
         let vpcs: Vec<(String, &aws_sdk_ec2::types::Vpc)> = wave
             .vpcs
@@ -77,17 +85,17 @@ impl Ec2 {
         let (dns, rules) = tokio::try_join!(
             try_join_all(
                 vpcs.iter()
-                    .map(|(_, v)| self.vpc_dns(v.vpc_id().unwrap_or_default()))
+                    .map(|(_, v)| vpc::dns(self, v.vpc_id().unwrap_or_default()))
             ),
             self.rules_of_groups(&group_ids),
         )?;
         for ((address, v), dns) in vpcs.into_iter().zip(dns) {
-            out.push(live(Kind::Vpc, address, convert::vpc(v, dns)));
+            out.push(live(Kind::Vpc, address, vpc::found(v, dns)));
         }
         for r in &rules {
-            let mut rule = convert::rule(r);
-            convert::fill_description(&mut rule, &wave.descriptions);
-            out.extend(rule_live(rule, &groups));
+            let mut found = rule::found(r);
+            rule::fill_description(&mut found, &wave.descriptions);
+            out.extend(rule::live(found, &groups));
         }
         Ok(out)
     }
@@ -123,74 +131,38 @@ impl Ec2 {
         let nats = nats
             .iter()
             .filter(|n| n.state() != Some(&NatGatewayState::Deleted));
-        let others = (subnets.iter().map(|x| (Kind::Subnet, convert::subnet(x))))
+        let others = (subnets.iter().map(|x| (Kind::Subnet, subnet::found(x))))
             .chain(
                 igws.iter()
-                    .map(|x| (Kind::InternetGateway, convert::internet_gateway(x))),
+                    .map(|x| (Kind::InternetGateway, internet_gateway::found(x))),
             )
             .chain(
                 addresses
                     .addresses()
                     .iter()
-                    .map(|x| (Kind::ElasticIp, convert::elastic_ip(x))),
+                    .map(|x| (Kind::ElasticIp, elastic_ip::found(x))),
             )
-            .chain(nats.map(|x| (Kind::NatGateway, convert::nat_gateway(x))))
+            .chain(nats.map(|x| (Kind::NatGateway, nat_gateway::found(x))))
             .chain(
                 tables
                     .iter()
-                    .map(|x| (Kind::RouteTable, convert::route_table(x))),
-            )
-            .chain(
-                groups
-                    .iter()
-                    .map(|x| (Kind::SecurityGroup, convert::security_group(x))),
+                    .map(|x| (Kind::RouteTable, route_table::found(x))),
             )
             .collect();
         let descriptions = groups
             .iter()
-            .flat_map(convert::permission_descriptions)
+            .flat_map(rule::permission_descriptions)
             .collect();
         Ok(Wave {
             vpcs,
+            groups: groups.iter().map(security_group::found).collect(),
             others,
             descriptions,
         })
     }
 
-    pub(super) async fn vpc_dns(&self, vpc_id: &str) -> Result<VpcDns, AwsError> {
-        let ask = |attr: VpcAttributeName| {
-            self.client
-                .describe_vpc_attribute()
-                .vpc_id(vpc_id)
-                .attribute(attr)
-                .send()
-        };
-        let (hostnames, support) = tokio::try_join!(
-            async {
-                ask(VpcAttributeName::EnableDnsHostnames)
-                    .await
-                    .map_err(sdk("DescribeVpcAttribute"))
-            },
-            async {
-                ask(VpcAttributeName::EnableDnsSupport)
-                    .await
-                    .map_err(sdk("DescribeVpcAttribute"))
-            },
-        )?;
-        Ok(VpcDns {
-            hostnames: hostnames
-                .enable_dns_hostnames()
-                .and_then(|a| a.value())
-                .unwrap_or(false),
-            support: support
-                .enable_dns_support()
-                .and_then(|a| a.value())
-                .unwrap_or(true),
-        })
-    }
-
     /// Rules of the given groups, in batches of the filter's value limit, run concurrently.
-    async fn rules_of_groups(
+    pub(crate) async fn rules_of_groups(
         &self,
         group_ids: &[String],
     ) -> Result<Vec<SecurityGroupRule>, AwsError> {
@@ -237,105 +209,6 @@ impl Ec2 {
             delay = (delay * 2).min(Duration::from_secs(5));
         }
     }
-
-    /// A VPC by id, with its DNS attributes, or `None` when EC2 lists nothing for it.
-    pub(crate) async fn describe_vpc(&self, id: &str) -> Result<Option<Found>, AwsError> {
-        let c = &self.client;
-        Ok(
-            match first!(c.describe_vpcs().vpc_ids(id), "DescribeVpcs", vpcs) {
-                Some(v) => Some(convert::vpc(&v, self.vpc_dns(id).await?)),
-                None => None,
-            },
-        )
-    }
-
-    /// A subnet by id.
-    pub(crate) async fn describe_subnet(&self, id: &str) -> Result<Option<Found>, AwsError> {
-        let call = self.client.describe_subnets().subnet_ids(id);
-        Ok(first!(call, "DescribeSubnets", subnets).map(|x| convert::subnet(&x)))
-    }
-
-    /// An internet gateway by id.
-    pub(crate) async fn describe_internet_gateway(
-        &self,
-        id: &str,
-    ) -> Result<Option<Found>, AwsError> {
-        let call = self
-            .client
-            .describe_internet_gateways()
-            .internet_gateway_ids(id);
-        Ok(first!(call, "DescribeInternetGateways", internet_gateways)
-            .map(|x| convert::internet_gateway(&x)))
-    }
-
-    /// An Elastic IP by allocation id.
-    pub(crate) async fn describe_elastic_ip(&self, id: &str) -> Result<Option<Found>, AwsError> {
-        let call = self.client.describe_addresses().allocation_ids(id);
-        Ok(first!(call, "DescribeAddresses", addresses).map(|x| convert::elastic_ip(&x)))
-    }
-
-    /// A NAT gateway by id.
-    pub(crate) async fn describe_nat_gateway(&self, id: &str) -> Result<Option<Found>, AwsError> {
-        let call = self.client.describe_nat_gateways().nat_gateway_ids(id);
-        Ok(first!(call, "DescribeNatGateways", nat_gateways).map(|x| convert::nat_gateway(&x)))
-    }
-
-    /// A route table by id.
-    pub(crate) async fn describe_route_table(&self, id: &str) -> Result<Option<Found>, AwsError> {
-        let call = self.client.describe_route_tables().route_table_ids(id);
-        Ok(first!(call, "DescribeRouteTables", route_tables).map(|x| convert::route_table(&x)))
-    }
-
-    /// A security group by id.
-    pub(crate) async fn describe_security_group(
-        &self,
-        id: &str,
-    ) -> Result<Option<Found>, AwsError> {
-        let call = self.client.describe_security_groups().group_ids(id);
-        Ok(first!(call, "DescribeSecurityGroups", security_groups)
-            .map(|x| convert::security_group(&x)))
-    }
-
-    pub(super) async fn rule_by_id(&self, id: &str) -> Result<Option<SecurityGroupRule>, AwsError> {
-        let out = self
-            .client
-            .describe_security_group_rules()
-            .security_group_rule_ids(id)
-            .send()
-            .await
-            .map_err(sdk("DescribeSecurityGroupRules"))?;
-        Ok(out.security_group_rules().first().cloned())
-    }
-
-    /// A security group rule by id, with its description.
-    pub(crate) async fn describe_rule(&self, id: &str) -> Result<Option<Found>, AwsError> {
-        let Some(r) = self.rule_by_id(id).await? else {
-            return Ok(None);
-        };
-        let mut rule = convert::rule(&r);
-        if rule.props.get("description") == Some(&serde_json::json!("")) {
-            let call = self
-                .client
-                .describe_security_groups()
-                .group_ids(&rule.key.group_id);
-            let out = call.send().await.map_err(sdk("DescribeSecurityGroups"))?;
-            let descriptions = out
-                .security_groups()
-                .iter()
-                .flat_map(convert::permission_descriptions)
-                .collect();
-            convert::fill_description(&mut rule, &descriptions);
-        }
-        Ok(Some(rule_found(rule)))
-    }
-
-    /// Rules of one group (used to find a rule AWS says already exists).
-    pub(super) async fn rules_of_group(
-        &self,
-        group_id: &str,
-    ) -> Result<Vec<SecurityGroupRule>, AwsError> {
-        self.rules_of_groups(&[group_id.to_string()]).await
-    }
 }
 
 fn not_found(kind: Kind, id: &str, address: &str) -> AwsError {
@@ -347,75 +220,9 @@ fn not_found(kind: Kind, id: &str, address: &str) -> AwsError {
     )
 }
 
-fn rule_found(r: RuleFound) -> Found {
-    Found {
-        id: r.id,
-        props: r.props,
-        attrs: BTreeMap::new(),
-        tags: BTreeMap::new(),
-    }
-}
-
-/// A rule of an owned group, addressed by its content; a source group eksform owns is named by
-/// its address, any other by its id.
-fn rule_live(r: RuleFound, groups: &BTreeMap<String, String>) -> Option<LiveResource> {
-    let k = &r.key;
-    let group_address = groups.get(&k.group_id)?;
-    let source = match &k.peer {
-        Peer::Cidr(c) => RuleSource::Cidr(c.clone()),
-        Peer::Group(g) => RuleSource::Group(groups.get(g).cloned().unwrap_or_else(|| g.clone())),
-    };
-    let address = rule_address(
-        group_address,
-        k.direction,
-        &k.protocol,
-        k.ports.0,
-        k.ports.1,
-        &source,
-    );
-    Some(live(Kind::SecurityGroupRule, address, rule_found(r)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_ec2::types::ReferencedSecurityGroup;
-
-    #[test]
-    fn rules_are_addressed_by_owned_group_addresses_and_foreign_ids() {
-        let groups: BTreeMap<String, String> = [
-            ("sg-nodes".to_string(), "security_group.nodes".to_string()),
-            ("sg-lb".to_string(), "security_group.lb-ingress".to_string()),
-        ]
-        .into();
-        let from = |g: &str| {
-            SecurityGroupRule::builder()
-                .security_group_rule_id("sgr-1")
-                .group_id("sg-nodes")
-                .is_egress(false)
-                .ip_protocol("tcp")
-                .from_port(30080)
-                .to_port(30080)
-                .referenced_group_info(ReferencedSecurityGroup::builder().group_id(g).build())
-                .build()
-        };
-        let owned = rule_live(convert::rule(&from("sg-lb")), &groups).unwrap();
-        assert_eq!(
-            owned.address,
-            "security_group_rule.nodes/ingress/tcp/30080-30080/sg:lb-ingress"
-        );
-        assert_eq!(owned.props["source_security_group_id"], "sg-lb");
-        let foreign = rule_live(convert::rule(&from("sg-other")), &groups).unwrap();
-        assert_eq!(
-            foreign.address,
-            "security_group_rule.nodes/ingress/tcp/30080-30080/sg:sg-other"
-        );
-        let unowned = SecurityGroupRule::builder()
-            .group_id("sg-x")
-            .ip_protocol("-1")
-            .build();
-        assert!(rule_live(convert::rule(&unowned), &groups).is_none());
-    }
 
     #[test]
     fn ownership_needs_this_cluster_and_an_id() {

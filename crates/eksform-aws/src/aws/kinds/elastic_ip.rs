@@ -1,10 +1,15 @@
-//! Elastic IPs: allocated in the VPC domain; only the tags change in place.
+//! Elastic IPs: allocated in the VPC domain; only the tags change in place. The public IP is
+//! an attribute, not a property.
 
 use super::{AwsKind, Deleted, Services, Written, reach};
 use super::{DEFAULT_LIMIT, minutes};
-use crate::aws::ResolvedResource;
-use crate::aws::ec2::{SERVICE, gone_is_ok};
+use crate::aws::ec2::convert::Found;
+use crate::aws::ec2::once::no_sdk_retry;
+use crate::aws::ec2::props::{tag_map, tag_spec};
+use crate::aws::ec2::{Ec2, SERVICE, first, gone_is_ok, missing_id, sdk};
 use crate::aws::timeouts::Op;
+use crate::aws::{AwsError, ResolvedResource};
+use aws_sdk_ec2::types::{Address, DomainType, Filter, ResourceType};
 use eksform_core::live::LiveResource;
 use eksform_core::model::Kind;
 use std::time::Duration;
@@ -35,8 +40,8 @@ impl AwsKind for Ops {
     ) -> Written<'a> {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = ec2.create_elastic_ip(r).await?;
-            ec2.read_back(r, &id, || ec2.describe_elastic_ip(&id)).await
+            let id = create(ec2, r).await?;
+            ec2.read_back(r, &id, || describe(ec2, &id)).await
         })
     }
 
@@ -50,15 +55,77 @@ impl AwsKind for Ops {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             ec2.update_start(r, live, fields, IN_PLACE).await?;
-            ec2.read_back(r, &live.id, || ec2.describe_elastic_ip(&live.id))
-                .await
+            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
         })
     }
 
     fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(ec2.delete_elastic_ip(live).await)
+            gone_is_ok(delete(ec2, live).await)
         })
     }
+}
+
+async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
+    ec2.create_once(
+        r,
+        |f| tagged(ec2, f),
+        || async {
+            let out = ec2
+                .client()
+                .allocate_address()
+                .domain(DomainType::Vpc)
+                .set_tag_specifications(
+                    tag_spec(ResourceType::ElasticIp, &r.props).map(|t| vec![t]),
+                )
+                .customize()
+                .config_override(no_sdk_retry())
+                .send()
+                .await
+                .map_err(sdk("AllocateAddress"))?;
+            out.allocation_id()
+                .map(str::to_string)
+                .ok_or_else(|| missing_id("AllocateAddress", &r.address))
+        },
+    )
+    .await
+}
+
+/// Retried while in use: the NAT gateway holding the address lets go only once deleted.
+async fn delete(ec2: &Ec2, live: &LiveResource) -> Result<(), AwsError> {
+    ec2.retry_in_use(live, || async {
+        let call = ec2.client().release_address().allocation_id(&live.id);
+        call.send().await.map_err(sdk("ReleaseAddress")).map(|_| ())
+    })
+    .await
+}
+
+/// An Elastic IP by allocation id.
+async fn describe(ec2: &Ec2, id: &str) -> Result<Option<Found>, AwsError> {
+    let call = ec2.client().describe_addresses().allocation_ids(id);
+    Ok(first!(call, "DescribeAddresses", addresses).map(|x| found(&x)))
+}
+
+/// The allocation ids of the Elastic IPs matching `filters` (the lookup of a resent create).
+/// DescribeAddresses is not paginated: it answers every address at once.
+async fn tagged(ec2: &Ec2, filters: Vec<Filter>) -> Result<Vec<String>, AwsError> {
+    let out = ec2
+        .client()
+        .describe_addresses()
+        .set_filters(Some(filters))
+        .send()
+        .await;
+    let out = out.map_err(sdk("DescribeAddresses"))?;
+    let ids = out.addresses().iter().filter_map(|a| a.allocation_id());
+    Ok(ids.map(str::to_string).collect())
+}
+
+/// An Elastic IP as described; its public IP is an attribute.
+pub(crate) fn found(a: &Address) -> Found {
+    let mut f = Found::new(a.allocation_id(), tag_map(a.tags()));
+    if let Some(ip) = a.public_ip() {
+        f.attrs.insert("public_ip".into(), ip.to_string());
+    }
+    f
 }

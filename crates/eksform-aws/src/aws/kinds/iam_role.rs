@@ -2,9 +2,9 @@
 //! policies; read the trust policy back as JSON (IAM returns it URL-encoded) and the attached
 //! policies as a sorted set.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
+use super::AwsKind;
 use crate::aws::adopt::{Found, adopt};
-use crate::aws::iam::{SERVICE, create_path, sdk_tags, tags_of};
+use crate::aws::iam::{self, SERVICE, create_path, sdk_tags, tags_of};
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
@@ -162,18 +162,11 @@ pub async fn create(
         attach(c, name, p).await?;
     }
     let mut props = r.props.clone();
-    props.insert("path".into(), Value::String(path));
     props.insert(
         "managed_policy_arns".into(),
         support::sorted_strings(policies),
     );
-    Ok(LiveResource {
-        address: r.address.clone(),
-        kind: Kind::IamRole,
-        id: name.to_string(),
-        props,
-        attrs: BTreeMap::from([("arn".to_string(), arn)]),
-    })
+    Ok(iam::created(r, name, path, arn, props))
 }
 
 /// The role named `name` (its ARN) and the address its tags give it in `cluster`.
@@ -378,46 +371,7 @@ async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
     Ok(())
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::IamRole
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.iam(), SERVICE, &r.address)?.client();
-            create(c, cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.iam(), SERVICE, &r.address)?.client();
-            update(c, r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let c = reach(cx.iam(), SERVICE, &live.address)?.client();
-            delete(c, live).await
-        })
-    }
-}
+iam::kind_ops!(Kind::IamRole);
 
 #[cfg(test)]
 mod tests {

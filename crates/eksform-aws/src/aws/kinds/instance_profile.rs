@@ -4,9 +4,8 @@
 //! tags of eksform's (CloudFormation cannot tag one), and the role's applied record covers
 //! them. Must not touch a profile outside the cluster's path.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
-use crate::aws::iam::{SERVICE, create_path};
+use crate::aws::iam::{self, SERVICE, create_path};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
@@ -123,15 +122,8 @@ pub async fn create(
         add_role(c, name, role).await?;
     }
     let mut props = r.props.clone();
-    props.insert("path".into(), Value::String(path));
     props.entry("role_name".into()).or_insert(Value::Null);
-    Ok(LiveResource {
-        address: r.address.clone(),
-        kind: Kind::InstanceProfile,
-        id: name.to_string(),
-        props,
-        attrs: BTreeMap::from([("arn".to_string(), arn.unwrap_or_default())]),
-    })
+    Ok(iam::created(r, name, path, arn.unwrap_or_default(), props))
 }
 
 async fn add_role(c: &Client, profile: &str, role: &str) -> Result<(), AwsError> {
@@ -205,43 +197,4 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     not_found_ok(r).map(|_| ())
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::InstanceProfile
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.iam(), SERVICE, &r.address)?.client();
-            create(c, cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.iam(), SERVICE, &r.address)?.client();
-            update(c, r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let c = reach(cx.iam(), SERVICE, &live.address)?.client();
-            delete(c, live).await
-        })
-    }
-}
+iam::kind_ops!(Kind::InstanceProfile);

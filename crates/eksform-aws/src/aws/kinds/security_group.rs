@@ -1,13 +1,20 @@
 //! Security groups: name, description and VPC are fixed at creation; their rules are resources
-//! of their own (`security_group_rule`). Deletes wait for the ENIs using the group to drain.
+//! of their own (`security_group_rule`). A create resent after a lost answer adopts the group
+//! of that name it made. Deletes wait for the ENIs using the group to drain.
 
-use super::{AwsKind, Deleted, Looked, Services, Written, reach};
+use super::{AwsKind, Deleted, ExternalFound, Looked, Services, Written, reach};
 use super::{DEFAULT_LIMIT, minutes};
-use crate::aws::ResolvedResource;
-use crate::aws::ec2::{SERVICE, gone_is_ok};
+use crate::aws::adopt::{self, adopt};
+use crate::aws::ec2::convert::{Found, opt};
+use crate::aws::ec2::drain::Held;
+use crate::aws::ec2::props::{prop_str, tag_map, tag_spec};
+use crate::aws::ec2::{Ec2, SERVICE, all_pages, first, gone_is_ok, missing_id, sdk};
+use crate::aws::support::owner;
 use crate::aws::timeouts::Op;
+use crate::aws::{AwsError, ResolvedResource};
+use aws_sdk_ec2::types::{Filter, ResourceType, SecurityGroup};
 use eksform_core::live::LiveResource;
-use eksform_core::model::Kind;
+use eksform_core::model::{Kind, TAG_CLUSTER, TAG_ID};
 use std::time::Duration;
 
 /// Fields EC2 changes in place besides the tags; any other change replaces the resource.
@@ -36,9 +43,8 @@ impl AwsKind for Ops {
     ) -> Written<'a> {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = ec2.create_security_group(r).await?;
-            ec2.read_back(r, &id, || ec2.describe_security_group(&id))
-                .await
+            let id = create(ec2, r).await?;
+            ec2.read_back(r, &id, || describe(ec2, &id)).await
         })
     }
 
@@ -52,22 +58,103 @@ impl AwsKind for Ops {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             ec2.update_start(r, live, fields, IN_PLACE).await?;
-            ec2.read_back(r, &live.id, || ec2.describe_security_group(&live.id))
-                .await
+            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
         })
     }
 
     fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(ec2.delete_security_group(live).await)
+            gone_is_ok(delete(ec2, live).await)
         })
     }
 
     fn external<'a>(&'a self, cx: &'a dyn Services, id: &'a str) -> Option<Looked<'a>> {
         Some(Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, id)?;
-            ec2.group_name(id).await
+            name(ec2, id).await
         }))
     }
+}
+
+async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
+    let (name, vpc) = (prop_str(r, "name")?, prop_str(r, "vpc_id")?);
+    let out = ec2
+        .client()
+        .create_security_group()
+        .group_name(name)
+        .description(prop_str(r, "description")?)
+        .vpc_id(vpc)
+        .set_tag_specifications(tag_spec(ResourceType::SecurityGroup, &r.props).map(|t| vec![t]))
+        .send()
+        .await
+        .map_err(sdk("CreateSecurityGroup"));
+    match out {
+        Ok(o) => o
+            .group_id()
+            .map(str::to_string)
+            .ok_or_else(|| missing_id("CreateSecurityGroup", &r.address)),
+        Err(e) => adopt(r, name, e, || named(ec2, r, vpc, name)).await,
+    }
+}
+
+/// The group of that name in `vpc` and the address its tags give it (a group made by an
+/// earlier send of this same create is adopted; one someone else made fails the create).
+async fn named(
+    ec2: &Ec2,
+    r: &ResolvedResource,
+    vpc: &str,
+    name: &str,
+) -> Result<Option<adopt::Found<String>>, AwsError> {
+    let filters = [
+        Filter::builder().name("vpc-id").values(vpc).build(),
+        Filter::builder().name("group-name").values(name).build(),
+    ];
+    let call = ec2
+        .client()
+        .describe_security_groups()
+        .set_filters(Some(filters.to_vec()));
+    let groups: Vec<_> = all_pages!(call, "DescribeSecurityGroups").await?;
+    let cluster = owner(&r.props);
+    Ok(groups.iter().find_map(|g| {
+        let tags = tag_map(g.tags());
+        let ours = tags.get(TAG_CLUSTER) == Some(&cluster);
+        Some(adopt::Found {
+            value: g.group_id()?.to_string(),
+            address: tags.get(TAG_ID).filter(|_| ours).cloned(),
+        })
+    }))
+}
+
+async fn delete(ec2: &Ec2, live: &LiveResource) -> Result<(), AwsError> {
+    // Each refusal drains the network interfaces still using the group.
+    ec2.retry_in_use(live, || async {
+        let call = ec2.client().delete_security_group().group_id(&live.id);
+        match call.send().await.map_err(sdk("DeleteSecurityGroup")) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(ec2.drain(live, Held::Group, e).await),
+        }
+    })
+    .await
+}
+
+/// A security group by id.
+async fn describe(ec2: &Ec2, id: &str) -> Result<Option<Found>, AwsError> {
+    let call = ec2.client().describe_security_groups().group_ids(id);
+    Ok(first!(call, "DescribeSecurityGroups", security_groups).map(|x| found(&x)))
+}
+
+/// An external security group's name.
+async fn name(ec2: &Ec2, id: &str) -> Result<Option<ExternalFound>, AwsError> {
+    let call = ec2.client().describe_security_groups().group_ids(id);
+    let group = first!(call, "DescribeSecurityGroups", security_groups);
+    Ok(group.map(|g| (g.group_name().unwrap_or_default().to_string(), None)))
+}
+
+/// A security group as described (its rules are read as rules), in the property vocabulary.
+pub(crate) fn found(g: &SecurityGroup) -> Found {
+    Found::new(g.group_id(), tag_map(g.tags()))
+        .with("vpc_id", opt(g.vpc_id()))
+        .with("name", opt(g.group_name()))
+        .with("description", opt(g.description()))
 }

@@ -1,11 +1,19 @@
 //! Subnets: zone and CIDR are fixed at creation; whether instances get a public IP changes in
 //! place. Deletes wait for the ENIs in the subnet to drain.
 
-use super::{AwsKind, Deleted, Looked, Services, Written, reach};
+use super::{AwsKind, Deleted, ExternalFound, Looked, Services, Written, reach};
 use super::{DEFAULT_LIMIT, minutes};
-use crate::aws::ResolvedResource;
-use crate::aws::ec2::{SERVICE, gone_is_ok};
+use crate::aws::ec2::convert::{Found, opt};
+use crate::aws::ec2::drain::Held;
+use crate::aws::ec2::once::no_sdk_retry;
+use crate::aws::ec2::props::{flag, prop_bool, prop_str, tag_map, tag_spec};
+use crate::aws::ec2::{
+    Ec2, SERVICE, all_pages, first, gone_is_ok, missing_id, sdk, wait_for, waiter_error,
+};
 use crate::aws::timeouts::Op;
+use crate::aws::{AwsError, ResolvedResource};
+use aws_sdk_ec2::client::Waiters;
+use aws_sdk_ec2::types::{Filter, ResourceType, Subnet};
 use eksform_core::live::LiveResource;
 use eksform_core::model::Kind;
 use std::time::Duration;
@@ -36,8 +44,8 @@ impl AwsKind for Ops {
     ) -> Written<'a> {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = ec2.create_subnet(r).await?;
-            ec2.read_back(r, &id, || ec2.describe_subnet(&id)).await
+            let id = create(ec2, r).await?;
+            ec2.read_back(r, &id, || describe(ec2, &id)).await
         })
     }
 
@@ -52,24 +60,131 @@ impl AwsKind for Ops {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             ec2.update_start(r, live, fields, IN_PLACE).await?;
             if fields.iter().any(|f| f == "map_public_ip_on_launch") {
-                ec2.update_subnet(r, live).await?;
+                set_map_public_ip(ec2, &live.id, prop_bool(r, "map_public_ip_on_launch")?).await?;
             }
-            ec2.read_back(r, &live.id, || ec2.describe_subnet(&live.id))
-                .await
+            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
         })
     }
 
     fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(ec2.delete_subnet(live).await)
+            gone_is_ok(delete(ec2, live).await)
         })
     }
 
     fn external<'a>(&'a self, cx: &'a dyn Services, id: &'a str) -> Option<Looked<'a>> {
         Some(Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, id)?;
-            ec2.subnet_place(id).await
+            place(ec2, id).await
         }))
     }
+}
+
+async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
+    let (vpc, cidr) = (prop_str(r, "vpc_id")?, prop_str(r, "cidr")?);
+    let az = prop_str(r, "availability_zone")?;
+    let id = ec2
+        .create_once(
+            r,
+            |f| tagged(ec2, f),
+            || async {
+                let out = ec2
+                    .client()
+                    .create_subnet()
+                    .vpc_id(vpc)
+                    .cidr_block(cidr)
+                    .availability_zone(az)
+                    .set_tag_specifications(
+                        tag_spec(ResourceType::Subnet, &r.props).map(|t| vec![t]),
+                    )
+                    .customize()
+                    .config_override(no_sdk_retry())
+                    .send()
+                    .await
+                    .map_err(sdk("CreateSubnet"))?;
+                let id = out.subnet().and_then(|s| s.subnet_id()).map(str::to_string);
+                id.ok_or_else(|| missing_id("CreateSubnet", &r.address))
+            },
+        )
+        .await?;
+    let id = id.as_str();
+    ec2.client()
+        .wait_until_subnet_available()
+        .subnet_ids(id)
+        .wait(wait_for(Kind::Subnet, Op::Create))
+        .await
+        .map_err(|e| waiter_error("DescribeSubnets", &r.address, e))?;
+    if prop_bool(r, "map_public_ip_on_launch")? {
+        set_map_public_ip(ec2, id, true).await?;
+    }
+    Ok(id.to_string())
+}
+
+async fn set_map_public_ip(ec2: &Ec2, id: &str, value: bool) -> Result<(), AwsError> {
+    let call = ec2
+        .client()
+        .modify_subnet_attribute()
+        .subnet_id(id)
+        .map_public_ip_on_launch(flag(value));
+    call.send().await.map_err(sdk("ModifySubnetAttribute"))?;
+    Ok(())
+}
+
+/// Retried while in use; each refusal drains the network interfaces left in the subnet.
+async fn delete(ec2: &Ec2, live: &LiveResource) -> Result<(), AwsError> {
+    ec2.retry_in_use(live, || async {
+        let call = ec2.client().delete_subnet().subnet_id(&live.id);
+        match call.send().await.map_err(sdk("DeleteSubnet")) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(ec2.drain(live, Held::Subnet, e).await),
+        }
+    })
+    .await
+}
+
+/// A subnet by id.
+async fn describe(ec2: &Ec2, id: &str) -> Result<Option<Found>, AwsError> {
+    let call = ec2.client().describe_subnets().subnet_ids(id);
+    Ok(first!(call, "DescribeSubnets", subnets).map(|x| found(&x)))
+}
+
+/// The ids of the subnets matching `filters` (the lookup of a resent create).
+async fn tagged(ec2: &Ec2, filters: Vec<Filter>) -> Result<Vec<String>, AwsError> {
+    let c = ec2.client();
+    let found = all_pages!(
+        c.describe_subnets().set_filters(Some(filters)),
+        "DescribeSubnets"
+    );
+    let found: Vec<_> = found.await?;
+    let ids = found.iter().filter_map(|s| s.subnet_id());
+    Ok(ids.map(str::to_string).collect())
+}
+
+/// An external subnet's CIDR, with its VPC and zone (the place `ops::subnets` checks).
+async fn place(ec2: &Ec2, id: &str) -> Result<Option<ExternalFound>, AwsError> {
+    let subnet = first!(
+        ec2.client().describe_subnets().subnet_ids(id),
+        "DescribeSubnets",
+        subnets
+    );
+    Ok(subnet.map(|s| {
+        let place = (
+            s.vpc_id().unwrap_or_default().to_string(),
+            s.availability_zone().unwrap_or_default().to_string(),
+        );
+        (s.cidr_block().unwrap_or_default().to_string(), Some(place))
+    }))
+}
+
+/// A subnet as described, in the property vocabulary.
+pub(crate) fn found(s: &Subnet) -> Found {
+    Found::new(s.subnet_id(), tag_map(s.tags()))
+        .with("vpc_id", opt(s.vpc_id()))
+        .with("cidr", opt(s.cidr_block()))
+        .with("availability_zone", opt(s.availability_zone()))
+        .with(
+            "map_public_ip_on_launch",
+            s.map_public_ip_on_launch().unwrap_or(false),
+        )
 }

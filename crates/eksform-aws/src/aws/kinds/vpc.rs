@@ -1,11 +1,21 @@
 //! VPCs: the CIDR is fixed at creation, the two DNS attributes change in place. Deletes wait
 //! long: the ENIs of deleted load balancers and nodes drain for minutes before a VPC can go.
+//! A VPC's DNS settings are not part of DescribeVpcs; they come from DescribeVpcAttribute
+//! (`dns`, which EC2's batched read calls as well).
 
-use super::{AwsKind, Deleted, Looked, Services, Written, reach};
+use super::{AwsKind, Deleted, ExternalFound, Looked, Services, Written, reach};
 use super::{DEFAULT_LIMIT, minutes};
-use crate::aws::ResolvedResource;
-use crate::aws::ec2::{SERVICE, gone_is_ok};
+use crate::aws::ec2::convert::{Found, opt};
+use crate::aws::ec2::drain::Held;
+use crate::aws::ec2::once::no_sdk_retry;
+use crate::aws::ec2::props::{flag, prop_bool, prop_str, tag_map, tag_spec};
+use crate::aws::ec2::{
+    Ec2, SERVICE, all_pages, first, gone_is_ok, missing_id, sdk, wait_for, waiter_error,
+};
 use crate::aws::timeouts::Op;
+use crate::aws::{AwsError, ResolvedResource};
+use aws_sdk_ec2::client::Waiters;
+use aws_sdk_ec2::types::{Filter, ResourceType, Vpc, VpcAttributeName};
 use eksform_core::live::LiveResource;
 use eksform_core::model::Kind;
 use std::time::Duration;
@@ -36,8 +46,8 @@ impl AwsKind for Ops {
     ) -> Written<'a> {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = ec2.create_vpc(r).await?;
-            ec2.read_back(r, &id, || ec2.describe_vpc(&id)).await
+            let id = create(ec2, r).await?;
+            ec2.read_back(r, &id, || describe(ec2, &id)).await
         })
     }
 
@@ -52,23 +62,196 @@ impl AwsKind for Ops {
             let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
             ec2.update_start(r, live, fields, IN_PLACE).await?;
             let has = |name: &str| fields.iter().any(|f| f == name);
-            ec2.update_vpc(r, live, &has).await?;
-            ec2.read_back(r, &live.id, || ec2.describe_vpc(&live.id))
-                .await
+            update(ec2, r, live, &has).await?;
+            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
         })
     }
 
     fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
         Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(ec2.delete_vpc(live).await)
+            gone_is_ok(delete(ec2, live).await)
         })
     }
 
     fn external<'a>(&'a self, cx: &'a dyn Services, id: &'a str) -> Option<Looked<'a>> {
         Some(Box::pin(async move {
             let ec2 = reach(cx.ec2(), SERVICE, id)?;
-            ec2.vpc_cidr(id).await
+            cidr(ec2, id).await
         }))
     }
+}
+
+async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
+    let cidr = prop_str(r, "cidr")?;
+    let id = ec2
+        .create_once(
+            r,
+            |f| tagged(ec2, f),
+            || async {
+                let out = ec2
+                    .client()
+                    .create_vpc()
+                    .cidr_block(cidr)
+                    .set_tag_specifications(tag_spec(ResourceType::Vpc, &r.props).map(|t| vec![t]))
+                    .customize()
+                    .config_override(no_sdk_retry())
+                    .send()
+                    .await
+                    .map_err(sdk("CreateVpc"))?;
+                let id = out.vpc().and_then(|v| v.vpc_id()).map(str::to_string);
+                id.ok_or_else(|| missing_id("CreateVpc", &r.address))
+            },
+        )
+        .await?;
+    let id = id.as_str();
+    ec2.client()
+        .wait_until_vpc_available()
+        .vpc_ids(id)
+        .wait(wait_for(Kind::Vpc, Op::Create))
+        .await
+        .map_err(|e| waiter_error("DescribeVpcs", &r.address, e))?;
+    set_dns(
+        ec2,
+        id,
+        Some(prop_bool(r, "enable_dns_support")?),
+        Some(prop_bool(r, "enable_dns_hostnames")?),
+    )
+    .await?;
+    Ok(id.to_string())
+}
+
+/// One attribute per call, as EC2 requires; DNS support first, since hostnames need it.
+async fn set_dns(
+    ec2: &Ec2,
+    id: &str,
+    support: Option<bool>,
+    hostnames: Option<bool>,
+) -> Result<(), AwsError> {
+    if let Some(v) = support {
+        let call = ec2
+            .client()
+            .modify_vpc_attribute()
+            .vpc_id(id)
+            .enable_dns_support(flag(v));
+        call.send().await.map_err(sdk("ModifyVpcAttribute"))?;
+    }
+    if let Some(v) = hostnames {
+        let call = ec2
+            .client()
+            .modify_vpc_attribute()
+            .vpc_id(id)
+            .enable_dns_hostnames(flag(v));
+        call.send().await.map_err(sdk("ModifyVpcAttribute"))?;
+    }
+    Ok(())
+}
+
+async fn update(
+    ec2: &Ec2,
+    r: &ResolvedResource,
+    live: &LiveResource,
+    has: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<(), AwsError> {
+    let support = if has("enable_dns_support") {
+        Some(prop_bool(r, "enable_dns_support")?)
+    } else {
+        None
+    };
+    let hostnames = if has("enable_dns_hostnames") {
+        Some(prop_bool(r, "enable_dns_hostnames")?)
+    } else {
+        None
+    };
+    set_dns(ec2, &live.id, support, hostnames).await
+}
+
+/// Retried while in use; each refusal drains the network interfaces left in the VPC.
+async fn delete(ec2: &Ec2, live: &LiveResource) -> Result<(), AwsError> {
+    ec2.retry_in_use(live, || async {
+        let call = ec2.client().delete_vpc().vpc_id(&live.id);
+        match call.send().await.map_err(sdk("DeleteVpc")) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(ec2.drain(live, Held::Vpc, e).await),
+        }
+    })
+    .await
+}
+
+/// A VPC by id, with its DNS attributes, or `None` when EC2 lists nothing for it.
+async fn describe(ec2: &Ec2, id: &str) -> Result<Option<Found>, AwsError> {
+    let c = ec2.client();
+    Ok(
+        match first!(c.describe_vpcs().vpc_ids(id), "DescribeVpcs", vpcs) {
+            Some(v) => Some(found(&v, dns(ec2, id).await?)),
+            None => None,
+        },
+    )
+}
+
+/// The ids of the VPCs matching `filters` (the lookup of a resent create).
+async fn tagged(ec2: &Ec2, filters: Vec<Filter>) -> Result<Vec<String>, AwsError> {
+    let c = ec2.client();
+    let found = all_pages!(c.describe_vpcs().set_filters(Some(filters)), "DescribeVpcs");
+    let found: Vec<_> = found.await?;
+    let ids = found.iter().filter_map(|v| v.vpc_id());
+    Ok(ids.map(str::to_string).collect())
+}
+
+/// An external VPC's CIDR.
+async fn cidr(ec2: &Ec2, id: &str) -> Result<Option<ExternalFound>, AwsError> {
+    let vpc = first!(
+        ec2.client().describe_vpcs().vpc_ids(id),
+        "DescribeVpcs",
+        vpcs
+    );
+    Ok(vpc.map(|v| (v.cidr_block().unwrap_or_default().to_string(), None)))
+}
+
+/// DNS settings are not part of DescribeVpcs; they come from DescribeVpcAttribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Dns {
+    pub hostnames: bool,
+    pub support: bool,
+}
+
+/// The VPC's DNS settings, both attributes asked at once.
+pub(crate) async fn dns(ec2: &Ec2, vpc_id: &str) -> Result<Dns, AwsError> {
+    let ask = |attr: VpcAttributeName| {
+        ec2.client()
+            .describe_vpc_attribute()
+            .vpc_id(vpc_id)
+            .attribute(attr)
+            .send()
+    };
+    let (hostnames, support) = tokio::try_join!(
+        async {
+            ask(VpcAttributeName::EnableDnsHostnames)
+                .await
+                .map_err(sdk("DescribeVpcAttribute"))
+        },
+        async {
+            ask(VpcAttributeName::EnableDnsSupport)
+                .await
+                .map_err(sdk("DescribeVpcAttribute"))
+        },
+    )?;
+    Ok(Dns {
+        hostnames: hostnames
+            .enable_dns_hostnames()
+            .and_then(|a| a.value())
+            .unwrap_or(false),
+        support: support
+            .enable_dns_support()
+            .and_then(|a| a.value())
+            .unwrap_or(true),
+    })
+}
+
+/// A VPC as described, with its DNS settings, in the property vocabulary.
+pub(crate) fn found(v: &Vpc, dns: Dns) -> Found {
+    Found::new(v.vpc_id(), tag_map(v.tags()))
+        .with("cidr", opt(v.cidr_block()))
+        .with("enable_dns_hostnames", dns.hostnames)
+        .with("enable_dns_support", dns.support)
 }
