@@ -97,3 +97,61 @@ fn the_check_itself_sees_a_forbidden_dependency() {
     assert!(aws.contains("tokio") && aws.iter().any(|d| d.starts_with("aws-smithy")));
     assert!(aws.iter().any(|d| forbidden_in_core(d)));
 }
+
+/// The AWS crate's modules a source text names (`eksform_aws::ops::…` gives `ops`).
+fn aws_modules_named(text: &str) -> BTreeSet<String> {
+    text.match_indices("eksform_aws::")
+        .map(|(at, m)| {
+            let rest = &text[at + m.len()..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            rest[..end].to_string()
+        })
+        .collect()
+}
+
+/// Every `.rs` file below `dir`, recursively.
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("a source folder") {
+        let path = entry.expect("a folder entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_cli_reaches_the_aws_crate_only_through_ops() {
+    let mut files = Vec::new();
+    rust_files(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/cli")),
+        &mut files,
+    );
+    assert!(files.len() > 10, "the CLI's files: {files:?}");
+    let mut wrong = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("a CLI source file");
+        for module in aws_modules_named(&text) {
+            if module != "ops" {
+                wrong.push(format!("{}: eksform_aws::{module}", file.display()));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "the CLI must use the AWS crate through `ops` only:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_cli_check_sees_a_module_other_than_ops() {
+    let named = aws_modules_named(
+        "use eksform_aws::apply::{Event, Report};\nuse eksform_aws::ops::Cloud;\nx(eksform_aws::aws::y)",
+    );
+    let expected: BTreeSet<String> = ["apply", "aws", "ops"].map(String::from).into();
+    assert_eq!(named, expected);
+}

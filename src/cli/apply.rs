@@ -86,10 +86,10 @@ async fn converge(
         }
         return Ok(0);
     }
-    let (report, cancelled) = events::run(cloud, plan, live, flags, ("Apply", resume)).await;
-    if report.failed.is_empty() && report.not_started.is_empty() && !cancelled {
+    let converged = events::run(cloud, plan, live, flags, ("Apply", resume)).await;
+    if converged.complete() {
         if !flags.json {
-            print_outputs(&report.state);
+            print_outputs(&converged.report.state);
         }
         Ok(0)
     } else {

@@ -23,7 +23,7 @@ pub async fn run(file: &Path, auto_approve: bool, flags: RunFlags) -> anyhow::Re
         println!("Destroy cancelled.");
         return Ok(1);
     }
-    let (report, cancelled) = events::run(
+    let converged = events::run(
         &prepared.cloud,
         plan,
         prepared.live.clone(),
@@ -31,11 +31,5 @@ pub async fn run(file: &Path, auto_approve: bool, flags: RunFlags) -> anyhow::Re
         ("Destroy", RESUME_SAME),
     )
     .await;
-    Ok(
-        if report.failed.is_empty() && report.not_started.is_empty() && !cancelled {
-            0
-        } else {
-            1
-        },
-    )
+    Ok(if converged.complete() { 0 } else { 1 })
 }

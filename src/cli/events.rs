@@ -5,8 +5,8 @@
 
 use super::output::{print_event, print_report, style};
 use super::progress::Spinners;
-use eksform_aws::apply::{Event, Options, Report, execute};
 use eksform_aws::ops::Provider;
+use eksform_aws::ops::converge::{Converged, Event, Options, converge};
 use eksform_aws::ops::timeouts::Timeouts;
 use eksform_core::live::LiveState;
 use eksform_core::plan::Plan;
@@ -59,7 +59,7 @@ pub async fn run<P: Provider>(
     live: LiveState,
     flags: &RunFlags,
     (what, resume): (&str, &str),
-) -> (Report, bool) {
+) -> Converged {
     let opts = flags.options();
     // Spinners only where someone watches: CI logs and pipes keep the plain lines.
     let spinners = (!flags.json && std::io::stdout().is_terminal())
@@ -74,21 +74,20 @@ pub async fn run<P: Provider>(
         None if flags.json => print_json_event(e),
         None => print_event(e),
     };
-    let report = execute(provider, plan, live, &opts, &on_event).await;
+    let converged = converge(provider, plan, live, &opts, &on_event).await;
     watcher.abort();
     if let Some(s) = &spinners {
         s.clear();
     }
-    let cancelled = opts.cancel.load(Ordering::SeqCst);
     if flags.json {
-        println!("{}", summary_line(&report, cancelled));
+        println!("{}", summary_line(&converged));
     } else {
-        if cancelled {
+        if converged.cancelled {
             println!("\n{what} interrupted.");
         }
-        print_report(&report, what, resume);
+        print_report(&converged.report, what, resume);
     }
-    (report, cancelled)
+    converged
 }
 
 /// Checks one `--timeout` value (`30m` or `TYPE=30m`) as the command line is parsed.
@@ -203,7 +202,11 @@ pub fn event_line(e: &Event) -> String {
 }
 
 /// The final `{"event":"summary", ...}` line.
-pub fn summary_line(r: &Report, cancelled: bool) -> String {
+pub fn summary_line(converged: &Converged) -> String {
+    let Converged {
+        report: r,
+        cancelled,
+    } = converged;
     let failed: Vec<Value> = r
         .failed
         .iter()
@@ -283,8 +286,8 @@ pub fn watch_ctrl_c(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use eksform_aws::apply::Step;
     use eksform_aws::ops::AwsError;
+    use eksform_aws::ops::converge::{Report, Step};
 
     #[test]
     fn durations_parse_units_and_reject_garbage() {
@@ -388,7 +391,11 @@ mod tests {
             not_started: vec!["route_table.public".into()],
             ..Report::default()
         };
-        let v: Value = serde_json::from_str(&summary_line(&report, true)).unwrap();
+        let converged = Converged {
+            report,
+            cancelled: true,
+        };
+        let v: Value = serde_json::from_str(&summary_line(&converged)).unwrap();
         assert_eq!(v["done"], json!(["vpc.main"]));
         assert_eq!(v["failed"][0]["code"], "InvalidParameterValue");
         assert_eq!(v["failed"][0]["address"], "subnet.public-a");

@@ -7,7 +7,7 @@ use super::events::{self, Interrupt, RunFlags};
 use super::fleet::message;
 use super::lock::Printed;
 use super::output::{confirm, event_text, output_lines, print_warnings, style};
-use eksform_aws::apply::{Event, Report};
+use eksform_aws::ops::converge::{Converged, Event};
 use eksform_aws::ops::fleet_apply::{self, Ended, FleetNotices, FleetOptions, Shown, Slot};
 use eksform_aws::ops::lock::{Holder, LockNotices, Target};
 use eksform_aws::ops::{OpsError, fleet};
@@ -81,10 +81,7 @@ fn summary(name: &str, ended: &Ended) -> (String, bool) {
             );
             (text, true)
         }
-        Ended::Applied { report, cancelled } => {
-            let ok = report.failed.is_empty() && report.not_started.is_empty() && !cancelled;
-            (report_text(name, report, *cancelled), ok)
-        }
+        Ended::Applied(converged) => (report_text(name, converged), converged.complete()),
     }
 }
 
@@ -163,9 +160,9 @@ impl FleetNotices for Lines {
         }
     }
 
-    fn converged(&self, cluster: &str, report: &Report, cancelled: bool) {
+    fn converged(&self, cluster: &str, converged: &Converged) {
         if self.json {
-            let line = events::summary_line(report, cancelled);
+            let line = events::summary_line(converged);
             println!("{}", with_cluster(&line, cluster));
         }
     }
@@ -178,9 +175,13 @@ fn with_cluster(line: &str, cluster: &str) -> String {
 }
 
 /// A cluster's final summary: what was done, what failed, and its outputs.
-fn report_text(name: &str, r: &Report, cancelled: bool) -> String {
+fn report_text(name: &str, converged: &Converged) -> String {
+    let Converged {
+        report: r,
+        cancelled,
+    } = converged;
     let mut lines = Vec::new();
-    if r.failed.is_empty() && r.not_started.is_empty() && !cancelled {
+    if converged.complete() {
         lines.push(format!(
             "cluster \"{name}\": apply complete: {} change(s) done.",
             r.done.len()
@@ -188,7 +189,7 @@ fn report_text(name: &str, r: &Report, cancelled: bool) -> String {
     } else {
         lines.push(format!(
             "cluster \"{name}\": apply incomplete{}: {} done, {} failed, {} not started.",
-            if cancelled { " (interrupted)" } else { "" },
+            if *cancelled { " (interrupted)" } else { "" },
             r.done.len(),
             r.failed.len(),
             r.not_started.len()
@@ -205,6 +206,11 @@ fn report_text(name: &str, r: &Report, cancelled: bool) -> String {
 mod tests {
     use super::*;
     use eksform_aws::ops::AwsError;
+    use eksform_aws::ops::converge::Report;
+
+    fn ended(report: Report, cancelled: bool) -> Converged {
+        Converged { report, cancelled }
+    }
 
     #[test]
     fn a_clusters_summary_names_it_and_its_failures() {
@@ -216,7 +222,7 @@ mod tests {
             )],
             ..Report::default()
         };
-        let text = report_text("shop", &report, false);
+        let text = report_text("shop", &ended(report, false));
         assert!(
             text.starts_with(
                 "cluster \"shop\": apply incomplete: 1 done, 1 failed, 0 not started."
@@ -224,9 +230,9 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("failed: subnet.public-a"), "{text}");
-        let ok = report_text("shop", &Report::default(), false);
+        let ok = report_text("shop", &ended(Report::default(), false));
         assert_eq!(ok, "cluster \"shop\": apply complete: 0 change(s) done.");
-        let cut = report_text("shop", &Report::default(), true);
+        let cut = report_text("shop", &ended(Report::default(), true));
         assert!(cut.contains("incomplete (interrupted)"), "{cut}");
     }
 

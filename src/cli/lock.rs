@@ -3,9 +3,8 @@
 //! cannot be changed by another run in between; it is released whatever the command's outcome.
 
 use super::apply::Source;
-use eksform_aws::apply::lock::timestamp;
 use eksform_aws::ops::OpsError;
-use eksform_aws::ops::lock::{self, Holder, LockNotices, Target};
+use eksform_aws::ops::lock::{self, Holder, LockNotices, Target, timestamp};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

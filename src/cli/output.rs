@@ -1,7 +1,7 @@
 //! Terminal output shared by the commands: colour choice, warnings, progress lines, the final
 //! report and the outputs users need after an apply (load balancer DNS names, target groups).
 
-use eksform_aws::apply::{Event, Report};
+use eksform_aws::ops::converge::{Event, Report};
 use eksform_core::config::Diagnostic;
 use eksform_core::live::LiveState;
 use eksform_core::render::Style;

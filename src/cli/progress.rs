@@ -5,7 +5,7 @@
 //! the plain and JSON outputs stay where they are (`output`, `events`).
 
 use super::output::event_text;
-use eksform_aws::apply::{Event, Step};
+use eksform_aws::ops::converge::{Event, Step};
 use eksform_core::render::Style;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use std::collections::BTreeMap;

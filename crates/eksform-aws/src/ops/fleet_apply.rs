@@ -4,16 +4,16 @@
 //! the caller what happens through `FleetNotices`; it prints nothing (showing the fleet plan,
 //! asking and the summaries are the CLI's).
 
+use super::converge::{self, Converged, Event, Options};
 use super::fleet::{self, Member};
 use super::lock::{self, LockNotices, Target};
 use super::{OpsError, Prepared};
-use crate::apply::{Event, Options, Report, execute};
 use aws_config::SdkConfig;
 use eksform_core::config::Diagnostic;
 use eksform_core::live::LiveState;
 use eksform_core::plan::{self, Plan, Refusal, check_refusals};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
@@ -23,7 +23,7 @@ pub trait FleetNotices: LockNotices + 'static {
     /// One executor event of `cluster`.
     fn event(&self, cluster: &str, e: &Event);
     /// `cluster` finished converging (before the others may have).
-    fn converged(&self, cluster: &str, report: &Report, cancelled: bool);
+    fn converged(&self, cluster: &str, converged: &Converged);
 }
 
 /// How every cluster of the fleet runs.
@@ -52,7 +52,7 @@ pub enum Ended {
     /// Nothing to change; the account as read, for its outputs.
     NoChanges(LiveState),
     /// Converged, completely or not.
-    Applied { report: Report, cancelled: bool },
+    Applied(Converged),
 }
 
 /// One cluster's task and what the coordinator learns from it.
@@ -248,18 +248,16 @@ async fn cluster_task(
     if !prepared.plan.has_changes() {
         return Ok(Ended::NoChanges(prepared.live));
     }
-    let (report, cancelled) = converge(&name, prepared, &run).await;
-    Ok(Ended::Applied { report, cancelled })
+    Ok(Ended::Applied(converge(&name, prepared, &run).await))
 }
 
 /// Runs one cluster's plan, telling the caller its events.
-async fn converge(name: &str, prepared: Prepared, run: &Run) -> (Report, bool) {
+async fn converge(name: &str, prepared: Prepared, run: &Run) -> Converged {
     let on_event = |e: &Event| run.notices.event(name, e);
     let Prepared {
         cloud, plan, live, ..
     } = prepared;
-    let report = execute(&cloud, &plan, live, &run.options, &on_event).await;
-    let cancelled = run.options.cancel.load(Ordering::SeqCst);
-    run.notices.converged(name, &report, cancelled);
-    (report, cancelled)
+    let converged = converge::converge(&cloud, &plan, live, &run.options, &on_event).await;
+    run.notices.converged(name, &converged);
+    converged
 }

@@ -5,6 +5,8 @@
 //! the lock through `LockNotices` (it prints nothing itself).
 
 use super::{OpsError, env_region, read_config};
+/// A lock's holder, and how its times are written (UTC, to the second) for the commands.
+pub use crate::apply::lock::timestamp;
 use crate::apply::lock::{self, Lock, LockError, Policy, Warn};
 pub use crate::aws::lock::Holder;
 use crate::aws::lock::LockStore;

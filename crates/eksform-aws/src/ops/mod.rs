@@ -7,6 +7,7 @@ use eksform_core::model::{self, Desired};
 use eksform_core::plan::{self, Plan, PlanFacts};
 use std::path::Path;
 
+pub mod converge;
 mod error;
 mod facts;
 pub mod fleet;
