@@ -10,9 +10,9 @@
 //! decides, AMIs, pods per node), all at once, from the parsed spec alone; the spec is
 //! completed with that network as a new value and the desired model built once (`model`);
 //! desired and live are diffed into the plan with the facts it shows (`plan`); the CLI
-//! renders it (`render`). `apply` then runs the plan through the executor (`apply`) under the
-//! cluster's lock (`ops::lock`); a fleet does the same per cluster (`ops::fleet`,
-//! `ops::fleet_apply`).
+//! renders it (`render`). `apply` then runs the plan through the executor (`apply`, reached
+//! through `ops::converge`) under the cluster's lock (`ops::lock`); a fleet does the same per
+//! cluster (`ops::fleet`, `ops::fleet_apply`).
 
 pub mod cli;
 
