@@ -148,18 +148,21 @@ impl Provider for Cloud {
             .chain(access)
             .chain(own.into_iter().flatten())
         {
-            state.insert(r);
+            state.insert(checked(r));
         }
         // Attachments need the nodegroups' Auto Scaling groups and the owned target groups.
         let ours = tg_attach::ours(&state, external);
         for r in c.attachments.read(&state, &ours).await? {
-            state.insert(r);
+            state.insert(checked(r));
         }
         Ok(state)
     }
 
     async fn create(&self, cluster: &str, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).create(&self.clients, cluster, r).await
+        kinds::ops(r.kind)
+            .create(&self.clients, cluster, r)
+            .await
+            .map(checked)
     }
 
     async fn update(
@@ -171,9 +174,24 @@ impl Provider for Cloud {
         kinds::ops(r.kind)
             .update(&self.clients, r, live, fields)
             .await
+            .map(checked)
     }
 
     async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
         kinds::ops(live.kind).delete(&self.clients, live).await
     }
+}
+
+/// A resource as read (or as a create or update left it), checked in debug builds, so in every
+/// test, against its kind's schema: a property its kind does not declare is a reader's bug
+/// (the diff would ignore it). Release builds skip the check.
+fn checked(r: LiveResource) -> LiveResource {
+    debug_assert!(
+        r.undeclared().is_empty(),
+        "{} ({}): read properties its kind does not declare: {:?}",
+        r.address,
+        r.kind.schema().name,
+        r.undeclared()
+    );
+    r
 }

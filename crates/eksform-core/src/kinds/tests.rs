@@ -72,6 +72,24 @@ fn undeclared_fields_mean_nothing() {
     assert!(!Kind::AutoscalingGroup.ignored_after_create("max_size"));
 }
 
+#[test]
+fn a_resource_read_names_the_properties_its_kind_does_not_declare() {
+    let mut r = crate::live::LiveResource {
+        address: "subnet.public-a".into(),
+        kind: Kind::Subnet,
+        id: "subnet-1".into(),
+        props: Default::default(),
+        attrs: Default::default(),
+    };
+    r.props
+        .insert("cidr".into(), serde_json::json!("10.0.0.0/19"));
+    r.props.insert("tags".into(), serde_json::json!({}));
+    assert!(r.undeclared().is_empty());
+    r.props
+        .insert("cidr_block".into(), serde_json::json!("10.0.0.0/19"));
+    assert_eq!(r.undeclared(), ["cidr_block"]);
+}
+
 /// Models built from every example spec and a spread of variants.
 fn models() -> Vec<crate::model::Desired> {
     let specs = [

@@ -36,6 +36,20 @@ pub struct ExternalStatus {
     pub zone: Option<String>,
 }
 
+impl LiveResource {
+    /// The properties read that its kind's schema does not declare. The diff ignores those, so
+    /// a reader that misspells a property would hide drift in it: the AWS layer checks every
+    /// resource it reads against this.
+    pub fn undeclared(&self) -> Vec<&str> {
+        let schema = self.kind.schema();
+        self.props
+            .keys()
+            .filter(|k| schema.field(k).is_none())
+            .map(String::as_str)
+            .collect()
+    }
+}
+
 impl ExternalStatus {
     /// The VPC and availability zone the lookup found the resource in: only a kind that has a
     /// place (a subnet, whose AWS lookup reports both) answers, and only when found.
