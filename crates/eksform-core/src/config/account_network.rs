@@ -2,8 +2,15 @@
 //! `vpc.fromStack` stack, or the zones when the file names none. The AWS crate reads them; this
 //! module only says which ones a spec needs and makes the spec they complete, as a new value:
 //! the parsed spec is never written to. Pure: no AWS, no async.
+//!
+//! Also `assign_zones` (the zones part, which callers with a spec of their own use in place) and
+//! `check_stack_subnets` (the config-time subnet checks, once a stack's subnets are known). It
+//! takes whole `ClusterSpec`s, so it sits in config's root layer, above the readers.
 
-use super::spec::{ClusterSpec, NatMode, SubnetSpec};
+use super::network;
+use super::root::ClusterSpec;
+use super::spec::{LbType, NatMode, SubnetSpec};
+use std::collections::HashSet;
 
 /// What a spec needs the account to tell about its network before the model can be built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,12 +68,67 @@ pub fn with_network(spec: &ClusterSpec, network: &AccountNetwork) -> ClusterSpec
             out.vpc.nat = NatMode::Disable;
             out.vpc.zones_auto = false;
         }
-        (NetworkQuestion::Zones, AccountNetwork::Zones(zones)) => {
-            super::assign_zones(&mut out, zones)
-        }
+        (NetworkQuestion::Zones, AccountNetwork::Zones(zones)) => assign_zones(&mut out, zones),
         _ => {}
     }
     out
+}
+
+/// Fills `spec.vpc.public`/`private` for a config that named no zones, from the zones the
+/// account offers (the CLI reads them), as eksctl does: the first three, in name order.
+pub fn assign_zones(spec: &mut ClusterSpec, available: &[String]) {
+    if !spec.vpc.zones_auto {
+        return;
+    }
+    let mut zones: Vec<String> = available.to_vec();
+    zones.sort();
+    zones.dedup();
+    zones.truncate(3);
+    // Three zones always fit the split of a /16../24 VPC; fewer zones fit too.
+    if let Ok((public, private)) = network::split(spec.vpc.cidr, &zones) {
+        spec.vpc.public = public;
+        spec.vpc.private = private;
+    }
+    spec.vpc.zones_auto = false;
+}
+
+/// What the config-time subnet checks would have said, once the stack's subnets are known:
+/// every node group has subnets of its kind, every load balancer public subnets in enough zones.
+pub fn check_stack_subnets(spec: &ClusterSpec) -> Result<(), String> {
+    let Some(stack) = &spec.vpc.from_stack else {
+        return Ok(());
+    };
+    let mut problems = Vec::new();
+    for ng in spec.all_node_groups() {
+        let (kind, output, subnets) = if ng.private_networking {
+            ("private", "privateSubnets", &spec.vpc.private)
+        } else {
+            ("public", "publicSubnets", &spec.vpc.public)
+        };
+        if subnets.is_empty() {
+            problems.push(format!(
+                "nodegroup \"{}\": stack \"{}\" gives no {kind} subnets (vpc.fromStack.outputs.{output})",
+                ng.name, stack.name
+            ));
+        }
+    }
+    let public_zones: HashSet<&str> = spec.vpc.public.iter().map(|s| s.az.as_str()).collect();
+    for lb in &spec.load_balancers {
+        let needed = if lb.kind == LbType::Application { 2 } else { 1 };
+        if public_zones.len() < needed {
+            problems.push(format!(
+                "load balancer \"{}\": needs public subnets in at least {needed} zone(s); stack \"{}\" gives {}",
+                lb.name,
+                stack.name,
+                public_zones.len()
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
 }
 
 #[cfg(test)]

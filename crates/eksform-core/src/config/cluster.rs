@@ -7,19 +7,15 @@
 use super::loadbalancer::read_load_balancers;
 use super::network::{self, read_network};
 use super::nodegroup::{managed_names, read_node_groups};
-use super::read::{Ctx, Spanned, boolean, missing, string, string_map};
-use super::root::CLUSTER_CONFIG;
+use super::read::{Ctx, Spanned, boolean, missing, string};
+use super::root::{CLUSTER_CONFIG, ClusterSpec};
 use super::schema::{Fields, fields};
-use super::spec::ClusterSpec;
-use super::table::METADATA;
+use super::shared::{is_name, read_tags};
+use super::table::{API_VERSION, DEFAULT_VERSION, METADATA};
 use super::yaml::{Node, Pos};
 use crate::kinds::KindSections;
 use std::collections::BTreeMap;
 use std::path::Path;
-
-pub const API_VERSION: &str = "eksctl.io/v1alpha5";
-/// The newest Kubernetes version of the embedded release calendar (see `versions`).
-pub const DEFAULT_VERSION: &str = super::versions::DEFAULT.version;
 
 /// What `metadata` holds.
 pub struct Meta {
@@ -183,14 +179,6 @@ fn read_name(cx: &mut Ctx, f: &Fields) -> String {
     name.value
 }
 
-/// `[a-zA-Z][-a-zA-Z0-9]*`, at most `max` characters.
-pub fn is_name(s: &str, max: usize) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && s.len() <= max
-}
-
 fn read_version(cx: &mut Ctx, node: &Node) -> Option<String> {
     use super::yaml::{Typed, Value};
     let path = "metadata.version";
@@ -297,43 +285,4 @@ fn family_pos(root: &Node, key: &str, i: usize) -> Option<Pos> {
         _ => return None,
     };
     entry(item, "amiFamily").map(|n| n.pos)
-}
-
-/// Tags eksform writes onto AWS resources: AWS's limits, and no keys reserved by AWS or eksform.
-pub fn read_tags(cx: &mut Ctx, node: &Node, path: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for (k, v) in string_map(cx, node, path) {
-        if let Some(problem) = tag_problem(&k, &v) {
-            cx.error(k.pos, &k.path, format!("{}: {problem}", k.path), None);
-            continue;
-        }
-        out.insert(k.value, v.value);
-    }
-    out
-}
-
-fn tag_problem(k: &Spanned<String>, v: &Spanned<String>) -> Option<String> {
-    let key = k.value.as_str();
-    if key.is_empty() || key.len() > 128 {
-        return Some("a tag key has 1 to 128 characters".into());
-    }
-    if v.value.len() > 256 {
-        return Some("a tag value has at most 256 characters".into());
-    }
-    if key.to_ascii_lowercase().starts_with("aws:") {
-        return Some(format!(
-            "tag key \"{key}\" uses the prefix aws:, reserved by AWS"
-        ));
-    }
-    if key.starts_with("eksform.io/") {
-        return Some(format!(
-            "tag key \"{key}\" uses the prefix eksform.io/, reserved for eksform's ownership tags"
-        ));
-    }
-    None
-}
-
-/// Position for problems about a whole list item: its `name` value, else the item.
-pub fn item_pos(f: &Fields, node: &Node) -> Pos {
-    f.get("name").map_or(node.pos, |n| n.pos)
 }

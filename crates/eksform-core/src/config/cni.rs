@@ -10,9 +10,6 @@ use super::spec::{CniPlugin, CniSpec};
 use super::table::ADDON;
 use super::yaml::{self, Node, Typed, Value};
 
-/// `cni` values, the default first.
-pub const CNI_PLUGINS: &[&str] = &["vpc-cni", "none", "custom"];
-
 const PREFIX_DELEGATION: &str = "ENABLE_PREFIX_DELEGATION";
 const CUSTOM_NETWORKING: &str = "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG";
 

@@ -2,7 +2,26 @@
 //! schema by `scripts/gen-eksctl-fields.py`; do not edit by hand. Facts only: which names
 //! exist and what shape their values have. It must not say what eksform supports.
 
-use super::schema::{Object, Shape};
+/// The shape of a value in eksctl's schema.
+#[derive(Debug)]
+pub enum Shape {
+    /// A string, number or boolean.
+    Scalar,
+    /// Anything (free-form documents, ARNs, one-of objects).
+    Any,
+    /// An object of the named definition.
+    Object(&'static str),
+    List(&'static Shape),
+    /// Free keys, each value of this shape.
+    Map(&'static Shape),
+}
+
+/// One object of eksctl's schema.
+#[derive(Debug)]
+pub struct Object {
+    pub name: &'static str,
+    pub fields: &'static [(&'static str, Shape)],
+}
 
 /// Every object of the schema, sorted by name.
 #[rustfmt::skip]

@@ -5,9 +5,8 @@
 
 use super::read::{Ctx, Spanned, missing, string};
 use super::schema::{Fields, sub_fields};
-use super::spec::{ClusterSpec, LbType, StackRef};
+use super::spec::StackRef;
 use super::table::{FROM_STACK, OUTPUT_NAME, STACK_NAME, STACK_OUTPUTS, Text};
-use std::collections::HashSet;
 
 /// The fields of `vpc` that describe a VPC themselves, so cannot come with a stack's VPC.
 const CONFLICTS: &[&str] = &["id", "cidr", "subnets", "nat"];
@@ -105,43 +104,4 @@ fn text(
         return None;
     }
     Some(s)
-}
-
-/// What the config-time subnet checks would have said, once the stack's subnets are known:
-/// every node group has subnets of its kind, every load balancer public subnets in enough zones.
-pub fn check_stack_subnets(spec: &ClusterSpec) -> Result<(), String> {
-    let Some(stack) = &spec.vpc.from_stack else {
-        return Ok(());
-    };
-    let mut problems = Vec::new();
-    for ng in spec.all_node_groups() {
-        let (kind, output, subnets) = if ng.private_networking {
-            ("private", "privateSubnets", &spec.vpc.private)
-        } else {
-            ("public", "publicSubnets", &spec.vpc.public)
-        };
-        if subnets.is_empty() {
-            problems.push(format!(
-                "nodegroup \"{}\": stack \"{}\" gives no {kind} subnets (vpc.fromStack.outputs.{output})",
-                ng.name, stack.name
-            ));
-        }
-    }
-    let public_zones: HashSet<&str> = spec.vpc.public.iter().map(|s| s.az.as_str()).collect();
-    for lb in &spec.load_balancers {
-        let needed = if lb.kind == LbType::Application { 2 } else { 1 };
-        if public_zones.len() < needed {
-            problems.push(format!(
-                "load balancer \"{}\": needs public subnets in at least {needed} zone(s); stack \"{}\" gives {}",
-                lb.name,
-                stack.name,
-                public_zones.len()
-            ));
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
-    }
 }

@@ -6,11 +6,9 @@
 use super::read::{Ctx, Spanned, item, string, string_map};
 use super::schema::fields;
 use super::spec::Taint;
-use super::table::TAINT;
+use super::table::{EFFECTS, TAINT};
 use super::yaml::{Node, Pos, Value};
 use std::collections::{BTreeMap, HashSet};
-
-pub const EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
 /// `[prefix/]name`: prefix a DNS subdomain, name 1-63 of `[A-Za-z0-9._-]`, alphanumeric at the ends.
 pub fn is_label_key(key: &str) -> bool {

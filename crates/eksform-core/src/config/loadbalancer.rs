@@ -3,26 +3,18 @@
 //! later (listener protocols per type, certificates, NodePort range, health checks) so they are
 //! reported with the rest, before any AWS call. Must not know how the model names or wires them.
 
-use super::cluster::{is_name, item_pos};
 use super::read::{Ctx, Spanned, cidr, item, list, string};
 use super::schema::{Fields, fields, sub_fields};
+use super::shared::{is_name, item_pos};
 use super::spec::{
     HealthCheckSpec, LbScheme, LbType, ListenerSpec, LoadBalancerSpec, TargetGroupSpec, VpcSpec,
 };
-use super::table::{HEALTH_CHECK, LISTENER, LOAD_BALANCER, TARGET_GROUP};
+use super::table::{
+    DEFAULT_NODE_PORT, HEALTH_CHECK, LISTENER, LISTENER_PROTOCOLS, LOAD_BALANCER, TARGET_GROUP,
+};
 use super::yaml::{Node, Pos, Typed, Value};
 use ipnet::Ipv4Net;
 use std::collections::HashSet;
-
-/// The first of each list is the default.
-pub const LB_TYPES: &[&str] = &["application", "network"];
-pub const LB_SCHEMES: &[&str] = &["internet-facing", "internal"];
-/// An ALB's listener protocols, then an NLB's (`listener_protocols` cuts the list).
-pub const LISTENER_PROTOCOLS: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"];
-/// An NLB checks with any of these, an ALB with all but the first.
-pub const HEALTH_PROTOCOLS: &[&str] = &["TCP", "HTTP", "HTTPS"];
-
-pub const DEFAULT_NODE_PORT: u16 = 30080;
 
 pub fn read_load_balancers(
     cx: &mut Ctx,

@@ -5,18 +5,15 @@
 //! instanceTypes). Names are checked for clashes with `nodeGroups` by `nodegroup`. Must not
 //! decide how a group becomes AWS resources; the model does.
 
-use super::cluster::item_pos;
 use super::nodegroup::{check_subnets, read_instance_type, read_shared};
 use super::read::{Ctx, Spanned, boolean, item, list, string_list};
 use super::schema::{Fields, fields, sub_fields};
+use super::shared::item_pos;
 use super::spec::{
     AmiFamily, CapacityType, LoadBalancerSpec, ManagedNodeGroupSpec, NodeGroupSpec, UpdateConfig,
     VpcSpec,
 };
-use super::table::{MANAGED_NODE_GROUP, NODE_SECURITY_GROUPS, UPDATE_CONFIG};
-
-/// EKS capacity types, in the API's spelling; the first is the default.
-pub const CAPACITY_TYPES: &[&str] = &["ON_DEMAND", "SPOT"];
+use super::table::{CAPACITY_TYPES, MANAGED_NODE_GROUP, NODE_SECURITY_GROUPS, UPDATE_CONFIG};
 
 pub fn read_managed_node_groups(
     cx: &mut Ctx,

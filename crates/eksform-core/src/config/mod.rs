@@ -22,18 +22,20 @@ pub(crate) mod read;
 mod root;
 pub(crate) mod schema;
 pub(crate) mod section;
+mod shared;
 mod spec;
 pub(crate) mod table;
 pub mod versions;
 pub(crate) mod yaml;
 
 pub use account_network::{
-    AccountNetwork, NetworkQuestion, StackNetwork, network_question, with_network,
+    AccountNetwork, NetworkQuestion, StackNetwork, assign_zones, check_stack_subnets,
+    network_question, with_network,
 };
 pub use bootstrap::{BrShape, bottlerocket_setting, fits_bottlerocket};
 pub use diag::{Diagnostic, Diagnostics, Severity};
-pub use from_stack::check_stack_subnets;
 pub use json_schema::json_schema;
+pub use root::ClusterSpec;
 pub use spec::*;
 
 use std::path::Path;
@@ -90,24 +92,6 @@ fn parse_and_read(cx: &mut read::Ctx, file: &str, bytes: &[u8]) -> Option<Cluste
         report(cx, p);
     }
     cluster::read(cx, &root, Path::new(file))
-}
-
-/// Fills `spec.vpc.public`/`private` for a config that named no zones, from the zones the
-/// account offers (the CLI reads them), as eksctl does: the first three, in name order.
-pub fn assign_zones(spec: &mut ClusterSpec, available: &[String]) {
-    if !spec.vpc.zones_auto {
-        return;
-    }
-    let mut zones: Vec<String> = available.to_vec();
-    zones.sort();
-    zones.dedup();
-    zones.truncate(3);
-    // Three zones always fit the split of a /16../24 VPC; fewer zones fit too.
-    if let Ok((public, private)) = network::split(spec.vpc.cidr, &zones) {
-        spec.vpc.public = public;
-        spec.vpc.private = private;
-    }
-    spec.vpc.zones_auto = false;
 }
 
 #[cfg(test)]

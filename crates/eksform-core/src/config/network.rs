@@ -8,15 +8,10 @@ use super::from_stack::read_from_stack;
 use super::read::{Ctx, Spanned, child, cidr, item, list, resource_id, string};
 use super::schema::{Fields, fields, sub_fields};
 use super::spec::{NatMode, SubnetSpec, VpcSpec};
-use super::table::{NAT, SUBNET, SUBNETS, VPC};
+use super::table::{DEFAULT_CIDR, NAT, SUBNET, SUBNETS, VPC};
 use super::yaml::{Node, Pos, Value};
 use ipnet::Ipv4Net;
 use std::collections::HashSet;
-
-/// eksctl's NAT modes; the first is the default.
-pub const NAT_MODES: &[&str] = &["Single", "HighlyAvailable", "Disable"];
-/// eksctl's default VPC block.
-pub const DEFAULT_CIDR: &str = "192.168.0.0/16";
 
 pub fn default_cidr() -> Ipv4Net {
     DEFAULT_CIDR.parse().expect("the default CIDR is valid")

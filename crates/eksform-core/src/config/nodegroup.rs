@@ -4,19 +4,16 @@
 //! Must not decide how a node group becomes AWS resources; the model does.
 
 use super::bootstrap::{read_kubelet_extra, read_override};
-use super::cluster::{is_name, item_pos, read_tags};
 use super::kube::{read_labels, read_taints};
 use super::read::{
     Ctx, Spanned, boolean, int, item, list, missing, resource_id, string, string_list,
 };
 use super::schema::{Fields, did_you_mean, fields};
+use super::shared::{is_name, item_pos, read_tags};
 use super::spec::{AmiFamily, LoadBalancerSpec, NodeGroupSpec, VpcSpec};
-use super::table::NODE_GROUP;
+use super::table::{DEFAULT_INSTANCE_TYPE, DEFAULT_VOLUME_SIZE, NODE_GROUP};
 use super::yaml::{Node, Pos};
 use std::collections::{HashMap, HashSet};
-
-/// The AMI families eksform bootstraps, in eksctl's spelling; the first is the default.
-pub const AMI_FAMILIES: &[&str] = &["AmazonLinux2023", "AmazonLinux2", "Bottlerocket"];
 
 /// eksctl's AMI families (its schema's enum), in its spelling.
 const EKSCTL_FAMILIES: &[&str] = &[
@@ -40,9 +37,7 @@ const EKSCTL_FAMILIES: &[&str] = &[
     "WindowsServer2025FullContainer",
 ];
 
-pub const DEFAULT_INSTANCE_TYPE: &str = "m5.large";
 pub const DEFAULT_NODE_COUNT: i64 = 2;
-pub const DEFAULT_VOLUME_SIZE: u32 = 80;
 
 /// A node group name with where it is, for the duplicate check.
 pub struct Named {

@@ -5,7 +5,8 @@
 //! without errors; must not change the spec.
 
 use super::read::Ctx;
-use super::spec::{ClusterSpec, CniPlugin, NodeGroupSpec, SubnetSpec};
+use super::root::ClusterSpec;
+use super::spec::{CniPlugin, NodeGroupSpec, SubnetSpec};
 use super::yaml::{Node, Pos, Value};
 use crate::capacity::{self, CniMode, EniLimits, MaxPods};
 

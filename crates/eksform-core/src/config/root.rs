@@ -5,14 +5,21 @@
 //! The one table file that knows the kinds: the kinds' sections are built from the primitives
 //! (`table`, `read`, `schema`, `section`, `yaml`) and this file and the root reader (`cluster`) take them
 //! from the registry, so the imports point one way. Data only, like `table`.
+//!
+//! Also the type the root is read into: `ClusterSpec`, the validated, defaulted cluster
+//! description every later layer consumes, made of config's own sections (`spec`) and the
+//! kinds' (`KindSections`). Only `config::load` builds one (through the root reader, `cluster`),
+//! after all diagnostics passed; it must not know about YAML, spans or AWS.
 
-use super::cluster::API_VERSION;
-use super::cni::CNI_PLUGINS;
+use super::spec::{CniSpec, LoadBalancerSpec, ManagedNodeGroupSpec, NodeGroupSpec, VpcSpec};
 use super::table::{
-    ADDON, DefaultValue, Field, Items, Kind, LIST, LOAD_BALANCER, MANAGED_NODE_GROUP, METADATA,
-    NODE_GROUP, Section, VPC, ZONE, field, join,
+    ADDON, API_VERSION, CNI_PLUGINS, DefaultValue, Field, Items, Kind, LIST, LOAD_BALANCER,
+    MANAGED_NODE_GROUP, METADATA, NODE_GROUP, Section, VPC, ZONE, field, join,
 };
-use crate::kinds::SECTION_FIELDS;
+use crate::kinds::{KindSections, SECTION_FIELDS};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 // The items of the root's lists, as statics: a constant may point at a static but cannot
 // promote a temporary that does.
@@ -119,6 +126,42 @@ pub fn sections() -> Vec<&'static Section> {
         .iter()
         .for_each(|f| walk(&f.kind, &mut out));
     out
+}
+
+/// One cluster, as the file describes it after defaults.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterSpec {
+    /// Path of the file the spec came from (used in messages and saved plans).
+    pub source: PathBuf,
+    pub name: String,
+    /// `metadata.region`; `None` means the environment's region (resolved by the CLI).
+    pub region: Option<String>,
+    /// Kubernetes minor version, "1.xx".
+    pub version: String,
+    /// `metadata.tags`, copied onto every resource eksform creates.
+    pub tags: BTreeMap<String, String>,
+    /// `metadata.deletionProtection` (eksform extension): destroy, and plans deleting or
+    /// replacing the cluster or the VPC, are refused.
+    pub deletion_protection: bool,
+    pub vpc: VpcSpec,
+    pub node_groups: Vec<NodeGroupSpec>,
+    /// `managedNodeGroups[]`: EKS nodegroups.
+    pub managed_node_groups: Vec<ManagedNodeGroupSpec>,
+    pub load_balancers: Vec<LoadBalancerSpec>,
+    /// `cni` and the vpc-cni entry of `addons`: what decides pods per node.
+    pub cni: CniSpec,
+    /// The sections kinds own (`accessConfig`, `cloudWatch`, …), declared in the registry (`kinds/mod.rs`) and
+    /// parsed by the kinds' own readers. Flattened: serialized as if each were a field here.
+    #[serde(flatten)]
+    pub sections: KindSections,
+}
+
+impl ClusterSpec {
+    /// Every node group, self-managed first, then the managed groups' node settings.
+    pub fn all_node_groups(&self) -> impl Iterator<Item = &NodeGroupSpec> {
+        let managed = self.managed_node_groups.iter().map(|m| &m.node);
+        self.node_groups.iter().chain(managed)
+    }
 }
 
 #[cfg(test)]

@@ -8,31 +8,10 @@
 //! against eksctl's schema so typos inside them are found too. This module must not know what
 //! any supported field means; the readers of each section do.
 
-use super::eksctl_fields::OBJECTS;
+use super::eksctl_fields::{OBJECTS, Object, Shape};
 use super::read::{Ctx, Spanned, child, int_in, item};
 use super::table::{Kind, Section};
 use super::yaml::{Node, Pos, Value};
-
-/// The shape of a value in eksctl's schema.
-#[derive(Debug)]
-pub enum Shape {
-    /// A string, number or boolean.
-    Scalar,
-    /// Anything (free-form documents, ARNs, one-of objects).
-    Any,
-    /// An object of the named definition.
-    Object(&'static str),
-    List(&'static Shape),
-    /// Free keys, each value of this shape.
-    Map(&'static Shape),
-}
-
-/// One object of eksctl's schema.
-#[derive(Debug)]
-pub struct Object {
-    pub name: &'static str,
-    pub fields: &'static [(&'static str, Shape)],
-}
 
 pub fn object(name: &str) -> Option<&'static Object> {
     OBJECTS

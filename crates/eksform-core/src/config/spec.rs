@@ -1,50 +1,14 @@
-//! The validated, defaulted cluster description that every later layer consumes.
+//! The validated, defaulted parts of a cluster description that every later layer consumes:
+//! what config's own sections (VPC, node groups, managed node groups, load balancers, CNI) read
+//! into. The whole, `ClusterSpec`, is the root's (`root.rs`), which adds the kinds' sections.
 //!
-//! A `ClusterSpec` is only ever built by `config::load` after all diagnostics passed, so the
+//! These values are only ever built by `config::load` after all diagnostics passed, so the
 //! fields here hold eksctl's defaults already applied and never need re-checking. It must not
-//! know about YAML, spans or AWS.
+//! know about YAML, spans or AWS, and imports nothing of config: every reader may name them.
 
-use crate::kinds::KindSections;
 use ipnet::Ipv4Net;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-/// One cluster, as the file describes it after defaults.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ClusterSpec {
-    /// Path of the file the spec came from (used in messages and saved plans).
-    pub source: PathBuf,
-    pub name: String,
-    /// `metadata.region`; `None` means the environment's region (resolved by the CLI).
-    pub region: Option<String>,
-    /// Kubernetes minor version, "1.xx".
-    pub version: String,
-    /// `metadata.tags`, copied onto every resource eksform creates.
-    pub tags: BTreeMap<String, String>,
-    /// `metadata.deletionProtection` (eksform extension): destroy, and plans deleting or
-    /// replacing the cluster or the VPC, are refused.
-    pub deletion_protection: bool,
-    pub vpc: VpcSpec,
-    pub node_groups: Vec<NodeGroupSpec>,
-    /// `managedNodeGroups[]`: EKS nodegroups.
-    pub managed_node_groups: Vec<ManagedNodeGroupSpec>,
-    pub load_balancers: Vec<LoadBalancerSpec>,
-    /// `cni` and the vpc-cni entry of `addons`: what decides pods per node.
-    pub cni: CniSpec,
-    /// The sections kinds own (`accessConfig`, `cloudWatch`, …), declared in the registry (`kinds/mod.rs`) and
-    /// parsed by the kinds' own readers. Flattened: serialized as if each were a field here.
-    #[serde(flatten)]
-    pub sections: KindSections,
-}
-
-impl ClusterSpec {
-    /// Every node group, self-managed first, then the managed groups' node settings.
-    pub fn all_node_groups(&self) -> impl Iterator<Item = &NodeGroupSpec> {
-        let managed = self.managed_node_groups.iter().map(|m| &m.node);
-        self.node_groups.iter().chain(managed)
-    }
-}
 
 /// The pod network, as far as it decides how many pods a node takes and which addresses they use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

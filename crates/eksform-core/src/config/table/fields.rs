@@ -1,13 +1,27 @@
 //! The fields of each object of the config, with the string rules (patterns) the readers
-//! check in code. Data only: see the parent module for what uses it.
-
-use crate::config::cluster::DEFAULT_VERSION;
-use crate::config::loadbalancer::{
-    DEFAULT_NODE_PORT, HEALTH_PROTOCOLS, LB_SCHEMES, LB_TYPES, LISTENER_PROTOCOLS,
-};
-use crate::config::network::{DEFAULT_CIDR, NAT_MODES};
+//! check in code, and the enum values and defaults the readers share with the table. Data only:
+//! see the parent module for what uses it.
 
 use super::{DefaultValue, Items, Kind, Section, Text, field};
+
+pub const API_VERSION: &str = "eksctl.io/v1alpha5";
+/// The newest Kubernetes version of the embedded release calendar (see `versions`).
+pub const DEFAULT_VERSION: &str = crate::config::versions::DEFAULT.version;
+/// `cni` values, the default first.
+pub const CNI_PLUGINS: &[&str] = &["vpc-cni", "none", "custom"];
+/// eksctl's NAT modes; the first is the default.
+pub const NAT_MODES: &[&str] = &["Single", "HighlyAvailable", "Disable"];
+/// eksctl's default VPC block.
+pub const DEFAULT_CIDR: &str = "192.168.0.0/16";
+
+/// The first of each list is the default.
+pub const LB_TYPES: &[&str] = &["application", "network"];
+pub const LB_SCHEMES: &[&str] = &["internet-facing", "internal"];
+/// An ALB's listener protocols, then an NLB's (`listener_protocols` cuts the list).
+pub const LISTENER_PROTOCOLS: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"];
+/// An NLB checks with any of these, an ALB with all but the first.
+pub const HEALTH_PROTOCOLS: &[&str] = &["TCP", "HTTP", "HTTPS"];
+pub const DEFAULT_NODE_PORT: u16 = 30080;
 
 pub(super) const fn text(pattern: &'static str, max_len: u32) -> Text {
     Text { pattern, max_len }
@@ -44,7 +58,7 @@ pub(super) const LABEL_KEY: Text = text(
     0,
 );
 pub(super) const LABEL_VALUE: Text = text("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$", 0);
-/// `value:Effect`, the value optional; the effects are `kube::EFFECTS`.
+/// `value:Effect`, the value optional; the effects are `EFFECTS`.
 pub(super) const TAINT_SHORTHAND: Text = text(
     "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?:(NoSchedule|PreferNoSchedule|NoExecute)$",
     0,

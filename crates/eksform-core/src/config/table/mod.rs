@@ -137,7 +137,6 @@ impl Field {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::kube::EFFECTS;
 
     #[test]
     fn the_taint_shorthand_takes_every_effect() {

@@ -1,12 +1,18 @@
 //! The node-group sections of the field table: what self-managed and managed groups share,
 //! what each adds, and their sub-objects (security groups, taints, update config, instance
-//! refresh). Split from `fields` only for size; the same rules apply.
+//! refresh), with the values and defaults their readers share. Split from `fields` only for
+//! size; the same rules apply.
 
 use super::fields::*;
 use super::{DefaultValue, Field, Items, Kind, Section, field, join};
-use crate::config::kube::EFFECTS;
-use crate::config::managed::CAPACITY_TYPES;
-use crate::config::nodegroup::{AMI_FAMILIES, DEFAULT_INSTANCE_TYPE, DEFAULT_VOLUME_SIZE};
+
+/// The AMI families eksform bootstraps, in eksctl's spelling; the first is the default.
+pub const AMI_FAMILIES: &[&str] = &["AmazonLinux2023", "AmazonLinux2", "Bottlerocket"];
+pub const DEFAULT_INSTANCE_TYPE: &str = "m5.large";
+pub const DEFAULT_VOLUME_SIZE: u32 = 80;
+/// EKS capacity types, in the API's spelling; the first is the default.
+pub const CAPACITY_TYPES: &[&str] = &["ON_DEMAND", "SPOT"];
+pub const EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
 /// The fields self-managed and managed node groups read alike (with the same readers).
 const NODE_GROUP_COMMON: [Field; 12] = [
