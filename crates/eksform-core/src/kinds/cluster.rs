@@ -4,8 +4,8 @@
 //! bootstrap_cluster_creator_admin_permissions, logging_types (the control-plane log types sent
 //! to CloudWatch Logs, a set in EKS's order; absent: none), log_group (create-time ordering
 //! only: a ref to the log group eksform makes first, never compared), tags; attrs arn, endpoint,
-//! certificate_authority, status. Replacing or deleting it takes everything running on it
-//! down.
+//! certificate_authority, status, oidc_issuer (its service-account issuer URL). Replacing or
+//! deleting it takes everything running on it down.
 
 use super::{Attr, Cfn, CfnOutput, Field as F, FieldDefault, Kind, KindSchema, OneWay};
 use crate::model::Resource;
@@ -22,6 +22,7 @@ pub(crate) static SCHEMA: KindSchema = KindSchema {
         Attr::new("endpoint", Some("Endpoint")),
         Attr::new("certificate_authority", Some("CertificateAuthorityData")),
         Attr::new("status", None),
+        Attr::new("oidc_issuer", Some("OpenIdConnectIssuerUrl")),
     ],
     downtime: Some(downtime),
     ..KindSchema::new(

@@ -43,6 +43,7 @@ mod load_balancer;
 mod log_group;
 mod nat_gateway;
 mod nodegroup;
+mod oidc_provider;
 mod route_table;
 mod schema;
 mod security_group;
@@ -56,6 +57,7 @@ pub use access_entry::config::{AUTH_MODES, AccessEntrySpec, AccessPolicySpec, Ac
 pub(crate) use access_entry::model::node_entry_ref;
 pub use log_group::config::LoggingSpec;
 pub(crate) use log_group::model::LOG_GROUP;
+pub use oidc_provider::config::OidcSpec;
 pub use schema::{
     Attr, Cfn, CfnOutput, CfnOutputsFn, DowntimeFn, Exclusive, Field, FieldDefault, KindSchema,
     OneWay, Replace, Roll, SideEffectFn,
@@ -109,6 +111,7 @@ kinds! {
     AccessEntry => access_entry,
     TargetGroupAttachment => target_group_attachment,
     LogGroup => log_group,
+    OidcProvider => oidc_provider,
 }
 
 /// Declares the config sections kinds own, from one list of `field: Type => module` pairs (the
@@ -145,6 +148,8 @@ sections! {
     access: AccessSpec => access_entry,
     /// `cloudWatch.clusterLogging`: control-plane log types and the log group's retention.
     logging: LoggingSpec => log_group,
+    /// `iam.withOIDC`: the IAM OpenID Connect provider of the cluster's issuer.
+    iam: OidcSpec => oidc_provider,
 }
 
 /// The kinds' own model builders (`model.rs` in their folders), each with the point of
@@ -152,6 +157,7 @@ sections! {
 pub(crate) static BUILDERS: &[(Stage, Builder)] = &[
     (Stage::BeforeCluster, log_group::model::build),
     (Stage::AfterCluster, access_entry::model::build),
+    (Stage::AfterCluster, oidc_provider::model::build),
 ];
 
 impl Kind {

@@ -45,8 +45,9 @@ fn set_fields_are_the_former_set_names() {
         "target_group_arns",
         "routes",
         "kubernetes_groups",
-        // Since: the cluster's control-plane log types.
+        // Since: the cluster's control-plane log types, the OIDC provider's audiences.
         "logging_types",
+        "client_ids",
     ];
     for k in Kind::ALL {
         for f in k.schema().fields {
@@ -123,6 +124,9 @@ fn models() -> Vec<crate::model::Desired> {
         retention_days: Some(30),
     };
     out.push(desired(&logged, &ModelInputs::default()));
+    let mut oidc = crate::model::fixtures::review_apps();
+    oidc.sections.iam = super::OidcSpec { with_oidc: true };
+    out.push(desired(&oidc, &ModelInputs::default()));
     out
 }
 
