@@ -351,7 +351,25 @@ class Conformance(LauncherTest):
         self.call("iam", "DetachRolePolicy", RoleName=name, PolicyArn=policy)
         self.clients["iam"].create_role(RoleName="gone", AssumeRolePolicyDocument=ROLE_POLICY)
         self.call("iam", "DeleteRole", RoleName="gone")
+        self.oidc_provider()
         return role
+
+    def oidc_provider(self):
+        arn = self.call("iam", "CreateOpenIDConnectProvider",
+                        Url="https://oidc.eks.us-east-1.amazonaws.com/id/CONFORMANCE",
+                        ClientIDList=["sts.amazonaws.com"],
+                        Tags=[{"Key": "team", "Value": "x"}])["OpenIDConnectProviderArn"]
+        self.call("iam", "ListOpenIDConnectProviders")
+        self.call("iam", "TagOpenIDConnectProvider", OpenIDConnectProviderArn=arn,
+                  Tags=[{"Key": "env", "Value": "dev"}])
+        self.call("iam", "UntagOpenIDConnectProvider", OpenIDConnectProviderArn=arn,
+                  TagKeys=["env"])
+        self.call("iam", "AddClientIDToOpenIDConnectProvider", OpenIDConnectProviderArn=arn,
+                  ClientID="other")
+        self.call("iam", "RemoveClientIDFromOpenIDConnectProvider",
+                  OpenIDConnectProviderArn=arn, ClientID="other")
+        self.call("iam", "GetOpenIDConnectProvider", OpenIDConnectProviderArn=arn)
+        self.call("iam", "DeleteOpenIDConnectProvider", OpenIDConnectProviderArn=arn)
 
     # --- EKS -----------------------------------------------------------------------------
 

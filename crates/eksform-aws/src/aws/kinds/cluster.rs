@@ -507,6 +507,10 @@ fn attrs(c: &Cluster) -> BTreeMap<String, String> {
             c.certificate_authority().and_then(|a| a.data()),
         ),
         ("status", c.status().map(|s| s.as_str())),
+        (
+            "oidc_issuer",
+            c.identity().and_then(|i| i.oidc()).and_then(|o| o.issuer()),
+        ),
     ];
     pairs
         .into_iter()

@@ -19,6 +19,7 @@ pub(crate) mod load_balancer;
 pub mod log_group;
 pub(crate) mod nat_gateway;
 pub mod nodegroup;
+pub(crate) mod oidc_provider;
 pub(crate) mod route_table;
 pub(crate) mod security_group;
 pub(crate) mod security_group_rule;
@@ -268,6 +269,7 @@ pub(crate) fn ops(kind: Kind) -> &'static dyn AwsKind {
         Kind::AutoscalingGroup => &autoscaling_group::Ops,
         Kind::TargetGroupAttachment => &target_group_attachment::Ops,
         Kind::LogGroup => &log_group::Ops,
+        Kind::OidcProvider => &oidc_provider::Ops,
     };
     debug_assert_eq!(ops.kind(), kind, "registry entry of {}", kind.as_str());
     ops
