@@ -37,7 +37,39 @@ macro_rules! first {
     };
 }
 
-pub(crate) use {all_pages, first};
+/// The registry's entry of an EC2 kind: generates `Ops` through `kinds::kind_ops!`, over
+/// what its file defines: `create(ec2, cluster, r)` (the new id), `describe(ec2, id)` (its
+/// Describe by id), `delete(ec2, live)` and `IN_PLACE`. A create and an update read the
+/// resource back; an update starts with `Ec2::update_start` (refusals, tags), then runs the
+/// file's `$update(ec2, r, live, fields)` when `update($update)` names one; a delete of
+/// something already gone succeeds; `external($look)` looks up an id the config names with
+/// the file's `$look(ec2, id)`. `limits(create, update, delete)` as for `kinds::kind_ops!`:
+/// `ec2::kind_ops!(Kind::Vpc, limits(..), update(update_dns), external(cidr));`.
+macro_rules! kind_ops {
+    (
+        $kind:expr
+        $(, limits($c:expr, $u:expr, $d:expr))?
+        $(, update($update:ident))?
+        $(, external($look:ident))?
+        $(,)?
+    ) => {
+        $crate::aws::kinds::kind_ops!($kind, ec2, $crate::aws::ec2::SERVICE $(, limits($c, $u, $d))?;
+            create |ec2, cluster, r| {
+                let id = create(ec2, cluster, r).await?;
+                ec2.read_back(r, &id, || describe(ec2, &id)).await
+            };
+            update |ec2, r, live, fields| {
+                ec2.update_start(r, live, fields, IN_PLACE).await?;
+                $($update(ec2, r, live, fields).await?;)?
+                ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
+            };
+            delete |ec2, live| $crate::aws::ec2::gone_is_ok(delete(ec2, live).await);
+            $(external |ec2, id| $look(ec2, id).await;)?
+        );
+    };
+}
+
+pub(crate) use {all_pages, first, kind_ops};
 
 pub(crate) mod convert;
 pub(crate) mod drain;

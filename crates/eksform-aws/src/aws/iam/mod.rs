@@ -5,63 +5,13 @@
 //! `kinds::instance_profile`; this module holds the client, the read of both and what they
 //! share. Must not touch IAM entities outside that path, nor roles without the tags.
 
-use super::kinds::{self, Services, iam_role as role, instance_profile as profile};
+use super::kinds::{self, iam_role as role, instance_profile as profile};
 use super::support;
 use super::{AwsError, ResolvedResource};
 use eksform_core::live::LiveResource;
 use eksform_core::model::{Props, names};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-
-/// The registry's entry (`Ops`) of an IAM kind whose file defines `create`, `update` and
-/// `delete` over the IAM client: `iam::kind_ops!(Kind::IamRole);` in the kind's file. Each
-/// method reaches the client (`reach`) and calls the file's function of the same name.
-macro_rules! kind_ops {
-    ($kind:expr) => {
-        /// The registry's entry for this kind.
-        pub(crate) struct Ops;
-
-        impl $crate::aws::kinds::AwsKind for Ops {
-            fn kind(&self) -> eksform_core::model::Kind {
-                $kind
-            }
-
-            fn create<'a>(
-                &'a self,
-                cx: &'a dyn $crate::aws::kinds::Services,
-                cluster: &'a str,
-                r: &'a $crate::aws::ResolvedResource,
-            ) -> $crate::aws::kinds::Written<'a> {
-                Box::pin(async move {
-                    create($crate::aws::iam::reach(cx, &r.address)?, cluster, r).await
-                })
-            }
-
-            fn update<'a>(
-                &'a self,
-                cx: &'a dyn $crate::aws::kinds::Services,
-                r: &'a $crate::aws::ResolvedResource,
-                live: &'a eksform_core::live::LiveResource,
-                fields: &'a [String],
-            ) -> $crate::aws::kinds::Written<'a> {
-                Box::pin(async move {
-                    update($crate::aws::iam::reach(cx, &r.address)?, r, live, fields).await
-                })
-            }
-
-            fn delete<'a>(
-                &'a self,
-                cx: &'a dyn $crate::aws::kinds::Services,
-                live: &'a eksform_core::live::LiveResource,
-            ) -> $crate::aws::kinds::Deleted<'a> {
-                Box::pin(
-                    async move { delete($crate::aws::iam::reach(cx, &live.address)?, live).await },
-                )
-            }
-        }
-    };
-}
-pub(crate) use kind_ops;
 
 pub(crate) const SERVICE: &str = "IAM";
 
@@ -119,14 +69,6 @@ impl Iam {
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
         kinds::ops(live.kind).delete(self, live).await
     }
-}
-
-/// The IAM client a change to the resource at `address` goes through (see `kinds::reach`).
-pub(crate) fn reach<'a>(
-    cx: &'a dyn Services,
-    address: &str,
-) -> Result<&'a aws_sdk_iam::Client, AwsError> {
-    Ok(kinds::reach(cx.iam(), SERVICE, address)?.client())
 }
 
 /// A role or profile `r` as its create made it, read as the plan expects: `props` (the desired

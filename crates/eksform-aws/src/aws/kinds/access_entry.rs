@@ -4,7 +4,6 @@
 //! Must not touch entries that lack the ownership tags (EKS makes some itself, for the cluster
 //! creator and for managed nodegroups' roles).
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
@@ -443,43 +442,4 @@ fn live(cluster: &str, e: &AccessEntry) -> Option<LiveResource> {
     })
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::AccessEntry
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.access(), "EKS", &r.address)?;
-            s.create(cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.access(), "EKS", &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.access(), "EKS", &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(Kind::AccessEntry, access, SERVICE);

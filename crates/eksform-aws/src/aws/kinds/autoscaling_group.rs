@@ -5,8 +5,8 @@
 //! template version rolls through the instances (see `asg_refresh`). The desired capacity is
 //! only set when asked, since autoscalers own it after creation.
 
+use super::AwsKind;
 use super::minutes;
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
 use crate::aws::retry::while_iam_propagates;
@@ -471,54 +471,12 @@ fn live(cluster: &str, g: &AutoScalingGroup) -> Option<LiveResource> {
     })
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::AutoscalingGroup
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Create => minutes(15),
-            Op::Update => minutes(60),
-            Op::Delete => minutes(20),
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.asg(), "AutoScaling", &r.address)?;
-            s.create(cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.asg(), "AutoScaling", &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.asg(), "AutoScaling", &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(
+    Kind::AutoscalingGroup,
+    asg,
+    SERVICE,
+    limits(minutes(15), minutes(60), minutes(20))
+);
 
 #[cfg(test)]
 mod tests {

@@ -4,8 +4,8 @@
 //! and wait until gone. Everything else about a cluster is immutable here (the plan replaces).
 //! Must not touch clusters that lack the ownership tags.
 
+use super::AwsKind;
 use super::minutes;
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::retry::while_iam_propagates;
 use crate::aws::status::set_status;
@@ -564,51 +564,9 @@ pub(super) async fn update_tags(
     update_arn_tags(client, &arn, &live.props, want).await
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::Cluster
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Create => minutes(30),
-            Op::Update => minutes(60),
-            Op::Delete => minutes(20),
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.eks(), "EKS", &r.address)?;
-            s.create(cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.eks(), "EKS", &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.eks(), "EKS", &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(
+    Kind::Cluster,
+    eks,
+    SERVICE,
+    limits(minutes(30), minutes(60), minutes(20))
+);

@@ -371,7 +371,7 @@ async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
     Ok(())
 }
 
-iam::kind_ops!(Kind::IamRole);
+super::kind_ops!(Kind::IamRole, iam, SERVICE; client);
 
 #[cfg(test)]
 mod tests {

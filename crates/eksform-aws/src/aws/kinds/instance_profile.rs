@@ -197,4 +197,4 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     not_found_ok(r).map(|_| ())
 }
 
-iam::kind_ops!(Kind::InstanceProfile);
+super::kind_ops!(Kind::InstanceProfile, iam, SERVICE; client);

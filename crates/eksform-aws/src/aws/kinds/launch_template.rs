@@ -3,7 +3,6 @@
 //! Auto Scaling group launches `$Latest`). User data is base64 in the API and plain text in the
 //! properties. Must not touch templates without the ownership tags.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
@@ -494,46 +493,7 @@ fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
         .collect()
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::LaunchTemplate
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.lt(), "EC2", &r.address)?;
-            s.create(cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.lt(), "EC2", &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.lt(), "EC2", &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(Kind::LaunchTemplate, lt, SERVICE);
 
 #[cfg(test)]
 mod tests {

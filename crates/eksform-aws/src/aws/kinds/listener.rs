@@ -7,7 +7,6 @@
 //! eksform does not own are never read. Listener tags are neither written nor compared:
 //! CloudFormation cannot tag a listener, and the load balancer's applied record covers them.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::elb::{SERVICE, found, opt, opt_int};
 use crate::aws::paging;
@@ -144,7 +143,11 @@ fn certificates(f: &Fields<'_>) -> Result<Option<Vec<Certificate>>, AwsError> {
         .map(|arn| vec![Certificate::builder().certificate_arn(arn).build()]))
 }
 
-pub async fn create(c: &Client, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+pub async fn create(
+    c: &Client,
+    _cluster: &str,
+    r: &ResolvedResource,
+) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "CreateListener", r);
     let out = c
         .create_listener()
@@ -237,43 +240,4 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     not_found_ok(out).map(|_| ())
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::Listener
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        _cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
-            create(c, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
-            update(c, r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &live.address)?.client();
-            delete(c, live).await
-        })
-    }
-}
+super::kind_ops!(Kind::Listener, elb, SERVICE; client);

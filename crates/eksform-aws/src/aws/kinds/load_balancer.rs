@@ -3,8 +3,8 @@
 //! change in place; name, type, scheme and the VPC force a replacement. The VPC is read, never
 //! sent: AWS takes it from the subnets.
 
+use super::AwsKind;
 use super::minutes;
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::elb::{self, SERVICE, found, opt, owned_live, sdk_tags, update_tags};
 use crate::aws::paging;
@@ -239,50 +239,10 @@ async fn named(c: &Client, cluster: &str, name: &str) -> Result<Option<Found<Str
     elb::named(c, cluster, arn).await
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::LoadBalancer
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Create => minutes(15),
-            Op::Update | Op::Delete => minutes(10),
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
-            create(c, cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
-            update(c, r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &live.address)?.client();
-            delete(c, live).await
-        })
-    }
-}
+super::kind_ops!(
+    Kind::LoadBalancer,
+    elb,
+    SERVICE,
+    limits(minutes(15), minutes(10), minutes(10));
+    client
+);

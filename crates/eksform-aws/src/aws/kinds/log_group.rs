@@ -7,7 +7,6 @@
 //! tagging it (it exists only because of that cluster); a group tagged for anything else is
 //! left alone and the create fails, naming it.
 
-use super::{AwsKind, Deleted, Reads, Services, Written, reach};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
@@ -295,48 +294,9 @@ fn live(cluster: &str, g: &LogGroup, tags: &BTreeMap<String, String>) -> Option<
     })
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::LogGroup
-    }
-
-    fn read<'a>(&'a self, cx: &'a dyn Services, cluster: &'a str) -> Option<Reads<'a>> {
-        let logs = cx.logs()?;
-        Some(Box::pin(logs.read(cluster)))
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.logs(), SERVICE, &r.address)?;
-            s.create(cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.logs(), SERVICE, &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.logs(), SERVICE, &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(Kind::LogGroup, logs, SERVICE;
+    create |s, cluster, r| s.create(cluster, r).await;
+    update |s, r, live, fields| s.update(r, live, fields).await;
+    delete |s, live| s.delete(live).await;
+    read |logs, cluster| logs.read(cluster);
+);

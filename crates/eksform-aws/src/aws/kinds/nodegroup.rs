@@ -4,8 +4,8 @@
 //! (UpdateNodegroupVersion), delete and wait until gone. Must not touch nodegroups that lack
 //! the ownership tags; instance types, capacity type, subnets and role are replaced by the plan.
 
+use super::AwsKind;
 use super::minutes;
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
 use crate::aws::retry::while_iam_propagates;
@@ -534,50 +534,9 @@ fn live_update_config(n: &Nodegroup) -> Value {
     }
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::Nodegroup
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Update => minutes(60),
-            Op::Create | Op::Delete => minutes(20),
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.nodegroups(), "EKS", &r.address)?;
-            s.create(cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.nodegroups(), "EKS", &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.nodegroups(), "EKS", &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(
+    Kind::Nodegroup,
+    nodegroups,
+    SERVICE,
+    limits(minutes(20), minutes(60), minutes(20))
+);

@@ -1,7 +1,7 @@
 //! Target groups: protocol, port, VPC and target type are fixed at creation; the health check
 //! changes in place. `health_check_path` is null for health checks without a path (TCP).
 
-use super::{AwsKind, Deleted, Services, Written, reach};
+use super::AwsKind;
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::elb::{self, SERVICE, found, opt, opt_int, owned_live, sdk_tags, update_tags};
 use crate::aws::support::{self, Fields, not_found_ok};
@@ -275,46 +275,7 @@ fn forwards_to(action: &Action, arn: &str) -> bool {
         })
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::TargetGroup
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
-            create(c, cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
-            update(c, r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &live.address)?.client();
-            delete(c, live).await
-        })
-    }
-}
+super::kind_ops!(Kind::TargetGroup, elb, SERVICE; client);
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,6 @@
 //! someone else attached to the same group is never seen here. Must not change anything else
 //! on the Auto Scaling group (sizes, tags, launch template are EKS's).
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields};
 use crate::aws::{AwsError, ResolvedResource};
@@ -195,46 +194,11 @@ fn live(address: &str, group: &str, arns: BTreeSet<String>) -> LiveResource {
     }
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::TargetGroupAttachment
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        _cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.attachments(), "AutoScaling", &r.address)?;
-            s.create(r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.attachments(), "AutoScaling", &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.attachments(), "AutoScaling", &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(Kind::TargetGroupAttachment, attachments, SERVICE;
+    create |s, _cluster, r| s.create(r).await;
+    update |s, r, live, fields| s.update(r, live, fields).await;
+    delete |s, live| s.delete(live).await;
+);
 
 #[cfg(test)]
 mod tests {

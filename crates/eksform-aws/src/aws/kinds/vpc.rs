@@ -3,86 +3,31 @@
 //! A VPC's DNS settings are not part of DescribeVpcs; they come from DescribeVpcAttribute
 //! (`dns`, which EC2's batched read calls as well).
 
-use super::{AwsKind, Deleted, ExternalFound, Looked, Services, Written, reach};
+use super::ExternalFound;
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::drain::Held;
 use crate::aws::ec2::once::no_sdk_retry;
 use crate::aws::ec2::props::{flag, prop_bool, prop_str, tag_map, tag_spec};
-use crate::aws::ec2::{
-    Ec2, SERVICE, all_pages, first, gone_is_ok, missing_id, sdk, wait_for, waiter_error,
-};
+use crate::aws::ec2::{Ec2, all_pages, first, missing_id, sdk, wait_for, waiter_error};
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::client::Waiters;
 use aws_sdk_ec2::types::{Filter, ResourceType, Vpc, VpcAttributeName};
 use eksform_core::live::LiveResource;
 use eksform_core::model::Kind;
-use std::time::Duration;
 
 /// Fields EC2 changes in place besides the tags; any other change replaces the resource.
 pub(crate) const IN_PLACE: &[&str] = &["enable_dns_hostnames", "enable_dns_support"];
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
+crate::aws::ec2::kind_ops!(
+    Kind::Vpc,
+    limits(DEFAULT_LIMIT, DEFAULT_LIMIT, minutes(20)),
+    update(update_dns),
+    external(cidr),
+);
 
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::Vpc
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Delete => minutes(20),
-            Op::Create | Op::Update => DEFAULT_LIMIT,
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        _cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = create(ec2, r).await?;
-            ec2.read_back(r, &id, || describe(ec2, &id)).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            ec2.update_start(r, live, fields, IN_PLACE).await?;
-            let has = |name: &str| fields.iter().any(|f| f == name);
-            update(ec2, r, live, &has).await?;
-            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(delete(ec2, live).await)
-        })
-    }
-
-    fn external<'a>(&'a self, cx: &'a dyn Services, id: &'a str) -> Option<Looked<'a>> {
-        Some(Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, id)?;
-            cidr(ec2, id).await
-        }))
-    }
-}
-
-async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
+async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
     let cidr = prop_str(r, "cidr")?;
     let id = ec2
         .create_once(
@@ -147,12 +92,14 @@ async fn set_dns(
     Ok(())
 }
 
-async fn update(
+/// The DNS attributes among `fields`, to their desired values.
+async fn update_dns(
     ec2: &Ec2,
     r: &ResolvedResource,
     live: &LiveResource,
-    has: &(dyn Fn(&str) -> bool + Sync),
+    fields: &[String],
 ) -> Result<(), AwsError> {
+    let has = |name: &str| fields.iter().any(|f| f == name);
     let support = if has("enable_dns_support") {
         Some(prop_bool(r, "enable_dns_support")?)
     } else {
