@@ -133,29 +133,7 @@ impl Ec2 {
         tokio::try_join!(self.read_owned(cluster), self.read_external(external))
     }
 
-    /// Creates one resource of a kind this service owns (its file in `kinds/` does the work).
-    pub async fn create(
-        &self,
-        cluster: &str,
-        r: &ResolvedResource,
-    ) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).create(self, cluster, r).await
-    }
-
-    /// Changes `fields` of a resource of a kind this service owns in place.
-    pub async fn update(
-        &self,
-        r: &ResolvedResource,
-        live: &LiveResource,
-        fields: &[String],
-    ) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).update(self, r, live, fields).await
-    }
-
-    /// Deletes a resource of a kind this service owns and waits until it is gone.
-    pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        kinds::ops(live.kind).delete(self, live).await
-    }
+    kinds::registry_methods!();
 
     /// Reads a resource back after a write to it, as the plan expects it, through
     /// `describe` (its kind's Describe by id, such as `|| describe(ec2, &id)` in `kinds/vpc.rs`).

@@ -5,10 +5,10 @@
 //! Each kind's writes are in its file under `kinds/`; this module holds the client, the read
 //! of all three and the helpers they share (tags, ownership).
 
+use super::AwsError;
 use super::adopt::Found;
 use super::kinds::{self, listener, load_balancer, target_group};
 use super::support::{self, READ_CONCURRENCY};
-use super::{AwsError, ResolvedResource};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::Tag;
 use eksform_core::live::LiveResource;
@@ -81,29 +81,7 @@ impl Elb {
         Ok(lbs.into_iter().chain(listeners).collect())
     }
 
-    /// Creates one resource of a kind this service owns (its file in `kinds/` does the work).
-    pub async fn create(
-        &self,
-        cluster: &str,
-        r: &ResolvedResource,
-    ) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).create(self, cluster, r).await
-    }
-
-    /// Changes `fields` of a resource of a kind this service owns in place.
-    pub async fn update(
-        &self,
-        r: &ResolvedResource,
-        live: &LiveResource,
-        fields: &[String],
-    ) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).update(self, r, live, fields).await
-    }
-
-    /// Deletes a resource of a kind this service owns and waits until it is gone.
-    pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        kinds::ops(live.kind).delete(self, live).await
-    }
+    kinds::registry_methods!();
 }
 
 /// Tags of many resources, as `tags` property values by ARN. Batches run concurrently.

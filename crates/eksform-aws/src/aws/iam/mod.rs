@@ -46,29 +46,7 @@ impl Iam {
         Ok(roles.into_iter().chain(profiles).collect())
     }
 
-    /// Creates one resource of a kind this service owns (its file in `kinds/` does the work).
-    pub async fn create(
-        &self,
-        cluster: &str,
-        r: &ResolvedResource,
-    ) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).create(self, cluster, r).await
-    }
-
-    /// Changes `fields` of a resource of a kind this service owns in place.
-    pub async fn update(
-        &self,
-        r: &ResolvedResource,
-        live: &LiveResource,
-        fields: &[String],
-    ) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).update(self, r, live, fields).await
-    }
-
-    /// Deletes a resource of a kind this service owns and waits until it is gone.
-    pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        kinds::ops(live.kind).delete(self, live).await
-    }
+    kinds::registry_methods!();
 }
 
 /// A role or profile `r` as its create made it, read as the plan expects: `props` (the desired

@@ -300,6 +300,45 @@ macro_rules! kind_ops {
 }
 pub(crate) use kind_ops;
 
+/// Inside the `impl` of a service's struct that answers for itself in `Services` (`Ec2`,
+/// `Iam`, `Elb`): generates its `create`, `update` and `delete`, each handing the resource
+/// to its kind's registry entry (the kind's file in `kinds/` does the work).
+macro_rules! registry_methods {
+    () => {
+        /// Creates one resource of a kind this service owns.
+        pub async fn create(
+            &self,
+            cluster: &str,
+            r: &$crate::aws::ResolvedResource,
+        ) -> Result<eksform_core::live::LiveResource, $crate::aws::AwsError> {
+            $crate::aws::kinds::ops(r.kind)
+                .create(self, cluster, r)
+                .await
+        }
+
+        /// Changes `fields` of a resource of a kind this service owns in place.
+        pub async fn update(
+            &self,
+            r: &$crate::aws::ResolvedResource,
+            live: &eksform_core::live::LiveResource,
+            fields: &[String],
+        ) -> Result<eksform_core::live::LiveResource, $crate::aws::AwsError> {
+            $crate::aws::kinds::ops(r.kind)
+                .update(self, r, live, fields)
+                .await
+        }
+
+        /// Deletes a resource of a kind this service owns and waits until it is gone.
+        pub async fn delete(
+            &self,
+            live: &eksform_core::live::LiveResource,
+        ) -> Result<(), $crate::aws::AwsError> {
+            $crate::aws::kinds::ops(live.kind).delete(self, live).await
+        }
+    };
+}
+pub(crate) use registry_methods;
+
 /// The registry: the implementation of `kind`. Exhaustive, so a new `Kind` does not compile
 /// until its AWS file is listed here.
 pub(crate) fn ops(kind: Kind) -> &'static dyn AwsKind {
