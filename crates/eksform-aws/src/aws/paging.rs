@@ -23,3 +23,31 @@ pub const INSTANCE_REFRESHES: i32 = 100;
 pub const EKS: i32 = 100;
 /// CloudWatch Logs DescribeLogGroups (`limit`): 1 to 50.
 pub const LOGS: i32 = 50;
+
+/// Every item of a paginated call, all pages followed, errors converted to `AwsError`s of
+/// `$service` and operation `$op`: `paging::all_items!(call, SERVICE, "Op")` for a call
+/// already given its page size (ELBv2's `PageSize`, Auto Scaling's `MaxRecords`), or
+/// `paging::all_items!(call, paging::IAM, SERVICE, "Op")` to set it on the paginator. Expands
+/// to the awaited result.
+macro_rules! all_items {
+    ($call:expr, $service:expr, $op:expr) => {
+        $call
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| $crate::aws::AwsError::from_sdk($service, $op, e))
+    };
+    ($call:expr, $size:expr, $service:expr, $op:expr) => {
+        $call
+            .into_paginator()
+            .page_size($size)
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| $crate::aws::AwsError::from_sdk($service, $op, e))
+    };
+}
+pub(crate) use all_items;

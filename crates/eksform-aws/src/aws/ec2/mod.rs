@@ -11,14 +11,12 @@
 macro_rules! all_pages {
     ($call:expr, $op:literal) => {
         async {
-            $call
-                .into_paginator()
-                .page_size(crate::aws::paging::EC2)
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err($crate::aws::ec2::sdk($op))
+            $crate::aws::paging::all_items!(
+                $call,
+                $crate::aws::paging::EC2,
+                $crate::aws::ec2::SERVICE,
+                $op
+            )
         }
     };
 }

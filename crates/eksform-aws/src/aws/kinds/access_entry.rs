@@ -34,17 +34,12 @@ impl AccessEntries {
     /// none when that cluster does not exist. Entries are described concurrently and only
     /// owned ones have their policies listed.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-        let listed: Result<Vec<String>, AwsError> = self
-            .client
-            .list_access_entries()
-            .cluster_name(cluster)
-            .into_paginator()
-            .page_size(paging::EKS)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ListAccessEntries", e));
+        let listed: Result<Vec<String>, AwsError> = paging::all_items!(
+            self.client.list_access_entries().cluster_name(cluster),
+            paging::EKS,
+            SERVICE,
+            "ListAccessEntries"
+        );
         let principals = not_found_ok(listed)?.unwrap_or_default();
         let found: Vec<Option<LiveResource>> = stream::iter(principals)
             .map(|p| async move { self.read_one(cluster, cluster, &p).await })
@@ -99,18 +94,15 @@ impl AccessEntries {
         cluster: &str,
         principal: &str,
     ) -> Result<Vec<AssociatedAccessPolicy>, AwsError> {
-        let out: Result<Vec<AssociatedAccessPolicy>, AwsError> = self
-            .client
-            .list_associated_access_policies()
-            .cluster_name(cluster)
-            .principal_arn(principal)
-            .into_paginator()
-            .page_size(paging::EKS)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ListAssociatedAccessPolicies", e));
+        let out: Result<Vec<AssociatedAccessPolicy>, AwsError> = paging::all_items!(
+            self.client
+                .list_associated_access_policies()
+                .cluster_name(cluster)
+                .principal_arn(principal),
+            paging::EKS,
+            SERVICE,
+            "ListAssociatedAccessPolicies"
+        );
         Ok(not_found_ok(out)?.unwrap_or_default())
     }
 

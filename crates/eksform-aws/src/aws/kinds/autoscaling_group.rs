@@ -59,17 +59,14 @@ impl Asg {
             .values(cluster)
             .build();
         // 100 per page (the API's maximum; the default is 50): one page up to 100 groups.
-        let groups: Vec<AutoScalingGroup> = self
-            .client
-            .describe_auto_scaling_groups()
-            .filters(filter)
-            .max_records(paging::AUTOSCALING)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAutoScalingGroups", e))?;
+        let groups: Vec<AutoScalingGroup> = paging::all_items!(
+            self.client
+                .describe_auto_scaling_groups()
+                .filters(filter)
+                .max_records(paging::AUTOSCALING),
+            SERVICE,
+            "DescribeAutoScalingGroups"
+        )?;
         let mut found: Vec<LiveResource> = groups.iter().filter_map(|g| live(cluster, g)).collect();
         // Only a group with instances left on another version has a roll worth reporting: the
         // refreshes are read for those alone, so a converged cluster's plan sends no more calls.

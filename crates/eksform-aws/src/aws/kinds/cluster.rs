@@ -7,6 +7,7 @@
 use super::AwsKind;
 use super::minutes;
 use crate::aws::adopt::{Found, adopt};
+use crate::aws::paging;
 use crate::aws::retry::while_iam_propagates;
 use crate::aws::status::set_status;
 use crate::aws::support::{self, Fields, not_found_ok};
@@ -359,17 +360,12 @@ impl Eks {
 impl Eks {
     /// The node groups still attached to cluster `name`, as named in a refusal.
     async fn nodegroups(&self, name: &str) -> Result<Vec<String>, AwsError> {
-        let names: Vec<String> = self
-            .client
-            .list_nodegroups()
-            .cluster_name(name)
-            .into_paginator()
-            .page_size(crate::aws::paging::EKS)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ListNodegroups", e))?;
+        let names: Vec<String> = paging::all_items!(
+            self.client.list_nodegroups().cluster_name(name),
+            paging::EKS,
+            SERVICE,
+            "ListNodegroups"
+        )?;
         Ok(names
             .into_iter()
             .map(|n| format!("nodegroup {n}"))

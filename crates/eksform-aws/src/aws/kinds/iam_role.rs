@@ -17,16 +17,12 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-    let roles: Vec<aws_sdk_iam::types::Role> = c
-        .list_roles()
-        .path_prefix(names::iam_path(cluster))
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListRoles", e))?;
+    let roles: Vec<aws_sdk_iam::types::Role> = paging::all_items!(
+        c.list_roles().path_prefix(names::iam_path(cluster)),
+        paging::IAM,
+        SERVICE,
+        "ListRoles"
+    )?;
     let found: Vec<Option<LiveResource>> = stream::iter(roles)
         .map(|role| read_one(c, cluster, role))
         .buffer_unordered(READ_CONCURRENCY)
@@ -71,30 +67,22 @@ async fn read_one(
 }
 
 async fn role_tags(c: &Client, name: &str) -> Result<Value, AwsError> {
-    let tags: Vec<aws_sdk_iam::types::Tag> = c
-        .list_role_tags()
-        .role_name(name)
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListRoleTags", e))?;
+    let tags: Vec<aws_sdk_iam::types::Tag> = paging::all_items!(
+        c.list_role_tags().role_name(name),
+        paging::IAM,
+        SERVICE,
+        "ListRoleTags"
+    )?;
     Ok(tags_of(&tags))
 }
 
 async fn attached_policies(c: &Client, name: &str) -> Result<Vec<String>, AwsError> {
-    let attached: Vec<aws_sdk_iam::types::AttachedPolicy> = c
-        .list_attached_role_policies()
-        .role_name(name)
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListAttachedRolePolicies", e))?;
+    let attached: Vec<aws_sdk_iam::types::AttachedPolicy> = paging::all_items!(
+        c.list_attached_role_policies().role_name(name),
+        paging::IAM,
+        SERVICE,
+        "ListAttachedRolePolicies"
+    )?;
     Ok(attached
         .iter()
         .filter_map(|p| p.policy_arn().map(str::to_string))
@@ -314,16 +302,12 @@ async fn holders(c: &Client, name: &str) -> Result<Vec<String>, AwsError> {
         .into_iter()
         .map(|p| format!("attached policy {p}"))
         .collect();
-    let profiles: Vec<aws_sdk_iam::types::InstanceProfile> = c
-        .list_instance_profiles_for_role()
-        .role_name(name)
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListInstanceProfilesForRole", e))?;
+    let profiles: Vec<aws_sdk_iam::types::InstanceProfile> = paging::all_items!(
+        c.list_instance_profiles_for_role().role_name(name),
+        paging::IAM,
+        SERVICE,
+        "ListInstanceProfilesForRole"
+    )?;
     out.extend(
         profiles
             .iter()
@@ -336,16 +320,12 @@ async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
     for p in attached_policies(c, name).await? {
         detach(c, name, &p).await?;
     }
-    let inline: Vec<String> = c
-        .list_role_policies()
-        .role_name(name)
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListRolePolicies", e))?;
+    let inline: Vec<String> = paging::all_items!(
+        c.list_role_policies().role_name(name),
+        paging::IAM,
+        SERVICE,
+        "ListRolePolicies"
+    )?;
     for p in inline {
         let r = c
             .delete_role_policy()
@@ -355,16 +335,12 @@ async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
             .await;
         not_found_ok(r.map_err(|e| AwsError::from_sdk(SERVICE, "DeleteRolePolicy", e)))?;
     }
-    let profiles: Vec<aws_sdk_iam::types::InstanceProfile> = c
-        .list_instance_profiles_for_role()
-        .role_name(name)
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListInstanceProfilesForRole", e))?;
+    let profiles: Vec<aws_sdk_iam::types::InstanceProfile> = paging::all_items!(
+        c.list_instance_profiles_for_role().role_name(name),
+        paging::IAM,
+        SERVICE,
+        "ListInstanceProfilesForRole"
+    )?;
     for p in profiles {
         super::instance_profile::remove_role(c, p.instance_profile_name(), name).await?;
     }

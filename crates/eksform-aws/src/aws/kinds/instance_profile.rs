@@ -18,15 +18,13 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Every profile under the cluster's path (ListInstanceProfiles returns their roles).
 pub async fn list(c: &Client, cluster: &str) -> Result<Vec<InstanceProfile>, AwsError> {
-    c.list_instance_profiles()
-        .path_prefix(names::iam_path(cluster))
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListInstanceProfiles", e))
+    paging::all_items!(
+        c.list_instance_profiles()
+            .path_prefix(names::iam_path(cluster)),
+        paging::IAM,
+        SERVICE,
+        "ListInstanceProfiles"
+    )
 }
 
 /// The listed profiles that hold an owned role, given the owned roles' addresses by name.

@@ -60,17 +60,12 @@ impl LaunchTemplates {
             .name(format!("tag:{TAG_CLUSTER}"))
             .values(cluster)
             .build();
-        let templates: Vec<LaunchTemplate> = self
-            .client
-            .describe_launch_templates()
-            .filters(filter)
-            .into_paginator()
-            .page_size(paging::LAUNCH_TEMPLATES)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLaunchTemplates", e))?;
+        let templates: Vec<LaunchTemplate> = paging::all_items!(
+            self.client.describe_launch_templates().filters(filter),
+            paging::LAUNCH_TEMPLATES,
+            SERVICE,
+            "DescribeLaunchTemplates"
+        )?;
         self.complete(cluster, templates).await
     }
 
@@ -115,17 +110,12 @@ impl LaunchTemplates {
                 .name("resource-id")
                 .set_values(Some(chunk.to_vec()))
                 .build();
-            let found: Vec<TagDescription> = self
-                .client
-                .describe_tags()
-                .filters(filter)
-                .into_paginator()
-                .page_size(paging::EC2)
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTags", e))?;
+            let found: Vec<TagDescription> = paging::all_items!(
+                self.client.describe_tags().filters(filter),
+                paging::EC2,
+                SERVICE,
+                "DescribeTags"
+            )?;
             for t in found {
                 if let (Some(id), Some(k)) = (t.resource_id(), t.key()) {
                     let v = t.value().unwrap_or_default().to_string();

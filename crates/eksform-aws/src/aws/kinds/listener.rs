@@ -59,16 +59,13 @@ pub async fn of_owned(
 
 /// The listeners of one load balancer; none when it vanished in between.
 pub(crate) async fn list(c: &Client, lb_arn: &str) -> Result<Vec<Listener>, AwsError> {
-    let out = c
-        .describe_listeners()
-        .load_balancer_arn(lb_arn)
-        .page_size(paging::ELB)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeListeners", e));
+    let out = paging::all_items!(
+        c.describe_listeners()
+            .load_balancer_arn(lb_arn)
+            .page_size(paging::ELB),
+        SERVICE,
+        "DescribeListeners"
+    );
     Ok(not_found_ok(out)?.unwrap_or_default())
 }
 

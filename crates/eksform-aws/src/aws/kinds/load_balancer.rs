@@ -30,14 +30,11 @@ fn wait_for(op: Op) -> Duration {
 
 /// Every load balancer of the region (ELBv2 has no tag filter on DescribeLoadBalancers).
 pub async fn list(c: &Client) -> Result<Vec<LoadBalancer>, AwsError> {
-    c.describe_load_balancers()
-        .page_size(paging::ELB)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e))
+    paging::all_items!(
+        c.describe_load_balancers().page_size(paging::ELB),
+        SERVICE,
+        "DescribeLoadBalancers"
+    )
 }
 
 /// The cluster's among the listed load balancers, by their tags.

@@ -51,16 +51,14 @@ impl LogGroups {
     }
 
     async fn described(&self, prefix: &str) -> Result<Vec<LogGroup>, AwsError> {
-        self.client
-            .describe_log_groups()
-            .log_group_name_prefix(prefix)
-            .into_paginator()
-            .page_size(paging::LOGS)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLogGroups", e))
+        paging::all_items!(
+            self.client
+                .describe_log_groups()
+                .log_group_name_prefix(prefix),
+            paging::LOGS,
+            SERVICE,
+            "DescribeLogGroups"
+        )
     }
 
     /// The group named exactly `name`, if it exists.

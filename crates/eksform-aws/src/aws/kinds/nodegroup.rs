@@ -90,17 +90,12 @@ impl Nodegroups {
 
     /// `(cluster, nodegroup)` names of one cluster; none when the cluster went away meanwhile.
     async fn list(&self, cluster: &str) -> Result<Vec<(String, String)>, AwsError> {
-        let out: Result<Vec<String>, AwsError> = self
-            .client
-            .list_nodegroups()
-            .cluster_name(cluster)
-            .into_paginator()
-            .page_size(paging::EKS)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ListNodegroups", e));
+        let out: Result<Vec<String>, AwsError> = paging::all_items!(
+            self.client.list_nodegroups().cluster_name(cluster),
+            paging::EKS,
+            SERVICE,
+            "ListNodegroups"
+        );
         Ok(not_found_ok(out)?
             .unwrap_or_default()
             .into_iter()

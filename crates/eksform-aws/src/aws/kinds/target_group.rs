@@ -17,15 +17,11 @@ use eksform_core::model::{Kind, Props};
 use serde_json::Value;
 
 pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-    let tgs: Vec<TargetGroup> = c
-        .describe_target_groups()
-        .page_size(paging::ELB)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e))?;
+    let tgs: Vec<TargetGroup> = paging::all_items!(
+        c.describe_target_groups().page_size(paging::ELB),
+        SERVICE,
+        "DescribeTargetGroups"
+    )?;
     owned_live(c, cluster, tgs, |t| t.target_group_arn(), live).await
 }
 

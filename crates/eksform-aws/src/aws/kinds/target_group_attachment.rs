@@ -89,16 +89,14 @@ impl TargetGroupAttachments {
     }
 
     async fn describe(&self, names: &[String]) -> Result<Vec<AutoScalingGroup>, AwsError> {
-        self.client
-            .describe_auto_scaling_groups()
-            .set_auto_scaling_group_names(Some(names.to_vec()))
-            .max_records(paging::AUTOSCALING)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAutoScalingGroups", e))
+        paging::all_items!(
+            self.client
+                .describe_auto_scaling_groups()
+                .set_auto_scaling_group_names(Some(names.to_vec()))
+                .max_records(paging::AUTOSCALING),
+            SERVICE,
+            "DescribeAutoScalingGroups"
+        )
     }
 
     pub async fn create(&self, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
