@@ -224,6 +224,24 @@ pub fn client_token(cluster: &str, address: &str, props: &Props) -> String {
         .collect()
 }
 
+/// What a read back after a change found, or the error saying that `what` (the resource, as
+/// the message names it) was not found, or not owned, after `operation`.
+pub fn found_after<T>(
+    found: Option<T>,
+    service: &'static str,
+    operation: &'static str,
+    what: impl std::fmt::Display,
+) -> Result<T, AwsError> {
+    found.ok_or_else(|| {
+        AwsError::local(
+            service,
+            operation,
+            "NotFound",
+            format!("{what}: not found after {operation}"),
+        )
+    })
+}
+
 /// `Ok(None)` when the error says the resource is already gone: deletes and reads of something
 /// that vanished in between are not failures.
 pub fn not_found_ok<T>(r: Result<T, AwsError>) -> Result<Option<T>, AwsError> {

@@ -67,7 +67,18 @@ macro_rules! kind_ops {
     };
 }
 
-pub(crate) use {all_pages, first, kind_ops};
+/// The ids (`$id` of each item) of everything a paginated Describe answers (`all_pages!`),
+/// errors returned from the enclosing function: a kind's lookup of a resent create,
+/// `all_ids!(call, "DescribeVpcs", Vpc::vpc_id)`.
+macro_rules! all_ids {
+    ($call:expr, $op:literal, $id:expr) => {{
+        let found: Vec<_> = $crate::aws::ec2::all_pages!($call, $op).await?;
+        let ids = found.iter().filter_map($id).map(str::to_string);
+        ids.collect::<Vec<String>>()
+    }};
+}
+
+pub(crate) use {all_ids, all_pages, first, kind_ops};
 
 pub(crate) mod convert;
 pub(crate) mod drain;

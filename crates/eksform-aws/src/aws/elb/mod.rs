@@ -144,6 +144,20 @@ pub(crate) async fn owned_live<T>(
         .collect())
 }
 
+/// The one item a Describe by ARN answered (`described`: its list, `None` or a not-found error
+/// when gone), as a live resource when owned (see `owned_live`).
+pub(crate) async fn owned_one<T>(
+    c: &Client,
+    cluster: &str,
+    described: Result<Option<Vec<T>>, AwsError>,
+    arn: impl Fn(&T) -> Option<&str>,
+    live: impl Fn(&T, String, Value) -> LiveResource,
+) -> Result<Option<LiveResource>, AwsError> {
+    let items = support::not_found_ok(described)?.flatten();
+    let owned = owned_live(c, cluster, items.unwrap_or_default(), arn, live);
+    Ok(owned.await?.into_iter().next())
+}
+
 /// What a create found already holding its name (see `adopt`): the ARN of the first item the
 /// Describe-by-name call answered (`None`: nothing has the name) and the address its tags give.
 pub(crate) async fn named(
@@ -215,12 +229,5 @@ pub(crate) fn found(
     operation: &'static str,
     arn: &str,
 ) -> Result<LiveResource, AwsError> {
-    r.ok_or_else(|| {
-        AwsError::local(
-            SERVICE,
-            operation,
-            "NotFound",
-            format!("{arn}: not found after {operation}"),
-        )
-    })
+    support::found_after(r, SERVICE, operation, arn)
 }

@@ -114,16 +114,9 @@ impl AccessEntries {
         principal: &str,
         operation: &'static str,
     ) -> Result<LiveResource, AwsError> {
-        self.read_one(owner, eks_cluster, principal)
-            .await?
-            .ok_or_else(|| {
-                AwsError::local(
-                    SERVICE,
-                    operation,
-                    "NotFound",
-                    format!("access entry {principal:?}: not found after {operation}"),
-                )
-            })
+        let found = self.read_one(owner, eks_cluster, principal).await?;
+        let what = format_args!("access entry {principal:?}");
+        support::found_after(found, SERVICE, operation, what)
     }
 
     pub async fn create(

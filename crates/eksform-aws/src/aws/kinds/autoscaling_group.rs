@@ -108,17 +108,9 @@ impl Asg {
         name: &str,
         operation: &'static str,
     ) -> Result<LiveResource, AwsError> {
-        self.describe(name)
-            .await?
-            .and_then(|g| live(cluster, &g))
-            .ok_or_else(|| {
-                AwsError::local(
-                    SERVICE,
-                    operation,
-                    "NotFound",
-                    format!("auto scaling group {name:?}: not found after {operation}"),
-                )
-            })
+        let found = self.describe(name).await?.and_then(|g| live(cluster, &g));
+        let what = format_args!("auto scaling group {name:?}");
+        support::found_after(found, SERVICE, operation, what)
     }
 
     pub async fn create(

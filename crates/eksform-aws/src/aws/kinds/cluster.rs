@@ -68,17 +68,8 @@ impl Eks {
         name: &str,
         operation: &'static str,
     ) -> Result<LiveResource, AwsError> {
-        self.describe(name)
-            .await?
-            .and_then(|c| live(cluster, &c))
-            .ok_or_else(|| {
-                AwsError::local(
-                    SERVICE,
-                    operation,
-                    "NotFound",
-                    format!("cluster {name:?}: not found after {operation}"),
-                )
-            })
+        let found = self.describe(name).await?.and_then(|c| live(cluster, &c));
+        support::found_after(found, SERVICE, operation, format_args!("cluster {name:?}"))
     }
 
     pub async fn create(

@@ -4,7 +4,7 @@
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ec2::convert::Found;
 use crate::aws::ec2::once::no_sdk_retry;
-use crate::aws::ec2::props::{tag_map, tag_spec};
+use crate::aws::ec2::props::{tag_map, tag_specs};
 use crate::aws::ec2::{Ec2, first, missing_id, sdk};
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::types::{Address, DomainType, Filter, ResourceType};
@@ -28,9 +28,7 @@ async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<Strin
                 .client()
                 .allocate_address()
                 .domain(DomainType::Vpc)
-                .set_tag_specifications(
-                    tag_spec(ResourceType::ElasticIp, &r.props).map(|t| vec![t]),
-                )
+                .set_tag_specifications(tag_specs(ResourceType::ElasticIp, &r.props))
                 .customize()
                 .config_override(no_sdk_retry())
                 .send()

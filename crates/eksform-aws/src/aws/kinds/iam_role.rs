@@ -302,18 +302,26 @@ async fn holders(c: &Client, name: &str) -> Result<Vec<String>, AwsError> {
         .into_iter()
         .map(|p| format!("attached policy {p}"))
         .collect();
-    let profiles: Vec<aws_sdk_iam::types::InstanceProfile> = paging::all_items!(
-        c.list_instance_profiles_for_role().role_name(name),
-        paging::IAM,
-        SERVICE,
-        "ListInstanceProfilesForRole"
-    )?;
+    let profiles = profiles_of(c, name).await?;
     out.extend(
         profiles
             .iter()
             .map(|p| format!("instance profile {}", p.instance_profile_name())),
     );
     Ok(out)
+}
+
+/// The instance profiles holding role `name`.
+async fn profiles_of(
+    c: &Client,
+    name: &str,
+) -> Result<Vec<aws_sdk_iam::types::InstanceProfile>, AwsError> {
+    paging::all_items!(
+        c.list_instance_profiles_for_role().role_name(name),
+        paging::IAM,
+        SERVICE,
+        "ListInstanceProfilesForRole"
+    )
 }
 
 async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
@@ -335,12 +343,7 @@ async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
             .await;
         not_found_ok(r.map_err(|e| AwsError::from_sdk(SERVICE, "DeleteRolePolicy", e)))?;
     }
-    let profiles: Vec<aws_sdk_iam::types::InstanceProfile> = paging::all_items!(
-        c.list_instance_profiles_for_role().role_name(name),
-        paging::IAM,
-        SERVICE,
-        "ListInstanceProfilesForRole"
-    )?;
+    let profiles = profiles_of(c, name).await?;
     for p in profiles {
         super::instance_profile::remove_role(c, p.instance_profile_name(), name).await?;
     }

@@ -4,8 +4,8 @@
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::once::no_sdk_retry;
-use crate::aws::ec2::props::{prop_opt_str, tag_map, tag_spec};
-use crate::aws::ec2::{Ec2, all_pages, first, missing_id, sdk};
+use crate::aws::ec2::props::{prop_opt_str, tag_map, tag_specs};
+use crate::aws::ec2::{Ec2, all_ids, first, missing_id, sdk};
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::types::{Filter, InternetGateway, ResourceType};
 use eksform_core::live::LiveResource;
@@ -31,9 +31,7 @@ async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<Strin
                 let out = ec2
                     .client()
                     .create_internet_gateway()
-                    .set_tag_specifications(
-                        tag_spec(ResourceType::InternetGateway, &r.props).map(|t| vec![t]),
-                    )
+                    .set_tag_specifications(tag_specs(ResourceType::InternetGateway, &r.props))
                     .customize()
                     .config_override(no_sdk_retry())
                     .send()
@@ -149,9 +147,9 @@ async fn tagged(ec2: &Ec2, filters: Vec<Filter>) -> Result<Vec<String>, AwsError
         .client()
         .describe_internet_gateways()
         .set_filters(Some(filters));
-    let found: Vec<_> = all_pages!(call, "DescribeInternetGateways").await?;
-    let ids = found.iter().filter_map(|g| g.internet_gateway_id());
-    Ok(ids.map(str::to_string).collect())
+    let ids = all_ids!(call, "DescribeInternetGateways", |g| g
+        .internet_gateway_id());
+    Ok(ids)
 }
 
 /// An internet gateway as described: `vpc_id` is the attached VPC, null when detached.

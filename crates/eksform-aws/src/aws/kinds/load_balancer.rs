@@ -6,7 +6,7 @@
 use super::AwsKind;
 use super::minutes;
 use crate::aws::adopt::{Found, adopt};
-use crate::aws::elb::{self, SERVICE, found, opt, owned_live, sdk_tags, update_tags};
+use crate::aws::elb::{self, SERVICE, found, opt, owned_live, owned_one, sdk_tags, update_tags};
 use crate::aws::paging;
 use crate::aws::status::set_status;
 use crate::aws::support::{self, Fields, not_found_ok};
@@ -47,21 +47,10 @@ pub async fn owned_of(
 }
 
 async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
-    let out = c
-        .describe_load_balancers()
-        .load_balancer_arns(arn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e));
-    let lbs = not_found_ok(out)?.and_then(|o| o.load_balancers);
-    let owned = owned_live(
-        c,
-        cluster,
-        lbs.unwrap_or_default(),
-        |l| l.load_balancer_arn(),
-        live,
-    );
-    Ok(owned.await?.into_iter().next())
+    let out = c.describe_load_balancers().load_balancer_arns(arn).send();
+    let out = out.await.map(|o| o.load_balancers);
+    let out = out.map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e));
+    owned_one(c, cluster, out, |l| l.load_balancer_arn(), live).await
 }
 
 fn live(lb: &LoadBalancer, address: String, tags: Value) -> LiveResource {

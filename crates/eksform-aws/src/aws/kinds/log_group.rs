@@ -92,17 +92,10 @@ impl LogGroups {
         name: &str,
         operation: &'static str,
     ) -> Result<LiveResource, AwsError> {
-        let missing = || {
-            AwsError::local(
-                SERVICE,
-                operation,
-                "NotFound",
-                format!("log group {name:?}: not found after {operation}"),
-            )
-        };
-        let g = self.named(name).await?.ok_or_else(missing)?;
+        let what = format!("log group {name:?}");
+        let g = support::found_after(self.named(name).await?, SERVICE, operation, &what)?;
         let tags = self.tags(&g).await?;
-        live(cluster, &g, &tags).ok_or_else(missing)
+        support::found_after(live(cluster, &g, &tags), SERVICE, operation, &what)
     }
 
     pub async fn create(

@@ -5,7 +5,7 @@ use super::minutes;
 use crate::aws::AwsError;
 use crate::aws::ResolvedResource;
 use crate::aws::ec2::convert::{Found, opt};
-use crate::aws::ec2::props::{client_token, prop_str, tag_map, tag_spec};
+use crate::aws::ec2::props::{client_token, prop_str, tag_map, tag_specs};
 use crate::aws::ec2::{Ec2, first, missing_id, sdk, wait_for, waiter_error, waiter_error_with};
 use crate::aws::status::set_status;
 use crate::aws::timeouts::Op;
@@ -62,7 +62,7 @@ async fn request(
         .subnet_id(prop_str(r, "subnet_id")?)
         .allocation_id(prop_str(r, "allocation_id")?)
         .client_token(client_token(cluster, r, salt))
-        .set_tag_specifications(tag_spec(ResourceType::Natgateway, &r.props).map(|t| vec![t]))
+        .set_tag_specifications(tag_specs(ResourceType::Natgateway, &r.props))
         .send()
         .await
         .map_err(sdk("CreateNatGateway"))?;

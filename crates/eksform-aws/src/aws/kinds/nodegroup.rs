@@ -122,13 +122,14 @@ impl Nodegroups {
         name: &str,
         operation: &'static str,
     ) -> Result<LiveResource, AwsError> {
-        self.describe(cluster, name)
-            .await?
-            .and_then(|n| live(owner, &n))
-            .ok_or_else(|| {
-                let msg = format!("nodegroup {name:?}: not found after {operation}");
-                AwsError::local(SERVICE, operation, "NotFound", msg)
-            })
+        let found = self.describe(cluster, name).await?;
+        let found = found.and_then(|n| live(owner, &n));
+        support::found_after(
+            found,
+            SERVICE,
+            operation,
+            format_args!("nodegroup {name:?}"),
+        )
     }
 
     pub async fn create(

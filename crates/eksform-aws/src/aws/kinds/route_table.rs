@@ -5,7 +5,7 @@
 
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::props::{
-    client_token, prop_routes, prop_str, prop_str_list, tag_map, tag_spec,
+    client_token, prop_routes, prop_str, prop_str_list, tag_map, tag_specs,
 };
 use crate::aws::ec2::{Ec2, SERVICE, first, gone_is_ok, missing_id, sdk};
 use crate::aws::{AwsError, ResolvedResource};
@@ -93,7 +93,7 @@ async fn create(ec2: &Ec2, cluster: &str, r: &ResolvedResource) -> Result<String
         .create_route_table()
         .vpc_id(prop_str(r, "vpc_id")?)
         .client_token(client_token(cluster, r, ""))
-        .set_tag_specifications(tag_spec(ResourceType::RouteTable, &r.props).map(|t| vec![t]))
+        .set_tag_specifications(tag_specs(ResourceType::RouteTable, &r.props))
         .send()
         .await
         .map_err(sdk("CreateRouteTable"))?;

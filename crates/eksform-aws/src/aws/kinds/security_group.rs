@@ -7,7 +7,7 @@ use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::adopt::{self, adopt};
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::drain::Held;
-use crate::aws::ec2::props::{prop_str, tag_map, tag_spec};
+use crate::aws::ec2::props::{prop_str, tag_map, tag_specs};
 use crate::aws::ec2::{Ec2, all_pages, first, missing_id, sdk};
 use crate::aws::support::owner;
 use crate::aws::{AwsError, ResolvedResource};
@@ -32,7 +32,7 @@ async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<Strin
         .group_name(name)
         .description(prop_str(r, "description")?)
         .vpc_id(vpc)
-        .set_tag_specifications(tag_spec(ResourceType::SecurityGroup, &r.props).map(|t| vec![t]))
+        .set_tag_specifications(tag_specs(ResourceType::SecurityGroup, &r.props))
         .send()
         .await
         .map_err(sdk("CreateSecurityGroup"));

@@ -6,7 +6,7 @@
 
 use crate::aws::ec2::convert::Found;
 use crate::aws::ec2::props::{
-    normalize_ports, normalize_protocol, prop_i32, prop_opt_str, prop_str, tag_map, tag_spec,
+    normalize_ports, normalize_protocol, prop_i32, prop_opt_str, prop_str, tag_map, tag_specs,
     tags_value,
 };
 use crate::aws::ec2::{Ec2, SERVICE, missing_id, sdk};
@@ -163,7 +163,7 @@ async fn authorize(
     r: &ResolvedResource,
     key: &RuleKey,
 ) -> Result<Option<String>, AwsError> {
-    let tags = tag_spec(ResourceType::SecurityGroupRule, &r.props).map(|t| vec![t]);
+    let tags = tag_specs(ResourceType::SecurityGroupRule, &r.props);
     let (group, permission) = (key.group_id.as_str(), permission(r)?);
     let rules = if key.direction == "ingress" {
         let call = ec2

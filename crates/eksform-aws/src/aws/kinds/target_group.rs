@@ -3,7 +3,9 @@
 
 use super::AwsKind;
 use crate::aws::adopt::{Found, adopt};
-use crate::aws::elb::{self, SERVICE, found, opt, opt_int, owned_live, sdk_tags, update_tags};
+use crate::aws::elb::{
+    self, SERVICE, found, opt, opt_int, owned_live, owned_one, sdk_tags, update_tags,
+};
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
@@ -26,21 +28,10 @@ pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, Aw
 }
 
 async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
-    let out = c
-        .describe_target_groups()
-        .target_group_arns(arn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e));
-    let tgs = not_found_ok(out)?.and_then(|o| o.target_groups);
-    let owned = owned_live(
-        c,
-        cluster,
-        tgs.unwrap_or_default(),
-        |t| t.target_group_arn(),
-        live,
-    );
-    Ok(owned.await?.into_iter().next())
+    let out = c.describe_target_groups().target_group_arns(arn).send();
+    let out = out.await.map(|o| o.target_groups);
+    let out = out.map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e));
+    owned_one(c, cluster, out, |t| t.target_group_arn(), live).await
 }
 
 fn live(tg: &TargetGroup, address: String, tags: Value) -> LiveResource {

@@ -8,8 +8,8 @@ use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::drain::Held;
 use crate::aws::ec2::once::no_sdk_retry;
-use crate::aws::ec2::props::{flag, prop_bool, prop_str, tag_map, tag_spec};
-use crate::aws::ec2::{Ec2, all_pages, first, missing_id, sdk, wait_for, waiter_error};
+use crate::aws::ec2::props::{flag, prop_bool, prop_str, tag_map, tag_specs};
+use crate::aws::ec2::{Ec2, all_ids, first, missing_id, sdk, wait_for, waiter_error};
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::client::Waiters;
@@ -38,7 +38,7 @@ async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<Strin
                     .client()
                     .create_vpc()
                     .cidr_block(cidr)
-                    .set_tag_specifications(tag_spec(ResourceType::Vpc, &r.props).map(|t| vec![t]))
+                    .set_tag_specifications(tag_specs(ResourceType::Vpc, &r.props))
                     .customize()
                     .config_override(no_sdk_retry())
                     .send()
@@ -138,11 +138,8 @@ async fn describe(ec2: &Ec2, id: &str) -> Result<Option<Found>, AwsError> {
 
 /// The ids of the VPCs matching `filters` (the lookup of a resent create).
 async fn tagged(ec2: &Ec2, filters: Vec<Filter>) -> Result<Vec<String>, AwsError> {
-    let c = ec2.client();
-    let found = all_pages!(c.describe_vpcs().set_filters(Some(filters)), "DescribeVpcs");
-    let found: Vec<_> = found.await?;
-    let ids = found.iter().filter_map(|v| v.vpc_id());
-    Ok(ids.map(str::to_string).collect())
+    let call = ec2.client().describe_vpcs().set_filters(Some(filters));
+    Ok(all_ids!(call, "DescribeVpcs", Vpc::vpc_id))
 }
 
 /// An external VPC's CIDR.
