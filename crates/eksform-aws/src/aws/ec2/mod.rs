@@ -78,7 +78,31 @@ macro_rules! all_ids {
     }};
 }
 
-pub(crate) use {all_ids, all_pages, first, kind_ops};
+/// A create sent through `Ec2::create_once` for `$r`, in a kind's file: `$call` (the request,
+/// built again for each attempt) is sent with the SDK's own retries off (`create_once` retries
+/// it, looking up what a lost answer made with the file's `tagged`); `|out| id` picks the new
+/// id from the answer of `$op`. Expands to the awaited id:
+/// `create_once!(ec2, r, "CreateVpc", call, |out| out.vpc().and_then(|v| v.vpc_id()))`.
+macro_rules! create_once {
+    ($ec2:expr, $r:expr, $op:literal, $call:expr, |$out:ident| $id:expr) => {
+        $ec2.create_once(
+            $r,
+            |f| tagged($ec2, f),
+            || async {
+                let $out = $call
+                    .customize()
+                    .config_override($crate::aws::ec2::once::no_sdk_retry())
+                    .send()
+                    .await
+                    .map_err($crate::aws::ec2::sdk($op))?;
+                $crate::aws::ec2::new_id($id, $op, &$r.address)
+            },
+        )
+        .await
+    };
+}
+
+pub(crate) use {all_ids, all_pages, create_once, first, kind_ops};
 
 pub(crate) mod convert;
 pub(crate) mod drain;
@@ -260,6 +284,16 @@ pub(crate) fn missing_id(op: &'static str, address: &str) -> AwsError {
         "MissingId",
         format!("{address}: {op} returned no id"),
     )
+}
+
+/// The id a create call answered with (`missing_id` when none).
+pub(crate) fn new_id(
+    id: Option<&str>,
+    op: &'static str,
+    address: &str,
+) -> Result<String, AwsError> {
+    id.map(str::to_string)
+        .ok_or_else(|| missing_id(op, address))
 }
 
 /// How long a waiter inside a change to `kind` may wait.

@@ -3,9 +3,8 @@
 
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ec2::convert::Found;
-use crate::aws::ec2::once::no_sdk_retry;
 use crate::aws::ec2::props::{tag_map, tag_specs};
-use crate::aws::ec2::{Ec2, first, missing_id, sdk};
+use crate::aws::ec2::{Ec2, create_once, first, sdk};
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::types::{Address, DomainType, Filter, ResourceType};
 use eksform_core::live::LiveResource;
@@ -20,26 +19,15 @@ crate::aws::ec2::kind_ops!(
 );
 
 async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
-    ec2.create_once(
+    let tags = || tag_specs(ResourceType::ElasticIp, &r.props);
+    let call = || ec2.client().allocate_address().domain(DomainType::Vpc);
+    create_once!(
+        ec2,
         r,
-        |f| tagged(ec2, f),
-        || async {
-            let out = ec2
-                .client()
-                .allocate_address()
-                .domain(DomainType::Vpc)
-                .set_tag_specifications(tag_specs(ResourceType::ElasticIp, &r.props))
-                .customize()
-                .config_override(no_sdk_retry())
-                .send()
-                .await
-                .map_err(sdk("AllocateAddress"))?;
-            out.allocation_id()
-                .map(str::to_string)
-                .ok_or_else(|| missing_id("AllocateAddress", &r.address))
-        },
+        "AllocateAddress",
+        call().set_tag_specifications(tags()),
+        |out| out.allocation_id()
     )
-    .await
 }
 
 /// Retried while in use: the NAT gateway holding the address lets go only once deleted.

@@ -3,9 +3,8 @@
 
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ec2::convert::{Found, opt};
-use crate::aws::ec2::once::no_sdk_retry;
 use crate::aws::ec2::props::{prop_opt_str, tag_map, tag_specs};
-use crate::aws::ec2::{Ec2, all_ids, first, missing_id, sdk};
+use crate::aws::ec2::{Ec2, all_ids, create_once, first, sdk};
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::types::{Filter, InternetGateway, ResourceType};
 use eksform_core::live::LiveResource;
@@ -23,26 +22,16 @@ crate::aws::ec2::kind_ops!(
 /// Create, then attach. A crash between the two leaves a tagged, detached gateway whose
 /// `vpc_id` reads null, which the next plan turns into an update that attaches it.
 async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
-    let id = ec2
-        .create_once(
-            r,
-            |f| tagged(ec2, f),
-            || async {
-                let out = ec2
-                    .client()
-                    .create_internet_gateway()
-                    .set_tag_specifications(tag_specs(ResourceType::InternetGateway, &r.props))
-                    .customize()
-                    .config_override(no_sdk_retry())
-                    .send()
-                    .await
-                    .map_err(sdk("CreateInternetGateway"))?;
-                let id = out.internet_gateway().and_then(|g| g.internet_gateway_id());
-                id.map(str::to_string)
-                    .ok_or_else(|| missing_id("CreateInternetGateway", &r.address))
-            },
-        )
-        .await?;
+    let tags = || tag_specs(ResourceType::InternetGateway, &r.props);
+    let id = create_once!(
+        ec2,
+        r,
+        "CreateInternetGateway",
+        ec2.client()
+            .create_internet_gateway()
+            .set_tag_specifications(tags()),
+        |out| out.internet_gateway().and_then(|g| g.internet_gateway_id())
+    )?;
     let id = id.as_str();
     if let Some(vpc) = prop_opt_str(r, "vpc_id")? {
         attach(ec2, id, vpc).await?;

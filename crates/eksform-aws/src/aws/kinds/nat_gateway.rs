@@ -6,7 +6,7 @@ use crate::aws::AwsError;
 use crate::aws::ResolvedResource;
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::props::{client_token, prop_str, tag_map, tag_specs};
-use crate::aws::ec2::{Ec2, first, missing_id, sdk, wait_for, waiter_error, waiter_error_with};
+use crate::aws::ec2::{Ec2, first, new_id, sdk, wait_for, waiter_error, waiter_error_with};
 use crate::aws::status::set_status;
 use crate::aws::timeouts::Op;
 use aws_sdk_ec2::client::Waiters;
@@ -67,8 +67,7 @@ async fn request(
         .await
         .map_err(sdk("CreateNatGateway"))?;
     let nat = out.nat_gateway().and_then(|n| n.nat_gateway_id());
-    nat.map(str::to_string)
-        .ok_or_else(|| missing_id("CreateNatGateway", &r.address))
+    new_id(nat, "CreateNatGateway", &r.address)
 }
 
 async fn state(ec2: &Ec2, id: &str) -> Result<Option<NatGatewayState>, AwsError> {

@@ -8,7 +8,7 @@ use crate::aws::adopt::{self, adopt};
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::drain::Held;
 use crate::aws::ec2::props::{prop_str, tag_map, tag_specs};
-use crate::aws::ec2::{Ec2, all_pages, first, missing_id, sdk};
+use crate::aws::ec2::{Ec2, all_pages, first, new_id, sdk};
 use crate::aws::support::owner;
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::types::{Filter, ResourceType, SecurityGroup};
@@ -37,10 +37,7 @@ async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<Strin
         .await
         .map_err(sdk("CreateSecurityGroup"));
     match out {
-        Ok(o) => o
-            .group_id()
-            .map(str::to_string)
-            .ok_or_else(|| missing_id("CreateSecurityGroup", &r.address)),
+        Ok(o) => new_id(o.group_id(), "CreateSecurityGroup", &r.address),
         Err(e) => adopt(r, name, e, || named(ec2, r, vpc, name)).await,
     }
 }

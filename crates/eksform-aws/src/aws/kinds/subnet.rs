@@ -5,9 +5,8 @@ use super::ExternalFound;
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::drain::Held;
-use crate::aws::ec2::once::no_sdk_retry;
 use crate::aws::ec2::props::{flag, prop_bool, prop_str, tag_map, tag_specs};
-use crate::aws::ec2::{Ec2, all_ids, first, missing_id, sdk, wait_for, waiter_error};
+use crate::aws::ec2::{Ec2, all_ids, create_once, first, sdk, wait_for, waiter_error};
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::client::Waiters;
@@ -28,28 +27,15 @@ crate::aws::ec2::kind_ops!(
 async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
     let (vpc, cidr) = (prop_str(r, "vpc_id")?, prop_str(r, "cidr")?);
     let az = prop_str(r, "availability_zone")?;
-    let id = ec2
-        .create_once(
-            r,
-            |f| tagged(ec2, f),
-            || async {
-                let out = ec2
-                    .client()
-                    .create_subnet()
-                    .vpc_id(vpc)
-                    .cidr_block(cidr)
-                    .availability_zone(az)
-                    .set_tag_specifications(tag_specs(ResourceType::Subnet, &r.props))
-                    .customize()
-                    .config_override(no_sdk_retry())
-                    .send()
-                    .await
-                    .map_err(sdk("CreateSubnet"))?;
-                let id = out.subnet().and_then(|s| s.subnet_id()).map(str::to_string);
-                id.ok_or_else(|| missing_id("CreateSubnet", &r.address))
-            },
-        )
-        .await?;
+    let tags = || tag_specs(ResourceType::Subnet, &r.props);
+    let call = || ec2.client().create_subnet().vpc_id(vpc).cidr_block(cidr);
+    let id = create_once!(
+        ec2,
+        r,
+        "CreateSubnet",
+        call().availability_zone(az).set_tag_specifications(tags()),
+        |out| out.subnet().and_then(|s| s.subnet_id())
+    )?;
     let id = id.as_str();
     ec2.client()
         .wait_until_subnet_available()

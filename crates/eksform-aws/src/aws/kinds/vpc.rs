@@ -7,9 +7,8 @@ use super::ExternalFound;
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::drain::Held;
-use crate::aws::ec2::once::no_sdk_retry;
 use crate::aws::ec2::props::{flag, prop_bool, prop_str, tag_map, tag_specs};
-use crate::aws::ec2::{Ec2, all_ids, first, missing_id, sdk, wait_for, waiter_error};
+use crate::aws::ec2::{Ec2, all_ids, create_once, first, sdk, wait_for, waiter_error};
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::client::Waiters;
@@ -29,26 +28,15 @@ crate::aws::ec2::kind_ops!(
 
 async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
     let cidr = prop_str(r, "cidr")?;
-    let id = ec2
-        .create_once(
-            r,
-            |f| tagged(ec2, f),
-            || async {
-                let out = ec2
-                    .client()
-                    .create_vpc()
-                    .cidr_block(cidr)
-                    .set_tag_specifications(tag_specs(ResourceType::Vpc, &r.props))
-                    .customize()
-                    .config_override(no_sdk_retry())
-                    .send()
-                    .await
-                    .map_err(sdk("CreateVpc"))?;
-                let id = out.vpc().and_then(|v| v.vpc_id()).map(str::to_string);
-                id.ok_or_else(|| missing_id("CreateVpc", &r.address))
-            },
-        )
-        .await?;
+    let tags = || tag_specs(ResourceType::Vpc, &r.props);
+    let call = || ec2.client().create_vpc().cidr_block(cidr);
+    let id = create_once!(
+        ec2,
+        r,
+        "CreateVpc",
+        call().set_tag_specifications(tags()),
+        |out| out.vpc().and_then(|v| v.vpc_id())
+    )?;
     let id = id.as_str();
     ec2.client()
         .wait_until_vpc_available()
