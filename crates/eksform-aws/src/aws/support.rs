@@ -75,6 +75,11 @@ impl<'a> Fields<'a> {
         )
     }
 
+    /// The error for `field`, which this resource's change cannot make in place (`immutable`).
+    pub fn immutable(&self, field: &str) -> AwsError {
+        immutable(self.service, self.operation, &self.r.address, field)
+    }
+
     pub fn get(&self, key: &str) -> Option<&'a Value> {
         self.r.props.get(key).filter(|v| !v.is_null())
     }

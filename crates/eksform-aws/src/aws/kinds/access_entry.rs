@@ -239,14 +239,7 @@ impl AccessEntries {
                     crate::aws::eks::update_arn_tags(&self.client, &arn, &live.props, &r.props)
                         .await?
                 }
-                other => {
-                    return Err(support::immutable(
-                        SERVICE,
-                        "UpdateAccessEntry",
-                        &r.address,
-                        other,
-                    ));
-                }
+                other => return Err(f.immutable(other)),
             }
         }
         let owner = support::owner(&live.props);

@@ -163,10 +163,7 @@ impl Asg {
                 "tags" => self.update_tags(name, &live.props, &r.props).await?,
                 // Instances left on an older version by an unfinished roll: resumed below.
                 roll::FIELD => {}
-                other => {
-                    let op = "UpdateAutoScalingGroup";
-                    return Err(support::immutable(SERVICE, op, &r.address, other));
-                }
+                other => return Err(f.immutable(other)),
             }
         }
         if fields.iter().any(|x| GROUP_FIELDS.contains(&x.as_str())) {

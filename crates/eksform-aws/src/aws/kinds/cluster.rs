@@ -163,14 +163,7 @@ impl Eks {
                 }
                 "logging_types" => self.update_logging(name, &f).await?,
                 "tags" => update_tags(&self.client, live, &r.props).await?,
-                other => {
-                    return Err(support::immutable(
-                        SERVICE,
-                        "UpdateCluster",
-                        &r.address,
-                        other,
-                    ));
-                }
+                other => return Err(f.immutable(other)),
             }
         }
         let cluster = support::owner(&live.props);

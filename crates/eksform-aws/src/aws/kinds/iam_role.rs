@@ -235,7 +235,7 @@ pub async fn update(
                     .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAssumeRolePolicy", e))?;
             }
             "tags" => update_tags(c, name, &live.props, &r.props).await?,
-            other => return Err(support::immutable(SERVICE, "UpdateRole", &r.address, other)),
+            other => return Err(f.immutable(other)),
         }
     }
     let mut out = support::updated(r, live, fields);

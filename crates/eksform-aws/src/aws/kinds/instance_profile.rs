@@ -164,14 +164,7 @@ pub async fn update(
                     add_role(c, name, new).await?;
                 }
             }
-            other => {
-                return Err(support::immutable(
-                    SERVICE,
-                    "UpdateInstanceProfile",
-                    &r.address,
-                    other,
-                ));
-            }
+            other => return Err(f.immutable(other)),
         }
     }
     Ok(support::updated(r, live, fields))

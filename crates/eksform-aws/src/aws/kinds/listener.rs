@@ -10,7 +10,7 @@
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::elb::{SERVICE, found, opt, opt_int};
 use crate::aws::paging;
-use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
+use crate::aws::support::{Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::{
@@ -214,14 +214,7 @@ pub async fn update(
                     .map_err(|e| AwsError::from_sdk(SERVICE, "ModifyListener", e))?;
             }
             "port" | "protocol" | "certificate_arn" | "target_group_arn" => {}
-            other => {
-                return Err(support::immutable(
-                    SERVICE,
-                    "ModifyListener",
-                    &r.address,
-                    other,
-                ));
-            }
+            other => return Err(f.immutable(other)),
         }
     }
     found(read_one(c, arn, &r.address).await?, "ModifyListener", arn)

@@ -159,14 +159,7 @@ pub async fn update(
                     .map_err(|e| AwsError::from_sdk(SERVICE, "SetSecurityGroups", e))?;
             }
             "tags" => update_tags(c, arn, &live.props, &r.props).await?,
-            other => {
-                return Err(support::immutable(
-                    SERVICE,
-                    "UpdateLoadBalancer",
-                    &r.address,
-                    other,
-                ));
-            }
+            other => return Err(f.immutable(other)),
         }
     }
     found(

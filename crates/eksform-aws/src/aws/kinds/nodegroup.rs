@@ -214,10 +214,7 @@ impl Nodegroups {
                 }
                 "tags" => crate::aws::eks::update_tags(&self.client, live, &r.props).await?,
                 k if CONFIG_FIELDS.contains(&k) => {}
-                other => {
-                    let op = "UpdateNodegroupConfig";
-                    return Err(support::immutable(SERVICE, op, &r.address, other));
-                }
+                other => return Err(f.immutable(other)),
             }
         }
         let owner = support::owner(&live.props);

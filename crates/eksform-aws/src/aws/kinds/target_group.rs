@@ -148,14 +148,7 @@ pub async fn update(
             }
             "health_check_protocol" | "health_check_port" | "health_check_path" => {}
             "tags" => update_tags(c, arn, &live.props, &r.props).await?,
-            other => {
-                return Err(support::immutable(
-                    SERVICE,
-                    "ModifyTargetGroup",
-                    &r.address,
-                    other,
-                ));
-            }
+            other => return Err(f.immutable(other)),
         }
     }
     found(

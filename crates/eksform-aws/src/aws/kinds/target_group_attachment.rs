@@ -116,8 +116,7 @@ impl TargetGroupAttachments {
     ) -> Result<LiveResource, AwsError> {
         let f = Fields::new(SERVICE, "AttachLoadBalancerTargetGroups", r);
         if let Some(other) = fields.iter().find(|x| *x != "target_group_arns") {
-            let op = "AttachLoadBalancerTargetGroups";
-            return Err(support::immutable(SERVICE, op, &r.address, other));
+            return Err(f.immutable(other));
         }
         let have = support::live_strings(&live.props, "target_group_arns");
         let (add, remove) = support::set_diff(&have, &f.strings("target_group_arns")?);
