@@ -21,22 +21,9 @@ pub(crate) const SERVICE: &str = "ELBv2";
 /// DescribeTags takes at most 20 resource ARNs.
 const TAG_BATCH: usize = 20;
 
-pub struct Elb {
-    client: Client,
-}
+crate::aws::retry::service_struct!(Elb, aws_sdk_elasticloadbalancingv2, client);
 
 impl Elb {
-    pub fn new(conf: &aws_config::SdkConfig) -> Elb {
-        Elb {
-            client: super::retry::client!(aws_sdk_elasticloadbalancingv2, conf),
-        }
-    }
-
-    /// The client the ELBv2 kinds' writes go through.
-    pub(crate) fn client(&self) -> &Client {
-        &self.client
-    }
-
     /// Two round trips whatever the number of load balancers: load balancers and target groups
     /// are listed at once; then their tags (in batches of 20) and the listeners of the load
     /// balancers whose names look like this cluster's (listeners can only be listed per load

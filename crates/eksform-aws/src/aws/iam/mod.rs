@@ -15,22 +15,9 @@ use std::collections::{BTreeMap, HashMap};
 
 pub(crate) const SERVICE: &str = "IAM";
 
-pub struct Iam {
-    client: aws_sdk_iam::Client,
-}
+crate::aws::retry::service_struct!(Iam, aws_sdk_iam, client);
 
 impl Iam {
-    pub fn new(conf: &aws_config::SdkConfig) -> Iam {
-        Iam {
-            client: crate::aws::retry::client!(aws_sdk_iam, conf),
-        }
-    }
-
-    /// The client the IAM kinds' writes go through.
-    pub(crate) fn client(&self) -> &aws_sdk_iam::Client {
-        &self.client
-    }
-
     /// Reads every role under the cluster's path tagged with the cluster, and the instance
     /// profiles under that path holding one of them (both listed at once).
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {

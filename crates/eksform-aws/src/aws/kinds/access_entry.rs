@@ -19,17 +19,9 @@ const SERVICE: &str = "EKS";
 /// The address of the node role's entry: the one eksform may adopt from EKS (see `create`).
 const NODE_ENTRY: &str = "access_entry.nodes";
 
-pub struct AccessEntries {
-    client: aws_sdk_eks::Client,
-}
+crate::aws::retry::service_struct!(AccessEntries, aws_sdk_eks);
 
 impl AccessEntries {
-    pub fn new(conf: &aws_config::SdkConfig) -> AccessEntries {
-        AccessEntries {
-            client: crate::aws::retry::client!(aws_sdk_eks, conf),
-        }
-    }
-
     /// The entries of the EKS cluster named like this eksform cluster (the model names it so);
     /// none when that cluster does not exist. Entries are described concurrently and only
     /// owned ones have their policies listed.

@@ -13,7 +13,6 @@ use crate::aws::retry::while_iam_propagates;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ResolvedResource};
-use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::client::Waiters;
 use aws_sdk_autoscaling::types::{
     AutoScalingGroup, Filter, LaunchTemplateSpecification, LifecycleState, Tag,
@@ -36,22 +35,9 @@ const GROUP_FIELDS: [&str; 6] = [
     "launch_template_version",
 ];
 
-pub struct Asg {
-    client: Client,
-}
+crate::aws::retry::service_struct!(Asg, aws_sdk_autoscaling, from_client);
 
 impl Asg {
-    pub fn new(conf: &aws_config::SdkConfig) -> Asg {
-        Asg {
-            client: crate::aws::retry::client!(aws_sdk_autoscaling, conf),
-        }
-    }
-
-    /// Over a client built by the caller (tests install interceptors in it).
-    pub fn from_client(client: Client) -> Asg {
-        Asg { client }
-    }
-
     /// Reads every group tagged with the cluster.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
         let filter = Filter::builder()

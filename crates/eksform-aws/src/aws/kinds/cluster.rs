@@ -30,17 +30,9 @@ fn wait_for(op: Op) -> Duration {
     support::budget(Ops.limit(op))
 }
 
-pub struct Eks {
-    client: aws_sdk_eks::Client,
-}
+crate::aws::retry::service_struct!(Eks, aws_sdk_eks);
 
 impl Eks {
-    pub fn new(conf: &aws_config::SdkConfig) -> Eks {
-        Eks {
-            client: crate::aws::retry::client!(aws_sdk_eks, conf),
-        }
-    }
-
     /// The cluster named after the eksform cluster (the model names it so: `cluster.main` has
     /// the eksform cluster's name), kept when its tags say it is this cluster's. One call: no
     /// ListClusters and no DescribeCluster of every cluster in the region.

@@ -7,7 +7,6 @@ use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
-use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{
     Filter, InstanceType, LaunchTemplate, LaunchTemplateBlockDeviceMappingRequest,
     LaunchTemplateEbsBlockDeviceRequest, LaunchTemplateHttpTokensState,
@@ -43,17 +42,9 @@ const DATA_FIELDS: [&str; 8] = [
     "metadata_http_tokens",
 ];
 
-pub struct LaunchTemplates {
-    client: Client,
-}
+crate::aws::retry::service_struct!(LaunchTemplates, aws_sdk_ec2);
 
 impl LaunchTemplates {
-    pub fn new(conf: &aws_config::SdkConfig) -> LaunchTemplates {
-        LaunchTemplates {
-            client: crate::aws::retry::client!(aws_sdk_ec2, conf),
-        }
-    }
-
     /// Lists the tagged templates, then fetches their default versions and tags concurrently.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
         let filter = Filter::builder()

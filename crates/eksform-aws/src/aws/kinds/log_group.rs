@@ -19,9 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 
 const SERVICE: &str = "CloudWatchLogs";
 
-pub struct LogGroups {
-    client: aws_sdk_cloudwatchlogs::Client,
-}
+crate::aws::retry::service_struct!(LogGroups, aws_sdk_cloudwatchlogs);
 
 /// The prefix of the log groups EKS writes for the EKS cluster `name`.
 fn prefix(name: &str) -> String {
@@ -29,12 +27,6 @@ fn prefix(name: &str) -> String {
 }
 
 impl LogGroups {
-    pub fn new(conf: &aws_config::SdkConfig) -> LogGroups {
-        LogGroups {
-            client: crate::aws::retry::client!(aws_sdk_cloudwatchlogs, conf),
-        }
-    }
-
     /// The owned log groups under the cluster's prefix (the model names the EKS cluster like
     /// the eksform cluster), each with its tags.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {

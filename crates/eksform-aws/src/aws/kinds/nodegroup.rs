@@ -29,22 +29,9 @@ fn wait_for(op: Op) -> Duration {
     support::budget(Ops.limit(op))
 }
 
-pub struct Nodegroups {
-    client: aws_sdk_eks::Client,
-}
+crate::aws::retry::service_struct!(Nodegroups, aws_sdk_eks, from_client);
 
 impl Nodegroups {
-    pub fn new(conf: &aws_config::SdkConfig) -> Nodegroups {
-        Nodegroups {
-            client: crate::aws::retry::client!(aws_sdk_eks, conf),
-        }
-    }
-
-    /// Over a client built by the caller (tests install interceptors in it).
-    pub fn from_client(client: aws_sdk_eks::Client) -> Nodegroups {
-        Nodegroups { client }
-    }
-
     /// Nodegroups live inside the EKS cluster, which has the eksform cluster's name: lists that
     /// cluster's nodegroups, then describes them all concurrently (EKS has no batch describe);
     /// ownership comes from the described tags.

@@ -8,7 +8,6 @@
 use crate::aws::paging;
 use crate::aws::support::{self, Fields};
 use crate::aws::{AwsError, ResolvedResource};
-use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::types::AutoScalingGroup;
 use eksform_core::live::{LiveResource, LiveState};
 use eksform_core::model::{External, Kind, Props};
@@ -19,9 +18,7 @@ const SERVICE: &str = "AutoScaling";
 /// DescribeAutoScalingGroups takes at most this many names per call.
 const NAMES_PER_CALL: usize = 50;
 
-pub struct TargetGroupAttachments {
-    client: Client,
-}
+crate::aws::retry::service_struct!(TargetGroupAttachments, aws_sdk_autoscaling, from_client);
 
 /// `target_group_attachment.<ng>` for the nodegroup at `nodegroup.<ng>`.
 fn address_for(nodegroup: &str) -> Option<String> {
@@ -45,14 +42,6 @@ pub fn ours(state: &LiveState, external: &[External]) -> BTreeSet<String> {
 }
 
 impl TargetGroupAttachments {
-    pub fn new(conf: &aws_config::SdkConfig) -> TargetGroupAttachments {
-        TargetGroupAttachments::from_client(crate::aws::retry::client!(aws_sdk_autoscaling, conf))
-    }
-
-    pub fn from_client(client: Client) -> TargetGroupAttachments {
-        TargetGroupAttachments { client }
-    }
-
     /// One attachment per owned nodegroup whose Auto Scaling group holds any of `ours`; a
     /// group with none of them attached has no attachment (nothing to detach).
     pub async fn read(
