@@ -1,6 +1,6 @@
 //! Page sizes of every list and describe call eksform makes, one per API family, each the
 //! largest the API documents. Every paginated call sets one and follows every page with the
-//! SDK's paginator: a service's default page size differs per API and per implementation
+//! SDK's paginator (`all_items!`): a service's default page size differs per API and per implementation
 //! (moto's DescribeLaunchTemplates answers 15 and no token), so depending on it makes a large
 //! cluster look partly absent. Calls that name their resources by id (`VpcIds`, `GroupNames`)
 //! get every named resource in one answer and take no page size: EC2 refuses `MaxResults`

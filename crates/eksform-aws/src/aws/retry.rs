@@ -12,7 +12,8 @@
 //! The few creates EC2 gives no idempotency token run their own loop within the same budget
 //! (ec2/once.rs). AWS's eventual consistency, an IAM role or instance profile refused by
 //! another service for a while after it was made, has its own budget of time
-//! (`while_iam_propagates`), for exactly those answers.
+//! (`while_iam_propagates`), for exactly those answers. Every service's client is built here
+//! (`client!`, inside each service's struct from `service_struct!`).
 
 use super::AwsError;
 use aws_sdk_ec2::config::retry::{RetryConfig, RetryPartition, TokenBucket};

@@ -404,6 +404,18 @@ fn poll_timeout(
     )
 }
 
+/// Sends an SDK request and converts its error to an `AwsError` of `$service` and operation
+/// `$op`: `support::sent!(call, SERVICE, "DeleteRole")` is the awaited result.
+macro_rules! sent {
+    ($call:expr, $service:expr, $op:expr) => {
+        $call
+            .send()
+            .await
+            .map_err(|e| $crate::aws::AwsError::from_sdk($service, $op, e))
+    };
+}
+pub(crate) use sent;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,9 @@
 //! EC2 networking: VPC, subnets, internet and NAT gateways, Elastic IPs, route tables,
 //! security groups and their rules, read and written in the property vocabulary of
-//! `model::types`. This module holds only what the EC2 kinds share: the client, the batch
-//! reader (`read`), the tag diff, the exactly-once create (`once`), the ENI drain, the external
-//! lookups' framing, typed property helpers and the plumbing (error conversion, retries,
-//! timeouts). Each kind's own SDK calls (create, update, delete, its Describe by id, its tagged
+//! `model::types`. This module holds only what the EC2 kinds share: the client, their registry
+//! entry (`kind_ops!`), the batch reader (`read`), the tag diff, the exactly-once create
+//! (`once`, sent through `create_once!`), the ENI drain, the external lookups' framing, typed
+//! property helpers and the plumbing (paging, error conversion, retries, timeouts). Each kind's own SDK calls (create, update, delete, its Describe by id, its tagged
 //! lookup and its conversion) are in its file under `kinds/`. Nothing here decides *whether* to
 //! change something: that is the plan's job.
 

@@ -3,7 +3,7 @@
 //! what carries this cluster's ownership tags. Must not change or delete anything untagged,
 //! except the listeners of an owned load balancer, which are part of it (see `kinds::listener`).
 //! Each kind's writes are in its file under `kinds/`; this module holds the client, the read
-//! of all three and the helpers they share (tags, ownership).
+//! of all three and the helpers they share (tags, ownership, reading one owned item back).
 
 use super::AwsError;
 use super::adopt::Found;
@@ -76,12 +76,11 @@ async fn tags_by_arn(c: &Client, arns: Vec<String>) -> Result<HashMap<String, Va
     let batches: Vec<Vec<String>> = arns.chunks(TAG_BATCH).map(<[String]>::to_vec).collect();
     let results: Vec<Vec<(String, Value)>> = stream::iter(batches)
         .map(|batch| async move {
-            let out = c
-                .describe_tags()
-                .set_resource_arns(Some(batch))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTags", e))?;
+            let out = support::sent!(
+                c.describe_tags().set_resource_arns(Some(batch)),
+                SERVICE,
+                "DescribeTags"
+            )?;
             Ok::<_, AwsError>(
                 out.tag_descriptions()
                     .iter()
@@ -182,20 +181,22 @@ pub(crate) async fn update_tags(
 ) -> Result<(), AwsError> {
     let (set, remove) = support::tag_diff(live, want);
     if !set.is_empty() {
-        c.add_tags()
-            .resource_arns(arn)
-            .set_tags(Some(sdk_tags(&set)))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "AddTags", e))?;
+        support::sent!(
+            c.add_tags()
+                .resource_arns(arn)
+                .set_tags(Some(sdk_tags(&set))),
+            SERVICE,
+            "AddTags"
+        )?;
     }
     if !remove.is_empty() {
-        c.remove_tags()
-            .resource_arns(arn)
-            .set_tag_keys(Some(remove))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "RemoveTags", e))?;
+        support::sent!(
+            c.remove_tags()
+                .resource_arns(arn)
+                .set_tag_keys(Some(remove)),
+            SERVICE,
+            "RemoveTags"
+        )?;
     }
     Ok(())
 }

@@ -70,14 +70,14 @@ impl AccessEntries {
         cluster: &str,
         principal: &str,
     ) -> Result<Option<AccessEntry>, AwsError> {
-        let out = self
-            .client
-            .describe_access_entry()
-            .cluster_name(cluster)
-            .principal_arn(principal)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAccessEntry", e));
+        let out = support::sent!(
+            self.client
+                .describe_access_entry()
+                .cluster_name(cluster)
+                .principal_arn(principal),
+            SERVICE,
+            "DescribeAccessEntry"
+        );
         Ok(not_found_ok(out)?.and_then(|o| o.access_entry))
     }
 
@@ -120,19 +120,19 @@ impl AccessEntries {
         let eks_cluster = f.str("cluster_name")?;
         let principal = f.str("principal_arn")?;
         let groups = f.strings("kubernetes_groups")?;
-        let sent = self
-            .client
-            .create_access_entry()
-            .cluster_name(eks_cluster)
-            .principal_arn(principal)
-            .r#type(f.str("type")?)
-            .set_kubernetes_groups((!groups.is_empty()).then_some(groups))
-            .set_username(f.opt_str("username")?.map(str::to_string))
-            .set_tags(Some(f.tags().into_iter().collect::<HashMap<_, _>>()))
-            .client_request_token(support::client_token(cluster, &r.address, &r.props))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateAccessEntry", e));
+        let sent = support::sent!(
+            self.client
+                .create_access_entry()
+                .cluster_name(eks_cluster)
+                .principal_arn(principal)
+                .r#type(f.str("type")?)
+                .set_kubernetes_groups((!groups.is_empty()).then_some(groups))
+                .set_username(f.opt_str("username")?.map(str::to_string))
+                .set_tags(Some(f.tags().into_iter().collect::<HashMap<_, _>>()))
+                .client_request_token(support::client_token(cluster, &r.address, &r.props)),
+            SERVICE,
+            "CreateAccessEntry"
+        );
         if let Err(e) = sent {
             self.adopt_or_fail(cluster, r, e).await?;
         }
@@ -196,15 +196,16 @@ impl AccessEntries {
             .r#type(AccessScopeType::from(p.scope_type.as_str()))
             .set_namespaces(Some(p.namespaces.clone()))
             .build();
-        self.client
-            .associate_access_policy()
-            .cluster_name(cluster)
-            .principal_arn(principal)
-            .policy_arn(&p.policy_arn)
-            .access_scope(scope)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "AssociateAccessPolicy", e))?;
+        support::sent!(
+            self.client
+                .associate_access_policy()
+                .cluster_name(cluster)
+                .principal_arn(principal)
+                .policy_arn(&p.policy_arn)
+                .access_scope(scope),
+            SERVICE,
+            "AssociateAccessPolicy"
+        )?;
         Ok(())
     }
 
@@ -245,15 +246,16 @@ impl AccessEntries {
         principal: &str,
         f: &Fields<'_>,
     ) -> Result<(), AwsError> {
-        self.client
-            .update_access_entry()
-            .cluster_name(cluster)
-            .principal_arn(principal)
-            .set_kubernetes_groups(Some(f.strings("kubernetes_groups")?))
-            .set_username(f.opt_str("username")?.map(str::to_string))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAccessEntry", e))?;
+        support::sent!(
+            self.client
+                .update_access_entry()
+                .cluster_name(cluster)
+                .principal_arn(principal)
+                .set_kubernetes_groups(Some(f.strings("kubernetes_groups")?))
+                .set_username(f.opt_str("username")?.map(str::to_string)),
+            SERVICE,
+            "UpdateAccessEntry"
+        )?;
         Ok(())
     }
 
@@ -274,15 +276,15 @@ impl AccessEntries {
             .iter()
             .filter(|h| !want.iter().any(|w| w.policy_arn == h.policy_arn));
         for p in gone {
-            let out = self
-                .client
-                .disassociate_access_policy()
-                .cluster_name(cluster)
-                .principal_arn(&live.id)
-                .policy_arn(&p.policy_arn)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DisassociateAccessPolicy", e));
+            let out = support::sent!(
+                self.client
+                    .disassociate_access_policy()
+                    .cluster_name(cluster)
+                    .principal_arn(&live.id)
+                    .policy_arn(&p.policy_arn),
+                SERVICE,
+                "DisassociateAccessPolicy"
+            );
             not_found_ok(out)?;
         }
         Ok(())
@@ -294,14 +296,14 @@ impl AccessEntries {
             .get("cluster_name")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let out = self
-            .client
-            .delete_access_entry()
-            .cluster_name(cluster)
-            .principal_arn(&live.id)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteAccessEntry", e));
+        let out = support::sent!(
+            self.client
+                .delete_access_entry()
+                .cluster_name(cluster)
+                .principal_arn(&live.id),
+            SERVICE,
+            "DeleteAccessEntry"
+        );
         not_found_ok(out).map(|_| ())
     }
 }

@@ -66,13 +66,13 @@ impl Asg {
 
     /// The group by name, whether owned or not; `None` when there is no such group.
     async fn describe(&self, name: &str) -> Result<Option<AutoScalingGroup>, AwsError> {
-        let out = self
-            .client
-            .describe_auto_scaling_groups()
-            .auto_scaling_group_names(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAutoScalingGroups", e))?;
+        let out = support::sent!(
+            self.client
+                .describe_auto_scaling_groups()
+                .auto_scaling_group_names(name),
+            SERVICE,
+            "DescribeAutoScalingGroups"
+        )?;
         Ok(out
             .auto_scaling_groups
             .unwrap_or_default()
@@ -218,22 +218,24 @@ impl Asg {
         let have = support::live_strings(live, "target_group_arns");
         let (add, remove) = support::set_diff(&have, &f.strings("target_group_arns")?);
         if !add.is_empty() {
-            self.client
-                .attach_load_balancer_target_groups()
-                .auto_scaling_group_name(name)
-                .set_target_group_arns(Some(add))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "AttachLoadBalancerTargetGroups", e))?;
+            support::sent!(
+                self.client
+                    .attach_load_balancer_target_groups()
+                    .auto_scaling_group_name(name)
+                    .set_target_group_arns(Some(add)),
+                SERVICE,
+                "AttachLoadBalancerTargetGroups"
+            )?;
         }
         if !remove.is_empty() {
-            self.client
-                .detach_load_balancer_target_groups()
-                .auto_scaling_group_name(name)
-                .set_target_group_arns(Some(remove))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DetachLoadBalancerTargetGroups", e))?;
+            support::sent!(
+                self.client
+                    .detach_load_balancer_target_groups()
+                    .auto_scaling_group_name(name)
+                    .set_target_group_arns(Some(remove)),
+                SERVICE,
+                "DetachLoadBalancerTargetGroups"
+            )?;
         }
         Ok(())
     }
@@ -241,24 +243,24 @@ impl Asg {
     async fn update_tags(&self, name: &str, live: &Props, want: &Props) -> Result<(), AwsError> {
         let (set, remove) = support::tag_diff(live, want);
         if !set.is_empty() {
-            self.client
-                .create_or_update_tags()
-                .set_tags(Some(sdk_tags(name, &set)))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "CreateOrUpdateTags", e))?;
+            support::sent!(
+                self.client
+                    .create_or_update_tags()
+                    .set_tags(Some(sdk_tags(name, &set))),
+                SERVICE,
+                "CreateOrUpdateTags"
+            )?;
         }
         if !remove.is_empty() {
             let keys = remove
                 .into_iter()
                 .map(|k| group_tag(name, k).build())
                 .collect();
-            self.client
-                .delete_tags()
-                .set_tags(Some(keys))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteTags", e))?;
+            support::sent!(
+                self.client.delete_tags().set_tags(Some(keys)),
+                SERVICE,
+                "DeleteTags"
+            )?;
         }
         Ok(())
     }
@@ -310,14 +312,14 @@ impl Asg {
     /// Force-deletes the group (terminating its instances) and waits until it is gone.
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
         let name = live.id.as_str();
-        let out = self
-            .client
-            .delete_auto_scaling_group()
-            .auto_scaling_group_name(name)
-            .force_delete(true)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteAutoScalingGroup", e));
+        let out = support::sent!(
+            self.client
+                .delete_auto_scaling_group()
+                .auto_scaling_group_name(name)
+                .force_delete(true),
+            SERVICE,
+            "DeleteAutoScalingGroup"
+        );
         // Auto Scaling reports a missing group as a generic ValidationError; whether it is
         // gone is decided by looking, not by reading the message.
         if let Err(e) = not_found_ok(out) {

@@ -43,13 +43,11 @@ impl Eks {
 
     /// The cluster, or `None` when it does not exist.
     async fn describe(&self, name: &str) -> Result<Option<Cluster>, AwsError> {
-        let out = self
-            .client
-            .describe_cluster()
-            .name(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeCluster", e));
+        let out = support::sent!(
+            self.client.describe_cluster().name(name),
+            SERVICE,
+            "DescribeCluster"
+        );
         Ok(not_found_ok(out)?.and_then(|o| o.cluster))
     }
 
@@ -192,14 +190,14 @@ impl Eks {
         let access = UpdateAccessConfigRequest::builder()
             .authentication_mode(AuthenticationMode::from(want))
             .build();
-        let out = self
-            .client
-            .update_cluster_config()
-            .name(name)
-            .access_config(access)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterConfig", e))?;
+        let out = support::sent!(
+            self.client
+                .update_cluster_config()
+                .name(name)
+                .access_config(access),
+            SERVICE,
+            "UpdateClusterConfig"
+        )?;
         self.wait_update(name, out.update().and_then(|u| u.id()))
             .await
     }
@@ -208,27 +206,27 @@ impl Eks {
     /// takes a logging change as an update of its own, never with another setting).
     async fn update_logging(&self, name: &str, f: &Fields<'_>) -> Result<(), AwsError> {
         let want = logging_types(f)?;
-        let out = self
-            .client
-            .update_cluster_config()
-            .name(name)
-            .logging(logging(&want))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterConfig", e))?;
+        let out = support::sent!(
+            self.client
+                .update_cluster_config()
+                .name(name)
+                .logging(logging(&want)),
+            SERVICE,
+            "UpdateClusterConfig"
+        )?;
         self.wait_update(name, out.update().and_then(|u| u.id()))
             .await
     }
 
     async fn update_version(&self, name: &str, version: &str) -> Result<(), AwsError> {
-        let out = self
-            .client
-            .update_cluster_version()
-            .name(name)
-            .version(version)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterVersion", e))?;
+        let out = support::sent!(
+            self.client
+                .update_cluster_version()
+                .name(name)
+                .version(version),
+            SERVICE,
+            "UpdateClusterVersion"
+        )?;
         self.wait_update(name, out.update().and_then(|u| u.id()))
             .await
     }
@@ -240,14 +238,14 @@ impl Eks {
             .endpoint_public_access(f.bool("endpoint_public_access")?)
             .endpoint_private_access(f.bool("endpoint_private_access")?)
             .build();
-        let out = self
-            .client
-            .update_cluster_config()
-            .name(name)
-            .resources_vpc_config(vpc)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterConfig", e))?;
+        let out = support::sent!(
+            self.client
+                .update_cluster_config()
+                .name(name)
+                .resources_vpc_config(vpc),
+            SERVICE,
+            "UpdateClusterConfig"
+        )?;
         self.wait_update(name, out.update().and_then(|u| u.id()))
             .await
     }
@@ -263,14 +261,11 @@ impl Eks {
             &what,
             wait_for(Op::Update),
             || async {
-                let out = self
-                    .client
-                    .describe_update()
-                    .name(name)
-                    .update_id(id)
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeUpdate", e))?;
+                let out = support::sent!(
+                    self.client.describe_update().name(name).update_id(id),
+                    SERVICE,
+                    "DescribeUpdate"
+                )?;
                 let update = out.update();
                 match update.and_then(|u| u.status()) {
                     Some(UpdateStatus::Successful) => Ok(Some(())),
@@ -307,13 +302,11 @@ impl Eks {
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
         let name = live.id.as_str();
         let found = in_use::retry(wait_for(Op::Delete), || async {
-            let out = self
-                .client
-                .delete_cluster()
-                .name(name)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteCluster", e));
+            let out = support::sent!(
+                self.client.delete_cluster().name(name),
+                SERVICE,
+                "DeleteCluster"
+            );
             match not_found_ok(out) {
                 Err(e) if e.kind == ErrorKind::InUse => {
                     // Failing to look is not the failure to report: the refusal is.
@@ -492,13 +485,14 @@ pub(super) async fn tag(
     arn: &str,
     tags: BTreeMap<String, String>,
 ) -> Result<(), AwsError> {
-    client
-        .tag_resource()
-        .resource_arn(arn)
-        .set_tags(Some(tags.into_iter().collect()))
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "TagResource", e))?;
+    support::sent!(
+        client
+            .tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(tags.into_iter().collect())),
+        SERVICE,
+        "TagResource"
+    )?;
     Ok(())
 }
 
@@ -515,13 +509,14 @@ pub(super) async fn update_arn_tags(
         tag(client, arn, set).await?;
     }
     if !remove.is_empty() {
-        client
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(remove))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UntagResource", e))?;
+        support::sent!(
+            client
+                .untag_resource()
+                .resource_arn(arn)
+                .set_tag_keys(Some(remove)),
+            SERVICE,
+            "UntagResource"
+        )?;
     }
     Ok(())
 }

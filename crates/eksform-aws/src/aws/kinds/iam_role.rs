@@ -131,15 +131,15 @@ pub async fn create(
     let policy = f
         .get("assume_role_policy")
         .ok_or_else(|| missing(r, "assume_role_policy"))?;
-    let out = c
-        .create_role()
-        .path(&path)
-        .role_name(name)
-        .assume_role_policy_document(policy.to_string())
-        .set_tags(Some(sdk_tags(&f.tags())))
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateRole", e));
+    let out = support::sent!(
+        c.create_role()
+            .path(&path)
+            .role_name(name)
+            .assume_role_policy_document(policy.to_string())
+            .set_tags(Some(sdk_tags(&f.tags()))),
+        SERVICE,
+        "CreateRole"
+    );
     let arn = match out {
         Ok(out) => out.role().map(|r| r.arn().to_string()).unwrap_or_default(),
         // Attaching the policies below is idempotent: an adopted role gets what it lacks.
@@ -195,13 +195,11 @@ async fn attach(c: &Client, role: &str, policy: &str) -> Result<(), AwsError> {
 }
 
 async fn detach(c: &Client, role: &str, policy: &str) -> Result<(), AwsError> {
-    let r = c
-        .detach_role_policy()
-        .role_name(role)
-        .policy_arn(policy)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DetachRolePolicy", e));
+    let r = support::sent!(
+        c.detach_role_policy().role_name(role).policy_arn(policy),
+        SERVICE,
+        "DetachRolePolicy"
+    );
     not_found_ok(r).map(|_| ())
 }
 
@@ -227,12 +225,13 @@ pub async fn update(
             }
             "assume_role_policy" => {
                 let policy = f.get(field).ok_or_else(|| missing(r, field))?;
-                c.update_assume_role_policy()
-                    .role_name(name)
-                    .policy_document(policy.to_string())
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAssumeRolePolicy", e))?;
+                support::sent!(
+                    c.update_assume_role_policy()
+                        .role_name(name)
+                        .policy_document(policy.to_string()),
+                    SERVICE,
+                    "UpdateAssumeRolePolicy"
+                )?;
             }
             "tags" => update_tags(c, name, &live.props, &r.props).await?,
             other => return Err(f.immutable(other)),
@@ -248,20 +247,18 @@ pub async fn update(
 async fn update_tags(c: &Client, name: &str, live: &Props, want: &Props) -> Result<(), AwsError> {
     let (set, remove) = support::tag_diff(live, want);
     if !set.is_empty() {
-        c.tag_role()
-            .role_name(name)
-            .set_tags(Some(sdk_tags(&set)))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "TagRole", e))?;
+        support::sent!(
+            c.tag_role().role_name(name).set_tags(Some(sdk_tags(&set))),
+            SERVICE,
+            "TagRole"
+        )?;
     }
     if !remove.is_empty() {
-        c.untag_role()
-            .role_name(name)
-            .set_tag_keys(Some(remove))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UntagRole", e))?;
+        support::sent!(
+            c.untag_role().role_name(name).set_tag_keys(Some(remove)),
+            SERVICE,
+            "UntagRole"
+        )?;
     }
     Ok(())
 }
@@ -277,12 +274,7 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
         if not_found_ok(release(c, name).await)?.is_none() {
             return Ok(());
         }
-        let r = c
-            .delete_role()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteRole", e));
+        let r = support::sent!(c.delete_role().role_name(name), SERVICE, "DeleteRole");
         match not_found_ok(r) {
             Err(e) if e.kind == ErrorKind::InUse => {
                 // Failing to look is not the failure to report: the refusal is.

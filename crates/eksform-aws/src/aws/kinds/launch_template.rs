@@ -125,14 +125,14 @@ impl LaunchTemplates {
 
     /// The data of a template's default version; `None` when the template vanished.
     async fn default_data(&self, id: &str) -> Result<Option<ResponseLaunchTemplateData>, AwsError> {
-        let out = self
-            .client
-            .describe_launch_template_versions()
-            .launch_template_id(id)
-            .versions("$Default")
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLaunchTemplateVersions", e));
+        let out = support::sent!(
+            self.client
+                .describe_launch_template_versions()
+                .launch_template_id(id)
+                .versions("$Default"),
+            SERVICE,
+            "DescribeLaunchTemplateVersions"
+        );
         let Some(out) = not_found_ok(out)? else {
             return Ok(None);
         };
@@ -150,13 +150,13 @@ impl LaunchTemplates {
         cluster: &str,
         name: &str,
     ) -> Result<Option<LiveResource>, AwsError> {
-        let out = self
-            .client
-            .describe_launch_templates()
-            .launch_template_names(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLaunchTemplates", e));
+        let out = support::sent!(
+            self.client
+                .describe_launch_templates()
+                .launch_template_names(name),
+            SERVICE,
+            "DescribeLaunchTemplates"
+        );
         let Some(out) = not_found_ok(out)? else {
             return Ok(None);
         };
@@ -200,16 +200,16 @@ impl LaunchTemplates {
             .resource_type(ResourceType::LaunchTemplate)
             .set_tags(Some(sdk_tags(&f.tags())))
             .build();
-        let sent = self
-            .client
-            .create_launch_template()
-            .launch_template_name(name)
-            .client_token(support::client_token(cluster, &r.address, &r.props))
-            .tag_specifications(tags)
-            .launch_template_data(request_data(&f)?)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLaunchTemplate", e));
+        let sent = support::sent!(
+            self.client
+                .create_launch_template()
+                .launch_template_name(name)
+                .client_token(support::client_token(cluster, &r.address, &r.props))
+                .tag_specifications(tags)
+                .launch_template_data(request_data(&f)?),
+            SERVICE,
+            "CreateLaunchTemplate"
+        );
         let out = match sent {
             Ok(out) => out,
             // The name is unique: a resend, or a retry after a crash, finds the template it
@@ -273,15 +273,15 @@ impl LaunchTemplates {
         r: &ResolvedResource,
         f: &Fields<'_>,
     ) -> Result<i64, AwsError> {
-        let created = self
-            .client
-            .create_launch_template_version()
-            .launch_template_id(id)
-            .client_token(support::client_token(id, &r.address, &r.props))
-            .launch_template_data(request_data(f)?)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLaunchTemplateVersion", e))?;
+        let created = support::sent!(
+            self.client
+                .create_launch_template_version()
+                .launch_template_id(id)
+                .client_token(support::client_token(id, &r.address, &r.props))
+                .launch_template_data(request_data(f)?),
+            SERVICE,
+            "CreateLaunchTemplateVersion"
+        )?;
         let version = created
             .launch_template_version()
             .and_then(|v| v.version_number())
@@ -293,51 +293,51 @@ impl LaunchTemplates {
                     format!("{}: no version returned", r.address),
                 )
             })?;
-        self.client
-            .modify_launch_template()
-            .launch_template_id(id)
-            .default_version(version.to_string())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ModifyLaunchTemplate", e))?;
+        support::sent!(
+            self.client
+                .modify_launch_template()
+                .launch_template_id(id)
+                .default_version(version.to_string()),
+            SERVICE,
+            "ModifyLaunchTemplate"
+        )?;
         Ok(version)
     }
 
     async fn update_tags(&self, id: &str, live: &Props, want: &Props) -> Result<(), AwsError> {
         let (set, remove) = support::tag_diff(live, want);
         if !set.is_empty() {
-            self.client
-                .create_tags()
-                .resources(id)
-                .set_tags(Some(sdk_tags(&set)))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "CreateTags", e))?;
+            support::sent!(
+                self.client
+                    .create_tags()
+                    .resources(id)
+                    .set_tags(Some(sdk_tags(&set))),
+                SERVICE,
+                "CreateTags"
+            )?;
         }
         if !remove.is_empty() {
             let keys = remove
                 .into_iter()
                 .map(|k| Tag::builder().key(k).build())
                 .collect();
-            self.client
-                .delete_tags()
-                .resources(id)
-                .set_tags(Some(keys))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteTags", e))?;
+            support::sent!(
+                self.client.delete_tags().resources(id).set_tags(Some(keys)),
+                SERVICE,
+                "DeleteTags"
+            )?;
         }
         Ok(())
     }
 
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        let out = self
-            .client
-            .delete_launch_template()
-            .launch_template_id(&live.id)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteLaunchTemplate", e));
+        let out = support::sent!(
+            self.client
+                .delete_launch_template()
+                .launch_template_id(&live.id),
+            SERVICE,
+            "DeleteLaunchTemplate"
+        );
         not_found_ok(out).map(|_| ())
     }
 }

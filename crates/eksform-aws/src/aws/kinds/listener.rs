@@ -10,7 +10,7 @@
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::elb::{SERVICE, found, opt, opt_int};
 use crate::aws::paging;
-use crate::aws::support::{Fields, READ_CONCURRENCY, not_found_ok};
+use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::{
@@ -71,12 +71,11 @@ pub(crate) async fn list(c: &Client, lb_arn: &str) -> Result<Vec<Listener>, AwsE
 
 /// One listener by ARN, known by `address`.
 async fn read_one(c: &Client, arn: &str, address: &str) -> Result<Option<LiveResource>, AwsError> {
-    let out = c
-        .describe_listeners()
-        .listener_arns(arn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeListeners", e));
+    let out = support::sent!(
+        c.describe_listeners().listener_arns(arn),
+        SERVICE,
+        "DescribeListeners"
+    );
     let Some(out) = not_found_ok(out)? else {
         return Ok(None);
     };
@@ -146,16 +145,16 @@ pub async fn create(
     r: &ResolvedResource,
 ) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "CreateListener", r);
-    let out = c
-        .create_listener()
-        .load_balancer_arn(f.str("load_balancer_arn")?)
-        .port(f.int32("port")?)
-        .protocol(ProtocolEnum::from(f.str("protocol")?))
-        .set_certificates(certificates(&f)?)
-        .set_default_actions(Some(default_actions(&f)?))
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateListener", e));
+    let out = support::sent!(
+        c.create_listener()
+            .load_balancer_arn(f.str("load_balancer_arn")?)
+            .port(f.int32("port")?)
+            .protocol(ProtocolEnum::from(f.str("protocol")?))
+            .set_certificates(certificates(&f)?)
+            .set_default_actions(Some(default_actions(&f)?)),
+        SERVICE,
+        "CreateListener"
+    );
     let arn = match out {
         Ok(out) => out
             .listeners
@@ -203,15 +202,16 @@ pub async fn update(
         match field.as_str() {
             "port" | "protocol" | "certificate_arn" | "target_group_arn" if !modified => {
                 modified = true;
-                c.modify_listener()
-                    .listener_arn(arn)
-                    .port(f.int32("port")?)
-                    .protocol(ProtocolEnum::from(f.str("protocol")?))
-                    .set_certificates(certificates(&f)?)
-                    .set_default_actions(Some(default_actions(&f)?))
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "ModifyListener", e))?;
+                support::sent!(
+                    c.modify_listener()
+                        .listener_arn(arn)
+                        .port(f.int32("port")?)
+                        .protocol(ProtocolEnum::from(f.str("protocol")?))
+                        .set_certificates(certificates(&f)?)
+                        .set_default_actions(Some(default_actions(&f)?)),
+                    SERVICE,
+                    "ModifyListener"
+                )?;
             }
             "port" | "protocol" | "certificate_arn" | "target_group_arn" => {}
             other => return Err(f.immutable(other)),
@@ -221,12 +221,11 @@ pub async fn update(
 }
 
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
-    let out = c
-        .delete_listener()
-        .listener_arn(&live.id)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteListener", e));
+    let out = support::sent!(
+        c.delete_listener().listener_arn(&live.id),
+        SERVICE,
+        "DeleteListener"
+    );
     not_found_ok(out).map(|_| ())
 }
 

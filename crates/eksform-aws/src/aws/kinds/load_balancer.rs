@@ -89,17 +89,17 @@ pub async fn create(
     // list means none, which is what the model asks for.
     let groups = (!groups.is_empty()).then_some(groups);
     let name = f.str("name")?;
-    let out = c
-        .create_load_balancer()
-        .name(name)
-        .r#type(LoadBalancerTypeEnum::from(f.str("type")?))
-        .scheme(LoadBalancerSchemeEnum::from(f.str("scheme")?))
-        .set_subnets(Some(f.strings("subnet_ids")?))
-        .set_security_groups(groups)
-        .set_tags(Some(sdk_tags(&f.tags())))
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLoadBalancer", e));
+    let out = support::sent!(
+        c.create_load_balancer()
+            .name(name)
+            .r#type(LoadBalancerTypeEnum::from(f.str("type")?))
+            .scheme(LoadBalancerSchemeEnum::from(f.str("scheme")?))
+            .set_subnets(Some(f.strings("subnet_ids")?))
+            .set_security_groups(groups)
+            .set_tags(Some(sdk_tags(&f.tags()))),
+        SERVICE,
+        "CreateLoadBalancer"
+    );
     let arn = match out {
         Ok(out) => out
             .load_balancers
@@ -143,20 +143,22 @@ pub async fn update(
     for field in fields {
         match field.as_str() {
             "subnet_ids" => {
-                c.set_subnets()
-                    .load_balancer_arn(arn)
-                    .set_subnets(Some(f.strings(field)?))
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "SetSubnets", e))?;
+                support::sent!(
+                    c.set_subnets()
+                        .load_balancer_arn(arn)
+                        .set_subnets(Some(f.strings(field)?)),
+                    SERVICE,
+                    "SetSubnets"
+                )?;
             }
             "security_group_ids" => {
-                c.set_security_groups()
-                    .load_balancer_arn(arn)
-                    .set_security_groups(Some(f.strings(field)?))
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "SetSecurityGroups", e))?;
+                support::sent!(
+                    c.set_security_groups()
+                        .load_balancer_arn(arn)
+                        .set_security_groups(Some(f.strings(field)?)),
+                    SERVICE,
+                    "SetSecurityGroups"
+                )?;
             }
             "tags" => update_tags(c, arn, &live.props, &r.props).await?,
             other => return Err(f.immutable(other)),
@@ -171,12 +173,11 @@ pub async fn update(
 
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     let arn = live.id.as_str();
-    let out = c
-        .delete_load_balancer()
-        .load_balancer_arn(arn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteLoadBalancer", e));
+    let out = support::sent!(
+        c.delete_load_balancer().load_balancer_arn(arn),
+        SERVICE,
+        "DeleteLoadBalancer"
+    );
     if not_found_ok(out)?.is_none() {
         return Ok(());
     }

@@ -63,13 +63,11 @@ impl LogGroups {
         let Some(arn) = g.log_group_arn() else {
             return Ok(BTreeMap::new());
         };
-        let out = self
-            .client
-            .list_tags_for_resource()
-            .resource_arn(arn)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ListTagsForResource", e));
+        let out = support::sent!(
+            self.client.list_tags_for_resource().resource_arn(arn),
+            SERVICE,
+            "ListTagsForResource"
+        );
         Ok(not_found_ok(out)?
             .and_then(|o| o.tags)
             .unwrap_or_default()
@@ -97,14 +95,14 @@ impl LogGroups {
     ) -> Result<LiveResource, AwsError> {
         let f = Fields::new(SERVICE, "CreateLogGroup", r);
         let name = f.str("name")?;
-        let sent = self
-            .client
-            .create_log_group()
-            .log_group_name(name)
-            .set_tags(Some(f.tags().into_iter().collect::<HashMap<_, _>>()))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLogGroup", e));
+        let sent = support::sent!(
+            self.client
+                .create_log_group()
+                .log_group_name(name)
+                .set_tags(Some(f.tags().into_iter().collect::<HashMap<_, _>>())),
+            SERVICE,
+            "CreateLogGroup"
+        );
         if let Err(e) = sent {
             self.adopt_or_fail(cluster, r, name, e).await?;
         }
@@ -156,13 +154,14 @@ impl LogGroups {
         if tags.is_empty() {
             return Ok(());
         }
-        self.client
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(tags.into_iter().collect()))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "TagResource", e))?;
+        support::sent!(
+            self.client
+                .tag_resource()
+                .resource_arn(arn)
+                .set_tags(Some(tags.into_iter().collect())),
+            SERVICE,
+            "TagResource"
+        )?;
         Ok(())
     }
 
@@ -170,21 +169,21 @@ impl LogGroups {
     async fn set_retention(&self, name: &str, days: Option<i32>) -> Result<(), AwsError> {
         match days {
             Some(days) => {
-                self.client
-                    .put_retention_policy()
-                    .log_group_name(name)
-                    .retention_in_days(days)
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "PutRetentionPolicy", e))?;
+                support::sent!(
+                    self.client
+                        .put_retention_policy()
+                        .log_group_name(name)
+                        .retention_in_days(days),
+                    SERVICE,
+                    "PutRetentionPolicy"
+                )?;
             }
             None => {
-                self.client
-                    .delete_retention_policy()
-                    .log_group_name(name)
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteRetentionPolicy", e))?;
+                support::sent!(
+                    self.client.delete_retention_policy().log_group_name(name),
+                    SERVICE,
+                    "DeleteRetentionPolicy"
+                )?;
             }
         }
         Ok(())
@@ -205,13 +204,14 @@ impl LogGroups {
                     let (set, remove) = support::tag_diff(&live.props, &r.props);
                     self.tag(&arn, set).await?;
                     if !remove.is_empty() {
-                        self.client
-                            .untag_resource()
-                            .resource_arn(&arn)
-                            .set_tag_keys(Some(remove))
-                            .send()
-                            .await
-                            .map_err(|e| AwsError::from_sdk(SERVICE, "UntagResource", e))?;
+                        support::sent!(
+                            self.client
+                                .untag_resource()
+                                .resource_arn(&arn)
+                                .set_tag_keys(Some(remove)),
+                            SERVICE,
+                            "UntagResource"
+                        )?;
                     }
                 }
                 other => {
@@ -230,13 +230,11 @@ impl LogGroups {
 
     /// Deletes the group and the events in it; one already gone counts as deleted.
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        let out = self
-            .client
-            .delete_log_group()
-            .log_group_name(&live.id)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteLogGroup", e));
+        let out = support::sent!(
+            self.client.delete_log_group().log_group_name(&live.id),
+            SERVICE,
+            "DeleteLogGroup"
+        );
         match out {
             Err(e) if e.kind == ErrorKind::NotFound => Ok(()),
             other => other.map(|_| ()),

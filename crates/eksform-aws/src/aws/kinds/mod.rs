@@ -4,7 +4,9 @@
 //! the registry, so nothing outside this module matches on `Kind` to pick what to call.
 //! Shared per-service code (clients, paging, tags, waiters, the EC2 batch reader) stays in the
 //! service modules and is called from here. Reads still run per service (`Cloud::read`), which
-//! batches several kinds into one round trip.
+//! batches several kinds into one round trip. This module also holds what every kind's file
+//! and service share as one list or one macro: the service clients (`services!`), a kind's
+//! registry entry (`kind_ops!`) and the service structs' dispatch (`registry_methods!`).
 
 pub mod access_entry;
 pub mod autoscaling_group;
@@ -135,8 +137,8 @@ pub(crate) type Written<'a> = BoxFuture<'a, Result<LiveResource, AwsError>>;
 pub(crate) type Deleted<'a> = BoxFuture<'a, Result<(), AwsError>>;
 
 /// What eksform does to one kind of resource on AWS. Implementations are unit structs listed
-/// in `ops`, each named `Ops` in its kind's file; their methods take the shared service
-/// clients.
+/// in `ops`, each named `Ops` in its kind's file and generated there by `kind_ops!`; their
+/// methods take the shared service clients.
 pub(crate) trait AwsKind: Send + Sync {
     /// The kind this implementation serves.
     fn kind(&self) -> Kind;

@@ -91,14 +91,14 @@ impl Nodegroups {
     }
 
     async fn describe(&self, cluster: &str, name: &str) -> Result<Option<Nodegroup>, AwsError> {
-        let out = self
-            .client
-            .describe_nodegroup()
-            .cluster_name(cluster)
-            .nodegroup_name(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeNodegroup", e));
+        let out = support::sent!(
+            self.client
+                .describe_nodegroup()
+                .cluster_name(cluster)
+                .nodegroup_name(name),
+            SERVICE,
+            "DescribeNodegroup"
+        );
         Ok(not_found_ok(out)?.and_then(|o| o.nodegroup))
     }
 
@@ -248,15 +248,15 @@ impl Nodegroups {
         name: &str,
         f: &Fields<'_>,
     ) -> Result<String, AwsError> {
-        let out = self
-            .client
-            .update_nodegroup_version()
-            .cluster_name(eks)
-            .nodegroup_name(name)
-            .launch_template(launch_template(f)?)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateNodegroupVersion", e));
+        let out = support::sent!(
+            self.client
+                .update_nodegroup_version()
+                .cluster_name(eks)
+                .nodegroup_name(name)
+                .launch_template(launch_template(f)?),
+            SERVICE,
+            "UpdateNodegroupVersion"
+        );
         match out {
             Ok(out) => Ok(out.update.and_then(|u| u.id).unwrap_or_default()),
             // An interrupted apply's update still runs: wait for it rather than fail.
@@ -273,14 +273,14 @@ impl Nodegroups {
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
         let eks = str_prop(&live.props, "cluster_name");
         let name = live.id.as_str();
-        let out = self
-            .client
-            .delete_nodegroup()
-            .cluster_name(&eks)
-            .nodegroup_name(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteNodegroup", e));
+        let out = support::sent!(
+            self.client
+                .delete_nodegroup()
+                .cluster_name(&eks)
+                .nodegroup_name(name),
+            SERVICE,
+            "DeleteNodegroup"
+        );
         if not_found_ok(out)?.is_none() {
             return Ok(());
         }

@@ -76,20 +76,20 @@ pub async fn create(
 ) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "CreateTargetGroup", r);
     let name = f.str("name")?;
-    let out = c
-        .create_target_group()
-        .name(name)
-        .protocol(ProtocolEnum::from(f.str("protocol")?))
-        .port(f.int32("port")?)
-        .vpc_id(f.str("vpc_id")?)
-        .target_type(TargetTypeEnum::from(f.str("target_type")?))
-        .set_health_check_protocol(f.opt_str("health_check_protocol")?.map(ProtocolEnum::from))
-        .set_health_check_port(health_check_port(&f)?)
-        .set_health_check_path(f.opt_str("health_check_path")?.map(str::to_string))
-        .set_tags(Some(sdk_tags(&f.tags())))
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateTargetGroup", e));
+    let out = support::sent!(
+        c.create_target_group()
+            .name(name)
+            .protocol(ProtocolEnum::from(f.str("protocol")?))
+            .port(f.int32("port")?)
+            .vpc_id(f.str("vpc_id")?)
+            .target_type(TargetTypeEnum::from(f.str("target_type")?))
+            .set_health_check_protocol(f.opt_str("health_check_protocol")?.map(ProtocolEnum::from))
+            .set_health_check_port(health_check_port(&f)?)
+            .set_health_check_path(f.opt_str("health_check_path")?.map(str::to_string))
+            .set_tags(Some(sdk_tags(&f.tags()))),
+        SERVICE,
+        "CreateTargetGroup"
+    );
     let out = match out {
         Ok(out) => out,
         Err(e) => {
@@ -166,12 +166,11 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     // A target group stays in use for a short while after its listener or load balancer goes.
     let budget = support::budget(Ops.limit(Op::Delete));
     in_use::retry(budget, || async {
-        let out = c
-            .delete_target_group()
-            .target_group_arn(arn)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteTargetGroup", e));
+        let out = support::sent!(
+            c.delete_target_group().target_group_arn(arn),
+            SERVICE,
+            "DeleteTargetGroup"
+        );
         match not_found_ok(out) {
             Ok(_) => Ok(()),
             Err(e) if e.kind == ErrorKind::InUse => {
@@ -189,12 +188,11 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
 /// The listeners and rules forwarding to target group `arn`, found through the load
 /// balancers it is registered with.
 async fn holders(c: &Client, arn: &str) -> Result<Vec<String>, AwsError> {
-    let out = c
-        .describe_target_groups()
-        .target_group_arns(arn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e))?;
+    let out = support::sent!(
+        c.describe_target_groups().target_group_arns(arn),
+        SERVICE,
+        "DescribeTargetGroups"
+    )?;
     let lbs: Vec<String> = out
         .target_groups()
         .iter()
@@ -226,14 +224,14 @@ async fn rules(c: &Client, listener_arn: &str) -> Result<Vec<Rule>, AwsError> {
     let mut out = Vec::new();
     let mut marker: Option<String> = None;
     loop {
-        let page = c
-            .describe_rules()
-            .listener_arn(listener_arn)
-            .page_size(paging::ELB)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeRules", e));
+        let page = support::sent!(
+            c.describe_rules()
+                .listener_arn(listener_arn)
+                .page_size(paging::ELB)
+                .set_marker(marker.take()),
+            SERVICE,
+            "DescribeRules"
+        );
         let Some(page) = not_found_ok(page)? else {
             return Ok(out);
         };
