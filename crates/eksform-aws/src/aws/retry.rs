@@ -12,7 +12,8 @@
 //! The few creates EC2 gives no idempotency token run their own loop within the same budget
 //! (ec2/once.rs). AWS's eventual consistency, an IAM role or instance profile refused by
 //! another service for a while after it was made, has its own budget of time
-//! (`while_iam_propagates`), for exactly those answers.
+//! (`while_iam_propagates`), for exactly those answers. Every service's client is built here
+//! (`client!`, inside each service's struct from `service_struct!`).
 
 use super::AwsError;
 use aws_sdk_ec2::config::retry::{RetryConfig, RetryPartition, TokenBucket};
@@ -64,6 +65,42 @@ macro_rules! client {
     };
 }
 pub(crate) use client;
+
+/// A service's struct over one SDK client (`$sdk`, the SDK crate): `service_struct!(Eks,
+/// aws_sdk_eks)` generates `pub struct Eks` and `Eks::new(conf)`, its client built by
+/// `client!`. Each name after it adds a method: `from_client`, the struct over a client the
+/// caller built (tests install interceptors in it); `client`, the client its kinds' writes
+/// go through.
+macro_rules! service_struct {
+    ($name:ident, $sdk:ident $(, $extra:ident)*) => {
+        pub struct $name {
+            client: $sdk::Client,
+        }
+
+        impl $name {
+            pub fn new(conf: &aws_config::SdkConfig) -> $name {
+                $name {
+                    client: $crate::aws::retry::client!($sdk, conf),
+                }
+            }
+
+            $($crate::aws::retry::service_struct!(@$extra $name, $sdk);)*
+        }
+    };
+    (@from_client $name:ident, $sdk:ident) => {
+        /// Over a client built by the caller (tests install interceptors in it).
+        pub fn from_client(client: $sdk::Client) -> $name {
+            $name { client }
+        }
+    };
+    (@client $name:ident, $sdk:ident) => {
+        /// The client this service's kinds' writes go through.
+        pub(crate) fn client(&self) -> &$sdk::Client {
+            &self.client
+        }
+    };
+}
+pub(crate) use service_struct;
 
 /// Runs `op` again while AWS answers with an error that means IAM has not yet propagated a
 /// role or instance profile made moments ago (`iam_not_yet_visible`), with backoff, for up to

@@ -75,6 +75,11 @@ impl<'a> Fields<'a> {
         )
     }
 
+    /// The error for `field`, which this resource's change cannot make in place (`immutable`).
+    pub fn immutable(&self, field: &str) -> AwsError {
+        immutable(self.service, self.operation, &self.r.address, field)
+    }
+
     pub fn get(&self, key: &str) -> Option<&'a Value> {
         self.r.props.get(key).filter(|v| !v.is_null())
     }
@@ -222,6 +227,24 @@ pub fn client_token(cluster: &str, address: &str, props: &Props) -> String {
         .take(16)
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// What a read back after a change found, or the error saying that `what` (the resource, as
+/// the message names it) was not found, or not owned, after `operation`.
+pub fn found_after<T>(
+    found: Option<T>,
+    service: &'static str,
+    operation: &'static str,
+    what: impl std::fmt::Display,
+) -> Result<T, AwsError> {
+    found.ok_or_else(|| {
+        AwsError::local(
+            service,
+            operation,
+            "NotFound",
+            format!("{what}: not found after {operation}"),
+        )
+    })
 }
 
 /// `Ok(None)` when the error says the resource is already gone: deletes and reads of something
@@ -380,6 +403,18 @@ fn poll_timeout(
         ),
     )
 }
+
+/// Sends an SDK request and converts its error to an `AwsError` of `$service` and operation
+/// `$op`: `support::sent!(call, SERVICE, "DeleteRole")` is the awaited result.
+macro_rules! sent {
+    ($call:expr, $service:expr, $op:expr) => {
+        $call
+            .send()
+            .await
+            .map_err(|e| $crate::aws::AwsError::from_sdk($service, $op, e))
+    };
+}
+pub(crate) use sent;
 
 #[cfg(test)]
 mod tests {

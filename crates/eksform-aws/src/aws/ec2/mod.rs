@@ -1,9 +1,9 @@
 //! EC2 networking: VPC, subnets, internet and NAT gateways, Elastic IPs, route tables,
 //! security groups and their rules, read and written in the property vocabulary of
-//! `model::types`. This module holds only what the EC2 kinds share: the client, the batch
-//! reader (`read`), the tag diff, the exactly-once create (`once`), the ENI drain, the external
-//! lookups' framing, typed property helpers and the plumbing (error conversion, retries,
-//! timeouts). Each kind's own SDK calls (create, update, delete, its Describe by id, its tagged
+//! `model::types`. This module holds only what the EC2 kinds share: the client, their registry
+//! entry (`kind_ops!`), the batch reader (`read`), the tag diff, the exactly-once create
+//! (`once`, sent through `create_once!`), the ENI drain, the external lookups' framing, typed
+//! property helpers and the plumbing (paging, error conversion, retries, timeouts). Each kind's own SDK calls (create, update, delete, its Describe by id, its tagged
 //! lookup and its conversion) are in its file under `kinds/`. Nothing here decides *whether* to
 //! change something: that is the plan's job.
 
@@ -11,14 +11,12 @@
 macro_rules! all_pages {
     ($call:expr, $op:literal) => {
         async {
-            $call
-                .into_paginator()
-                .page_size(crate::aws::paging::EC2)
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err($crate::aws::ec2::sdk($op))
+            $crate::aws::paging::all_items!(
+                $call,
+                $crate::aws::paging::EC2,
+                $crate::aws::ec2::SERVICE,
+                $op
+            )
         }
     };
 }
@@ -37,7 +35,74 @@ macro_rules! first {
     };
 }
 
-pub(crate) use {all_pages, first};
+/// The registry's entry of an EC2 kind: generates `Ops` through `kinds::kind_ops!`, over
+/// what its file defines: `create(ec2, cluster, r)` (the new id), `describe(ec2, id)` (its
+/// Describe by id), `delete(ec2, live)` and `IN_PLACE`. A create and an update read the
+/// resource back; an update starts with `Ec2::update_start` (refusals, tags), then runs the
+/// file's `$update(ec2, r, live, fields)` when `update($update)` names one; a delete of
+/// something already gone succeeds; `external($look)` looks up an id the config names with
+/// the file's `$look(ec2, id)`. `limits(create, update, delete)` as for `kinds::kind_ops!`:
+/// `ec2::kind_ops!(Kind::Vpc, limits(..), update(update_dns), external(cidr));`.
+macro_rules! kind_ops {
+    (
+        $kind:expr
+        $(, limits($c:expr, $u:expr, $d:expr))?
+        $(, update($update:ident))?
+        $(, external($look:ident))?
+        $(,)?
+    ) => {
+        $crate::aws::kinds::kind_ops!($kind, ec2, $crate::aws::ec2::SERVICE $(, limits($c, $u, $d))?;
+            create |ec2, cluster, r| {
+                let id = create(ec2, cluster, r).await?;
+                ec2.read_back(r, &id, || describe(ec2, &id)).await
+            };
+            update |ec2, r, live, fields| {
+                ec2.update_start(r, live, fields, IN_PLACE).await?;
+                $($update(ec2, r, live, fields).await?;)?
+                ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
+            };
+            delete |ec2, live| $crate::aws::ec2::gone_is_ok(delete(ec2, live).await);
+            $(external |ec2, id| $look(ec2, id).await;)?
+        );
+    };
+}
+
+/// The ids (`$id` of each item) of everything a paginated Describe answers (`all_pages!`),
+/// errors returned from the enclosing function: a kind's lookup of a resent create,
+/// `all_ids!(call, "DescribeVpcs", Vpc::vpc_id)`.
+macro_rules! all_ids {
+    ($call:expr, $op:literal, $id:expr) => {{
+        let found: Vec<_> = $crate::aws::ec2::all_pages!($call, $op).await?;
+        let ids = found.iter().filter_map($id).map(str::to_string);
+        ids.collect::<Vec<String>>()
+    }};
+}
+
+/// A create sent through `Ec2::create_once` for `$r`, in a kind's file: `$call` (the request,
+/// built again for each attempt) is sent with the SDK's own retries off (`create_once` retries
+/// it, looking up what a lost answer made with the file's `tagged`); `|out| id` picks the new
+/// id from the answer of `$op`. Expands to the awaited id:
+/// `create_once!(ec2, r, "CreateVpc", call, |out| out.vpc().and_then(|v| v.vpc_id()))`.
+macro_rules! create_once {
+    ($ec2:expr, $r:expr, $op:literal, $call:expr, |$out:ident| $id:expr) => {
+        $ec2.create_once(
+            $r,
+            |f| tagged($ec2, f),
+            || async {
+                let $out = $call
+                    .customize()
+                    .config_override($crate::aws::ec2::once::no_sdk_retry())
+                    .send()
+                    .await
+                    .map_err($crate::aws::ec2::sdk($op))?;
+                $crate::aws::ec2::new_id($id, $op, &$r.address)
+            },
+        )
+        .await
+    };
+}
+
+pub(crate) use {all_ids, all_pages, create_once, first, kind_ops};
 
 pub(crate) mod convert;
 pub(crate) mod drain;
@@ -101,29 +166,7 @@ impl Ec2 {
         tokio::try_join!(self.read_owned(cluster), self.read_external(external))
     }
 
-    /// Creates one resource of a kind this service owns (its file in `kinds/` does the work).
-    pub async fn create(
-        &self,
-        cluster: &str,
-        r: &ResolvedResource,
-    ) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).create(self, cluster, r).await
-    }
-
-    /// Changes `fields` of a resource of a kind this service owns in place.
-    pub async fn update(
-        &self,
-        r: &ResolvedResource,
-        live: &LiveResource,
-        fields: &[String],
-    ) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).update(self, r, live, fields).await
-    }
-
-    /// Deletes a resource of a kind this service owns and waits until it is gone.
-    pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        kinds::ops(live.kind).delete(self, live).await
-    }
+    kinds::registry_methods!();
 
     /// Reads a resource back after a write to it, as the plan expects it, through
     /// `describe` (its kind's Describe by id, such as `|| describe(ec2, &id)` in `kinds/vpc.rs`).
@@ -241,6 +284,16 @@ pub(crate) fn missing_id(op: &'static str, address: &str) -> AwsError {
         "MissingId",
         format!("{address}: {op} returned no id"),
     )
+}
+
+/// The id a create call answered with (`missing_id` when none).
+pub(crate) fn new_id(
+    id: Option<&str>,
+    op: &'static str,
+    address: &str,
+) -> Result<String, AwsError> {
+    id.map(str::to_string)
+        .ok_or_else(|| missing_id(op, address))
 }
 
 /// How long a waiter inside a change to `kind` may wait.

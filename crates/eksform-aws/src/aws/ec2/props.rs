@@ -113,18 +113,19 @@ pub(crate) fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
         .collect()
 }
 
-/// The tag specification for a create call, or `None` when the resource has no tags.
-pub(crate) fn tag_spec(kind: ResourceType, props: &Props) -> Option<TagSpecification> {
+/// The tag specifications of a create call (one, of `kind`), or `None` when the resource has
+/// no tags.
+pub(crate) fn tag_specs(kind: ResourceType, props: &Props) -> Option<Vec<TagSpecification>> {
     let tags = eksform_core::model::tags_of(props);
     if tags.is_empty() {
         return None;
     }
-    Some(
+    Some(vec![
         TagSpecification::builder()
             .resource_type(kind)
             .set_tags(Some(sdk_tags(&tags)))
             .build(),
-    )
+    ])
 }
 
 /// An EC2 ClientToken for creating `r`: the same request (same cluster, address and
@@ -224,6 +225,6 @@ mod tests {
         let m = tag_map(&tags);
         assert_eq!(m.len(), 1);
         assert_eq!(tags_value(&m), json!({"Name": "demo"}));
-        assert!(tag_spec(ResourceType::Vpc, &Props::new()).is_none());
+        assert!(tag_specs(ResourceType::Vpc, &Props::new()).is_none());
     }
 }

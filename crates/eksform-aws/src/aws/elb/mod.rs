@@ -3,12 +3,12 @@
 //! what carries this cluster's ownership tags. Must not change or delete anything untagged,
 //! except the listeners of an owned load balancer, which are part of it (see `kinds::listener`).
 //! Each kind's writes are in its file under `kinds/`; this module holds the client, the read
-//! of all three and the helpers they share (tags, ownership).
+//! of all three and the helpers they share (tags, ownership, reading one owned item back).
 
+use super::AwsError;
 use super::adopt::Found;
 use super::kinds::{self, listener, load_balancer, target_group};
 use super::support::{self, READ_CONCURRENCY};
-use super::{AwsError, ResolvedResource};
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::Tag;
 use eksform_core::live::LiveResource;
@@ -21,22 +21,9 @@ pub(crate) const SERVICE: &str = "ELBv2";
 /// DescribeTags takes at most 20 resource ARNs.
 const TAG_BATCH: usize = 20;
 
-pub struct Elb {
-    client: Client,
-}
+crate::aws::retry::service_struct!(Elb, aws_sdk_elasticloadbalancingv2, client);
 
 impl Elb {
-    pub fn new(conf: &aws_config::SdkConfig) -> Elb {
-        Elb {
-            client: super::retry::client!(aws_sdk_elasticloadbalancingv2, conf),
-        }
-    }
-
-    /// The client the ELBv2 kinds' writes go through.
-    pub(crate) fn client(&self) -> &Client {
-        &self.client
-    }
-
     /// Two round trips whatever the number of load balancers: load balancers and target groups
     /// are listed at once; then their tags (in batches of 20) and the listeners of the load
     /// balancers whose names look like this cluster's (listeners can only be listed per load
@@ -81,29 +68,7 @@ impl Elb {
         Ok(lbs.into_iter().chain(listeners).collect())
     }
 
-    /// Creates one resource of a kind this service owns (its file in `kinds/` does the work).
-    pub async fn create(
-        &self,
-        cluster: &str,
-        r: &ResolvedResource,
-    ) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).create(self, cluster, r).await
-    }
-
-    /// Changes `fields` of a resource of a kind this service owns in place.
-    pub async fn update(
-        &self,
-        r: &ResolvedResource,
-        live: &LiveResource,
-        fields: &[String],
-    ) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).update(self, r, live, fields).await
-    }
-
-    /// Deletes a resource of a kind this service owns and waits until it is gone.
-    pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        kinds::ops(live.kind).delete(self, live).await
-    }
+    kinds::registry_methods!();
 }
 
 /// Tags of many resources, as `tags` property values by ARN. Batches run concurrently.
@@ -111,12 +76,11 @@ async fn tags_by_arn(c: &Client, arns: Vec<String>) -> Result<HashMap<String, Va
     let batches: Vec<Vec<String>> = arns.chunks(TAG_BATCH).map(<[String]>::to_vec).collect();
     let results: Vec<Vec<(String, Value)>> = stream::iter(batches)
         .map(|batch| async move {
-            let out = c
-                .describe_tags()
-                .set_resource_arns(Some(batch))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTags", e))?;
+            let out = support::sent!(
+                c.describe_tags().set_resource_arns(Some(batch)),
+                SERVICE,
+                "DescribeTags"
+            )?;
             Ok::<_, AwsError>(
                 out.tag_descriptions()
                     .iter()
@@ -166,6 +130,20 @@ pub(crate) async fn owned_live<T>(
         .collect())
 }
 
+/// The one item a Describe by ARN answered (`described`: its list, `None` or a not-found error
+/// when gone), as a live resource when owned (see `owned_live`).
+pub(crate) async fn owned_one<T>(
+    c: &Client,
+    cluster: &str,
+    described: Result<Option<Vec<T>>, AwsError>,
+    arn: impl Fn(&T) -> Option<&str>,
+    live: impl Fn(&T, String, Value) -> LiveResource,
+) -> Result<Option<LiveResource>, AwsError> {
+    let items = support::not_found_ok(described)?.flatten();
+    let owned = owned_live(c, cluster, items.unwrap_or_default(), arn, live);
+    Ok(owned.await?.into_iter().next())
+}
+
 /// What a create found already holding its name (see `adopt`): the ARN of the first item the
 /// Describe-by-name call answered (`None`: nothing has the name) and the address its tags give.
 pub(crate) async fn named(
@@ -203,20 +181,22 @@ pub(crate) async fn update_tags(
 ) -> Result<(), AwsError> {
     let (set, remove) = support::tag_diff(live, want);
     if !set.is_empty() {
-        c.add_tags()
-            .resource_arns(arn)
-            .set_tags(Some(sdk_tags(&set)))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "AddTags", e))?;
+        support::sent!(
+            c.add_tags()
+                .resource_arns(arn)
+                .set_tags(Some(sdk_tags(&set))),
+            SERVICE,
+            "AddTags"
+        )?;
     }
     if !remove.is_empty() {
-        c.remove_tags()
-            .resource_arns(arn)
-            .set_tag_keys(Some(remove))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "RemoveTags", e))?;
+        support::sent!(
+            c.remove_tags()
+                .resource_arns(arn)
+                .set_tag_keys(Some(remove)),
+            SERVICE,
+            "RemoveTags"
+        )?;
     }
     Ok(())
 }
@@ -237,12 +217,5 @@ pub(crate) fn found(
     operation: &'static str,
     arn: &str,
 ) -> Result<LiveResource, AwsError> {
-    r.ok_or_else(|| {
-        AwsError::local(
-            SERVICE,
-            operation,
-            "NotFound",
-            format!("{arn}: not found after {operation}"),
-        )
-    })
+    support::found_after(r, SERVICE, operation, arn)
 }

@@ -5,7 +5,7 @@
 //! `kinds::instance_profile`; this module holds the client, the read of both and what they
 //! share. Must not touch IAM entities outside that path, nor roles without the tags.
 
-use super::kinds::{self, Services, iam_role as role, instance_profile as profile};
+use super::kinds::{self, iam_role as role, instance_profile as profile};
 use super::support;
 use super::{AwsError, ResolvedResource};
 use eksform_core::live::LiveResource;
@@ -13,74 +13,11 @@ use eksform_core::model::{Props, names};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
-/// The registry's entry (`Ops`) of an IAM kind whose file defines `create`, `update` and
-/// `delete` over the IAM client: `iam::kind_ops!(Kind::IamRole);` in the kind's file. Each
-/// method reaches the client (`reach`) and calls the file's function of the same name.
-macro_rules! kind_ops {
-    ($kind:expr) => {
-        /// The registry's entry for this kind.
-        pub(crate) struct Ops;
-
-        impl $crate::aws::kinds::AwsKind for Ops {
-            fn kind(&self) -> eksform_core::model::Kind {
-                $kind
-            }
-
-            fn create<'a>(
-                &'a self,
-                cx: &'a dyn $crate::aws::kinds::Services,
-                cluster: &'a str,
-                r: &'a $crate::aws::ResolvedResource,
-            ) -> $crate::aws::kinds::Written<'a> {
-                Box::pin(async move {
-                    create($crate::aws::iam::reach(cx, &r.address)?, cluster, r).await
-                })
-            }
-
-            fn update<'a>(
-                &'a self,
-                cx: &'a dyn $crate::aws::kinds::Services,
-                r: &'a $crate::aws::ResolvedResource,
-                live: &'a eksform_core::live::LiveResource,
-                fields: &'a [String],
-            ) -> $crate::aws::kinds::Written<'a> {
-                Box::pin(async move {
-                    update($crate::aws::iam::reach(cx, &r.address)?, r, live, fields).await
-                })
-            }
-
-            fn delete<'a>(
-                &'a self,
-                cx: &'a dyn $crate::aws::kinds::Services,
-                live: &'a eksform_core::live::LiveResource,
-            ) -> $crate::aws::kinds::Deleted<'a> {
-                Box::pin(
-                    async move { delete($crate::aws::iam::reach(cx, &live.address)?, live).await },
-                )
-            }
-        }
-    };
-}
-pub(crate) use kind_ops;
-
 pub(crate) const SERVICE: &str = "IAM";
 
-pub struct Iam {
-    client: aws_sdk_iam::Client,
-}
+crate::aws::retry::service_struct!(Iam, aws_sdk_iam, client);
 
 impl Iam {
-    pub fn new(conf: &aws_config::SdkConfig) -> Iam {
-        Iam {
-            client: crate::aws::retry::client!(aws_sdk_iam, conf),
-        }
-    }
-
-    /// The client the IAM kinds' writes go through.
-    pub(crate) fn client(&self) -> &aws_sdk_iam::Client {
-        &self.client
-    }
-
     /// Reads every role under the cluster's path tagged with the cluster, and the instance
     /// profiles under that path holding one of them (both listed at once).
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
@@ -96,37 +33,7 @@ impl Iam {
         Ok(roles.into_iter().chain(profiles).collect())
     }
 
-    /// Creates one resource of a kind this service owns (its file in `kinds/` does the work).
-    pub async fn create(
-        &self,
-        cluster: &str,
-        r: &ResolvedResource,
-    ) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).create(self, cluster, r).await
-    }
-
-    /// Changes `fields` of a resource of a kind this service owns in place.
-    pub async fn update(
-        &self,
-        r: &ResolvedResource,
-        live: &LiveResource,
-        fields: &[String],
-    ) -> Result<LiveResource, AwsError> {
-        kinds::ops(r.kind).update(self, r, live, fields).await
-    }
-
-    /// Deletes a resource of a kind this service owns and waits until it is gone.
-    pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        kinds::ops(live.kind).delete(self, live).await
-    }
-}
-
-/// The IAM client a change to the resource at `address` goes through (see `kinds::reach`).
-pub(crate) fn reach<'a>(
-    cx: &'a dyn Services,
-    address: &str,
-) -> Result<&'a aws_sdk_iam::Client, AwsError> {
-    Ok(kinds::reach(cx.iam(), SERVICE, address)?.client())
+    kinds::registry_methods!();
 }
 
 /// A role or profile `r` as its create made it, read as the plan expects: `props` (the desired

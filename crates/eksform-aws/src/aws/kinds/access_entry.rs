@@ -4,7 +4,6 @@
 //! Must not touch entries that lack the ownership tags (EKS makes some itself, for the cluster
 //! creator and for managed nodegroups' roles).
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
@@ -20,32 +19,19 @@ const SERVICE: &str = "EKS";
 /// The address of the node role's entry: the one eksform may adopt from EKS (see `create`).
 const NODE_ENTRY: &str = "access_entry.nodes";
 
-pub struct AccessEntries {
-    client: aws_sdk_eks::Client,
-}
+crate::aws::retry::service_struct!(AccessEntries, aws_sdk_eks);
 
 impl AccessEntries {
-    pub fn new(conf: &aws_config::SdkConfig) -> AccessEntries {
-        AccessEntries {
-            client: crate::aws::retry::client!(aws_sdk_eks, conf),
-        }
-    }
-
     /// The entries of the EKS cluster named like this eksform cluster (the model names it so);
     /// none when that cluster does not exist. Entries are described concurrently and only
     /// owned ones have their policies listed.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-        let listed: Result<Vec<String>, AwsError> = self
-            .client
-            .list_access_entries()
-            .cluster_name(cluster)
-            .into_paginator()
-            .page_size(paging::EKS)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ListAccessEntries", e));
+        let listed: Result<Vec<String>, AwsError> = paging::all_items!(
+            self.client.list_access_entries().cluster_name(cluster),
+            paging::EKS,
+            SERVICE,
+            "ListAccessEntries"
+        );
         let principals = not_found_ok(listed)?.unwrap_or_default();
         let found: Vec<Option<LiveResource>> = stream::iter(principals)
             .map(|p| async move { self.read_one(cluster, cluster, &p).await })
@@ -84,14 +70,14 @@ impl AccessEntries {
         cluster: &str,
         principal: &str,
     ) -> Result<Option<AccessEntry>, AwsError> {
-        let out = self
-            .client
-            .describe_access_entry()
-            .cluster_name(cluster)
-            .principal_arn(principal)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAccessEntry", e));
+        let out = support::sent!(
+            self.client
+                .describe_access_entry()
+                .cluster_name(cluster)
+                .principal_arn(principal),
+            SERVICE,
+            "DescribeAccessEntry"
+        );
         Ok(not_found_ok(out)?.and_then(|o| o.access_entry))
     }
 
@@ -100,18 +86,15 @@ impl AccessEntries {
         cluster: &str,
         principal: &str,
     ) -> Result<Vec<AssociatedAccessPolicy>, AwsError> {
-        let out: Result<Vec<AssociatedAccessPolicy>, AwsError> = self
-            .client
-            .list_associated_access_policies()
-            .cluster_name(cluster)
-            .principal_arn(principal)
-            .into_paginator()
-            .page_size(paging::EKS)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ListAssociatedAccessPolicies", e));
+        let out: Result<Vec<AssociatedAccessPolicy>, AwsError> = paging::all_items!(
+            self.client
+                .list_associated_access_policies()
+                .cluster_name(cluster)
+                .principal_arn(principal),
+            paging::EKS,
+            SERVICE,
+            "ListAssociatedAccessPolicies"
+        );
         Ok(not_found_ok(out)?.unwrap_or_default())
     }
 
@@ -123,16 +106,9 @@ impl AccessEntries {
         principal: &str,
         operation: &'static str,
     ) -> Result<LiveResource, AwsError> {
-        self.read_one(owner, eks_cluster, principal)
-            .await?
-            .ok_or_else(|| {
-                AwsError::local(
-                    SERVICE,
-                    operation,
-                    "NotFound",
-                    format!("access entry {principal:?}: not found after {operation}"),
-                )
-            })
+        let found = self.read_one(owner, eks_cluster, principal).await?;
+        let what = format_args!("access entry {principal:?}");
+        support::found_after(found, SERVICE, operation, what)
     }
 
     pub async fn create(
@@ -144,19 +120,19 @@ impl AccessEntries {
         let eks_cluster = f.str("cluster_name")?;
         let principal = f.str("principal_arn")?;
         let groups = f.strings("kubernetes_groups")?;
-        let sent = self
-            .client
-            .create_access_entry()
-            .cluster_name(eks_cluster)
-            .principal_arn(principal)
-            .r#type(f.str("type")?)
-            .set_kubernetes_groups((!groups.is_empty()).then_some(groups))
-            .set_username(f.opt_str("username")?.map(str::to_string))
-            .set_tags(Some(f.tags().into_iter().collect::<HashMap<_, _>>()))
-            .client_request_token(support::client_token(cluster, &r.address, &r.props))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateAccessEntry", e));
+        let sent = support::sent!(
+            self.client
+                .create_access_entry()
+                .cluster_name(eks_cluster)
+                .principal_arn(principal)
+                .r#type(f.str("type")?)
+                .set_kubernetes_groups((!groups.is_empty()).then_some(groups))
+                .set_username(f.opt_str("username")?.map(str::to_string))
+                .set_tags(Some(f.tags().into_iter().collect::<HashMap<_, _>>()))
+                .client_request_token(support::client_token(cluster, &r.address, &r.props)),
+            SERVICE,
+            "CreateAccessEntry"
+        );
         if let Err(e) = sent {
             self.adopt_or_fail(cluster, r, e).await?;
         }
@@ -220,15 +196,16 @@ impl AccessEntries {
             .r#type(AccessScopeType::from(p.scope_type.as_str()))
             .set_namespaces(Some(p.namespaces.clone()))
             .build();
-        self.client
-            .associate_access_policy()
-            .cluster_name(cluster)
-            .principal_arn(principal)
-            .policy_arn(&p.policy_arn)
-            .access_scope(scope)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "AssociateAccessPolicy", e))?;
+        support::sent!(
+            self.client
+                .associate_access_policy()
+                .cluster_name(cluster)
+                .principal_arn(principal)
+                .policy_arn(&p.policy_arn)
+                .access_scope(scope),
+            SERVICE,
+            "AssociateAccessPolicy"
+        )?;
         Ok(())
     }
 
@@ -255,14 +232,7 @@ impl AccessEntries {
                     crate::aws::eks::update_arn_tags(&self.client, &arn, &live.props, &r.props)
                         .await?
                 }
-                other => {
-                    return Err(support::immutable(
-                        SERVICE,
-                        "UpdateAccessEntry",
-                        &r.address,
-                        other,
-                    ));
-                }
+                other => return Err(f.immutable(other)),
             }
         }
         let owner = support::owner(&live.props);
@@ -276,15 +246,16 @@ impl AccessEntries {
         principal: &str,
         f: &Fields<'_>,
     ) -> Result<(), AwsError> {
-        self.client
-            .update_access_entry()
-            .cluster_name(cluster)
-            .principal_arn(principal)
-            .set_kubernetes_groups(Some(f.strings("kubernetes_groups")?))
-            .set_username(f.opt_str("username")?.map(str::to_string))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAccessEntry", e))?;
+        support::sent!(
+            self.client
+                .update_access_entry()
+                .cluster_name(cluster)
+                .principal_arn(principal)
+                .set_kubernetes_groups(Some(f.strings("kubernetes_groups")?))
+                .set_username(f.opt_str("username")?.map(str::to_string)),
+            SERVICE,
+            "UpdateAccessEntry"
+        )?;
         Ok(())
     }
 
@@ -305,15 +276,15 @@ impl AccessEntries {
             .iter()
             .filter(|h| !want.iter().any(|w| w.policy_arn == h.policy_arn));
         for p in gone {
-            let out = self
-                .client
-                .disassociate_access_policy()
-                .cluster_name(cluster)
-                .principal_arn(&live.id)
-                .policy_arn(&p.policy_arn)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DisassociateAccessPolicy", e));
+            let out = support::sent!(
+                self.client
+                    .disassociate_access_policy()
+                    .cluster_name(cluster)
+                    .principal_arn(&live.id)
+                    .policy_arn(&p.policy_arn),
+                SERVICE,
+                "DisassociateAccessPolicy"
+            );
             not_found_ok(out)?;
         }
         Ok(())
@@ -325,14 +296,14 @@ impl AccessEntries {
             .get("cluster_name")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let out = self
-            .client
-            .delete_access_entry()
-            .cluster_name(cluster)
-            .principal_arn(&live.id)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteAccessEntry", e));
+        let out = support::sent!(
+            self.client
+                .delete_access_entry()
+                .cluster_name(cluster)
+                .principal_arn(&live.id),
+            SERVICE,
+            "DeleteAccessEntry"
+        );
         not_found_ok(out).map(|_| ())
     }
 }
@@ -443,43 +414,4 @@ fn live(cluster: &str, e: &AccessEntry) -> Option<LiveResource> {
     })
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::AccessEntry
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.access(), "EKS", &r.address)?;
-            s.create(cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.access(), "EKS", &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.access(), "EKS", &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(Kind::AccessEntry, access, SERVICE);

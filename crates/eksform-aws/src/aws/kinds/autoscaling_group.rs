@@ -5,15 +5,14 @@
 //! template version rolls through the instances (see `asg_refresh`). The desired capacity is
 //! only set when asked, since autoscalers own it after creation.
 
+use super::AwsKind;
 use super::minutes;
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
 use crate::aws::retry::while_iam_propagates;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ResolvedResource};
-use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::client::Waiters;
 use aws_sdk_autoscaling::types::{
     AutoScalingGroup, Filter, LaunchTemplateSpecification, LifecycleState, Tag,
@@ -36,22 +35,9 @@ const GROUP_FIELDS: [&str; 6] = [
     "launch_template_version",
 ];
 
-pub struct Asg {
-    client: Client,
-}
+crate::aws::retry::service_struct!(Asg, aws_sdk_autoscaling, from_client);
 
 impl Asg {
-    pub fn new(conf: &aws_config::SdkConfig) -> Asg {
-        Asg {
-            client: crate::aws::retry::client!(aws_sdk_autoscaling, conf),
-        }
-    }
-
-    /// Over a client built by the caller (tests install interceptors in it).
-    pub fn from_client(client: Client) -> Asg {
-        Asg { client }
-    }
-
     /// Reads every group tagged with the cluster.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
         let filter = Filter::builder()
@@ -59,17 +45,14 @@ impl Asg {
             .values(cluster)
             .build();
         // 100 per page (the API's maximum; the default is 50): one page up to 100 groups.
-        let groups: Vec<AutoScalingGroup> = self
-            .client
-            .describe_auto_scaling_groups()
-            .filters(filter)
-            .max_records(paging::AUTOSCALING)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAutoScalingGroups", e))?;
+        let groups: Vec<AutoScalingGroup> = paging::all_items!(
+            self.client
+                .describe_auto_scaling_groups()
+                .filters(filter)
+                .max_records(paging::AUTOSCALING),
+            SERVICE,
+            "DescribeAutoScalingGroups"
+        )?;
         let mut found: Vec<LiveResource> = groups.iter().filter_map(|g| live(cluster, g)).collect();
         // Only a group with instances left on another version has a roll worth reporting: the
         // refreshes are read for those alone, so a converged cluster's plan sends no more calls.
@@ -83,13 +66,13 @@ impl Asg {
 
     /// The group by name, whether owned or not; `None` when there is no such group.
     async fn describe(&self, name: &str) -> Result<Option<AutoScalingGroup>, AwsError> {
-        let out = self
-            .client
-            .describe_auto_scaling_groups()
-            .auto_scaling_group_names(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAutoScalingGroups", e))?;
+        let out = support::sent!(
+            self.client
+                .describe_auto_scaling_groups()
+                .auto_scaling_group_names(name),
+            SERVICE,
+            "DescribeAutoScalingGroups"
+        )?;
         Ok(out
             .auto_scaling_groups
             .unwrap_or_default()
@@ -111,17 +94,9 @@ impl Asg {
         name: &str,
         operation: &'static str,
     ) -> Result<LiveResource, AwsError> {
-        self.describe(name)
-            .await?
-            .and_then(|g| live(cluster, &g))
-            .ok_or_else(|| {
-                AwsError::local(
-                    SERVICE,
-                    operation,
-                    "NotFound",
-                    format!("auto scaling group {name:?}: not found after {operation}"),
-                )
-            })
+        let found = self.describe(name).await?.and_then(|g| live(cluster, &g));
+        let what = format_args!("auto scaling group {name:?}");
+        support::found_after(found, SERVICE, operation, what)
     }
 
     pub async fn create(
@@ -174,10 +149,7 @@ impl Asg {
                 "tags" => self.update_tags(name, &live.props, &r.props).await?,
                 // Instances left on an older version by an unfinished roll: resumed below.
                 roll::FIELD => {}
-                other => {
-                    let op = "UpdateAutoScalingGroup";
-                    return Err(support::immutable(SERVICE, op, &r.address, other));
-                }
+                other => return Err(f.immutable(other)),
             }
         }
         if fields.iter().any(|x| GROUP_FIELDS.contains(&x.as_str())) {
@@ -246,22 +218,24 @@ impl Asg {
         let have = support::live_strings(live, "target_group_arns");
         let (add, remove) = support::set_diff(&have, &f.strings("target_group_arns")?);
         if !add.is_empty() {
-            self.client
-                .attach_load_balancer_target_groups()
-                .auto_scaling_group_name(name)
-                .set_target_group_arns(Some(add))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "AttachLoadBalancerTargetGroups", e))?;
+            support::sent!(
+                self.client
+                    .attach_load_balancer_target_groups()
+                    .auto_scaling_group_name(name)
+                    .set_target_group_arns(Some(add)),
+                SERVICE,
+                "AttachLoadBalancerTargetGroups"
+            )?;
         }
         if !remove.is_empty() {
-            self.client
-                .detach_load_balancer_target_groups()
-                .auto_scaling_group_name(name)
-                .set_target_group_arns(Some(remove))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DetachLoadBalancerTargetGroups", e))?;
+            support::sent!(
+                self.client
+                    .detach_load_balancer_target_groups()
+                    .auto_scaling_group_name(name)
+                    .set_target_group_arns(Some(remove)),
+                SERVICE,
+                "DetachLoadBalancerTargetGroups"
+            )?;
         }
         Ok(())
     }
@@ -269,24 +243,24 @@ impl Asg {
     async fn update_tags(&self, name: &str, live: &Props, want: &Props) -> Result<(), AwsError> {
         let (set, remove) = support::tag_diff(live, want);
         if !set.is_empty() {
-            self.client
-                .create_or_update_tags()
-                .set_tags(Some(sdk_tags(name, &set)))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "CreateOrUpdateTags", e))?;
+            support::sent!(
+                self.client
+                    .create_or_update_tags()
+                    .set_tags(Some(sdk_tags(name, &set))),
+                SERVICE,
+                "CreateOrUpdateTags"
+            )?;
         }
         if !remove.is_empty() {
             let keys = remove
                 .into_iter()
                 .map(|k| group_tag(name, k).build())
                 .collect();
-            self.client
-                .delete_tags()
-                .set_tags(Some(keys))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteTags", e))?;
+            support::sent!(
+                self.client.delete_tags().set_tags(Some(keys)),
+                SERVICE,
+                "DeleteTags"
+            )?;
         }
         Ok(())
     }
@@ -338,14 +312,14 @@ impl Asg {
     /// Force-deletes the group (terminating its instances) and waits until it is gone.
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
         let name = live.id.as_str();
-        let out = self
-            .client
-            .delete_auto_scaling_group()
-            .auto_scaling_group_name(name)
-            .force_delete(true)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteAutoScalingGroup", e));
+        let out = support::sent!(
+            self.client
+                .delete_auto_scaling_group()
+                .auto_scaling_group_name(name)
+                .force_delete(true),
+            SERVICE,
+            "DeleteAutoScalingGroup"
+        );
         // Auto Scaling reports a missing group as a generic ValidationError; whether it is
         // gone is decided by looking, not by reading the message.
         if let Err(e) = not_found_ok(out) {
@@ -471,54 +445,12 @@ fn live(cluster: &str, g: &AutoScalingGroup) -> Option<LiveResource> {
     })
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::AutoscalingGroup
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Create => minutes(15),
-            Op::Update => minutes(60),
-            Op::Delete => minutes(20),
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.asg(), "AutoScaling", &r.address)?;
-            s.create(cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.asg(), "AutoScaling", &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.asg(), "AutoScaling", &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(
+    Kind::AutoscalingGroup,
+    asg,
+    SERVICE,
+    limits(minutes(15), minutes(60), minutes(20))
+);
 
 #[cfg(test)]
 mod tests {

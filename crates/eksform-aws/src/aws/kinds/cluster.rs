@@ -4,9 +4,10 @@
 //! and wait until gone. Everything else about a cluster is immutable here (the plan replaces).
 //! Must not touch clusters that lack the ownership tags.
 
+use super::AwsKind;
 use super::minutes;
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
+use crate::aws::paging;
 use crate::aws::retry::while_iam_propagates;
 use crate::aws::status::set_status;
 use crate::aws::support::{self, Fields, not_found_ok};
@@ -29,17 +30,9 @@ fn wait_for(op: Op) -> Duration {
     support::budget(Ops.limit(op))
 }
 
-pub struct Eks {
-    client: aws_sdk_eks::Client,
-}
+crate::aws::retry::service_struct!(Eks, aws_sdk_eks);
 
 impl Eks {
-    pub fn new(conf: &aws_config::SdkConfig) -> Eks {
-        Eks {
-            client: crate::aws::retry::client!(aws_sdk_eks, conf),
-        }
-    }
-
     /// The cluster named after the eksform cluster (the model names it so: `cluster.main` has
     /// the eksform cluster's name), kept when its tags say it is this cluster's. One call: no
     /// ListClusters and no DescribeCluster of every cluster in the region.
@@ -50,13 +43,11 @@ impl Eks {
 
     /// The cluster, or `None` when it does not exist.
     async fn describe(&self, name: &str) -> Result<Option<Cluster>, AwsError> {
-        let out = self
-            .client
-            .describe_cluster()
-            .name(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeCluster", e));
+        let out = support::sent!(
+            self.client.describe_cluster().name(name),
+            SERVICE,
+            "DescribeCluster"
+        );
         Ok(not_found_ok(out)?.and_then(|o| o.cluster))
     }
 
@@ -67,17 +58,8 @@ impl Eks {
         name: &str,
         operation: &'static str,
     ) -> Result<LiveResource, AwsError> {
-        self.describe(name)
-            .await?
-            .and_then(|c| live(cluster, &c))
-            .ok_or_else(|| {
-                AwsError::local(
-                    SERVICE,
-                    operation,
-                    "NotFound",
-                    format!("cluster {name:?}: not found after {operation}"),
-                )
-            })
+        let found = self.describe(name).await?.and_then(|c| live(cluster, &c));
+        support::found_after(found, SERVICE, operation, format_args!("cluster {name:?}"))
     }
 
     pub async fn create(
@@ -171,14 +153,7 @@ impl Eks {
                 }
                 "logging_types" => self.update_logging(name, &f).await?,
                 "tags" => update_tags(&self.client, live, &r.props).await?,
-                other => {
-                    return Err(support::immutable(
-                        SERVICE,
-                        "UpdateCluster",
-                        &r.address,
-                        other,
-                    ));
-                }
+                other => return Err(f.immutable(other)),
             }
         }
         let cluster = support::owner(&live.props);
@@ -215,14 +190,14 @@ impl Eks {
         let access = UpdateAccessConfigRequest::builder()
             .authentication_mode(AuthenticationMode::from(want))
             .build();
-        let out = self
-            .client
-            .update_cluster_config()
-            .name(name)
-            .access_config(access)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterConfig", e))?;
+        let out = support::sent!(
+            self.client
+                .update_cluster_config()
+                .name(name)
+                .access_config(access),
+            SERVICE,
+            "UpdateClusterConfig"
+        )?;
         self.wait_update(name, out.update().and_then(|u| u.id()))
             .await
     }
@@ -231,27 +206,27 @@ impl Eks {
     /// takes a logging change as an update of its own, never with another setting).
     async fn update_logging(&self, name: &str, f: &Fields<'_>) -> Result<(), AwsError> {
         let want = logging_types(f)?;
-        let out = self
-            .client
-            .update_cluster_config()
-            .name(name)
-            .logging(logging(&want))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterConfig", e))?;
+        let out = support::sent!(
+            self.client
+                .update_cluster_config()
+                .name(name)
+                .logging(logging(&want)),
+            SERVICE,
+            "UpdateClusterConfig"
+        )?;
         self.wait_update(name, out.update().and_then(|u| u.id()))
             .await
     }
 
     async fn update_version(&self, name: &str, version: &str) -> Result<(), AwsError> {
-        let out = self
-            .client
-            .update_cluster_version()
-            .name(name)
-            .version(version)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterVersion", e))?;
+        let out = support::sent!(
+            self.client
+                .update_cluster_version()
+                .name(name)
+                .version(version),
+            SERVICE,
+            "UpdateClusterVersion"
+        )?;
         self.wait_update(name, out.update().and_then(|u| u.id()))
             .await
     }
@@ -263,14 +238,14 @@ impl Eks {
             .endpoint_public_access(f.bool("endpoint_public_access")?)
             .endpoint_private_access(f.bool("endpoint_private_access")?)
             .build();
-        let out = self
-            .client
-            .update_cluster_config()
-            .name(name)
-            .resources_vpc_config(vpc)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateClusterConfig", e))?;
+        let out = support::sent!(
+            self.client
+                .update_cluster_config()
+                .name(name)
+                .resources_vpc_config(vpc),
+            SERVICE,
+            "UpdateClusterConfig"
+        )?;
         self.wait_update(name, out.update().and_then(|u| u.id()))
             .await
     }
@@ -286,14 +261,11 @@ impl Eks {
             &what,
             wait_for(Op::Update),
             || async {
-                let out = self
-                    .client
-                    .describe_update()
-                    .name(name)
-                    .update_id(id)
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeUpdate", e))?;
+                let out = support::sent!(
+                    self.client.describe_update().name(name).update_id(id),
+                    SERVICE,
+                    "DescribeUpdate"
+                )?;
                 let update = out.update();
                 match update.and_then(|u| u.status()) {
                     Some(UpdateStatus::Successful) => Ok(Some(())),
@@ -330,13 +302,11 @@ impl Eks {
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
         let name = live.id.as_str();
         let found = in_use::retry(wait_for(Op::Delete), || async {
-            let out = self
-                .client
-                .delete_cluster()
-                .name(name)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteCluster", e));
+            let out = support::sent!(
+                self.client.delete_cluster().name(name),
+                SERVICE,
+                "DeleteCluster"
+            );
             match not_found_ok(out) {
                 Err(e) if e.kind == ErrorKind::InUse => {
                     // Failing to look is not the failure to report: the refusal is.
@@ -359,17 +329,12 @@ impl Eks {
 impl Eks {
     /// The node groups still attached to cluster `name`, as named in a refusal.
     async fn nodegroups(&self, name: &str) -> Result<Vec<String>, AwsError> {
-        let names: Vec<String> = self
-            .client
-            .list_nodegroups()
-            .cluster_name(name)
-            .into_paginator()
-            .page_size(crate::aws::paging::EKS)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ListNodegroups", e))?;
+        let names: Vec<String> = paging::all_items!(
+            self.client.list_nodegroups().cluster_name(name),
+            paging::EKS,
+            SERVICE,
+            "ListNodegroups"
+        )?;
         Ok(names
             .into_iter()
             .map(|n| format!("nodegroup {n}"))
@@ -524,13 +489,14 @@ pub(super) async fn tag(
     arn: &str,
     tags: BTreeMap<String, String>,
 ) -> Result<(), AwsError> {
-    client
-        .tag_resource()
-        .resource_arn(arn)
-        .set_tags(Some(tags.into_iter().collect()))
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "TagResource", e))?;
+    support::sent!(
+        client
+            .tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(tags.into_iter().collect())),
+        SERVICE,
+        "TagResource"
+    )?;
     Ok(())
 }
 
@@ -547,13 +513,14 @@ pub(super) async fn update_arn_tags(
         tag(client, arn, set).await?;
     }
     if !remove.is_empty() {
-        client
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(remove))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UntagResource", e))?;
+        support::sent!(
+            client
+                .untag_resource()
+                .resource_arn(arn)
+                .set_tag_keys(Some(remove)),
+            SERVICE,
+            "UntagResource"
+        )?;
     }
     Ok(())
 }
@@ -568,51 +535,9 @@ pub(super) async fn update_tags(
     update_arn_tags(client, &arn, &live.props, want).await
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::Cluster
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Create => minutes(30),
-            Op::Update => minutes(60),
-            Op::Delete => minutes(20),
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.eks(), "EKS", &r.address)?;
-            s.create(cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.eks(), "EKS", &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.eks(), "EKS", &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(
+    Kind::Cluster,
+    eks,
+    SERVICE,
+    limits(minutes(30), minutes(60), minutes(20))
+);

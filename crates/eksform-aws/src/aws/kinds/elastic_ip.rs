@@ -1,95 +1,33 @@
 //! Elastic IPs: allocated in the VPC domain; only the tags change in place. The public IP is
 //! an attribute, not a property.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ec2::convert::Found;
-use crate::aws::ec2::once::no_sdk_retry;
-use crate::aws::ec2::props::{tag_map, tag_spec};
-use crate::aws::ec2::{Ec2, SERVICE, first, gone_is_ok, missing_id, sdk};
-use crate::aws::timeouts::Op;
+use crate::aws::ec2::props::{tag_map, tag_specs};
+use crate::aws::ec2::{Ec2, create_once, first, sdk};
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::types::{Address, DomainType, Filter, ResourceType};
 use eksform_core::live::LiveResource;
 use eksform_core::model::Kind;
-use std::time::Duration;
 
 /// Fields EC2 changes in place besides the tags; any other change replaces the resource.
 pub(crate) const IN_PLACE: &[&str] = &[];
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
+crate::aws::ec2::kind_ops!(
+    Kind::ElasticIp,
+    limits(DEFAULT_LIMIT, DEFAULT_LIMIT, minutes(20))
+);
 
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::ElasticIp
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Delete => minutes(20),
-            Op::Create | Op::Update => DEFAULT_LIMIT,
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        _cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = create(ec2, r).await?;
-            ec2.read_back(r, &id, || describe(ec2, &id)).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            ec2.update_start(r, live, fields, IN_PLACE).await?;
-            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(delete(ec2, live).await)
-        })
-    }
-}
-
-async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
-    ec2.create_once(
+async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
+    let tags = || tag_specs(ResourceType::ElasticIp, &r.props);
+    let call = || ec2.client().allocate_address().domain(DomainType::Vpc);
+    create_once!(
+        ec2,
         r,
-        |f| tagged(ec2, f),
-        || async {
-            let out = ec2
-                .client()
-                .allocate_address()
-                .domain(DomainType::Vpc)
-                .set_tag_specifications(
-                    tag_spec(ResourceType::ElasticIp, &r.props).map(|t| vec![t]),
-                )
-                .customize()
-                .config_override(no_sdk_retry())
-                .send()
-                .await
-                .map_err(sdk("AllocateAddress"))?;
-            out.allocation_id()
-                .map(str::to_string)
-                .ok_or_else(|| missing_id("AllocateAddress", &r.address))
-        },
+        "AllocateAddress",
+        call().set_tag_specifications(tags()),
+        |out| out.allocation_id()
     )
-    .await
 }
 
 /// Retried while in use: the NAT gateway holding the address lets go only once deleted.

@@ -17,16 +17,12 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-    let roles: Vec<aws_sdk_iam::types::Role> = c
-        .list_roles()
-        .path_prefix(names::iam_path(cluster))
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListRoles", e))?;
+    let roles: Vec<aws_sdk_iam::types::Role> = paging::all_items!(
+        c.list_roles().path_prefix(names::iam_path(cluster)),
+        paging::IAM,
+        SERVICE,
+        "ListRoles"
+    )?;
     let found: Vec<Option<LiveResource>> = stream::iter(roles)
         .map(|role| read_one(c, cluster, role))
         .buffer_unordered(READ_CONCURRENCY)
@@ -71,30 +67,22 @@ async fn read_one(
 }
 
 async fn role_tags(c: &Client, name: &str) -> Result<Value, AwsError> {
-    let tags: Vec<aws_sdk_iam::types::Tag> = c
-        .list_role_tags()
-        .role_name(name)
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListRoleTags", e))?;
+    let tags: Vec<aws_sdk_iam::types::Tag> = paging::all_items!(
+        c.list_role_tags().role_name(name),
+        paging::IAM,
+        SERVICE,
+        "ListRoleTags"
+    )?;
     Ok(tags_of(&tags))
 }
 
 async fn attached_policies(c: &Client, name: &str) -> Result<Vec<String>, AwsError> {
-    let attached: Vec<aws_sdk_iam::types::AttachedPolicy> = c
-        .list_attached_role_policies()
-        .role_name(name)
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListAttachedRolePolicies", e))?;
+    let attached: Vec<aws_sdk_iam::types::AttachedPolicy> = paging::all_items!(
+        c.list_attached_role_policies().role_name(name),
+        paging::IAM,
+        SERVICE,
+        "ListAttachedRolePolicies"
+    )?;
     Ok(attached
         .iter()
         .filter_map(|p| p.policy_arn().map(str::to_string))
@@ -143,15 +131,15 @@ pub async fn create(
     let policy = f
         .get("assume_role_policy")
         .ok_or_else(|| missing(r, "assume_role_policy"))?;
-    let out = c
-        .create_role()
-        .path(&path)
-        .role_name(name)
-        .assume_role_policy_document(policy.to_string())
-        .set_tags(Some(sdk_tags(&f.tags())))
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateRole", e));
+    let out = support::sent!(
+        c.create_role()
+            .path(&path)
+            .role_name(name)
+            .assume_role_policy_document(policy.to_string())
+            .set_tags(Some(sdk_tags(&f.tags()))),
+        SERVICE,
+        "CreateRole"
+    );
     let arn = match out {
         Ok(out) => out.role().map(|r| r.arn().to_string()).unwrap_or_default(),
         // Attaching the policies below is idempotent: an adopted role gets what it lacks.
@@ -207,13 +195,11 @@ async fn attach(c: &Client, role: &str, policy: &str) -> Result<(), AwsError> {
 }
 
 async fn detach(c: &Client, role: &str, policy: &str) -> Result<(), AwsError> {
-    let r = c
-        .detach_role_policy()
-        .role_name(role)
-        .policy_arn(policy)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DetachRolePolicy", e));
+    let r = support::sent!(
+        c.detach_role_policy().role_name(role).policy_arn(policy),
+        SERVICE,
+        "DetachRolePolicy"
+    );
     not_found_ok(r).map(|_| ())
 }
 
@@ -239,15 +225,16 @@ pub async fn update(
             }
             "assume_role_policy" => {
                 let policy = f.get(field).ok_or_else(|| missing(r, field))?;
-                c.update_assume_role_policy()
-                    .role_name(name)
-                    .policy_document(policy.to_string())
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateAssumeRolePolicy", e))?;
+                support::sent!(
+                    c.update_assume_role_policy()
+                        .role_name(name)
+                        .policy_document(policy.to_string()),
+                    SERVICE,
+                    "UpdateAssumeRolePolicy"
+                )?;
             }
             "tags" => update_tags(c, name, &live.props, &r.props).await?,
-            other => return Err(support::immutable(SERVICE, "UpdateRole", &r.address, other)),
+            other => return Err(f.immutable(other)),
         }
     }
     let mut out = support::updated(r, live, fields);
@@ -260,20 +247,18 @@ pub async fn update(
 async fn update_tags(c: &Client, name: &str, live: &Props, want: &Props) -> Result<(), AwsError> {
     let (set, remove) = support::tag_diff(live, want);
     if !set.is_empty() {
-        c.tag_role()
-            .role_name(name)
-            .set_tags(Some(sdk_tags(&set)))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "TagRole", e))?;
+        support::sent!(
+            c.tag_role().role_name(name).set_tags(Some(sdk_tags(&set))),
+            SERVICE,
+            "TagRole"
+        )?;
     }
     if !remove.is_empty() {
-        c.untag_role()
-            .role_name(name)
-            .set_tag_keys(Some(remove))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UntagRole", e))?;
+        support::sent!(
+            c.untag_role().role_name(name).set_tag_keys(Some(remove)),
+            SERVICE,
+            "UntagRole"
+        )?;
     }
     Ok(())
 }
@@ -289,12 +274,7 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
         if not_found_ok(release(c, name).await)?.is_none() {
             return Ok(());
         }
-        let r = c
-            .delete_role()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteRole", e));
+        let r = support::sent!(c.delete_role().role_name(name), SERVICE, "DeleteRole");
         match not_found_ok(r) {
             Err(e) if e.kind == ErrorKind::InUse => {
                 // Failing to look is not the failure to report: the refusal is.
@@ -314,16 +294,7 @@ async fn holders(c: &Client, name: &str) -> Result<Vec<String>, AwsError> {
         .into_iter()
         .map(|p| format!("attached policy {p}"))
         .collect();
-    let profiles: Vec<aws_sdk_iam::types::InstanceProfile> = c
-        .list_instance_profiles_for_role()
-        .role_name(name)
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListInstanceProfilesForRole", e))?;
+    let profiles = profiles_of(c, name).await?;
     out.extend(
         profiles
             .iter()
@@ -332,20 +303,29 @@ async fn holders(c: &Client, name: &str) -> Result<Vec<String>, AwsError> {
     Ok(out)
 }
 
+/// The instance profiles holding role `name`.
+async fn profiles_of(
+    c: &Client,
+    name: &str,
+) -> Result<Vec<aws_sdk_iam::types::InstanceProfile>, AwsError> {
+    paging::all_items!(
+        c.list_instance_profiles_for_role().role_name(name),
+        paging::IAM,
+        SERVICE,
+        "ListInstanceProfilesForRole"
+    )
+}
+
 async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
     for p in attached_policies(c, name).await? {
         detach(c, name, &p).await?;
     }
-    let inline: Vec<String> = c
-        .list_role_policies()
-        .role_name(name)
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListRolePolicies", e))?;
+    let inline: Vec<String> = paging::all_items!(
+        c.list_role_policies().role_name(name),
+        paging::IAM,
+        SERVICE,
+        "ListRolePolicies"
+    )?;
     for p in inline {
         let r = c
             .delete_role_policy()
@@ -355,23 +335,14 @@ async fn release(c: &Client, name: &str) -> Result<(), AwsError> {
             .await;
         not_found_ok(r.map_err(|e| AwsError::from_sdk(SERVICE, "DeleteRolePolicy", e)))?;
     }
-    let profiles: Vec<aws_sdk_iam::types::InstanceProfile> = c
-        .list_instance_profiles_for_role()
-        .role_name(name)
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListInstanceProfilesForRole", e))?;
+    let profiles = profiles_of(c, name).await?;
     for p in profiles {
         super::instance_profile::remove_role(c, p.instance_profile_name(), name).await?;
     }
     Ok(())
 }
 
-iam::kind_ops!(Kind::IamRole);
+super::kind_ops!(Kind::IamRole, iam, SERVICE; client);
 
 #[cfg(test)]
 mod tests {

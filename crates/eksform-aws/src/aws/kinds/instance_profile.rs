@@ -18,15 +18,13 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Every profile under the cluster's path (ListInstanceProfiles returns their roles).
 pub async fn list(c: &Client, cluster: &str) -> Result<Vec<InstanceProfile>, AwsError> {
-    c.list_instance_profiles()
-        .path_prefix(names::iam_path(cluster))
-        .into_paginator()
-        .page_size(paging::IAM)
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "ListInstanceProfiles", e))
+    paging::all_items!(
+        c.list_instance_profiles()
+            .path_prefix(names::iam_path(cluster)),
+        paging::IAM,
+        SERVICE,
+        "ListInstanceProfiles"
+    )
 }
 
 /// The listed profiles that hold an owned role, given the owned roles' addresses by name.
@@ -72,12 +70,11 @@ fn live(address: String, p: &InstanceProfile) -> LiveResource {
 
 /// The profile as it is now; `None` when it does not exist.
 async fn get(c: &Client, name: &str) -> Result<Option<InstanceProfile>, AwsError> {
-    let out = c
-        .get_instance_profile()
-        .instance_profile_name(name)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "GetInstanceProfile", e));
+    let out = support::sent!(
+        c.get_instance_profile().instance_profile_name(name),
+        SERVICE,
+        "GetInstanceProfile"
+    );
     Ok(not_found_ok(out)?.and_then(|o| o.instance_profile))
 }
 
@@ -93,13 +90,13 @@ pub async fn create(
     let f = Fields::new(SERVICE, "CreateInstanceProfile", r);
     let name = f.str("name")?;
     let path = create_path(cluster, r, "CreateInstanceProfile")?;
-    let out = c
-        .create_instance_profile()
-        .path(&path)
-        .instance_profile_name(name)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateInstanceProfile", e));
+    let out = support::sent!(
+        c.create_instance_profile()
+            .path(&path)
+            .instance_profile_name(name),
+        SERVICE,
+        "CreateInstanceProfile"
+    );
     let role = f.opt_str("role_name")?;
     let (arn, has_role) = match out {
         Ok(o) => (o.instance_profile().map(|p| p.arn().to_string()), false),
@@ -138,13 +135,13 @@ async fn add_role(c: &Client, profile: &str, role: &str) -> Result<(), AwsError>
 
 /// Removes a role from a profile; either being gone already is fine.
 pub async fn remove_role(c: &Client, profile: &str, role: &str) -> Result<(), AwsError> {
-    let r = c
-        .remove_role_from_instance_profile()
-        .instance_profile_name(profile)
-        .role_name(role)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "RemoveRoleFromInstanceProfile", e));
+    let r = support::sent!(
+        c.remove_role_from_instance_profile()
+            .instance_profile_name(profile)
+            .role_name(role),
+        SERVICE,
+        "RemoveRoleFromInstanceProfile"
+    );
     not_found_ok(r).map(|_| ())
 }
 
@@ -166,14 +163,7 @@ pub async fn update(
                     add_role(c, name, new).await?;
                 }
             }
-            other => {
-                return Err(support::immutable(
-                    SERVICE,
-                    "UpdateInstanceProfile",
-                    &r.address,
-                    other,
-                ));
-            }
+            other => return Err(f.immutable(other)),
         }
     }
     Ok(support::updated(r, live, fields))
@@ -188,13 +178,12 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     for role in p.roles() {
         remove_role(c, name, role.role_name()).await?;
     }
-    let r = c
-        .delete_instance_profile()
-        .instance_profile_name(name)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteInstanceProfile", e));
+    let r = support::sent!(
+        c.delete_instance_profile().instance_profile_name(name),
+        SERVICE,
+        "DeleteInstanceProfile"
+    );
     not_found_ok(r).map(|_| ())
 }
 
-iam::kind_ops!(Kind::InstanceProfile);
+super::kind_ops!(Kind::InstanceProfile, iam, SERVICE; client);

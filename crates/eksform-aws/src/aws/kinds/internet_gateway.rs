@@ -1,100 +1,37 @@
 //! Internet gateways: created, then attached to their VPC; the attachment changes in place.
 //! `vpc_id` reads as the attached VPC, null when detached.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ec2::convert::{Found, opt};
-use crate::aws::ec2::once::no_sdk_retry;
-use crate::aws::ec2::props::{prop_opt_str, tag_map, tag_spec};
-use crate::aws::ec2::{Ec2, SERVICE, all_pages, first, gone_is_ok, missing_id, sdk};
-use crate::aws::timeouts::Op;
+use crate::aws::ec2::props::{prop_opt_str, tag_map, tag_specs};
+use crate::aws::ec2::{Ec2, all_ids, create_once, first, sdk};
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::types::{Filter, InternetGateway, ResourceType};
 use eksform_core::live::LiveResource;
 use eksform_core::model::Kind;
-use std::time::Duration;
 
 /// Fields EC2 changes in place besides the tags; any other change replaces the resource.
 pub(crate) const IN_PLACE: &[&str] = &["vpc_id"];
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::InternetGateway
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Delete => minutes(20),
-            Op::Create | Op::Update => DEFAULT_LIMIT,
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        _cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = create(ec2, r).await?;
-            ec2.read_back(r, &id, || describe(ec2, &id)).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            ec2.update_start(r, live, fields, IN_PLACE).await?;
-            if fields.iter().any(|f| f == "vpc_id") {
-                update_attachment(ec2, r, live).await?;
-            }
-            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(delete(ec2, live).await)
-        })
-    }
-}
+crate::aws::ec2::kind_ops!(
+    Kind::InternetGateway,
+    limits(DEFAULT_LIMIT, DEFAULT_LIMIT, minutes(20)),
+    update(update_vpc),
+);
 
 /// Create, then attach. A crash between the two leaves a tagged, detached gateway whose
 /// `vpc_id` reads null, which the next plan turns into an update that attaches it.
-async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
-    let id = ec2
-        .create_once(
-            r,
-            |f| tagged(ec2, f),
-            || async {
-                let out = ec2
-                    .client()
-                    .create_internet_gateway()
-                    .set_tag_specifications(
-                        tag_spec(ResourceType::InternetGateway, &r.props).map(|t| vec![t]),
-                    )
-                    .customize()
-                    .config_override(no_sdk_retry())
-                    .send()
-                    .await
-                    .map_err(sdk("CreateInternetGateway"))?;
-                let id = out.internet_gateway().and_then(|g| g.internet_gateway_id());
-                id.map(str::to_string)
-                    .ok_or_else(|| missing_id("CreateInternetGateway", &r.address))
-            },
-        )
-        .await?;
+async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
+    let tags = || tag_specs(ResourceType::InternetGateway, &r.props);
+    let id = create_once!(
+        ec2,
+        r,
+        "CreateInternetGateway",
+        ec2.client()
+            .create_internet_gateway()
+            .set_tag_specifications(tags()),
+        |out| out.internet_gateway().and_then(|g| g.internet_gateway_id())
+    )?;
     let id = id.as_str();
     if let Some(vpc) = prop_opt_str(r, "vpc_id")? {
         attach(ec2, id, vpc).await?;
@@ -123,6 +60,19 @@ async fn detach(ec2: &Ec2, id: &str, vpc: &str) -> Result<(), AwsError> {
         Err(e) if e.is_not_found() || e.code == "Gateway.NotAttached" => Ok(()),
         other => other.map(|_| ()),
     }
+}
+
+/// The attachment, when `fields` has `vpc_id`.
+async fn update_vpc(
+    ec2: &Ec2,
+    r: &ResolvedResource,
+    live: &LiveResource,
+    fields: &[String],
+) -> Result<(), AwsError> {
+    if fields.iter().any(|f| f == "vpc_id") {
+        update_attachment(ec2, r, live).await?;
+    }
+    Ok(())
 }
 
 async fn update_attachment(
@@ -186,9 +136,9 @@ async fn tagged(ec2: &Ec2, filters: Vec<Filter>) -> Result<Vec<String>, AwsError
         .client()
         .describe_internet_gateways()
         .set_filters(Some(filters));
-    let found: Vec<_> = all_pages!(call, "DescribeInternetGateways").await?;
-    let ids = found.iter().filter_map(|g| g.internet_gateway_id());
-    Ok(ids.map(str::to_string).collect())
+    let ids = all_ids!(call, "DescribeInternetGateways", |g| g
+        .internet_gateway_id());
+    Ok(ids)
 }
 
 /// An internet gateway as described: `vpc_id` is the attached VPC, null when detached.

@@ -3,12 +3,10 @@
 //! Auto Scaling group launches `$Latest`). User data is base64 in the API and plain text in the
 //! properties. Must not touch templates without the ownership tags.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, READ_CONCURRENCY, not_found_ok};
 use crate::aws::{AwsError, ResolvedResource};
-use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{
     Filter, InstanceType, LaunchTemplate, LaunchTemplateBlockDeviceMappingRequest,
     LaunchTemplateEbsBlockDeviceRequest, LaunchTemplateHttpTokensState,
@@ -44,34 +42,21 @@ const DATA_FIELDS: [&str; 8] = [
     "metadata_http_tokens",
 ];
 
-pub struct LaunchTemplates {
-    client: Client,
-}
+crate::aws::retry::service_struct!(LaunchTemplates, aws_sdk_ec2);
 
 impl LaunchTemplates {
-    pub fn new(conf: &aws_config::SdkConfig) -> LaunchTemplates {
-        LaunchTemplates {
-            client: crate::aws::retry::client!(aws_sdk_ec2, conf),
-        }
-    }
-
     /// Lists the tagged templates, then fetches their default versions and tags concurrently.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
         let filter = Filter::builder()
             .name(format!("tag:{TAG_CLUSTER}"))
             .values(cluster)
             .build();
-        let templates: Vec<LaunchTemplate> = self
-            .client
-            .describe_launch_templates()
-            .filters(filter)
-            .into_paginator()
-            .page_size(paging::LAUNCH_TEMPLATES)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLaunchTemplates", e))?;
+        let templates: Vec<LaunchTemplate> = paging::all_items!(
+            self.client.describe_launch_templates().filters(filter),
+            paging::LAUNCH_TEMPLATES,
+            SERVICE,
+            "DescribeLaunchTemplates"
+        )?;
         self.complete(cluster, templates).await
     }
 
@@ -116,17 +101,12 @@ impl LaunchTemplates {
                 .name("resource-id")
                 .set_values(Some(chunk.to_vec()))
                 .build();
-            let found: Vec<TagDescription> = self
-                .client
-                .describe_tags()
-                .filters(filter)
-                .into_paginator()
-                .page_size(paging::EC2)
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTags", e))?;
+            let found: Vec<TagDescription> = paging::all_items!(
+                self.client.describe_tags().filters(filter),
+                paging::EC2,
+                SERVICE,
+                "DescribeTags"
+            )?;
             for t in found {
                 if let (Some(id), Some(k)) = (t.resource_id(), t.key()) {
                     let v = t.value().unwrap_or_default().to_string();
@@ -145,14 +125,14 @@ impl LaunchTemplates {
 
     /// The data of a template's default version; `None` when the template vanished.
     async fn default_data(&self, id: &str) -> Result<Option<ResponseLaunchTemplateData>, AwsError> {
-        let out = self
-            .client
-            .describe_launch_template_versions()
-            .launch_template_id(id)
-            .versions("$Default")
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLaunchTemplateVersions", e));
+        let out = support::sent!(
+            self.client
+                .describe_launch_template_versions()
+                .launch_template_id(id)
+                .versions("$Default"),
+            SERVICE,
+            "DescribeLaunchTemplateVersions"
+        );
         let Some(out) = not_found_ok(out)? else {
             return Ok(None);
         };
@@ -170,13 +150,13 @@ impl LaunchTemplates {
         cluster: &str,
         name: &str,
     ) -> Result<Option<LiveResource>, AwsError> {
-        let out = self
-            .client
-            .describe_launch_templates()
-            .launch_template_names(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLaunchTemplates", e));
+        let out = support::sent!(
+            self.client
+                .describe_launch_templates()
+                .launch_template_names(name),
+            SERVICE,
+            "DescribeLaunchTemplates"
+        );
         let Some(out) = not_found_ok(out)? else {
             return Ok(None);
         };
@@ -220,16 +200,16 @@ impl LaunchTemplates {
             .resource_type(ResourceType::LaunchTemplate)
             .set_tags(Some(sdk_tags(&f.tags())))
             .build();
-        let sent = self
-            .client
-            .create_launch_template()
-            .launch_template_name(name)
-            .client_token(support::client_token(cluster, &r.address, &r.props))
-            .tag_specifications(tags)
-            .launch_template_data(request_data(&f)?)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLaunchTemplate", e));
+        let sent = support::sent!(
+            self.client
+                .create_launch_template()
+                .launch_template_name(name)
+                .client_token(support::client_token(cluster, &r.address, &r.props))
+                .tag_specifications(tags)
+                .launch_template_data(request_data(&f)?),
+            SERVICE,
+            "CreateLaunchTemplate"
+        );
         let out = match sent {
             Ok(out) => out,
             // The name is unique: a resend, or a retry after a crash, finds the template it
@@ -293,15 +273,15 @@ impl LaunchTemplates {
         r: &ResolvedResource,
         f: &Fields<'_>,
     ) -> Result<i64, AwsError> {
-        let created = self
-            .client
-            .create_launch_template_version()
-            .launch_template_id(id)
-            .client_token(support::client_token(id, &r.address, &r.props))
-            .launch_template_data(request_data(f)?)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLaunchTemplateVersion", e))?;
+        let created = support::sent!(
+            self.client
+                .create_launch_template_version()
+                .launch_template_id(id)
+                .client_token(support::client_token(id, &r.address, &r.props))
+                .launch_template_data(request_data(f)?),
+            SERVICE,
+            "CreateLaunchTemplateVersion"
+        )?;
         let version = created
             .launch_template_version()
             .and_then(|v| v.version_number())
@@ -313,51 +293,51 @@ impl LaunchTemplates {
                     format!("{}: no version returned", r.address),
                 )
             })?;
-        self.client
-            .modify_launch_template()
-            .launch_template_id(id)
-            .default_version(version.to_string())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ModifyLaunchTemplate", e))?;
+        support::sent!(
+            self.client
+                .modify_launch_template()
+                .launch_template_id(id)
+                .default_version(version.to_string()),
+            SERVICE,
+            "ModifyLaunchTemplate"
+        )?;
         Ok(version)
     }
 
     async fn update_tags(&self, id: &str, live: &Props, want: &Props) -> Result<(), AwsError> {
         let (set, remove) = support::tag_diff(live, want);
         if !set.is_empty() {
-            self.client
-                .create_tags()
-                .resources(id)
-                .set_tags(Some(sdk_tags(&set)))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "CreateTags", e))?;
+            support::sent!(
+                self.client
+                    .create_tags()
+                    .resources(id)
+                    .set_tags(Some(sdk_tags(&set))),
+                SERVICE,
+                "CreateTags"
+            )?;
         }
         if !remove.is_empty() {
             let keys = remove
                 .into_iter()
                 .map(|k| Tag::builder().key(k).build())
                 .collect();
-            self.client
-                .delete_tags()
-                .resources(id)
-                .set_tags(Some(keys))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteTags", e))?;
+            support::sent!(
+                self.client.delete_tags().resources(id).set_tags(Some(keys)),
+                SERVICE,
+                "DeleteTags"
+            )?;
         }
         Ok(())
     }
 
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        let out = self
-            .client
-            .delete_launch_template()
-            .launch_template_id(&live.id)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteLaunchTemplate", e));
+        let out = support::sent!(
+            self.client
+                .delete_launch_template()
+                .launch_template_id(&live.id),
+            SERVICE,
+            "DeleteLaunchTemplate"
+        );
         not_found_ok(out).map(|_| ())
     }
 }
@@ -494,46 +474,7 @@ fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
         .collect()
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::LaunchTemplate
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.lt(), "EC2", &r.address)?;
-            s.create(cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.lt(), "EC2", &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.lt(), "EC2", &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(Kind::LaunchTemplate, lt, SERVICE);
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,6 @@
 //! eksform does not own are never read. Listener tags are neither written nor compared:
 //! CloudFormation cannot tag a listener, and the load balancer's applied record covers them.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::elb::{SERVICE, found, opt, opt_int};
 use crate::aws::paging;
@@ -60,27 +59,23 @@ pub async fn of_owned(
 
 /// The listeners of one load balancer; none when it vanished in between.
 pub(crate) async fn list(c: &Client, lb_arn: &str) -> Result<Vec<Listener>, AwsError> {
-    let out = c
-        .describe_listeners()
-        .load_balancer_arn(lb_arn)
-        .page_size(paging::ELB)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeListeners", e));
+    let out = paging::all_items!(
+        c.describe_listeners()
+            .load_balancer_arn(lb_arn)
+            .page_size(paging::ELB),
+        SERVICE,
+        "DescribeListeners"
+    );
     Ok(not_found_ok(out)?.unwrap_or_default())
 }
 
 /// One listener by ARN, known by `address`.
 async fn read_one(c: &Client, arn: &str, address: &str) -> Result<Option<LiveResource>, AwsError> {
-    let out = c
-        .describe_listeners()
-        .listener_arns(arn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeListeners", e));
+    let out = support::sent!(
+        c.describe_listeners().listener_arns(arn),
+        SERVICE,
+        "DescribeListeners"
+    );
     let Some(out) = not_found_ok(out)? else {
         return Ok(None);
     };
@@ -144,18 +139,22 @@ fn certificates(f: &Fields<'_>) -> Result<Option<Vec<Certificate>>, AwsError> {
         .map(|arn| vec![Certificate::builder().certificate_arn(arn).build()]))
 }
 
-pub async fn create(c: &Client, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
+pub async fn create(
+    c: &Client,
+    _cluster: &str,
+    r: &ResolvedResource,
+) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "CreateListener", r);
-    let out = c
-        .create_listener()
-        .load_balancer_arn(f.str("load_balancer_arn")?)
-        .port(f.int32("port")?)
-        .protocol(ProtocolEnum::from(f.str("protocol")?))
-        .set_certificates(certificates(&f)?)
-        .set_default_actions(Some(default_actions(&f)?))
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateListener", e));
+    let out = support::sent!(
+        c.create_listener()
+            .load_balancer_arn(f.str("load_balancer_arn")?)
+            .port(f.int32("port")?)
+            .protocol(ProtocolEnum::from(f.str("protocol")?))
+            .set_certificates(certificates(&f)?)
+            .set_default_actions(Some(default_actions(&f)?)),
+        SERVICE,
+        "CreateListener"
+    );
     let arn = match out {
         Ok(out) => out
             .listeners
@@ -203,77 +202,31 @@ pub async fn update(
         match field.as_str() {
             "port" | "protocol" | "certificate_arn" | "target_group_arn" if !modified => {
                 modified = true;
-                c.modify_listener()
-                    .listener_arn(arn)
-                    .port(f.int32("port")?)
-                    .protocol(ProtocolEnum::from(f.str("protocol")?))
-                    .set_certificates(certificates(&f)?)
-                    .set_default_actions(Some(default_actions(&f)?))
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "ModifyListener", e))?;
+                support::sent!(
+                    c.modify_listener()
+                        .listener_arn(arn)
+                        .port(f.int32("port")?)
+                        .protocol(ProtocolEnum::from(f.str("protocol")?))
+                        .set_certificates(certificates(&f)?)
+                        .set_default_actions(Some(default_actions(&f)?)),
+                    SERVICE,
+                    "ModifyListener"
+                )?;
             }
             "port" | "protocol" | "certificate_arn" | "target_group_arn" => {}
-            other => {
-                return Err(support::immutable(
-                    SERVICE,
-                    "ModifyListener",
-                    &r.address,
-                    other,
-                ));
-            }
+            other => return Err(f.immutable(other)),
         }
     }
     found(read_one(c, arn, &r.address).await?, "ModifyListener", arn)
 }
 
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
-    let out = c
-        .delete_listener()
-        .listener_arn(&live.id)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteListener", e));
+    let out = support::sent!(
+        c.delete_listener().listener_arn(&live.id),
+        SERVICE,
+        "DeleteListener"
+    );
     not_found_ok(out).map(|_| ())
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::Listener
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        _cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
-            create(c, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
-            update(c, r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &live.address)?.client();
-            delete(c, live).await
-        })
-    }
-}
+super::kind_ops!(Kind::Listener, elb, SERVICE; client);

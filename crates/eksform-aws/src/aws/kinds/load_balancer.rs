@@ -3,10 +3,10 @@
 //! change in place; name, type, scheme and the VPC force a replacement. The VPC is read, never
 //! sent: AWS takes it from the subnets.
 
+use super::AwsKind;
 use super::minutes;
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
-use crate::aws::elb::{self, SERVICE, found, opt, owned_live, sdk_tags, update_tags};
+use crate::aws::elb::{self, SERVICE, found, opt, owned_live, owned_one, sdk_tags, update_tags};
 use crate::aws::paging;
 use crate::aws::status::set_status;
 use crate::aws::support::{self, Fields, not_found_ok};
@@ -30,14 +30,11 @@ fn wait_for(op: Op) -> Duration {
 
 /// Every load balancer of the region (ELBv2 has no tag filter on DescribeLoadBalancers).
 pub async fn list(c: &Client) -> Result<Vec<LoadBalancer>, AwsError> {
-    c.describe_load_balancers()
-        .page_size(paging::ELB)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e))
+    paging::all_items!(
+        c.describe_load_balancers().page_size(paging::ELB),
+        SERVICE,
+        "DescribeLoadBalancers"
+    )
 }
 
 /// The cluster's among the listed load balancers, by their tags.
@@ -50,21 +47,10 @@ pub async fn owned_of(
 }
 
 async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
-    let out = c
-        .describe_load_balancers()
-        .load_balancer_arns(arn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e));
-    let lbs = not_found_ok(out)?.and_then(|o| o.load_balancers);
-    let owned = owned_live(
-        c,
-        cluster,
-        lbs.unwrap_or_default(),
-        |l| l.load_balancer_arn(),
-        live,
-    );
-    Ok(owned.await?.into_iter().next())
+    let out = c.describe_load_balancers().load_balancer_arns(arn).send();
+    let out = out.await.map(|o| o.load_balancers);
+    let out = out.map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLoadBalancers", e));
+    owned_one(c, cluster, out, |l| l.load_balancer_arn(), live).await
 }
 
 fn live(lb: &LoadBalancer, address: String, tags: Value) -> LiveResource {
@@ -103,17 +89,17 @@ pub async fn create(
     // list means none, which is what the model asks for.
     let groups = (!groups.is_empty()).then_some(groups);
     let name = f.str("name")?;
-    let out = c
-        .create_load_balancer()
-        .name(name)
-        .r#type(LoadBalancerTypeEnum::from(f.str("type")?))
-        .scheme(LoadBalancerSchemeEnum::from(f.str("scheme")?))
-        .set_subnets(Some(f.strings("subnet_ids")?))
-        .set_security_groups(groups)
-        .set_tags(Some(sdk_tags(&f.tags())))
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLoadBalancer", e));
+    let out = support::sent!(
+        c.create_load_balancer()
+            .name(name)
+            .r#type(LoadBalancerTypeEnum::from(f.str("type")?))
+            .scheme(LoadBalancerSchemeEnum::from(f.str("scheme")?))
+            .set_subnets(Some(f.strings("subnet_ids")?))
+            .set_security_groups(groups)
+            .set_tags(Some(sdk_tags(&f.tags()))),
+        SERVICE,
+        "CreateLoadBalancer"
+    );
     let arn = match out {
         Ok(out) => out
             .load_balancers
@@ -157,30 +143,25 @@ pub async fn update(
     for field in fields {
         match field.as_str() {
             "subnet_ids" => {
-                c.set_subnets()
-                    .load_balancer_arn(arn)
-                    .set_subnets(Some(f.strings(field)?))
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "SetSubnets", e))?;
+                support::sent!(
+                    c.set_subnets()
+                        .load_balancer_arn(arn)
+                        .set_subnets(Some(f.strings(field)?)),
+                    SERVICE,
+                    "SetSubnets"
+                )?;
             }
             "security_group_ids" => {
-                c.set_security_groups()
-                    .load_balancer_arn(arn)
-                    .set_security_groups(Some(f.strings(field)?))
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "SetSecurityGroups", e))?;
+                support::sent!(
+                    c.set_security_groups()
+                        .load_balancer_arn(arn)
+                        .set_security_groups(Some(f.strings(field)?)),
+                    SERVICE,
+                    "SetSecurityGroups"
+                )?;
             }
             "tags" => update_tags(c, arn, &live.props, &r.props).await?,
-            other => {
-                return Err(support::immutable(
-                    SERVICE,
-                    "UpdateLoadBalancer",
-                    &r.address,
-                    other,
-                ));
-            }
+            other => return Err(f.immutable(other)),
         }
     }
     found(
@@ -192,12 +173,11 @@ pub async fn update(
 
 pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     let arn = live.id.as_str();
-    let out = c
-        .delete_load_balancer()
-        .load_balancer_arn(arn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteLoadBalancer", e));
+    let out = support::sent!(
+        c.delete_load_balancer().load_balancer_arn(arn),
+        SERVICE,
+        "DeleteLoadBalancer"
+    );
     if not_found_ok(out)?.is_none() {
         return Ok(());
     }
@@ -239,50 +219,10 @@ async fn named(c: &Client, cluster: &str, name: &str) -> Result<Option<Found<Str
     elb::named(c, cluster, arn).await
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::LoadBalancer
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Create => minutes(15),
-            Op::Update | Op::Delete => minutes(10),
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
-            create(c, cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
-            update(c, r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &live.address)?.client();
-            delete(c, live).await
-        })
-    }
-}
+super::kind_ops!(
+    Kind::LoadBalancer,
+    elb,
+    SERVICE,
+    limits(minutes(15), minutes(10), minutes(10));
+    client
+);

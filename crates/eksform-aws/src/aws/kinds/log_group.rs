@@ -7,7 +7,6 @@
 //! tagging it (it exists only because of that cluster); a group tagged for anything else is
 //! left alone and the create fails, naming it.
 
-use super::{AwsKind, Deleted, Reads, Services, Written, reach};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
@@ -20,9 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 
 const SERVICE: &str = "CloudWatchLogs";
 
-pub struct LogGroups {
-    client: aws_sdk_cloudwatchlogs::Client,
-}
+crate::aws::retry::service_struct!(LogGroups, aws_sdk_cloudwatchlogs);
 
 /// The prefix of the log groups EKS writes for the EKS cluster `name`.
 fn prefix(name: &str) -> String {
@@ -30,12 +27,6 @@ fn prefix(name: &str) -> String {
 }
 
 impl LogGroups {
-    pub fn new(conf: &aws_config::SdkConfig) -> LogGroups {
-        LogGroups {
-            client: crate::aws::retry::client!(aws_sdk_cloudwatchlogs, conf),
-        }
-    }
-
     /// The owned log groups under the cluster's prefix (the model names the EKS cluster like
     /// the eksform cluster), each with its tags.
     pub async fn read(&self, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
@@ -52,16 +43,14 @@ impl LogGroups {
     }
 
     async fn described(&self, prefix: &str) -> Result<Vec<LogGroup>, AwsError> {
-        self.client
-            .describe_log_groups()
-            .log_group_name_prefix(prefix)
-            .into_paginator()
-            .page_size(paging::LOGS)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeLogGroups", e))
+        paging::all_items!(
+            self.client
+                .describe_log_groups()
+                .log_group_name_prefix(prefix),
+            paging::LOGS,
+            SERVICE,
+            "DescribeLogGroups"
+        )
     }
 
     /// The group named exactly `name`, if it exists.
@@ -74,13 +63,11 @@ impl LogGroups {
         let Some(arn) = g.log_group_arn() else {
             return Ok(BTreeMap::new());
         };
-        let out = self
-            .client
-            .list_tags_for_resource()
-            .resource_arn(arn)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ListTagsForResource", e));
+        let out = support::sent!(
+            self.client.list_tags_for_resource().resource_arn(arn),
+            SERVICE,
+            "ListTagsForResource"
+        );
         Ok(not_found_ok(out)?
             .and_then(|o| o.tags)
             .unwrap_or_default()
@@ -95,17 +82,10 @@ impl LogGroups {
         name: &str,
         operation: &'static str,
     ) -> Result<LiveResource, AwsError> {
-        let missing = || {
-            AwsError::local(
-                SERVICE,
-                operation,
-                "NotFound",
-                format!("log group {name:?}: not found after {operation}"),
-            )
-        };
-        let g = self.named(name).await?.ok_or_else(missing)?;
+        let what = format!("log group {name:?}");
+        let g = support::found_after(self.named(name).await?, SERVICE, operation, &what)?;
         let tags = self.tags(&g).await?;
-        live(cluster, &g, &tags).ok_or_else(missing)
+        support::found_after(live(cluster, &g, &tags), SERVICE, operation, &what)
     }
 
     pub async fn create(
@@ -115,14 +95,14 @@ impl LogGroups {
     ) -> Result<LiveResource, AwsError> {
         let f = Fields::new(SERVICE, "CreateLogGroup", r);
         let name = f.str("name")?;
-        let sent = self
-            .client
-            .create_log_group()
-            .log_group_name(name)
-            .set_tags(Some(f.tags().into_iter().collect::<HashMap<_, _>>()))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "CreateLogGroup", e));
+        let sent = support::sent!(
+            self.client
+                .create_log_group()
+                .log_group_name(name)
+                .set_tags(Some(f.tags().into_iter().collect::<HashMap<_, _>>())),
+            SERVICE,
+            "CreateLogGroup"
+        );
         if let Err(e) = sent {
             self.adopt_or_fail(cluster, r, name, e).await?;
         }
@@ -174,13 +154,14 @@ impl LogGroups {
         if tags.is_empty() {
             return Ok(());
         }
-        self.client
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(tags.into_iter().collect()))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "TagResource", e))?;
+        support::sent!(
+            self.client
+                .tag_resource()
+                .resource_arn(arn)
+                .set_tags(Some(tags.into_iter().collect())),
+            SERVICE,
+            "TagResource"
+        )?;
         Ok(())
     }
 
@@ -188,21 +169,21 @@ impl LogGroups {
     async fn set_retention(&self, name: &str, days: Option<i32>) -> Result<(), AwsError> {
         match days {
             Some(days) => {
-                self.client
-                    .put_retention_policy()
-                    .log_group_name(name)
-                    .retention_in_days(days)
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "PutRetentionPolicy", e))?;
+                support::sent!(
+                    self.client
+                        .put_retention_policy()
+                        .log_group_name(name)
+                        .retention_in_days(days),
+                    SERVICE,
+                    "PutRetentionPolicy"
+                )?;
             }
             None => {
-                self.client
-                    .delete_retention_policy()
-                    .log_group_name(name)
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteRetentionPolicy", e))?;
+                support::sent!(
+                    self.client.delete_retention_policy().log_group_name(name),
+                    SERVICE,
+                    "DeleteRetentionPolicy"
+                )?;
             }
         }
         Ok(())
@@ -223,13 +204,14 @@ impl LogGroups {
                     let (set, remove) = support::tag_diff(&live.props, &r.props);
                     self.tag(&arn, set).await?;
                     if !remove.is_empty() {
-                        self.client
-                            .untag_resource()
-                            .resource_arn(&arn)
-                            .set_tag_keys(Some(remove))
-                            .send()
-                            .await
-                            .map_err(|e| AwsError::from_sdk(SERVICE, "UntagResource", e))?;
+                        support::sent!(
+                            self.client
+                                .untag_resource()
+                                .resource_arn(&arn)
+                                .set_tag_keys(Some(remove)),
+                            SERVICE,
+                            "UntagResource"
+                        )?;
                     }
                 }
                 other => {
@@ -248,13 +230,11 @@ impl LogGroups {
 
     /// Deletes the group and the events in it; one already gone counts as deleted.
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
-        let out = self
-            .client
-            .delete_log_group()
-            .log_group_name(&live.id)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteLogGroup", e));
+        let out = support::sent!(
+            self.client.delete_log_group().log_group_name(&live.id),
+            SERVICE,
+            "DeleteLogGroup"
+        );
         match out {
             Err(e) if e.kind == ErrorKind::NotFound => Ok(()),
             other => other.map(|_| ()),
@@ -295,48 +275,9 @@ fn live(cluster: &str, g: &LogGroup, tags: &BTreeMap<String, String>) -> Option<
     })
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::LogGroup
-    }
-
-    fn read<'a>(&'a self, cx: &'a dyn Services, cluster: &'a str) -> Option<Reads<'a>> {
-        let logs = cx.logs()?;
-        Some(Box::pin(logs.read(cluster)))
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.logs(), SERVICE, &r.address)?;
-            s.create(cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.logs(), SERVICE, &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.logs(), SERVICE, &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(Kind::LogGroup, logs, SERVICE;
+    create |s, cluster, r| s.create(cluster, r).await;
+    update |s, r, live, fields| s.update(r, live, fields).await;
+    delete |s, live| s.delete(live).await;
+    read |logs, cluster| logs.read(cluster);
+);

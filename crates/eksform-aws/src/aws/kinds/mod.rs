@@ -4,7 +4,9 @@
 //! the registry, so nothing outside this module matches on `Kind` to pick what to call.
 //! Shared per-service code (clients, paging, tags, waiters, the EC2 batch reader) stays in the
 //! service modules and is called from here. Reads still run per service (`Cloud::read`), which
-//! batches several kinds into one round trip.
+//! batches several kinds into one round trip. This module also holds what every kind's file
+//! and service share as one list or one macro: the service clients (`services!`), a kind's
+//! registry entry (`kind_ops!`) and the service structs' dispatch (`registry_methods!`).
 
 pub mod access_entry;
 pub mod autoscaling_group;
@@ -53,122 +55,63 @@ pub const fn minutes(n: u64) -> Duration {
     Duration::from_secs(n * 60)
 }
 
-/// One client per service, shared by every kind of that service.
-pub(crate) struct Clients {
-    pub ec2: Ec2,
-    pub lt: LaunchTemplates,
-    pub iam: Iam,
-    pub eks: Eks,
-    pub nodegroups: Nodegroups,
-    pub access: AccessEntries,
-    pub elb: Elb,
-    pub asg: Asg,
-    pub attachments: TargetGroupAttachments,
-    pub logs: LogGroups,
-}
-
-impl Clients {
-    pub fn new(conf: &aws_config::SdkConfig) -> Clients {
-        Clients {
-            ec2: Ec2::new(conf),
-            lt: LaunchTemplates::new(conf),
-            iam: Iam::new(conf),
-            eks: Eks::new(conf),
-            nodegroups: Nodegroups::new(conf),
-            access: AccessEntries::new(conf),
-            elb: Elb::new(conf),
-            asg: Asg::new(conf),
-            attachments: TargetGroupAttachments::new(conf),
-            logs: LogGroups::new(conf),
+/// The service clients, one line a service (`field: Type`, the type having `new(conf)`):
+/// generates `Clients` (one client per service, shared by every kind of that service),
+/// `Clients::new`, the trait `Services` with one accessor per service (`None` by default) and
+/// `impl Services for Clients` (every accessor `Some`). After `;`, `Type => field` makes that
+/// service's own struct answer for itself only (`impl Services for Type`).
+macro_rules! services {
+    ($($field:ident: $ty:ident),* $(,)?; $($own:ident => $own_field:ident),* $(,)?) => {
+        /// One client per service, shared by every kind of that service.
+        pub(crate) struct Clients {
+            $(pub $field: $ty,)*
         }
-    }
+
+        impl Clients {
+            pub fn new(conf: &aws_config::SdkConfig) -> Clients {
+                Clients {
+                    $($field: $ty::new(conf),)*
+                }
+            }
+        }
+
+        /// The service clients a kind's methods reach through. `Clients` answers for every
+        /// service; a service's own struct (`Ec2`, `Iam`, `Elb`) answers for itself only, so
+        /// that its `create`, `update` and `delete` go through the registry as well.
+        pub(crate) trait Services: Sync {
+            $(fn $field(&self) -> Option<&$ty> {
+                None
+            })*
+        }
+
+        impl Services for Clients {
+            $(fn $field(&self) -> Option<&$ty> {
+                Some(&self.$field)
+            })*
+        }
+
+        $(impl Services for $own {
+            fn $own_field(&self) -> Option<&$own> {
+                Some(self)
+            }
+        })*
+    };
 }
 
-/// The service clients a kind's methods reach through. `Clients` answers for every service; a
-/// service's own struct (`Ec2`, `Iam`, `Elb`) answers for itself only, so that its
-/// `create`, `update` and `delete` go through the registry as well.
-pub(crate) trait Services: Sync {
-    fn ec2(&self) -> Option<&Ec2> {
-        None
-    }
-    fn lt(&self) -> Option<&LaunchTemplates> {
-        None
-    }
-    fn iam(&self) -> Option<&Iam> {
-        None
-    }
-    fn eks(&self) -> Option<&Eks> {
-        None
-    }
-    fn nodegroups(&self) -> Option<&Nodegroups> {
-        None
-    }
-    fn access(&self) -> Option<&AccessEntries> {
-        None
-    }
-    fn elb(&self) -> Option<&Elb> {
-        None
-    }
-    fn asg(&self) -> Option<&Asg> {
-        None
-    }
-    fn attachments(&self) -> Option<&TargetGroupAttachments> {
-        None
-    }
-    fn logs(&self) -> Option<&LogGroups> {
-        None
-    }
-}
-
-impl Services for Clients {
-    fn ec2(&self) -> Option<&Ec2> {
-        Some(&self.ec2)
-    }
-    fn lt(&self) -> Option<&LaunchTemplates> {
-        Some(&self.lt)
-    }
-    fn iam(&self) -> Option<&Iam> {
-        Some(&self.iam)
-    }
-    fn eks(&self) -> Option<&Eks> {
-        Some(&self.eks)
-    }
-    fn nodegroups(&self) -> Option<&Nodegroups> {
-        Some(&self.nodegroups)
-    }
-    fn access(&self) -> Option<&AccessEntries> {
-        Some(&self.access)
-    }
-    fn elb(&self) -> Option<&Elb> {
-        Some(&self.elb)
-    }
-    fn asg(&self) -> Option<&Asg> {
-        Some(&self.asg)
-    }
-    fn attachments(&self) -> Option<&TargetGroupAttachments> {
-        Some(&self.attachments)
-    }
-    fn logs(&self) -> Option<&LogGroups> {
-        Some(&self.logs)
-    }
-}
-
-impl Services for Ec2 {
-    fn ec2(&self) -> Option<&Ec2> {
-        Some(self)
-    }
-}
-
-impl Services for Iam {
-    fn iam(&self) -> Option<&Iam> {
-        Some(self)
-    }
-}
-
-impl Services for Elb {
-    fn elb(&self) -> Option<&Elb> {
-        Some(self)
-    }
+services! {
+    ec2: Ec2,
+    lt: LaunchTemplates,
+    iam: Iam,
+    eks: Eks,
+    nodegroups: Nodegroups,
+    access: AccessEntries,
+    elb: Elb,
+    asg: Asg,
+    attachments: TargetGroupAttachments,
+    logs: LogGroups;
+    Ec2 => ec2,
+    Iam => iam,
+    Elb => elb,
 }
 
 /// The client of `service` a kind needs for the resource at `address`, or the error saying
@@ -195,8 +138,8 @@ pub(crate) type Written<'a> = BoxFuture<'a, Result<LiveResource, AwsError>>;
 pub(crate) type Deleted<'a> = BoxFuture<'a, Result<(), AwsError>>;
 
 /// What eksform does to one kind of resource on AWS. Implementations are unit structs listed
-/// in `ops`, each named `Ops` in its kind's file; their methods take the shared service
-/// clients.
+/// in `ops`, each named `Ops` in its kind's file and generated there by `kind_ops!`; their
+/// methods take the shared service clients.
 pub(crate) trait AwsKind: Send + Sync {
     /// The kind this implementation serves.
     fn kind(&self) -> Kind;
@@ -244,6 +187,160 @@ pub(crate) trait AwsKind: Send + Sync {
         None
     }
 }
+
+/// A kind's registry entry: generates the unit struct `Ops` and its `AwsKind` impl, in the
+/// kind's file. Each method reaches the service's client through `Services` (`cx.<service>()`,
+/// refused with `wrong_kind` naming `$service` when handed another service's struct), then
+/// runs the kind's code.
+///
+/// - `kind_ops!(Kind::Cluster, eks, SERVICE, limits(create, update, delete))`: the methods of
+///   the service's struct of the same names (`s.create(cluster, r)`, `s.update(r, live,
+///   fields)`, `s.delete(live)`); `limits(..)` (each a `Duration`) may be left out for the
+///   default.
+/// - the same followed by `; client`: the file's functions `create(c, cluster, r)`,
+///   `update(c, r, live, fields)` and `delete(c, live)` over the service's SDK client `c`
+///   (`s.client()`).
+/// - the same followed by `;` and `create |s, cluster, r| expr; update |s, r, live, fields|
+///   expr; delete |s, live| expr;` and optionally `read |s, cluster| future;` (the kind reads
+///   itself, see `AwsKind::read`) and `external |s, id| expr;`: each expression, run inside
+///   the method's future with `s` the service's struct, is the method's result.
+macro_rules! kind_ops {
+    ($kind:expr, $svc:ident, $service:expr $(, limits($c:expr, $u:expr, $d:expr))?; client) => {
+        $crate::aws::kinds::kind_ops!($kind, $svc, $service $(, limits($c, $u, $d))?;
+            create |s, cluster, r| create(s.client(), cluster, r).await;
+            update |s, r, live, fields| update(s.client(), r, live, fields).await;
+            delete |s, live| delete(s.client(), live).await;
+        );
+    };
+    ($kind:expr, $svc:ident, $service:expr $(, limits($c:expr, $u:expr, $d:expr))? $(,)?) => {
+        $crate::aws::kinds::kind_ops!($kind, $svc, $service $(, limits($c, $u, $d))?;
+            create |s, cluster, r| s.create(cluster, r).await;
+            update |s, r, live, fields| s.update(r, live, fields).await;
+            delete |s, live| s.delete(live).await;
+        );
+    };
+    (
+        $kind:expr, $svc:ident, $service:expr $(, limits($c:expr, $u:expr, $d:expr))?;
+        create |$cs:ident, $cluster:ident, $cr:ident| $create:expr;
+        update |$us:ident, $ur:ident, $live:ident, $fields:ident| $update:expr;
+        delete |$ds:ident, $dl:ident| $delete:expr;
+        $(read |$rs:ident, $rc:ident| $read:expr;)?
+        $(external |$es:ident, $id:ident| $external:expr;)?
+    ) => {
+        /// The registry's entry for this kind.
+        pub(crate) struct Ops;
+
+        impl $crate::aws::kinds::AwsKind for Ops {
+            fn kind(&self) -> eksform_core::model::Kind {
+                $kind
+            }
+
+            $(fn limit(&self, op: $crate::aws::timeouts::Op) -> std::time::Duration {
+                match op {
+                    $crate::aws::timeouts::Op::Create => $c,
+                    $crate::aws::timeouts::Op::Update => $u,
+                    $crate::aws::timeouts::Op::Delete => $d,
+                }
+            })?
+
+            $(fn read<'a>(
+                &'a self,
+                cx: &'a dyn $crate::aws::kinds::Services,
+                $rc: &'a str,
+            ) -> Option<$crate::aws::kinds::Reads<'a>> {
+                let $rs = cx.$svc()?;
+                Some(Box::pin($read))
+            })?
+
+            fn create<'a>(
+                &'a self,
+                cx: &'a dyn $crate::aws::kinds::Services,
+                #[allow(unused_variables)] $cluster: &'a str,
+                $cr: &'a $crate::aws::ResolvedResource,
+            ) -> $crate::aws::kinds::Written<'a> {
+                Box::pin(async move {
+                    let $cs = $crate::aws::kinds::reach(cx.$svc(), $service, &$cr.address)?;
+                    $create
+                })
+            }
+
+            fn update<'a>(
+                &'a self,
+                cx: &'a dyn $crate::aws::kinds::Services,
+                $ur: &'a $crate::aws::ResolvedResource,
+                $live: &'a eksform_core::live::LiveResource,
+                $fields: &'a [String],
+            ) -> $crate::aws::kinds::Written<'a> {
+                Box::pin(async move {
+                    let $us = $crate::aws::kinds::reach(cx.$svc(), $service, &$ur.address)?;
+                    $update
+                })
+            }
+
+            fn delete<'a>(
+                &'a self,
+                cx: &'a dyn $crate::aws::kinds::Services,
+                $dl: &'a eksform_core::live::LiveResource,
+            ) -> $crate::aws::kinds::Deleted<'a> {
+                Box::pin(async move {
+                    let $ds = $crate::aws::kinds::reach(cx.$svc(), $service, &$dl.address)?;
+                    $delete
+                })
+            }
+
+            $(fn external<'a>(
+                &'a self,
+                cx: &'a dyn $crate::aws::kinds::Services,
+                $id: &'a str,
+            ) -> Option<$crate::aws::kinds::Looked<'a>> {
+                Some(Box::pin(async move {
+                    let $es = $crate::aws::kinds::reach(cx.$svc(), $service, $id)?;
+                    $external
+                }))
+            })?
+        }
+    };
+}
+pub(crate) use kind_ops;
+
+/// Inside the `impl` of a service's struct that answers for itself in `Services` (`Ec2`,
+/// `Iam`, `Elb`): generates its `create`, `update` and `delete`, each handing the resource
+/// to its kind's registry entry (the kind's file in `kinds/` does the work).
+macro_rules! registry_methods {
+    () => {
+        /// Creates one resource of a kind this service owns.
+        pub async fn create(
+            &self,
+            cluster: &str,
+            r: &$crate::aws::ResolvedResource,
+        ) -> Result<eksform_core::live::LiveResource, $crate::aws::AwsError> {
+            $crate::aws::kinds::ops(r.kind)
+                .create(self, cluster, r)
+                .await
+        }
+
+        /// Changes `fields` of a resource of a kind this service owns in place.
+        pub async fn update(
+            &self,
+            r: &$crate::aws::ResolvedResource,
+            live: &eksform_core::live::LiveResource,
+            fields: &[String],
+        ) -> Result<eksform_core::live::LiveResource, $crate::aws::AwsError> {
+            $crate::aws::kinds::ops(r.kind)
+                .update(self, r, live, fields)
+                .await
+        }
+
+        /// Deletes a resource of a kind this service owns and waits until it is gone.
+        pub async fn delete(
+            &self,
+            live: &eksform_core::live::LiveResource,
+        ) -> Result<(), $crate::aws::AwsError> {
+            $crate::aws::kinds::ops(live.kind).delete(self, live).await
+        }
+    };
+}
+pub(crate) use registry_methods;
 
 /// The registry: the implementation of `kind`. Exhaustive, so a new `Kind` does not compile
 /// until its AWS file is listed here.

@@ -2,72 +2,25 @@
 //! only the tags change in place. Their state is reported as the change's status while waiting.
 
 use super::minutes;
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::AwsError;
 use crate::aws::ResolvedResource;
 use crate::aws::ec2::convert::{Found, opt};
-use crate::aws::ec2::props::{client_token, prop_str, tag_map, tag_spec};
-use crate::aws::ec2::{
-    Ec2, SERVICE, first, gone_is_ok, missing_id, sdk, wait_for, waiter_error, waiter_error_with,
-};
+use crate::aws::ec2::props::{client_token, prop_str, tag_map, tag_specs};
+use crate::aws::ec2::{Ec2, first, new_id, sdk, wait_for, waiter_error, waiter_error_with};
 use crate::aws::status::set_status;
 use crate::aws::timeouts::Op;
 use aws_sdk_ec2::client::Waiters;
 use aws_sdk_ec2::types::{NatGateway, NatGatewayState, ResourceType};
 use eksform_core::live::LiveResource;
 use eksform_core::model::Kind;
-use std::time::Duration;
 
 /// Fields EC2 changes in place besides the tags; any other change replaces the resource.
 pub(crate) const IN_PLACE: &[&str] = &[];
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::NatGateway
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        let _ = op;
-        minutes(10)
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = create(ec2, cluster, r).await?;
-            ec2.read_back(r, &id, || describe(ec2, &id)).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            ec2.update_start(r, live, fields, IN_PLACE).await?;
-            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(delete(ec2, live).await)
-        })
-    }
-}
+crate::aws::ec2::kind_ops!(
+    Kind::NatGateway,
+    limits(minutes(10), minutes(10), minutes(10))
+);
 
 /// With a ClientToken, so a create retried after a crash returns the first NAT gateway
 /// rather than paying for two. A token whose NAT gateway has since been deleted is spent:
@@ -109,13 +62,12 @@ async fn request(
         .subnet_id(prop_str(r, "subnet_id")?)
         .allocation_id(prop_str(r, "allocation_id")?)
         .client_token(client_token(cluster, r, salt))
-        .set_tag_specifications(tag_spec(ResourceType::Natgateway, &r.props).map(|t| vec![t]))
+        .set_tag_specifications(tag_specs(ResourceType::Natgateway, &r.props))
         .send()
         .await
         .map_err(sdk("CreateNatGateway"))?;
     let nat = out.nat_gateway().and_then(|n| n.nat_gateway_id());
-    nat.map(str::to_string)
-        .ok_or_else(|| missing_id("CreateNatGateway", &r.address))
+    new_id(nat, "CreateNatGateway", &r.address)
 }
 
 async fn state(ec2: &Ec2, id: &str) -> Result<Option<NatGatewayState>, AwsError> {

@@ -4,8 +4,8 @@
 //! (UpdateNodegroupVersion), delete and wait until gone. Must not touch nodegroups that lack
 //! the ownership tags; instance types, capacity type, subnets and role are replaced by the plan.
 
+use super::AwsKind;
 use super::minutes;
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::adopt::{Found, adopt};
 use crate::aws::paging;
 use crate::aws::retry::while_iam_propagates;
@@ -29,22 +29,9 @@ fn wait_for(op: Op) -> Duration {
     support::budget(Ops.limit(op))
 }
 
-pub struct Nodegroups {
-    client: aws_sdk_eks::Client,
-}
+crate::aws::retry::service_struct!(Nodegroups, aws_sdk_eks, from_client);
 
 impl Nodegroups {
-    pub fn new(conf: &aws_config::SdkConfig) -> Nodegroups {
-        Nodegroups {
-            client: crate::aws::retry::client!(aws_sdk_eks, conf),
-        }
-    }
-
-    /// Over a client built by the caller (tests install interceptors in it).
-    pub fn from_client(client: aws_sdk_eks::Client) -> Nodegroups {
-        Nodegroups { client }
-    }
-
     /// Nodegroups live inside the EKS cluster, which has the eksform cluster's name: lists that
     /// cluster's nodegroups, then describes them all concurrently (EKS has no batch describe);
     /// ownership comes from the described tags.
@@ -90,17 +77,12 @@ impl Nodegroups {
 
     /// `(cluster, nodegroup)` names of one cluster; none when the cluster went away meanwhile.
     async fn list(&self, cluster: &str) -> Result<Vec<(String, String)>, AwsError> {
-        let out: Result<Vec<String>, AwsError> = self
-            .client
-            .list_nodegroups()
-            .cluster_name(cluster)
-            .into_paginator()
-            .page_size(paging::EKS)
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "ListNodegroups", e));
+        let out: Result<Vec<String>, AwsError> = paging::all_items!(
+            self.client.list_nodegroups().cluster_name(cluster),
+            paging::EKS,
+            SERVICE,
+            "ListNodegroups"
+        );
         Ok(not_found_ok(out)?
             .unwrap_or_default()
             .into_iter()
@@ -109,14 +91,14 @@ impl Nodegroups {
     }
 
     async fn describe(&self, cluster: &str, name: &str) -> Result<Option<Nodegroup>, AwsError> {
-        let out = self
-            .client
-            .describe_nodegroup()
-            .cluster_name(cluster)
-            .nodegroup_name(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeNodegroup", e));
+        let out = support::sent!(
+            self.client
+                .describe_nodegroup()
+                .cluster_name(cluster)
+                .nodegroup_name(name),
+            SERVICE,
+            "DescribeNodegroup"
+        );
         Ok(not_found_ok(out)?.and_then(|o| o.nodegroup))
     }
 
@@ -127,13 +109,14 @@ impl Nodegroups {
         name: &str,
         operation: &'static str,
     ) -> Result<LiveResource, AwsError> {
-        self.describe(cluster, name)
-            .await?
-            .and_then(|n| live(owner, &n))
-            .ok_or_else(|| {
-                let msg = format!("nodegroup {name:?}: not found after {operation}");
-                AwsError::local(SERVICE, operation, "NotFound", msg)
-            })
+        let found = self.describe(cluster, name).await?;
+        let found = found.and_then(|n| live(owner, &n));
+        support::found_after(
+            found,
+            SERVICE,
+            operation,
+            format_args!("nodegroup {name:?}"),
+        )
     }
 
     pub async fn create(
@@ -218,10 +201,7 @@ impl Nodegroups {
                 }
                 "tags" => crate::aws::eks::update_tags(&self.client, live, &r.props).await?,
                 k if CONFIG_FIELDS.contains(&k) => {}
-                other => {
-                    let op = "UpdateNodegroupConfig";
-                    return Err(support::immutable(SERVICE, op, &r.address, other));
-                }
+                other => return Err(f.immutable(other)),
             }
         }
         let owner = support::owner(&live.props);
@@ -268,15 +248,15 @@ impl Nodegroups {
         name: &str,
         f: &Fields<'_>,
     ) -> Result<String, AwsError> {
-        let out = self
-            .client
-            .update_nodegroup_version()
-            .cluster_name(eks)
-            .nodegroup_name(name)
-            .launch_template(launch_template(f)?)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "UpdateNodegroupVersion", e));
+        let out = support::sent!(
+            self.client
+                .update_nodegroup_version()
+                .cluster_name(eks)
+                .nodegroup_name(name)
+                .launch_template(launch_template(f)?),
+            SERVICE,
+            "UpdateNodegroupVersion"
+        );
         match out {
             Ok(out) => Ok(out.update.and_then(|u| u.id).unwrap_or_default()),
             // An interrupted apply's update still runs: wait for it rather than fail.
@@ -293,14 +273,14 @@ impl Nodegroups {
     pub async fn delete(&self, live: &LiveResource) -> Result<(), AwsError> {
         let eks = str_prop(&live.props, "cluster_name");
         let name = live.id.as_str();
-        let out = self
-            .client
-            .delete_nodegroup()
-            .cluster_name(&eks)
-            .nodegroup_name(name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteNodegroup", e));
+        let out = support::sent!(
+            self.client
+                .delete_nodegroup()
+                .cluster_name(&eks)
+                .nodegroup_name(name),
+            SERVICE,
+            "DeleteNodegroup"
+        );
         if not_found_ok(out)?.is_none() {
             return Ok(());
         }
@@ -534,50 +514,9 @@ fn live_update_config(n: &Nodegroup) -> Value {
     }
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::Nodegroup
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Update => minutes(60),
-            Op::Create | Op::Delete => minutes(20),
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.nodegroups(), "EKS", &r.address)?;
-            s.create(cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.nodegroups(), "EKS", &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.nodegroups(), "EKS", &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(
+    Kind::Nodegroup,
+    nodegroups,
+    SERVICE,
+    limits(minutes(20), minutes(60), minutes(20))
+);

@@ -3,10 +3,9 @@
 //! associations are diffed against the table as it stands now (read fresh), not as planned, so
 //! an apply resumed after a crash only does what is left.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::props::{
-    client_token, prop_routes, prop_str, prop_str_list, tag_map, tag_spec,
+    client_token, prop_routes, prop_str, prop_str_list, tag_map, tag_specs,
 };
 use crate::aws::ec2::{Ec2, SERVICE, first, gone_is_ok, missing_id, sdk};
 use crate::aws::{AwsError, ResolvedResource};
@@ -19,50 +18,7 @@ use std::collections::BTreeMap;
 /// Fields EC2 changes in place besides the tags; any other change replaces the resource.
 pub(crate) const IN_PLACE: &[&str] = &["routes", "subnet_ids"];
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::RouteTable
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = create(ec2, cluster, r).await?;
-            ec2.read_back(r, &id, || describe(ec2, &id)).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            ec2.update_start(r, live, fields, IN_PLACE).await?;
-            let has = |name: &str| fields.iter().any(|f| f == name);
-            update(ec2, r, live, &has).await?;
-            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(delete(ec2, live).await)
-        })
-    }
-}
+crate::aws::ec2::kind_ops!(Kind::RouteTable, update(update_routes));
 
 /// Sets the destination and the target of a CreateRoute or ReplaceRoute call from their ids:
 /// the target's id prefix names the parameter EC2 wants it in.
@@ -137,7 +93,7 @@ async fn create(ec2: &Ec2, cluster: &str, r: &ResolvedResource) -> Result<String
         .create_route_table()
         .vpc_id(prop_str(r, "vpc_id")?)
         .client_token(client_token(cluster, r, ""))
-        .set_tag_specifications(tag_spec(ResourceType::RouteTable, &r.props).map(|t| vec![t]))
+        .set_tag_specifications(tag_specs(ResourceType::RouteTable, &r.props))
         .send()
         .await
         .map_err(sdk("CreateRouteTable"))?;
@@ -163,12 +119,15 @@ async fn create(ec2: &Ec2, cluster: &str, r: &ResolvedResource) -> Result<String
     Ok(id)
 }
 
-async fn update(
+/// The routes and subnet associations among `fields`, brought to the desired sets against
+/// the table as it stands now.
+async fn update_routes(
     ec2: &Ec2,
     r: &ResolvedResource,
     live: &LiveResource,
-    has: &(dyn Fn(&str) -> bool + Sync),
+    fields: &[String],
 ) -> Result<(), AwsError> {
+    let has = |name: &str| fields.iter().any(|f| f == name);
     let table = route_table(ec2, &live.id).await?;
     if has("routes") {
         set_routes(

@@ -2,82 +2,29 @@
 //! of their own (`security_group_rule`). A create resent after a lost answer adopts the group
 //! of that name it made. Deletes wait for the ENIs using the group to drain.
 
-use super::{AwsKind, Deleted, ExternalFound, Looked, Services, Written, reach};
+use super::ExternalFound;
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::adopt::{self, adopt};
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::drain::Held;
-use crate::aws::ec2::props::{prop_str, tag_map, tag_spec};
-use crate::aws::ec2::{Ec2, SERVICE, all_pages, first, gone_is_ok, missing_id, sdk};
+use crate::aws::ec2::props::{prop_str, tag_map, tag_specs};
+use crate::aws::ec2::{Ec2, all_pages, first, new_id, sdk};
 use crate::aws::support::owner;
-use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::types::{Filter, ResourceType, SecurityGroup};
 use eksform_core::live::LiveResource;
 use eksform_core::model::{Kind, TAG_CLUSTER, TAG_ID};
-use std::time::Duration;
 
 /// Fields EC2 changes in place besides the tags; any other change replaces the resource.
 pub(crate) const IN_PLACE: &[&str] = &[];
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
+crate::aws::ec2::kind_ops!(
+    Kind::SecurityGroup,
+    limits(DEFAULT_LIMIT, DEFAULT_LIMIT, minutes(20)),
+    external(name),
+);
 
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::SecurityGroup
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Delete => minutes(20),
-            Op::Create | Op::Update => DEFAULT_LIMIT,
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        _cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = create(ec2, r).await?;
-            ec2.read_back(r, &id, || describe(ec2, &id)).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            ec2.update_start(r, live, fields, IN_PLACE).await?;
-            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(delete(ec2, live).await)
-        })
-    }
-
-    fn external<'a>(&'a self, cx: &'a dyn Services, id: &'a str) -> Option<Looked<'a>> {
-        Some(Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, id)?;
-            name(ec2, id).await
-        }))
-    }
-}
-
-async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
+async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
     let (name, vpc) = (prop_str(r, "name")?, prop_str(r, "vpc_id")?);
     let out = ec2
         .client()
@@ -85,15 +32,12 @@ async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
         .group_name(name)
         .description(prop_str(r, "description")?)
         .vpc_id(vpc)
-        .set_tag_specifications(tag_spec(ResourceType::SecurityGroup, &r.props).map(|t| vec![t]))
+        .set_tag_specifications(tag_specs(ResourceType::SecurityGroup, &r.props))
         .send()
         .await
         .map_err(sdk("CreateSecurityGroup"));
     match out {
-        Ok(o) => o
-            .group_id()
-            .map(str::to_string)
-            .ok_or_else(|| missing_id("CreateSecurityGroup", &r.address)),
+        Ok(o) => new_id(o.group_id(), "CreateSecurityGroup", &r.address),
         Err(e) => adopt(r, name, e, || named(ec2, r, vpc, name)).await,
     }
 }

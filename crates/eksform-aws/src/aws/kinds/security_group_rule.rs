@@ -4,13 +4,12 @@
 //! the existing rule, so rule creation is idempotent. A rule read is addressed by its content
 //! (`RuleKey`), its group and its source named by address when eksform owns them.
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::ec2::convert::Found;
 use crate::aws::ec2::props::{
-    normalize_ports, normalize_protocol, prop_i32, prop_opt_str, prop_str, tag_map, tag_spec,
+    normalize_ports, normalize_protocol, prop_i32, prop_opt_str, prop_str, tag_map, tag_specs,
     tags_value,
 };
-use crate::aws::ec2::{Ec2, SERVICE, gone_is_ok, missing_id, sdk};
+use crate::aws::ec2::{Ec2, SERVICE, missing_id, sdk};
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType, SecurityGroup, SecurityGroupRule,
@@ -25,48 +24,7 @@ use std::collections::BTreeMap;
 /// Fields EC2 changes in place besides the tags; any other change replaces the resource.
 pub(crate) const IN_PLACE: &[&str] = &[];
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::SecurityGroupRule
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        _cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = create(ec2, r).await?;
-            ec2.read_back(r, &id, || describe(ec2, &id)).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            ec2.update_start(r, live, fields, IN_PLACE).await?;
-            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(delete(ec2, live).await)
-        })
-    }
-}
+crate::aws::ec2::kind_ops!(Kind::SecurityGroupRule);
 
 /// Where a rule's traffic comes from or goes to, by physical id.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -184,7 +142,7 @@ fn permission(r: &ResolvedResource) -> Result<IpPermission, AwsError> {
     Ok(p.build())
 }
 
-async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
+async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
     let key = wanted_rule(r)?;
     match authorize(ec2, r, &key).await {
         Ok(Some(id)) => Ok(id),
@@ -205,7 +163,7 @@ async fn authorize(
     r: &ResolvedResource,
     key: &RuleKey,
 ) -> Result<Option<String>, AwsError> {
-    let tags = tag_spec(ResourceType::SecurityGroupRule, &r.props).map(|t| vec![t]);
+    let tags = tag_specs(ResourceType::SecurityGroupRule, &r.props);
     let (group, permission) = (key.group_id.as_str(), permission(r)?);
     let rules = if key.direction == "ingress" {
         let call = ec2

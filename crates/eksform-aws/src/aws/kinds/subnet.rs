@@ -1,113 +1,41 @@
 //! Subnets: zone and CIDR are fixed at creation; whether instances get a public IP changes in
 //! place. Deletes wait for the ENIs in the subnet to drain.
 
-use super::{AwsKind, Deleted, ExternalFound, Looked, Services, Written, reach};
+use super::ExternalFound;
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::drain::Held;
-use crate::aws::ec2::once::no_sdk_retry;
-use crate::aws::ec2::props::{flag, prop_bool, prop_str, tag_map, tag_spec};
-use crate::aws::ec2::{
-    Ec2, SERVICE, all_pages, first, gone_is_ok, missing_id, sdk, wait_for, waiter_error,
-};
+use crate::aws::ec2::props::{flag, prop_bool, prop_str, tag_map, tag_specs};
+use crate::aws::ec2::{Ec2, all_ids, create_once, first, sdk, wait_for, waiter_error};
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::client::Waiters;
 use aws_sdk_ec2::types::{Filter, ResourceType, Subnet};
 use eksform_core::live::LiveResource;
 use eksform_core::model::Kind;
-use std::time::Duration;
 
 /// Fields EC2 changes in place besides the tags; any other change replaces the resource.
 pub(crate) const IN_PLACE: &[&str] = &["map_public_ip_on_launch"];
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
+crate::aws::ec2::kind_ops!(
+    Kind::Subnet,
+    limits(DEFAULT_LIMIT, DEFAULT_LIMIT, minutes(20)),
+    update(update_map_public_ip),
+    external(place),
+);
 
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::Subnet
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Delete => minutes(20),
-            Op::Create | Op::Update => DEFAULT_LIMIT,
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        _cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = create(ec2, r).await?;
-            ec2.read_back(r, &id, || describe(ec2, &id)).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            ec2.update_start(r, live, fields, IN_PLACE).await?;
-            if fields.iter().any(|f| f == "map_public_ip_on_launch") {
-                set_map_public_ip(ec2, &live.id, prop_bool(r, "map_public_ip_on_launch")?).await?;
-            }
-            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(delete(ec2, live).await)
-        })
-    }
-
-    fn external<'a>(&'a self, cx: &'a dyn Services, id: &'a str) -> Option<Looked<'a>> {
-        Some(Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, id)?;
-            place(ec2, id).await
-        }))
-    }
-}
-
-async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
+async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
     let (vpc, cidr) = (prop_str(r, "vpc_id")?, prop_str(r, "cidr")?);
     let az = prop_str(r, "availability_zone")?;
-    let id = ec2
-        .create_once(
-            r,
-            |f| tagged(ec2, f),
-            || async {
-                let out = ec2
-                    .client()
-                    .create_subnet()
-                    .vpc_id(vpc)
-                    .cidr_block(cidr)
-                    .availability_zone(az)
-                    .set_tag_specifications(
-                        tag_spec(ResourceType::Subnet, &r.props).map(|t| vec![t]),
-                    )
-                    .customize()
-                    .config_override(no_sdk_retry())
-                    .send()
-                    .await
-                    .map_err(sdk("CreateSubnet"))?;
-                let id = out.subnet().and_then(|s| s.subnet_id()).map(str::to_string);
-                id.ok_or_else(|| missing_id("CreateSubnet", &r.address))
-            },
-        )
-        .await?;
+    let tags = || tag_specs(ResourceType::Subnet, &r.props);
+    let call = || ec2.client().create_subnet().vpc_id(vpc).cidr_block(cidr);
+    let id = create_once!(
+        ec2,
+        r,
+        "CreateSubnet",
+        call().availability_zone(az).set_tag_specifications(tags()),
+        |out| out.subnet().and_then(|s| s.subnet_id())
+    )?;
     let id = id.as_str();
     ec2.client()
         .wait_until_subnet_available()
@@ -119,6 +47,19 @@ async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
         set_map_public_ip(ec2, id, true).await?;
     }
     Ok(id.to_string())
+}
+
+/// Whether instances get a public IP, when `fields` has it.
+async fn update_map_public_ip(
+    ec2: &Ec2,
+    r: &ResolvedResource,
+    live: &LiveResource,
+    fields: &[String],
+) -> Result<(), AwsError> {
+    if fields.iter().any(|f| f == "map_public_ip_on_launch") {
+        set_map_public_ip(ec2, &live.id, prop_bool(r, "map_public_ip_on_launch")?).await?;
+    }
+    Ok(())
 }
 
 async fn set_map_public_ip(ec2: &Ec2, id: &str, value: bool) -> Result<(), AwsError> {
@@ -151,14 +92,8 @@ async fn describe(ec2: &Ec2, id: &str) -> Result<Option<Found>, AwsError> {
 
 /// The ids of the subnets matching `filters` (the lookup of a resent create).
 async fn tagged(ec2: &Ec2, filters: Vec<Filter>) -> Result<Vec<String>, AwsError> {
-    let c = ec2.client();
-    let found = all_pages!(
-        c.describe_subnets().set_filters(Some(filters)),
-        "DescribeSubnets"
-    );
-    let found: Vec<_> = found.await?;
-    let ids = found.iter().filter_map(|s| s.subnet_id());
-    Ok(ids.map(str::to_string).collect())
+    let call = ec2.client().describe_subnets().set_filters(Some(filters));
+    Ok(all_ids!(call, "DescribeSubnets", Subnet::subnet_id))
 }
 
 /// An external subnet's CIDR, with its VPC and zone (the place `ops::subnets` checks).

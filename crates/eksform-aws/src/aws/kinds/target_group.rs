@@ -1,9 +1,11 @@
 //! Target groups: protocol, port, VPC and target type are fixed at creation; the health check
 //! changes in place. `health_check_path` is null for health checks without a path (TCP).
 
-use super::{AwsKind, Deleted, Services, Written, reach};
+use super::AwsKind;
 use crate::aws::adopt::{Found, adopt};
-use crate::aws::elb::{self, SERVICE, found, opt, opt_int, owned_live, sdk_tags, update_tags};
+use crate::aws::elb::{
+    self, SERVICE, found, opt, opt_int, owned_live, owned_one, sdk_tags, update_tags,
+};
 use crate::aws::support::{self, Fields, not_found_ok};
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
@@ -17,34 +19,19 @@ use eksform_core::model::{Kind, Props};
 use serde_json::Value;
 
 pub async fn read_all(c: &Client, cluster: &str) -> Result<Vec<LiveResource>, AwsError> {
-    let tgs: Vec<TargetGroup> = c
-        .describe_target_groups()
-        .page_size(paging::ELB)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e))?;
+    let tgs: Vec<TargetGroup> = paging::all_items!(
+        c.describe_target_groups().page_size(paging::ELB),
+        SERVICE,
+        "DescribeTargetGroups"
+    )?;
     owned_live(c, cluster, tgs, |t| t.target_group_arn(), live).await
 }
 
 async fn read_one(c: &Client, cluster: &str, arn: &str) -> Result<Option<LiveResource>, AwsError> {
-    let out = c
-        .describe_target_groups()
-        .target_group_arns(arn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e));
-    let tgs = not_found_ok(out)?.and_then(|o| o.target_groups);
-    let owned = owned_live(
-        c,
-        cluster,
-        tgs.unwrap_or_default(),
-        |t| t.target_group_arn(),
-        live,
-    );
-    Ok(owned.await?.into_iter().next())
+    let out = c.describe_target_groups().target_group_arns(arn).send();
+    let out = out.await.map(|o| o.target_groups);
+    let out = out.map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e));
+    owned_one(c, cluster, out, |t| t.target_group_arn(), live).await
 }
 
 fn live(tg: &TargetGroup, address: String, tags: Value) -> LiveResource {
@@ -89,20 +76,20 @@ pub async fn create(
 ) -> Result<LiveResource, AwsError> {
     let f = Fields::new(SERVICE, "CreateTargetGroup", r);
     let name = f.str("name")?;
-    let out = c
-        .create_target_group()
-        .name(name)
-        .protocol(ProtocolEnum::from(f.str("protocol")?))
-        .port(f.int32("port")?)
-        .vpc_id(f.str("vpc_id")?)
-        .target_type(TargetTypeEnum::from(f.str("target_type")?))
-        .set_health_check_protocol(f.opt_str("health_check_protocol")?.map(ProtocolEnum::from))
-        .set_health_check_port(health_check_port(&f)?)
-        .set_health_check_path(f.opt_str("health_check_path")?.map(str::to_string))
-        .set_tags(Some(sdk_tags(&f.tags())))
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "CreateTargetGroup", e));
+    let out = support::sent!(
+        c.create_target_group()
+            .name(name)
+            .protocol(ProtocolEnum::from(f.str("protocol")?))
+            .port(f.int32("port")?)
+            .vpc_id(f.str("vpc_id")?)
+            .target_type(TargetTypeEnum::from(f.str("target_type")?))
+            .set_health_check_protocol(f.opt_str("health_check_protocol")?.map(ProtocolEnum::from))
+            .set_health_check_port(health_check_port(&f)?)
+            .set_health_check_path(f.opt_str("health_check_path")?.map(str::to_string))
+            .set_tags(Some(sdk_tags(&f.tags()))),
+        SERVICE,
+        "CreateTargetGroup"
+    );
     let out = match out {
         Ok(out) => out,
         Err(e) => {
@@ -161,14 +148,7 @@ pub async fn update(
             }
             "health_check_protocol" | "health_check_port" | "health_check_path" => {}
             "tags" => update_tags(c, arn, &live.props, &r.props).await?,
-            other => {
-                return Err(support::immutable(
-                    SERVICE,
-                    "ModifyTargetGroup",
-                    &r.address,
-                    other,
-                ));
-            }
+            other => return Err(f.immutable(other)),
         }
     }
     found(
@@ -186,12 +166,11 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
     // A target group stays in use for a short while after its listener or load balancer goes.
     let budget = support::budget(Ops.limit(Op::Delete));
     in_use::retry(budget, || async {
-        let out = c
-            .delete_target_group()
-            .target_group_arn(arn)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DeleteTargetGroup", e));
+        let out = support::sent!(
+            c.delete_target_group().target_group_arn(arn),
+            SERVICE,
+            "DeleteTargetGroup"
+        );
         match not_found_ok(out) {
             Ok(_) => Ok(()),
             Err(e) if e.kind == ErrorKind::InUse => {
@@ -209,12 +188,11 @@ pub async fn delete(c: &Client, live: &LiveResource) -> Result<(), AwsError> {
 /// The listeners and rules forwarding to target group `arn`, found through the load
 /// balancers it is registered with.
 async fn holders(c: &Client, arn: &str) -> Result<Vec<String>, AwsError> {
-    let out = c
-        .describe_target_groups()
-        .target_group_arns(arn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeTargetGroups", e))?;
+    let out = support::sent!(
+        c.describe_target_groups().target_group_arns(arn),
+        SERVICE,
+        "DescribeTargetGroups"
+    )?;
     let lbs: Vec<String> = out
         .target_groups()
         .iter()
@@ -246,14 +224,14 @@ async fn rules(c: &Client, listener_arn: &str) -> Result<Vec<Rule>, AwsError> {
     let mut out = Vec::new();
     let mut marker: Option<String> = None;
     loop {
-        let page = c
-            .describe_rules()
-            .listener_arn(listener_arn)
-            .page_size(paging::ELB)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeRules", e));
+        let page = support::sent!(
+            c.describe_rules()
+                .listener_arn(listener_arn)
+                .page_size(paging::ELB)
+                .set_marker(marker.take()),
+            SERVICE,
+            "DescribeRules"
+        );
         let Some(page) = not_found_ok(page)? else {
             return Ok(out);
         };
@@ -275,46 +253,7 @@ fn forwards_to(action: &Action, arn: &str) -> bool {
         })
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::TargetGroup
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
-            create(c, cluster, r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &r.address)?.client();
-            update(c, r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let c = reach(cx.elb(), SERVICE, &live.address)?.client();
-            delete(c, live).await
-        })
-    }
-}
+super::kind_ops!(Kind::TargetGroup, elb, SERVICE; client);
 
 #[cfg(test)]
 mod tests {

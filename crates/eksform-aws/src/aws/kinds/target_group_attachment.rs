@@ -5,11 +5,9 @@
 //! someone else attached to the same group is never seen here. Must not change anything else
 //! on the Auto Scaling group (sizes, tags, launch template are EKS's).
 
-use super::{AwsKind, Deleted, Services, Written, reach};
 use crate::aws::paging;
 use crate::aws::support::{self, Fields};
 use crate::aws::{AwsError, ResolvedResource};
-use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::types::AutoScalingGroup;
 use eksform_core::live::{LiveResource, LiveState};
 use eksform_core::model::{External, Kind, Props};
@@ -20,9 +18,7 @@ const SERVICE: &str = "AutoScaling";
 /// DescribeAutoScalingGroups takes at most this many names per call.
 const NAMES_PER_CALL: usize = 50;
 
-pub struct TargetGroupAttachments {
-    client: Client,
-}
+crate::aws::retry::service_struct!(TargetGroupAttachments, aws_sdk_autoscaling, from_client);
 
 /// `target_group_attachment.<ng>` for the nodegroup at `nodegroup.<ng>`.
 fn address_for(nodegroup: &str) -> Option<String> {
@@ -46,14 +42,6 @@ pub fn ours(state: &LiveState, external: &[External]) -> BTreeSet<String> {
 }
 
 impl TargetGroupAttachments {
-    pub fn new(conf: &aws_config::SdkConfig) -> TargetGroupAttachments {
-        TargetGroupAttachments::from_client(crate::aws::retry::client!(aws_sdk_autoscaling, conf))
-    }
-
-    pub fn from_client(client: Client) -> TargetGroupAttachments {
-        TargetGroupAttachments { client }
-    }
-
     /// One attachment per owned nodegroup whose Auto Scaling group holds any of `ours`; a
     /// group with none of them attached has no attachment (nothing to detach).
     pub async fn read(
@@ -90,16 +78,14 @@ impl TargetGroupAttachments {
     }
 
     async fn describe(&self, names: &[String]) -> Result<Vec<AutoScalingGroup>, AwsError> {
-        self.client
-            .describe_auto_scaling_groups()
-            .set_auto_scaling_group_names(Some(names.to_vec()))
-            .max_records(paging::AUTOSCALING)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(SERVICE, "DescribeAutoScalingGroups", e))
+        paging::all_items!(
+            self.client
+                .describe_auto_scaling_groups()
+                .set_auto_scaling_group_names(Some(names.to_vec()))
+                .max_records(paging::AUTOSCALING),
+            SERVICE,
+            "DescribeAutoScalingGroups"
+        )
     }
 
     pub async fn create(&self, r: &ResolvedResource) -> Result<LiveResource, AwsError> {
@@ -119,8 +105,7 @@ impl TargetGroupAttachments {
     ) -> Result<LiveResource, AwsError> {
         let f = Fields::new(SERVICE, "AttachLoadBalancerTargetGroups", r);
         if let Some(other) = fields.iter().find(|x| *x != "target_group_arns") {
-            let op = "AttachLoadBalancerTargetGroups";
-            return Err(support::immutable(SERVICE, op, &r.address, other));
+            return Err(f.immutable(other));
         }
         let have = support::live_strings(&live.props, "target_group_arns");
         let (add, remove) = support::set_diff(&have, &f.strings("target_group_arns")?);
@@ -195,46 +180,11 @@ fn live(address: &str, group: &str, arns: BTreeSet<String>) -> LiveResource {
     }
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::TargetGroupAttachment
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        _cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.attachments(), "AutoScaling", &r.address)?;
-            s.create(r).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let s = reach(cx.attachments(), "AutoScaling", &r.address)?;
-            s.update(r, live, fields).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let s = reach(cx.attachments(), "AutoScaling", &live.address)?;
-            s.delete(live).await
-        })
-    }
-}
+super::kind_ops!(Kind::TargetGroupAttachment, attachments, SERVICE;
+    create |s, _cluster, r| s.create(r).await;
+    update |s, r, live, fields| s.update(r, live, fields).await;
+    delete |s, live| s.delete(live).await;
+);
 
 #[cfg(test)]
 mod tests {

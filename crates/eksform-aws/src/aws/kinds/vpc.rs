@@ -3,107 +3,40 @@
 //! A VPC's DNS settings are not part of DescribeVpcs; they come from DescribeVpcAttribute
 //! (`dns`, which EC2's batched read calls as well).
 
-use super::{AwsKind, Deleted, ExternalFound, Looked, Services, Written, reach};
+use super::ExternalFound;
 use super::{DEFAULT_LIMIT, minutes};
 use crate::aws::ec2::convert::{Found, opt};
 use crate::aws::ec2::drain::Held;
-use crate::aws::ec2::once::no_sdk_retry;
-use crate::aws::ec2::props::{flag, prop_bool, prop_str, tag_map, tag_spec};
-use crate::aws::ec2::{
-    Ec2, SERVICE, all_pages, first, gone_is_ok, missing_id, sdk, wait_for, waiter_error,
-};
+use crate::aws::ec2::props::{flag, prop_bool, prop_str, tag_map, tag_specs};
+use crate::aws::ec2::{Ec2, all_ids, create_once, first, sdk, wait_for, waiter_error};
 use crate::aws::timeouts::Op;
 use crate::aws::{AwsError, ResolvedResource};
 use aws_sdk_ec2::client::Waiters;
 use aws_sdk_ec2::types::{Filter, ResourceType, Vpc, VpcAttributeName};
 use eksform_core::live::LiveResource;
 use eksform_core::model::Kind;
-use std::time::Duration;
 
 /// Fields EC2 changes in place besides the tags; any other change replaces the resource.
 pub(crate) const IN_PLACE: &[&str] = &["enable_dns_hostnames", "enable_dns_support"];
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
+crate::aws::ec2::kind_ops!(
+    Kind::Vpc,
+    limits(DEFAULT_LIMIT, DEFAULT_LIMIT, minutes(20)),
+    update(update_dns),
+    external(cidr),
+);
 
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::Vpc
-    }
-
-    fn limit(&self, op: Op) -> Duration {
-        match op {
-            Op::Delete => minutes(20),
-            Op::Create | Op::Update => DEFAULT_LIMIT,
-        }
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        _cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            let id = create(ec2, r).await?;
-            ec2.read_back(r, &id, || describe(ec2, &id)).await
-        })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &r.address)?;
-            ec2.update_start(r, live, fields, IN_PLACE).await?;
-            let has = |name: &str| fields.iter().any(|f| f == name);
-            update(ec2, r, live, &has).await?;
-            ec2.read_back(r, &live.id, || describe(ec2, &live.id)).await
-        })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, &live.address)?;
-            gone_is_ok(delete(ec2, live).await)
-        })
-    }
-
-    fn external<'a>(&'a self, cx: &'a dyn Services, id: &'a str) -> Option<Looked<'a>> {
-        Some(Box::pin(async move {
-            let ec2 = reach(cx.ec2(), SERVICE, id)?;
-            cidr(ec2, id).await
-        }))
-    }
-}
-
-async fn create(ec2: &Ec2, r: &ResolvedResource) -> Result<String, AwsError> {
+async fn create(ec2: &Ec2, _cluster: &str, r: &ResolvedResource) -> Result<String, AwsError> {
     let cidr = prop_str(r, "cidr")?;
-    let id = ec2
-        .create_once(
-            r,
-            |f| tagged(ec2, f),
-            || async {
-                let out = ec2
-                    .client()
-                    .create_vpc()
-                    .cidr_block(cidr)
-                    .set_tag_specifications(tag_spec(ResourceType::Vpc, &r.props).map(|t| vec![t]))
-                    .customize()
-                    .config_override(no_sdk_retry())
-                    .send()
-                    .await
-                    .map_err(sdk("CreateVpc"))?;
-                let id = out.vpc().and_then(|v| v.vpc_id()).map(str::to_string);
-                id.ok_or_else(|| missing_id("CreateVpc", &r.address))
-            },
-        )
-        .await?;
+    let tags = || tag_specs(ResourceType::Vpc, &r.props);
+    let call = || ec2.client().create_vpc().cidr_block(cidr);
+    let id = create_once!(
+        ec2,
+        r,
+        "CreateVpc",
+        call().set_tag_specifications(tags()),
+        |out| out.vpc().and_then(|v| v.vpc_id())
+    )?;
     let id = id.as_str();
     ec2.client()
         .wait_until_vpc_available()
@@ -147,12 +80,14 @@ async fn set_dns(
     Ok(())
 }
 
-async fn update(
+/// The DNS attributes among `fields`, to their desired values.
+async fn update_dns(
     ec2: &Ec2,
     r: &ResolvedResource,
     live: &LiveResource,
-    has: &(dyn Fn(&str) -> bool + Sync),
+    fields: &[String],
 ) -> Result<(), AwsError> {
+    let has = |name: &str| fields.iter().any(|f| f == name);
     let support = if has("enable_dns_support") {
         Some(prop_bool(r, "enable_dns_support")?)
     } else {
@@ -191,11 +126,8 @@ async fn describe(ec2: &Ec2, id: &str) -> Result<Option<Found>, AwsError> {
 
 /// The ids of the VPCs matching `filters` (the lookup of a resent create).
 async fn tagged(ec2: &Ec2, filters: Vec<Filter>) -> Result<Vec<String>, AwsError> {
-    let c = ec2.client();
-    let found = all_pages!(c.describe_vpcs().set_filters(Some(filters)), "DescribeVpcs");
-    let found: Vec<_> = found.await?;
-    let ids = found.iter().filter_map(|v| v.vpc_id());
-    Ok(ids.map(str::to_string).collect())
+    let call = ec2.client().describe_vpcs().set_filters(Some(filters));
+    Ok(all_ids!(call, "DescribeVpcs", Vpc::vpc_id))
 }
 
 /// An external VPC's CIDR.
