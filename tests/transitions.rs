@@ -364,10 +364,16 @@ const FIXED: &[(Kind, &str, &str)] = &[
 ];
 
 /// Kinds the local endpoint cannot walk, and the test that covers them instead.
-const ELSEWHERE: &[(Kind, &str)] = &[(
-    Kind::TargetGroupAttachment,
-    "moto's EKS makes no Auto Scaling group for a managed node group: tests/managed_lb.rs gives it one and changes its target groups",
-)];
+const ELSEWHERE: &[(Kind, &str)] = &[
+    (
+        Kind::TargetGroupAttachment,
+        "moto's EKS makes no Auto Scaling group for a managed node group: tests/managed_lb.rs gives it one and changes its target groups",
+    ),
+    (
+        Kind::OidcProvider,
+        "no walked spec says iam.withOIDC: tests/oidc.rs makes, changes, takes over and removes the provider",
+    ),
+];
 
 fn spec_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

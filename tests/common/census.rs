@@ -258,6 +258,18 @@ async fn iam(c: &aws_sdk_iam::Client, cluster: &str, census: &mut Census) {
         };
         census.entry(address).or_default().push(p.arn().to_string());
     }
+    let providers = c.list_open_id_connect_providers().send().await.unwrap();
+    for p in providers.open_id_connect_provider_list() {
+        let Some(arn) = p.arn() else { continue };
+        let out = c
+            .get_open_id_connect_provider()
+            .open_id_connect_provider_arn(arn)
+            .send()
+            .await
+            .unwrap();
+        let tags = out.tags().iter().map(|t| (t.key(), t.value()));
+        note(census, cluster, tags, arn);
+    }
 }
 
 async fn eks(c: &aws_sdk_eks::Client, cluster: &str, census: &mut Census) {

@@ -8,8 +8,7 @@
 //! for this cluster) takes it over by tagging it, since that issuer belongs to this cluster
 //! alone; one claimed by another eksform cluster fails the create, naming it.
 
-use super::{AwsKind, Deleted, Reads, Services, Written, reach};
-use crate::aws::iam::{Iam, SERVICE};
+use crate::aws::iam::SERVICE;
 use crate::aws::support::{self, Fields};
 use crate::aws::{AwsError, ErrorKind, ResolvedResource};
 use aws_sdk_iam::Client;
@@ -113,7 +112,14 @@ fn iam_tags(tags: BTreeMap<String, String>) -> Result<Vec<Tag>, AwsError> {
     tags.into_iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect::<Result<_, _>>()
-        .map_err(|e| AwsError::local(SERVICE, "TagOpenIDConnectProvider", "InvalidTag", e.to_string()))
+        .map_err(|e| {
+            AwsError::local(
+                SERVICE,
+                "TagOpenIDConnectProvider",
+                "InvalidTag",
+                e.to_string(),
+            )
+        })
 }
 
 async fn create(
@@ -132,7 +138,10 @@ async fn create(
         .await
         .map_err(|e| AwsError::from_sdk(SERVICE, "CreateOpenIDConnectProvider", e));
     let arn = match sent {
-        Ok(out) => out.open_id_connect_provider_arn().unwrap_or_default().to_string(),
+        Ok(out) => out
+            .open_id_connect_provider_arn()
+            .unwrap_or_default()
+            .to_string(),
         Err(e) => adopt_or_fail(client, cluster, r, url, e).await?,
     };
     reread(client, cluster, &arn, "CreateOpenIDConnectProvider").await
@@ -153,7 +162,10 @@ async fn adopt_or_fail(
     }
     let host_path = url.trim_start_matches("https://");
     let arns = eks_provider_arns(client).await?;
-    let Some(arn) = arns.into_iter().find(|a| a.ends_with(&format!("/{host_path}"))) else {
+    let Some(arn) = arns
+        .into_iter()
+        .find(|a| a.ends_with(&format!("/{host_path}")))
+    else {
         return Err(e);
     };
     let Some(found) = described(client, &arn).await? else {
@@ -304,44 +316,9 @@ async fn delete(client: &Client, live: &LiveResource) -> Result<(), AwsError> {
     }
 }
 
-/// The registry's entry for this kind.
-pub(crate) struct Ops;
-
-impl AwsKind for Ops {
-    fn kind(&self) -> Kind {
-        Kind::OidcProvider
-    }
-
-    fn read<'a>(&'a self, cx: &'a dyn Services, cluster: &'a str) -> Option<Reads<'a>> {
-        let iam = cx.iam()?;
-        Some(Box::pin(read(iam.client(), cluster)))
-    }
-
-    fn create<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        cluster: &'a str,
-        r: &'a ResolvedResource,
-    ) -> Written<'a> {
-        Box::pin(async move { create(client(cx, &r.address)?, cluster, r).await })
-    }
-
-    fn update<'a>(
-        &'a self,
-        cx: &'a dyn Services,
-        r: &'a ResolvedResource,
-        live: &'a LiveResource,
-        fields: &'a [String],
-    ) -> Written<'a> {
-        Box::pin(async move { update(client(cx, &r.address)?, r, live, fields).await })
-    }
-
-    fn delete<'a>(&'a self, cx: &'a dyn Services, live: &'a LiveResource) -> Deleted<'a> {
-        Box::pin(async move { delete(client(cx, &live.address)?, live).await })
-    }
-}
-
-/// The IAM client a change to the resource at `address` goes through.
-fn client<'a>(cx: &'a dyn Services, address: &str) -> Result<&'a Client, AwsError> {
-    reach(cx.iam(), SERVICE, address).map(Iam::client)
-}
+super::kind_ops!(Kind::OidcProvider, iam, SERVICE;
+    create |s, cluster, r| create(s.client(), cluster, r).await;
+    update |s, r, live, fields| update(s.client(), r, live, fields).await;
+    delete |s, live| delete(s.client(), live).await;
+    read |s, cluster| read(s.client(), cluster);
+);

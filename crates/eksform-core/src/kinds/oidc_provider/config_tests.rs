@@ -11,7 +11,10 @@ fn oidc(extra: &str) -> OidcSpec {
 fn no_provider_by_default() {
     assert_eq!(oidc(""), OidcSpec::default());
     assert_eq!(oidc("iam: {}\n"), OidcSpec { with_oidc: false });
-    assert_eq!(oidc("iam: {withOIDC: false}\n"), OidcSpec { with_oidc: false });
+    assert_eq!(
+        oidc("iam: {withOIDC: false}\n"),
+        OidcSpec { with_oidc: false }
+    );
 }
 
 #[test]
